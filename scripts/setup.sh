@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what building and testing the playground needs, and nothing that is
+# already there: Debian packages, the wasm target, cargo tools at the versions
+# the build pins. Safe to run again; says what it does.
+set -euo pipefail
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# Debian packages: Vulkan on the CPU (lavapipe) so wgpu runs natively without
+# a GPU; Chromium and its driver for the browser tests.
+want_debs=(mesa-vulkan-drivers libvulkan1 chromium chromium-driver)
+missing=()
+for deb in "${want_debs[@]}"; do
+  dpkg-query -W -f='${Status}' "$deb" 2>/dev/null | grep -q "install ok installed" || missing+=("$deb")
+done
+if ((${#missing[@]})); then
+  say "installing Debian packages: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
+  say "adding the Rust target wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi

@@ -1,0 +1,473 @@
+//! `cnnp`: the playground's command line.
+//!
+//! ```text
+//! cnnp shapes --arch A [--resize N] [--ratio R] [--expand] [--json]
+//! cnnp train  --arch A [--epochs N] [--lr X] [--batch N] [--resize N] [--ratio R]
+//!             [--optimizer sgd|momentum|adam] [--weight-decay X] [--backend cpu|wgpu]
+//!             [--train-limit N] [--test-limit N] [--seed S] [--data DIR] [--json]
+//! cnnp bench  --arch A --backend cpu|wgpu [--batch N] [--steps N] [--resize N]
+//!             [--readback-every K] [--data DIR] [--json]
+//! ```
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use cnn_playground::arch::{Arch, INPUT_CHANNELS, NetConfig};
+use cnn_playground::backend::{self, BackendKind};
+use cnn_playground::data::{self, Dataset};
+use cnn_playground::shape::ShapeTable;
+use cnn_playground::training::{self, Control, Event, Host, OptimizerKind, TrainConfig};
+
+const USAGE: &str = "usage: cnnp shapes|train|bench --arch A [options]; cnnp help";
+
+const HELP: &str = "cnnp: the classic CNNs of Dive into Deep Learning
+
+  cnnp shapes --arch A [--resize N] [--ratio R] [--expand] [--json]
+      The layer table, as the book prints it (VGG at full width, ResNet at 224),
+      with settings, parameters, MACs and activation memory. --expand shows
+      every block's inner layers.
+
+  cnnp train --arch A [--epochs N] [--lr X] [--batch N] [--resize N] [--ratio R]
+             [--optimizer sgd|momentum|adam] [--weight-decay X] [--backend cpu|wgpu]
+             [--train-limit N] [--test-limit N] [--seed S] [--data DIR] [--json]
+      Trains on Fashion-MNIST with the book's settings for the net unless told
+      otherwise, printing the book's line after each epoch (--json: one object
+      per epoch).
+
+  cnnp bench --arch A --backend cpu|wgpu [--batch N] [--steps N] [--resize N]
+             [--readback-every K] [--data DIR] [--json]
+      Times training steps: the first (warm-up: kernel compilation and
+      autotuning) apart, then examples/sec over the next N.
+
+  A: lenet|alexnet|vgg|nin|googlenet|bn-lenet|resnet|densenet";
+
+/// A command line that cannot be run: said in one line, exit code 2.
+struct UsageError(String);
+
+/// Why a valid command failed (data, device, divergence): exit code 1.
+enum Failure {
+    Usage(UsageError),
+    Run(String),
+}
+
+impl From<UsageError> for Failure {
+    fn from(e: UsageError) -> Self {
+        Failure::Usage(e)
+    }
+}
+
+/// The flags after the command, as `--name value` pairs and bare switches.
+struct Flags {
+    pairs: Vec<(String, Option<String>)>,
+}
+
+impl Flags {
+    /// Splits `args`; `switches` are the flags that take no value.
+    fn parse(args: &[String], switches: &[&str], valued: &[&str]) -> Result<Flags, UsageError> {
+        let mut pairs = vec![];
+        let mut iter = args.iter();
+        while let Some(arg) = iter.next() {
+            let (name, inline) = match arg.split_once('=') {
+                Some((name, value)) => (name, Some(value.to_string())),
+                None => (arg.as_str(), None),
+            };
+            let Some(flag) = name.strip_prefix("--") else {
+                return Err(UsageError(format!("unexpected argument '{arg}'; {USAGE}")));
+            };
+            if switches.contains(&flag) {
+                pairs.push((flag.to_string(), None));
+            } else if valued.contains(&flag) {
+                let value = match inline {
+                    Some(value) => value,
+                    None => iter
+                        .next()
+                        .cloned()
+                        .ok_or_else(|| UsageError(format!("--{flag} needs a value")))?,
+                };
+                pairs.push((flag.to_string(), Some(value)));
+            } else {
+                let accepted: Vec<String> = switches.iter().chain(valued).map(|f| format!("--{f}")).collect();
+                return Err(UsageError(format!(
+                    "unknown flag '--{flag}'; accepted: {}",
+                    accepted.join(", ")
+                )));
+            }
+        }
+        Ok(Flags { pairs })
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.pairs.iter().any(|(flag, _)| flag == name)
+    }
+
+    fn value(&self, name: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .rev()
+            .find(|(flag, _)| flag == name)
+            .and_then(|(_, value)| value.as_deref())
+    }
+
+    fn arch(&self) -> Result<Arch, UsageError> {
+        let id = self
+            .value("arch")
+            .ok_or_else(|| UsageError(format!("--arch is required; accepted: {}", Arch::ids())))?;
+        Arch::from_id(id).ok_or_else(|| UsageError(format!("unknown arch '{id}'; accepted: {}", Arch::ids())))
+    }
+
+    /// A whole number in `min..=max`, when given.
+    fn number(&self, name: &str, min: usize, max: usize) -> Result<Option<usize>, UsageError> {
+        let Some(text) = self.value(name) else {
+            return Ok(None);
+        };
+        match text.parse::<usize>() {
+            Ok(n) if (min..=max).contains(&n) => Ok(Some(n)),
+            _ => Err(UsageError(format!(
+                "--{name} takes a whole number from {min} to {max}, not '{text}'"
+            ))),
+        }
+    }
+
+    /// A finite number in `min..=max`, when given.
+    fn real(&self, name: &str, min: f64, max: f64) -> Result<Option<f64>, UsageError> {
+        let Some(text) = self.value(name) else {
+            return Ok(None);
+        };
+        match text.parse::<f64>() {
+            Ok(x) if x.is_finite() && (min..=max).contains(&x) => Ok(Some(x)),
+            _ => Err(UsageError(format!(
+                "--{name} takes a number from {min} to {max}, not '{text}'"
+            ))),
+        }
+    }
+
+    fn backend(&self, default: Option<BackendKind>) -> Result<BackendKind, UsageError> {
+        match (self.value("backend"), default) {
+            (None, Some(kind)) => Ok(kind),
+            (None, None) => Err(UsageError(
+                "--backend is required; accepted: cpu|wgpu".to_string(),
+            )),
+            (Some(id), _) => BackendKind::from_id(id)
+                .ok_or_else(|| UsageError(format!("unknown backend '{id}'; accepted: cpu|wgpu"))),
+        }
+    }
+
+    /// The net's config with VGG's `--ratio` applied.
+    fn net(&self, arch: Arch, mut config: NetConfig) -> Result<NetConfig, UsageError> {
+        if let Some(ratio) = self.number("ratio", 1, 64)? {
+            if arch != Arch::Vgg {
+                return Err(UsageError(format!(
+                    "--ratio applies to vgg only, not {}",
+                    arch.id()
+                )));
+            }
+            config = config.with_vgg_ratio(ratio);
+        }
+        Ok(config)
+    }
+
+    fn data_dir(&self) -> PathBuf {
+        match self.value("data") {
+            Some(dir) => PathBuf::from(dir),
+            None => std::env::var_os("CNNP_DATA")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/fashion-mnist")),
+        }
+    }
+}
+
+fn shapes(args: &[String]) -> Result<(), UsageError> {
+    let flags = Flags::parse(args, &["json", "expand"], &["arch", "resize", "ratio"])?;
+    let arch = flags.arch()?;
+    // By default, the table as the book prints it.
+    let (config, mut side) = arch.book_table();
+    if let Some(resize) = flags.number("resize", 1, 4096)? {
+        side = resize;
+    }
+    let config = flags.net(arch, config)?;
+    let input = [1, INPUT_CHANNELS, side, side];
+    let table = ShapeTable::compute(&config.layers(), &input).map_err(|e| {
+        UsageError(format!(
+            "a {side}×{side} input does not fit {}: {e}",
+            arch.title()
+        ))
+    })?;
+    if flags.has("json") {
+        println!("{}", shapes_json(&config, &table));
+    } else {
+        let ratio = match &config {
+            NetConfig::Vgg(vgg) => format!(", width ratio {}", vgg.ratio),
+            _ => String::new(),
+        };
+        println!(
+            "{} (d2l §{}) on an input of {}{ratio}",
+            arch.title(),
+            arch.book_section(),
+            cnn_playground::format::shape(&input)
+        );
+        print!("{}", table.to_text(flags.has("expand")));
+    }
+    Ok(())
+}
+
+fn shapes_json(config: &NetConfig, table: &ShapeTable) -> String {
+    let mut object = serde_json::json!({
+        "arch": config.arch().id(),
+        "input": table.input,
+        "layers": table.rows,
+        "total_params": table.total_params,
+        "total_macs": table.total_macs,
+        "total_activation_bytes": table.total_activation_bytes,
+    });
+    if let NetConfig::Vgg(vgg) = config {
+        object["ratio"] = vgg.ratio.into();
+    }
+    object.to_string()
+}
+
+/// Reads and checks the four Fashion-MNIST files: (train, test).
+fn load_data(dir: &std::path::Path) -> Result<(Dataset, Dataset), Failure> {
+    let read = |name: &str| {
+        std::fs::read(dir.join(name))
+            .map_err(|e| Failure::Run(format!("cannot read {}: {e}", dir.join(name).display())))
+    };
+    let split = |images: &str, labels: &str| {
+        Dataset::from_gz(images, &read(images)?, labels, &read(labels)?)
+            .map_err(|e| Failure::Run(e.to_string()))
+    };
+    Ok((
+        split(data::TRAIN_IMAGES, data::TRAIN_LABELS)?,
+        split(data::TEST_IMAGES, data::TEST_LABELS)?,
+    ))
+}
+
+fn device(kind: BackendKind) -> Result<burn::tensor::Device, Failure> {
+    backend::native(kind).map_err(Failure::Run)
+}
+
+/// Prints what the loop reports: a progress bar on a terminal, the book's
+/// line (or a JSON object) per epoch.
+struct Terminal {
+    start: Instant,
+    json: bool,
+    progress: bool,
+}
+
+impl Host for Terminal {
+    fn now_ms(&self) -> f64 {
+        self.start.elapsed().as_secs_f64() * 1000.0
+    }
+
+    fn event(&mut self, event: Event) -> Control {
+        match event {
+            Event::Batch {
+                epoch,
+                batch,
+                batches,
+                loss,
+                train_acc,
+                examples_per_s,
+                ..
+            } if self.progress => {
+                let width = 30;
+                let done = batch * width / batches;
+                eprint!(
+                    "\r\x1b[2Kepoch {epoch} [{}{}] {batch}/{batches}  loss {loss:.3}  train acc {train_acc:.3}  {examples_per_s:.1} ex/s",
+                    "=".repeat(done),
+                    " ".repeat(width - done)
+                );
+                let _ = std::io::stderr().flush();
+            }
+            Event::Evaluating { epoch } if self.progress => {
+                eprint!("\r\x1b[2Kepoch {epoch}: evaluating on the test set…");
+                let _ = std::io::stderr().flush();
+            }
+            Event::Epoch(report) => {
+                if self.progress {
+                    eprint!("\r\x1b[2K");
+                }
+                match self.json {
+                    true => println!("{}", serde_json::to_string(&report).expect("a report serialises")),
+                    false => println!("{}", report.book_line()),
+                }
+            }
+            _ => {}
+        }
+        Control::Continue
+    }
+}
+
+fn train(args: &[String]) -> Result<(), Failure> {
+    let flags = Flags::parse(
+        args,
+        &["json"],
+        &[
+            "arch",
+            "epochs",
+            "lr",
+            "batch",
+            "resize",
+            "ratio",
+            "optimizer",
+            "weight-decay",
+            "backend",
+            "train-limit",
+            "test-limit",
+            "seed",
+            "data",
+        ],
+    )?;
+    let arch = flags.arch()?;
+    let mut config = TrainConfig::book(arch);
+    config.net = flags.net(arch, config.net)?;
+    if let Some(id) = flags.value("optimizer") {
+        config.optimizer = OptimizerKind::from_id(id)
+            .ok_or_else(|| UsageError(format!("unknown optimizer '{id}'; accepted: sgd|momentum|adam")))?;
+        config.lr = config.optimizer.default_lr(arch);
+    }
+    config.epochs = flags.number("epochs", 1, 10_000)?.unwrap_or(config.epochs);
+    config.lr = flags.real("lr", 1e-9, 100.0)?.unwrap_or(config.lr);
+    config.batch_size = flags.number("batch", 1, 60_000)?.unwrap_or(config.batch_size);
+    config.resize = flags.number("resize", 1, 4096)?.unwrap_or(config.resize);
+    config.weight_decay = flags.real("weight-decay", 0.0, 10.0)?.unwrap_or(0.0);
+    config.train_limit = flags.number("train-limit", 1, 60_000)?;
+    config.test_limit = flags.number("test-limit", 1, 10_000)?;
+    config.seed = flags.number("seed", 0, usize::MAX)?.unwrap_or(0) as u64;
+    let problems = config.problems();
+    if !problems.is_empty() {
+        return Err(UsageError(problems.join("; ")).into());
+    }
+    let kind = flags.backend(Some(BackendKind::Cpu))?;
+    let (train_set, test_set) = load_data(&flags.data_dir())?;
+    let device = device(kind)?;
+    let mut host = Terminal {
+        start: Instant::now(),
+        json: flags.has("json"),
+        progress: std::io::stderr().is_terminal(),
+    };
+    let outcome = pollster::block_on(training::train(
+        &config,
+        &train_set,
+        &test_set,
+        &device,
+        kind.id(),
+        &mut host,
+    ))
+    .map_err(|e| Failure::Run(e.to_string()))?;
+    match outcome.ending.message() {
+        Some(message) if matches!(outcome.ending, training::Ending::Diverged { .. }) => {
+            Err(Failure::Run(message))
+        }
+        Some(message) => {
+            eprintln!("cnnp: {message}");
+            Ok(())
+        }
+        None => Ok(()),
+    }
+}
+
+fn bench(args: &[String]) -> Result<(), Failure> {
+    let flags = Flags::parse(
+        args,
+        &["json"],
+        &[
+            "arch",
+            "backend",
+            "batch",
+            "steps",
+            "resize",
+            "ratio",
+            "readback-every",
+            "data",
+        ],
+    )?;
+    let arch = flags.arch()?;
+    let kind = flags.backend(None)?;
+    let mut config = TrainConfig::book(arch);
+    config.net = flags.net(arch, config.net)?;
+    config.batch_size = flags.number("batch", 1, 60_000)?.unwrap_or(config.batch_size);
+    config.resize = flags.number("resize", 1, 4096)?.unwrap_or(config.resize);
+    let steps = flags.number("steps", 1, 100_000)?.unwrap_or(20);
+    let readback_every = flags.number("readback-every", 1, 100_000)?.unwrap_or(1);
+    let problems = config.problems();
+    if !problems.is_empty() {
+        return Err(UsageError(problems.join("; ")).into());
+    }
+    let (train_set, _) = load_data(&flags.data_dir())?;
+    let device = device(kind)?;
+    let start = Instant::now();
+    let clock = || start.elapsed().as_secs_f64() * 1000.0;
+    let report = pollster::block_on(training::bench(
+        &config,
+        &train_set,
+        &device,
+        steps,
+        readback_every,
+        clock,
+    ))
+    .map_err(|e| Failure::Run(e.to_string()))?;
+    match flags.has("json") {
+        true => println!(
+            "{}",
+            serde_json::json!({
+                "arch": arch.id(),
+                "backend": kind.id(),
+                "batch": config.batch_size,
+                "resize": config.resize,
+                "steps": steps,
+                "readback_every": readback_every,
+                "warmup_s": report.warmup_s,
+                "examples_per_s": report.examples_per_s,
+                "final_loss": report.final_loss,
+            })
+        ),
+        false => println!(
+            "{} on {}, batch {} at {}×{}: first step {:.2} s (warm-up), then {:.1} examples/sec over {} steps (loss read every {}), final loss {:.3}",
+            arch.title(),
+            kind.id(),
+            config.batch_size,
+            config.resize,
+            config.resize,
+            report.warmup_s,
+            report.examples_per_s,
+            steps,
+            readback_every,
+            report.final_loss
+        ),
+    }
+    Ok(())
+}
+
+fn run(args: &[String]) -> Result<(), Failure> {
+    match args.first().map(String::as_str) {
+        Some("shapes") => Ok(shapes(&args[1..])?),
+        Some("train") => train(&args[1..]),
+        Some("bench") => bench(&args[1..]),
+        Some("-h" | "--help" | "help") => {
+            println!("{HELP}");
+            Ok(())
+        }
+        Some(other) => Err(UsageError(format!(
+            "unknown command '{other}'; accepted: shapes|train|bench|help"
+        ))
+        .into()),
+        None => Err(UsageError(USAGE.to_string()).into()),
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Usage(UsageError(message))) => {
+            eprintln!("cnnp: {message}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Run(message)) => {
+            eprintln!("cnnp: {message}");
+            ExitCode::from(1)
+        }
+    }
+}

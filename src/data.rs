@@ -1,0 +1,375 @@
+//! Fashion-MNIST: the IDX files, decoded from their gzip bytes (in the
+//! browser they arrive by fetch, so this never sees a path), checked, and
+//! cut into batches the way the book's `load_data_fashion_mnist` does:
+//! pixels scaled to [0, 1], a bilinear resize where the net needs a larger
+//! input, the train set shuffled every epoch.
+
+use std::io::Read;
+
+use flate2::read::GzDecoder;
+
+/// Images are 28×28 grey pixels.
+pub const SIDE: usize = 28;
+const IMAGES_MAGIC: u32 = 2051;
+const LABELS_MAGIC: u32 = 2049;
+/// The largest decompressed file we accept: the train images are 47 MB, and
+/// a corrupt or hostile file must not make us allocate without bound.
+const MAX_DECOMPRESSED: u64 = 64 << 20;
+
+/// The ten classes, in label order.
+pub const CLASS_NAMES: [&str; 10] = [
+    "t-shirt",
+    "trouser",
+    "pullover",
+    "dress",
+    "coat",
+    "sandal",
+    "shirt",
+    "sneaker",
+    "bag",
+    "ankle boot",
+];
+
+/// The four files, as published.
+pub const TRAIN_IMAGES: &str = "train-images-idx3-ubyte.gz";
+pub const TRAIN_LABELS: &str = "train-labels-idx1-ubyte.gz";
+pub const TEST_IMAGES: &str = "t10k-images-idx3-ubyte.gz";
+pub const TEST_LABELS: &str = "t10k-labels-idx1-ubyte.gz";
+
+/// Why a file cannot be used; each says which file and what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DataError {
+    #[error("{file}: not a readable gzip file ({reason})")]
+    Gzip { file: String, reason: String },
+    #[error("{file}: decompresses to more than {limit} bytes; this is not a Fashion-MNIST file")]
+    TooLarge { file: String, limit: u64 },
+    #[error("{file}: magic number {found}, expected {expected} ({kind} file)")]
+    BadMagic {
+        file: String,
+        found: u32,
+        expected: u32,
+        kind: &'static str,
+    },
+    #[error("{file}: truncated: the header promises {expected} bytes, the file has {found}")]
+    Truncated { file: String, expected: u64, found: u64 },
+    #[error("{file}: {found} bytes where the header promises {expected}: extra data after the last record")]
+    TrailingData { file: String, expected: u64, found: u64 },
+    #[error("{file}: images are {rows}×{cols}, expected {SIDE}×{SIDE}")]
+    BadDimensions { file: String, rows: usize, cols: usize },
+    #[error("{count} images but {labels} labels; the image and label files do not belong together")]
+    CountMismatch { count: usize, labels: usize },
+    #[error("{file}: label {value} at index {index} is outside 0..9")]
+    BadLabel { file: String, index: usize, value: u8 },
+    #[error("{file}: holds no records")]
+    Empty { file: String },
+}
+
+/// Images and their labels, as the files hold them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dataset {
+    /// `len() * 28 * 28` grey levels, row-major, image after image.
+    pixels: Vec<u8>,
+    labels: Vec<u8>,
+}
+
+fn gunzip(file: &str, gz: &[u8]) -> Result<Vec<u8>, DataError> {
+    let mut bytes = Vec::new();
+    GzDecoder::new(gz)
+        .take(MAX_DECOMPRESSED + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| DataError::Gzip {
+            file: file.to_string(),
+            reason: match e.kind() {
+                std::io::ErrorKind::UnexpectedEof => {
+                    "it ends early; the download may be incomplete".to_string()
+                }
+                _ => e.to_string(),
+            },
+        })?;
+    if bytes.len() as u64 > MAX_DECOMPRESSED {
+        return Err(DataError::TooLarge {
+            file: file.to_string(),
+            limit: MAX_DECOMPRESSED,
+        });
+    }
+    Ok(bytes)
+}
+
+/// Reads big-endian u32s from the start of `bytes`, checking they are there.
+fn header<const N: usize>(file: &str, bytes: &[u8]) -> Result<[u32; N], DataError> {
+    if bytes.len() < 4 * N {
+        return Err(DataError::Truncated {
+            file: file.to_string(),
+            expected: 4 * N as u64,
+            found: bytes.len() as u64,
+        });
+    }
+    Ok(std::array::from_fn(|i| {
+        u32::from_be_bytes(bytes[4 * i..4 * i + 4].try_into().expect("four bytes"))
+    }))
+}
+
+fn check_magic(file: &str, found: u32, expected: u32, kind: &'static str) -> Result<(), DataError> {
+    match found == expected {
+        true => Ok(()),
+        false => Err(DataError::BadMagic {
+            file: file.to_string(),
+            found,
+            expected,
+            kind,
+        }),
+    }
+}
+
+/// The body after a header of `header_len` bytes, which must hold exactly
+/// `body_len` bytes.
+fn body<'a>(file: &str, bytes: &'a [u8], header_len: usize, body_len: u64) -> Result<&'a [u8], DataError> {
+    let expected = header_len as u64 + body_len;
+    let found = bytes.len() as u64;
+    if found < expected {
+        return Err(DataError::Truncated {
+            file: file.to_string(),
+            expected,
+            found,
+        });
+    }
+    if found > expected {
+        return Err(DataError::TrailingData {
+            file: file.to_string(),
+            expected,
+            found,
+        });
+    }
+    if body_len == 0 {
+        return Err(DataError::Empty {
+            file: file.to_string(),
+        });
+    }
+    Ok(&bytes[header_len..])
+}
+
+/// Decodes a gzip-compressed IDX image file (magic 2051) of 28×28 images.
+pub fn decode_images(file: &str, gz: &[u8]) -> Result<Vec<u8>, DataError> {
+    let bytes = gunzip(file, gz)?;
+    let [magic, count, rows, cols] = header::<4>(file, &bytes)?;
+    check_magic(file, magic, IMAGES_MAGIC, "images")?;
+    let (rows, cols) = (rows as usize, cols as usize);
+    if rows != SIDE || cols != SIDE {
+        return Err(DataError::BadDimensions {
+            file: file.to_string(),
+            rows,
+            cols,
+        });
+    }
+    let pixels = body(file, &bytes, 16, count as u64 * (SIDE * SIDE) as u64)?;
+    Ok(pixels.to_vec())
+}
+
+/// Decodes a gzip-compressed IDX label file (magic 2049) of labels 0..9.
+pub fn decode_labels(file: &str, gz: &[u8]) -> Result<Vec<u8>, DataError> {
+    let bytes = gunzip(file, gz)?;
+    let [magic, count] = header::<2>(file, &bytes)?;
+    check_magic(file, magic, LABELS_MAGIC, "labels")?;
+    let labels = body(file, &bytes, 8, count as u64)?;
+    if let Some((index, &value)) = labels.iter().enumerate().find(|&(_, &label)| label > 9) {
+        return Err(DataError::BadLabel {
+            file: file.to_string(),
+            index,
+            value,
+        });
+    }
+    Ok(labels.to_vec())
+}
+
+impl Dataset {
+    /// The images and labels of one split, from their gzip bytes.
+    pub fn from_gz(
+        images_file: &str,
+        images_gz: &[u8],
+        labels_file: &str,
+        labels_gz: &[u8],
+    ) -> Result<Dataset, DataError> {
+        let pixels = decode_images(images_file, images_gz)?;
+        let labels = decode_labels(labels_file, labels_gz)?;
+        Dataset::new(pixels, labels)
+    }
+
+    /// From decoded grey levels (`n * 28 * 28`) and labels (`n`).
+    pub fn new(pixels: Vec<u8>, labels: Vec<u8>) -> Result<Dataset, DataError> {
+        let count = pixels.len() / (SIDE * SIDE);
+        if count != labels.len() || pixels.len() % (SIDE * SIDE) != 0 {
+            return Err(DataError::CountMismatch {
+                count,
+                labels: labels.len(),
+            });
+        }
+        Ok(Dataset { pixels, labels })
+    }
+
+    pub fn len(&self) -> usize {
+        self.labels.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty()
+    }
+
+    pub fn label(&self, index: usize) -> u8 {
+        self.labels[index]
+    }
+
+    /// The grey levels of image `index`, 28×28 row-major.
+    pub fn image(&self, index: usize) -> &[u8] {
+        &self.pixels[index * SIDE * SIDE..(index + 1) * SIDE * SIDE]
+    }
+
+    /// The first `limit` examples (all of them when `limit` is larger).
+    pub fn truncated(&self, limit: usize) -> Dataset {
+        let n = limit.min(self.len());
+        Dataset {
+            pixels: self.pixels[..n * SIDE * SIDE].to_vec(),
+            labels: self.labels[..n].to_vec(),
+        }
+    }
+
+    /// The examples at `indices`, as a batch of `side`×`side` images.
+    pub fn batch(&self, indices: &[usize], resize: &Resize) -> Batch {
+        let side = resize.side();
+        let mut images = Vec::with_capacity(indices.len() * side * side);
+        let mut labels = Vec::with_capacity(indices.len());
+        for &index in indices {
+            resize.apply(self.image(index), &mut images);
+            labels.push(self.labels[index] as i64);
+        }
+        Batch { images, labels, side }
+    }
+}
+
+/// Images `[N, 1, side, side]` in [0, 1], with their labels.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Batch {
+    pub images: Vec<f32>,
+    pub labels: Vec<i64>,
+    pub side: usize,
+}
+
+impl Batch {
+    pub fn len(&self) -> usize {
+        self.labels.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty()
+    }
+}
+
+/// Fixed-point precision of PIL's resampling (`PRECISION_BITS` in
+/// `Resample.c`): 32 bits, less 8 for the pixel and 2 for the sign and
+/// headroom.
+const PRECISION_BITS: u32 = 32 - 8 - 2;
+
+/// The bilinear resize of torchvision's `Resize` on PIL images, which the
+/// book applies before `ToTensor`: PIL's triangle filter with half-pixel
+/// centres, a horizontal then a vertical pass, each rounded to 8 bits.
+#[derive(Clone, Debug)]
+pub struct Resize {
+    side: usize,
+    /// Per output pixel: the first input pixel and the fixed-point weights.
+    taps: Vec<(usize, Vec<i64>)>,
+}
+
+impl Resize {
+    pub fn to(side: usize) -> Resize {
+        let scale = SIDE as f64 / side as f64;
+        let filter_scale = scale.max(1.0);
+        let support = filter_scale; // the triangle filter's support is 1
+        let taps = (0..side)
+            .map(|out| {
+                let center = (out as f64 + 0.5) * scale;
+                // PIL truncates towards zero here, as C's cast does.
+                let start = ((center - support + 0.5) as i64).max(0) as usize;
+                let end = ((center + support + 0.5) as i64).min(SIDE as i64) as usize;
+                let weights: Vec<f64> = (start..end)
+                    .map(|x| (1.0 - ((x as f64 - center + 0.5) / filter_scale).abs()).max(0.0))
+                    .collect();
+                let total: f64 = weights.iter().sum();
+                let fixed = weights
+                    .iter()
+                    .map(|w| (w / total * (1i64 << PRECISION_BITS) as f64).round() as i64)
+                    .collect();
+                (start, fixed)
+            })
+            .collect();
+        Resize { side, taps }
+    }
+
+    pub fn side(&self) -> usize {
+        self.side
+    }
+
+    fn sample(&self, out: usize, read: impl Fn(usize) -> u8) -> u8 {
+        let (start, weights) = &self.taps[out];
+        let sum = weights
+            .iter()
+            .enumerate()
+            .fold(1i64 << (PRECISION_BITS - 1), |sum, (i, w)| {
+                sum + w * read(start + i) as i64
+            });
+        (sum >> PRECISION_BITS).clamp(0, 255) as u8
+    }
+
+    /// Appends the resized image, scaled to [0, 1], to `out`.
+    fn apply(&self, image: &[u8], out: &mut Vec<f32>) {
+        if self.side == SIDE {
+            out.extend(image.iter().map(|&p| p as f32 / 255.0));
+            return;
+        }
+        let side = self.side;
+        let mut rows = vec![0u8; SIDE * side];
+        for y in 0..SIDE {
+            for x in 0..side {
+                rows[y * side + x] = self.sample(x, |i| image[y * SIDE + i]);
+            }
+        }
+        for y in 0..side {
+            for x in 0..side {
+                out.push(self.sample(y, |i| rows[i * side + x]) as f32 / 255.0);
+            }
+        }
+    }
+}
+
+/// A small, fast, seedable generator (SplitMix64), so a seed gives the same
+/// shuffles on every platform, the browser included.
+#[derive(Clone, Debug)]
+pub struct SplitMix64(u64);
+
+impl SplitMix64 {
+    pub fn new(seed: u64) -> Self {
+        SplitMix64(seed)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..n` (n ≥ 1), without modulo bias worth mentioning at our sizes.
+    fn below(&mut self, n: usize) -> usize {
+        ((self.next_u64() as u128 * n as u128) >> 64) as usize
+    }
+}
+
+/// The order of `n` examples in epoch `epoch`: a Fisher–Yates shuffle seeded
+/// by `seed` and the epoch, so every epoch differs and every run repeats.
+pub fn epoch_order(n: usize, seed: u64, epoch: usize) -> Vec<usize> {
+    let mut rng = SplitMix64::new(seed ^ (epoch as u64).wrapping_mul(0xA24B_AED4_963E_E407));
+    let mut order: Vec<usize> = (0..n).collect();
+    for i in (1..n).rev() {
+        order.swap(i, rng.below(i + 1));
+    }
+    order
+}

@@ -1,0 +1,64 @@
+//! Numbers as people read them, shared by the command line and the page.
+
+/// `61706` → `61,706`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `5_360_168` → `5.1 MiB`.
+pub fn bytes(n: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if n < 1024 {
+        return format!("{n} B");
+    }
+    let mut value = n as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1000.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
+}
+
+/// Large counts in short form: `938_146_176` → `938.1M`.
+pub fn short(n: u64) -> String {
+    match n {
+        0..1_000 => n.to_string(),
+        1_000..1_000_000 => format!("{:.1}K", n as f64 / 1e3),
+        1_000_000..1_000_000_000 => format!("{:.1}M", n as f64 / 1e6),
+        _ => format!("{:.2}G", n as f64 / 1e9),
+    }
+}
+
+/// `[1, 6, 28, 28]`, as PyTorch prints a size.
+pub fn shape(dims: &[usize]) -> String {
+    let inner: Vec<String> = dims.iter().map(usize::to_string).collect();
+    format!("[{}]", inner.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_numbers() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(61_706), "61,706");
+        assert_eq!(thousands(46_764_746), "46,764,746");
+        assert_eq!(bytes(512), "512 B");
+        assert_eq!(bytes(60_008), "58.6 KiB");
+        assert_eq!(bytes(5_360_168), "5.1 MiB");
+        assert_eq!(short(416_520), "416.5K");
+        assert_eq!(short(938_146_176), "938.1M");
+        assert_eq!(shape(&[1, 6, 28, 28]), "[1, 6, 28, 28]");
+    }
+}

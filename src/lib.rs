@@ -1,0 +1,14 @@
+//! The classic CNNs of *Dive into Deep Learning*: their descriptions, shape
+//! tables, Burn modules, Fashion-MNIST and the book's training loop, for the
+//! command line and the browser alike.
+//!
+//! Dependencies point one way: `training` uses `model` and `data`, which use
+//! `arch`, `shape` and `backend`; the command line and the page use them all.
+
+pub mod arch;
+pub mod backend;
+pub mod data;
+pub mod format;
+pub mod model;
+pub mod shape;
+pub mod training;

@@ -1,0 +1,330 @@
+//! The Burn module of a net, built from the same description as its shape
+//! table.
+//!
+//! A net is a list of [`LayerModule`]s, one per element of the description.
+//! Widths come from the shape pass (`crate::shape::layer_output`), as
+//! PyTorch's lazy layers infer theirs on the first batch. The module knows no
+//! backend: its tensors live on whichever `Device` it was made on (the CPU
+//! backend, or wgpu), with autodiff when that device has it.
+//!
+//! Initialisation is the book's (`train_ch6`): Xavier-uniform weights for
+//! every convolution and linear layer, zero biases.
+
+use burn::module::{Module, ModuleVisitor, Param};
+use burn::nn::conv::{Conv2d, Conv2dConfig};
+use burn::nn::pool::{
+    AdaptiveAvgPool2d, AdaptiveAvgPool2dConfig, AvgPool2d, AvgPool2dConfig, MaxPool2d, MaxPool2dConfig,
+};
+use burn::nn::{
+    BatchNorm, BatchNormConfig, Dropout, DropoutConfig, Initializer, Linear, LinearConfig, PaddingConfig2d,
+    Relu, Sigmoid,
+};
+use burn::tensor::{Device, Tensor};
+
+use crate::arch::{INPUT_CHANNELS, Layer, NetConfig};
+use crate::shape::{Shape, ShapeError, layer_output};
+
+const XAVIER_UNIFORM: Initializer = Initializer::XavierUniform { gain: 1.0 };
+
+/// What flows between layers: feature maps until a `Flatten`, vectors after.
+#[derive(Clone, Debug)]
+pub enum Activation {
+    Map(Tensor<4>),
+    Flat(Tensor<2>),
+}
+
+impl Activation {
+    pub fn dims(&self) -> Shape {
+        match self {
+            Activation::Map(x) => x.dims().to_vec(),
+            Activation::Flat(x) => x.dims().to_vec(),
+        }
+    }
+
+    fn map(self) -> Tensor<4> {
+        match self {
+            Activation::Map(x) => x,
+            // The shape pass rejects such a net before it is built.
+            Activation::Flat(x) => panic!("a layer needs a feature map but got {:?}", x.dims()),
+        }
+    }
+
+    fn flat(self) -> Tensor<2> {
+        match self {
+            Activation::Flat(x) => x,
+            Activation::Map(x) => panic!("a layer needs a flat input but got {:?}", x.dims()),
+        }
+    }
+}
+
+/// `nn.Flatten()`: everything after the batch axis in one.
+#[derive(Module, Debug, Default)]
+pub struct Flatten;
+
+/// A list of layers run one after the other (`nn.Sequential`).
+#[derive(Module, Debug)]
+pub struct Sequential {
+    pub layers: Vec<LayerModule>,
+}
+
+/// Paths on the same input, concatenated on channels (GoogLeNet).
+#[derive(Module, Debug)]
+pub struct Inception {
+    pub paths: Vec<Sequential>,
+}
+
+/// `relu(body(x) + shortcut(x))` (ResNet).
+#[derive(Module, Debug)]
+pub struct Residual {
+    pub body: Sequential,
+    /// The identity when it has no layers.
+    pub shortcut: Sequential,
+}
+
+/// Each conv block's output is appended to its input on channels (DenseNet).
+#[derive(Module, Debug)]
+pub struct DenseBlock {
+    pub conv_blocks: Vec<Sequential>,
+}
+
+/// One element of a net.
+#[derive(Module, Debug)]
+pub enum LayerModule {
+    Conv2d(Conv2d),
+    Linear(Linear),
+    BatchNorm(BatchNorm),
+    Relu(Relu),
+    Sigmoid(Sigmoid),
+    MaxPool2d(MaxPool2d),
+    AvgPool2d(AvgPool2d),
+    GlobalAvgPool2d(AdaptiveAvgPool2d),
+    Flatten(Flatten),
+    Dropout(Dropout),
+    Sequential(Sequential),
+    Inception(Inception),
+    Residual(Residual),
+    DenseBlock(DenseBlock),
+}
+
+/// A whole net: its top-level elements, the rows of the book's table.
+#[derive(Module, Debug)]
+pub struct Net {
+    pub layers: Vec<LayerModule>,
+}
+
+fn padding(p: usize) -> PaddingConfig2d {
+    PaddingConfig2d::Explicit(p, p, p, p)
+}
+
+impl LayerModule {
+    /// The module for `layer` on inputs of shape `input`, and its output shape.
+    pub fn init(layer: &Layer, input: &[usize], device: &Device) -> Result<(LayerModule, Shape), ShapeError> {
+        let output = layer_output(layer, input)?;
+        let module = match layer {
+            Layer::Conv2d {
+                out_channels,
+                kernel,
+                stride,
+                padding: p,
+            } => {
+                let mut conv = Conv2dConfig::new([input[1], *out_channels], [*kernel, *kernel])
+                    .with_stride([*stride, *stride])
+                    .with_padding(padding(*p))
+                    .with_initializer(XAVIER_UNIFORM)
+                    .init(device);
+                conv.bias = Some(Initializer::Zeros.init([*out_channels], device));
+                LayerModule::Conv2d(conv)
+            }
+            Layer::Linear { out_features } => {
+                let mut linear = LinearConfig::new(input[1], *out_features)
+                    .with_initializer(XAVIER_UNIFORM)
+                    .init(device);
+                linear.bias = Some(Initializer::Zeros.init([*out_features], device));
+                LayerModule::Linear(linear)
+            }
+            // Burn's defaults are PyTorch's: eps 1e-5, momentum 0.1.
+            Layer::BatchNorm => LayerModule::BatchNorm(BatchNormConfig::new(input[1]).init(device)),
+            Layer::Relu => LayerModule::Relu(Relu::new()),
+            Layer::Sigmoid => LayerModule::Sigmoid(Sigmoid::new()),
+            Layer::MaxPool2d {
+                kernel,
+                stride,
+                padding: p,
+            } => LayerModule::MaxPool2d(
+                MaxPool2dConfig::new([*kernel, *kernel])
+                    .with_strides([*stride, *stride])
+                    .with_padding(padding(*p))
+                    .init(),
+            ),
+            Layer::AvgPool2d { kernel, stride } => LayerModule::AvgPool2d(
+                AvgPool2dConfig::new([*kernel, *kernel])
+                    .with_strides([*stride, *stride])
+                    .init(),
+            ),
+            Layer::GlobalAvgPool2d => {
+                LayerModule::GlobalAvgPool2d(AdaptiveAvgPool2dConfig::new([1, 1]).init())
+            }
+            Layer::Flatten => LayerModule::Flatten(Flatten),
+            Layer::Dropout { prob } => LayerModule::Dropout(DropoutConfig::new(*prob).init()),
+            Layer::Sequential { layers, .. } => {
+                LayerModule::Sequential(Sequential::init(layers, input, device)?.0)
+            }
+            Layer::Inception { paths } => LayerModule::Inception(Inception {
+                paths: paths
+                    .iter()
+                    .map(|path| Ok(Sequential::init(path, input, device)?.0))
+                    .collect::<Result<_, ShapeError>>()?,
+            }),
+            Layer::Residual { body, shortcut } => LayerModule::Residual(Residual {
+                body: Sequential::init(body, input, device)?.0,
+                shortcut: Sequential::init(shortcut, input, device)?.0,
+            }),
+            Layer::DenseBlock { conv_blocks } => {
+                let mut shape = input.to_vec();
+                let mut blocks = Vec::with_capacity(conv_blocks.len());
+                for layers in conv_blocks {
+                    let (block, block_output) = Sequential::init(layers, &shape, device)?;
+                    shape[1] += block_output[1];
+                    blocks.push(block);
+                }
+                LayerModule::DenseBlock(DenseBlock { conv_blocks: blocks })
+            }
+        };
+        Ok((module, output))
+    }
+
+    pub fn forward(&self, x: Activation) -> Activation {
+        match self {
+            LayerModule::Conv2d(conv) => Activation::Map(conv.forward(x.map())),
+            LayerModule::Linear(linear) => Activation::Flat(linear.forward(x.flat())),
+            LayerModule::BatchNorm(bn) => match x {
+                Activation::Map(x) => Activation::Map(bn.forward(x)),
+                Activation::Flat(x) => Activation::Flat(bn.forward(x)),
+            },
+            LayerModule::Relu(relu) => match x {
+                Activation::Map(x) => Activation::Map(relu.forward(x)),
+                Activation::Flat(x) => Activation::Flat(relu.forward(x)),
+            },
+            LayerModule::Sigmoid(sigmoid) => match x {
+                Activation::Map(x) => Activation::Map(sigmoid.forward(x)),
+                Activation::Flat(x) => Activation::Flat(sigmoid.forward(x)),
+            },
+            LayerModule::Dropout(dropout) => match x {
+                Activation::Map(x) => Activation::Map(dropout.forward(x)),
+                Activation::Flat(x) => Activation::Flat(dropout.forward(x)),
+            },
+            LayerModule::MaxPool2d(pool) => Activation::Map(pool.forward(x.map())),
+            LayerModule::AvgPool2d(pool) => Activation::Map(pool.forward(x.map())),
+            LayerModule::GlobalAvgPool2d(pool) => Activation::Map(pool.forward(x.map())),
+            LayerModule::Flatten(_) => match x {
+                Activation::Map(x) => Activation::Flat(x.flatten(1, 3)),
+                flat => flat,
+            },
+            LayerModule::Sequential(seq) => seq.forward(x),
+            LayerModule::Inception(inception) => {
+                let x = x.map();
+                let outputs = inception
+                    .paths
+                    .iter()
+                    .map(|path| path.forward(Activation::Map(x.clone())).map())
+                    .collect();
+                Activation::Map(Tensor::cat(outputs, 1))
+            }
+            LayerModule::Residual(residual) => {
+                let x = x.map();
+                let y = residual.body.forward(Activation::Map(x.clone())).map();
+                let shortcut = residual.shortcut.forward(Activation::Map(x)).map();
+                Activation::Map(burn::tensor::activation::relu(y + shortcut))
+            }
+            LayerModule::DenseBlock(dense) => {
+                let mut x = x.map();
+                for block in &dense.conv_blocks {
+                    let y = block.forward(Activation::Map(x.clone())).map();
+                    // Concatenate the input and output of each block on the channel dimension
+                    x = Tensor::cat(vec![x, y], 1);
+                }
+                Activation::Map(x)
+            }
+        }
+    }
+}
+
+impl Sequential {
+    /// The modules for `layers` on inputs of shape `input`, and their output shape.
+    fn init(layers: &[Layer], input: &[usize], device: &Device) -> Result<(Sequential, Shape), ShapeError> {
+        let mut shape = input.to_vec();
+        let mut modules = Vec::with_capacity(layers.len());
+        for layer in layers {
+            let (module, output) = LayerModule::init(layer, &shape, device)?;
+            modules.push(module);
+            shape = output;
+        }
+        Ok((Sequential { layers: modules }, shape))
+    }
+
+    pub fn forward(&self, x: Activation) -> Activation {
+        self.layers.iter().fold(x, |x, layer| layer.forward(x))
+    }
+}
+
+/// Counts parameters as PyTorch's `net.parameters()` does: Burn visits batch
+/// norm's running statistics like parameters, but they are buffers.
+#[derive(Default)]
+struct TrainableCounter {
+    path: Vec<String>,
+    count: usize,
+}
+
+impl ModuleVisitor for TrainableCounter {
+    fn enter_module(&mut self, name: &str, _container_type: &str) {
+        self.path.push(name.to_string());
+    }
+
+    fn exit_module(&mut self, _name: &str, _container_type: &str) {
+        self.path.pop();
+    }
+
+    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+        let is_buffer = self.path.last().is_some_and(|name| name.starts_with("running_"));
+        if !is_buffer {
+            self.count += param.lazy_shape().num_elements();
+        }
+    }
+}
+
+impl Net {
+    /// Weights and biases, batch norm's scale and shift; not its running
+    /// statistics. What PyTorch counts, and what the shape table says.
+    pub fn num_trainable_params(&self) -> usize {
+        let mut counter = TrainableCounter::default();
+        self.visit(&mut counter);
+        counter.count
+    }
+
+    /// The net described by `config`, for square inputs of side `input_side`.
+    pub fn init(config: &NetConfig, input_side: usize, device: &Device) -> Result<Net, ShapeError> {
+        let input = [1, INPUT_CHANNELS, input_side, input_side];
+        let (Sequential { layers }, _) = Sequential::init(&config.layers(), &input, device)?;
+        Ok(Net { layers })
+    }
+
+    /// The logits `[N, classes]` for images `[N, 1, H, W]`.
+    pub fn forward(&self, images: Tensor<4>) -> Tensor<2> {
+        self.layers
+            .iter()
+            .fold(Activation::Map(images), |x, layer| layer.forward(x))
+            .flat()
+    }
+
+    /// The output of every top-level element, as the book's printing loop
+    /// sees them (`for layer in net: X = layer(X)`).
+    pub fn forward_each(&self, images: Tensor<4>) -> Vec<Activation> {
+        let mut outputs = Vec::with_capacity(self.layers.len());
+        let mut x = Activation::Map(images);
+        for layer in &self.layers {
+            x = layer.forward(x);
+            outputs.push(x.clone());
+        }
+        outputs
+    }
+}

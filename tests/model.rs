@@ -1,0 +1,135 @@
+//! The Burn modules built from the descriptions agree with the shape tables:
+//! a real forward pass gives every row's shape, and the parameters count the
+//! same, for all eight nets at their default sizes and at others.
+
+use burn::tensor::{Distribution, Tensor};
+use cnn_playground::arch::{Arch, INPUT_CHANNELS, NetConfig, VggConfig};
+use cnn_playground::backend;
+use cnn_playground::model::{Activation, LayerModule, Net};
+use cnn_playground::shape::{Row, ShapeTable};
+
+const BATCH: usize = 2;
+
+/// Runs `layers` one by one, comparing each output with its row, and
+/// descending into `nn.Sequential` blocks, whose rows are their layers.
+fn check_rows(layers: &[LayerModule], rows: &[Row], mut x: Activation, path: &str) -> Activation {
+    assert_eq!(layers.len(), rows.len(), "{path}: modules and rows");
+    for (i, (layer, row)) in layers.iter().zip(rows).enumerate() {
+        let here = format!("{path} › {} {} ({})", i + 1, row.name, row.settings);
+        assert_eq!(x.dims(), row.input, "{here}: input");
+        x = match layer {
+            LayerModule::Sequential(block) => check_rows(&block.layers, &row.children, x, &here),
+            other => other.forward(x),
+        };
+        assert_eq!(x.dims(), row.output, "{here}: output");
+    }
+    x
+}
+
+fn check(config: &NetConfig, side: usize) {
+    let arch = config.arch();
+    let device = backend::cpu();
+    let input = [BATCH, INPUT_CHANNELS, side, side];
+    let table =
+        ShapeTable::compute(&config.layers(), &input).unwrap_or_else(|e| panic!("{arch} at {side}: {e}"));
+    let net = Net::init(config, side, &device).unwrap();
+    assert_eq!(
+        net.num_trainable_params() as u64,
+        table.total_params,
+        "{arch} at {side}: parameters"
+    );
+    let images = Tensor::<4>::random(input, Distribution::Uniform(0.0, 1.0), &device);
+    let path = format!("{arch} at {side}");
+    check_rows(&net.layers, &table.rows, Activation::Map(images.clone()), &path);
+    // And the whole net, as training calls it.
+    assert_eq!(net.forward(images).dims(), [BATCH, 10], "{path}");
+}
+
+#[test]
+fn lenets_match_their_tables() {
+    for config in [NetConfig::LeNet, NetConfig::BnLeNet] {
+        for side in [28, 32, 45] {
+            check(&config, side);
+        }
+    }
+}
+
+#[test]
+fn alexnet_matches_its_table() {
+    check(&NetConfig::AlexNet, 224);
+    check(&NetConfig::AlexNet, 99);
+}
+
+#[test]
+fn vgg_matches_its_table() {
+    check(&Arch::Vgg.book_table().0, 224); // full width, as the book prints it
+    check(&NetConfig::default_for(Arch::Vgg), 224); // ratio 4, as it trains
+    check(
+        &NetConfig::Vgg(VggConfig {
+            ratio: 8,
+            ..VggConfig::default()
+        }),
+        64,
+    );
+}
+
+#[test]
+fn nin_matches_its_table() {
+    check(&NetConfig::NiN, 224);
+    check(&NetConfig::NiN, 80);
+}
+
+#[test]
+fn googlenet_matches_its_table() {
+    check(&NetConfig::GoogLeNet, 96);
+    check(&NetConfig::GoogLeNet, 40);
+}
+
+#[test]
+fn resnet_matches_its_table() {
+    let resnet = NetConfig::default_for(Arch::ResNet);
+    check(&resnet, 96);
+    check(&resnet, 224);
+    check(&resnet, 33);
+}
+
+#[test]
+fn densenet_matches_its_table() {
+    let densenet = NetConfig::default_for(Arch::DenseNet);
+    check(&densenet, 96);
+    check(&densenet, 50);
+}
+
+#[test]
+fn an_input_too_small_is_an_error_not_a_panic() {
+    let device = backend::cpu();
+    let error = Net::init(&NetConfig::AlexNet, 28, &device).unwrap_err();
+    assert!(error.layer.contains("MaxPool2d"), "{error}");
+}
+
+#[test]
+fn weights_are_xavier_uniform_and_biases_zero() {
+    let device = backend::cpu();
+    let net = Net::init(&NetConfig::LeNet, 28, &device).unwrap();
+    let LayerModule::Linear(linear) = &net.layers[7] else {
+        panic!("row 8 is the first Linear")
+    };
+    // Xavier-uniform's bound for 400 → 120 is sqrt(6 / 520).
+    let bound = (6.0f32 / 520.0).sqrt();
+    let weights = linear.weight.val().into_data().try_to_vec::<f32>().unwrap();
+    assert_eq!(weights.len(), 400 * 120);
+    assert!(weights.iter().all(|w| w.abs() <= bound));
+    assert!(
+        weights.iter().any(|w| w.abs() > 0.9 * bound),
+        "spread over the whole range"
+    );
+    let biases = linear
+        .bias
+        .as_ref()
+        .unwrap()
+        .val()
+        .into_data()
+        .try_to_vec::<f32>()
+        .unwrap();
+    assert!(biases.iter().all(|&b| b == 0.0));
+}

@@ -1,0 +1,327 @@
+//! The training loop on the CPU backend: it learns, every net takes a step,
+//! divergence and stop are clean endings, and the events come in order.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use burn::module::Module;
+use burn::tensor::Tensor;
+use cnn_playground::arch::{Arch, INPUT_CHANNELS, NetConfig, VggConfig};
+use cnn_playground::backend;
+use cnn_playground::data::{Dataset, Resize, TEST_IMAGES, TEST_LABELS, TRAIN_IMAGES, TRAIN_LABELS};
+use cnn_playground::model::{LayerModule, Net};
+use cnn_playground::shape::ShapeTable;
+use cnn_playground::training::{
+    self, Control, Ending, Event, Host, OptimizerKind, TrainConfig, batch_tensors, init_model, train_step,
+};
+
+fn asset(name: &str) -> Vec<u8> {
+    std::fs::read(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("assets/fashion-mnist")
+            .join(name),
+    )
+    .unwrap()
+}
+
+fn datasets() -> (Dataset, Dataset) {
+    (
+        Dataset::from_gz(
+            TRAIN_IMAGES,
+            &asset(TRAIN_IMAGES),
+            TRAIN_LABELS,
+            &asset(TRAIN_LABELS),
+        )
+        .unwrap(),
+        Dataset::from_gz(TEST_IMAGES, &asset(TEST_IMAGES), TEST_LABELS, &asset(TEST_LABELS)).unwrap(),
+    )
+}
+
+/// Records every event; answers `Stop` to the event `stop_at` picks.
+struct Recorder {
+    start: Instant,
+    events: Vec<Event>,
+    stop_at: fn(&Event) -> bool,
+}
+
+impl Recorder {
+    fn new(stop_at: fn(&Event) -> bool) -> Self {
+        Recorder {
+            start: Instant::now(),
+            events: vec![],
+            stop_at,
+        }
+    }
+}
+
+impl Host for Recorder {
+    fn now_ms(&self) -> f64 {
+        self.start.elapsed().as_secs_f64() * 1000.0
+    }
+
+    fn event(&mut self, event: Event) -> Control {
+        let stop = (self.stop_at)(&event);
+        self.events.push(event);
+        match stop {
+            true => Control::Stop,
+            false => Control::Continue,
+        }
+    }
+}
+
+fn run(config: &TrainConfig, host: &mut Recorder) -> training::Outcome {
+    let (train, test) = datasets();
+    pollster::block_on(training::train(
+        config,
+        &train,
+        &test,
+        &backend::cpu(),
+        "cpu",
+        host,
+    ))
+    .unwrap()
+}
+
+#[test]
+fn bn_lenet_learns_on_a_subset() {
+    let config = TrainConfig {
+        epochs: 3,
+        train_limit: Some(3_000),
+        test_limit: Some(1_000),
+        ..TrainConfig::book(Arch::BnLeNet)
+    };
+    let mut host = Recorder::new(|_| false);
+    let outcome = run(&config, &mut host);
+    assert_eq!(outcome.ending, Ending::Finished);
+    let history = &outcome.history;
+    assert_eq!(history.len(), 3);
+    for report in history {
+        println!("{}", report.book_line());
+        assert!(report.examples_per_s > 0.0 && report.seconds > 0.0);
+        assert_eq!(report.backend, "cpu");
+    }
+    assert!(history[2].loss < history[0].loss, "the loss falls");
+    assert!(
+        history[2].train_acc > history[0].train_acc,
+        "train accuracy rises"
+    );
+    assert!(
+        history[2].test_acc > 0.6,
+        "well above chance (0.1): {}",
+        history[2].test_acc
+    );
+}
+
+#[test]
+fn events_come_in_the_books_order() {
+    let config = TrainConfig {
+        epochs: 2,
+        batch_size: 100,
+        train_limit: Some(1_000),
+        test_limit: Some(200),
+        ..TrainConfig::book(Arch::LeNet)
+    };
+    let mut host = Recorder::new(|_| false);
+    let outcome = run(&config, &mut host);
+    let events = &host.events;
+    assert_eq!(
+        events[0],
+        Event::Started {
+            batches_per_epoch: 10,
+            train_examples: 1_000,
+            test_examples: 200
+        }
+    );
+    let batches = events.iter().filter(|e| matches!(e, Event::Batch { .. })).count();
+    assert_eq!(batches, 20);
+    // The book's plot: five points an epoch, at 0.2, 0.4, ... epochs.
+    let xs: Vec<f64> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Point { x, .. } => Some(*x),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(xs.len(), 10);
+    assert!((xs[0] - 0.2).abs() < 1e-9 && (xs[9] - 2.0).abs() < 1e-9, "{xs:?}");
+    let epochs: Vec<usize> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Epoch(report) => Some(report.epoch),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(epochs, [1, 2]);
+    assert_eq!(outcome.history.len(), 2);
+    assert!(
+        outcome.history[0].book_line().starts_with("epoch 1: loss "),
+        "{}",
+        outcome.history[0].book_line()
+    );
+}
+
+#[test]
+fn stop_keeps_the_model_and_the_history() {
+    let config = TrainConfig {
+        epochs: 5,
+        batch_size: 100,
+        train_limit: Some(500),
+        test_limit: Some(100),
+        ..TrainConfig::book(Arch::LeNet)
+    };
+    // Stop in the middle of the second epoch.
+    let mut host = Recorder::new(|e| {
+        matches!(
+            e,
+            Event::Batch {
+                epoch: 2,
+                batch: 3,
+                ..
+            }
+        )
+    });
+    let outcome = run(&config, &mut host);
+    assert_eq!(outcome.ending, Ending::Stopped { epoch: 2, batch: 3 });
+    assert_eq!(outcome.history.len(), 1);
+    assert!(outcome.ending.message().unwrap().contains("kept"));
+    // The model is there and usable.
+    let images = Tensor::<4>::zeros([1, 1, 28, 28], &backend::cpu());
+    assert_eq!(outcome.model.valid().forward(images).dims(), [1, 10]);
+}
+
+#[test]
+fn divergence_stops_with_a_message_and_finite_weights() {
+    // A slim VGG: ReLUs and no batch norm let a huge step overflow to
+    // infinity, and infinity minus infinity is NaN. (LeNet's sigmoids keep
+    // even absurd weights' losses finite.)
+    let config = TrainConfig {
+        net: NetConfig::Vgg(VggConfig {
+            ratio: 32,
+            ..VggConfig::default()
+        }),
+        lr: 1e30,
+        epochs: 1,
+        batch_size: 16,
+        resize: 32,
+        train_limit: Some(160),
+        test_limit: Some(16),
+        ..TrainConfig::book(Arch::Vgg)
+    };
+    let mut host = Recorder::new(|_| false);
+    let outcome = run(&config, &mut host);
+    let Ending::Diverged { epoch, batch, lr } = outcome.ending else {
+        panic!("expected divergence, got {:?}", outcome.ending)
+    };
+    assert_eq!((epoch, lr), (1, 1e30));
+    let message = outcome.ending.message().unwrap();
+    assert!(message.contains(&format!("epoch 1, batch {batch}")), "{message}");
+    assert!(message.contains("smaller learning rate"), "{message}");
+    // The weights kept are the last that gave a finite loss.
+    let (train, _) = datasets();
+    let device = backend::cpu();
+    let (images, _) = batch_tensors(&train.batch(&[0, 1, 2, 3], &Resize::to(32)), &device);
+    let logits = outcome
+        .model
+        .valid()
+        .forward(images)
+        .into_data()
+        .try_to_vec::<f32>()
+        .unwrap();
+    assert!(logits.iter().all(|v| v.is_finite()), "{logits:?}");
+}
+
+#[test]
+fn bad_settings_are_refused_before_training() {
+    let mut config = TrainConfig::book(Arch::AlexNet);
+    config.resize = 28;
+    config.lr = -1.0;
+    config.batch_size = 0;
+    let problems = config.problems();
+    assert_eq!(problems.len(), 3, "{problems:?}");
+    assert!(problems.iter().any(|p| p.contains("learning rate")));
+    assert!(problems.iter().any(|p| p.contains("batch size")));
+    assert!(problems.iter().any(|p| p.contains("MaxPool2d")));
+    let (train, test) = datasets();
+    let result = pollster::block_on(training::train(
+        &config,
+        &train,
+        &test,
+        &backend::cpu(),
+        "cpu",
+        &mut Recorder::new(|_| false),
+    ));
+    assert!(matches!(result, Err(training::TrainError::Config(_))));
+}
+
+/// The smallest square input the net takes, from its shape table.
+fn smallest_side(config: &NetConfig) -> usize {
+    (1..=256)
+        .find(|&side| ShapeTable::compute(&config.layers(), &[1, INPUT_CHANNELS, side, side]).is_ok())
+        .expect("some size fits")
+}
+
+#[test]
+fn every_net_takes_a_training_step() {
+    let (train, _) = datasets();
+    let device = backend::cpu().autodiff();
+    for arch in Arch::ALL {
+        for optimizer in OptimizerKind::ALL {
+            let mut config = TrainConfig::book(arch);
+            config.resize = smallest_side(&config.net).max(16);
+            config.optimizer = optimizer;
+            config.lr = optimizer.default_lr(arch);
+            let model = init_model(&config, &device).unwrap();
+            let before: Vec<f32> = weights(&model);
+            let mut optim = training::optimizer(&config);
+            let (images, labels) =
+                batch_tensors(&train.batch(&[0, 1, 2, 3], &Resize::to(config.resize)), &device);
+            let (model, figures) = train_step(model, &mut optim, config.lr, images, labels);
+            let figures = figures.into_data().try_to_vec::<f32>().unwrap();
+            assert!(
+                figures[0].is_finite() && figures[0] > 0.0,
+                "{arch}: loss {}",
+                figures[0]
+            );
+            assert!(
+                (0.0..=4.0).contains(&figures[1]),
+                "{arch}: correct {}",
+                figures[1]
+            );
+            assert_ne!(
+                before,
+                weights(&model),
+                "{arch} with {optimizer:?}: the weights moved"
+            );
+        }
+    }
+}
+
+/// The first convolution's weights, flattened: every net starts with one.
+fn weights(model: &Net) -> Vec<f32> {
+    fn find(layers: &[LayerModule]) -> Option<Vec<f32>> {
+        layers.iter().find_map(|layer| match layer {
+            LayerModule::Conv2d(conv) => Some(conv.weight.val().into_data().try_to_vec::<f32>().unwrap()),
+            LayerModule::Sequential(block) => find(&block.layers),
+            _ => None,
+        })
+    }
+    find(&model.layers).expect("a convolution")
+}
+
+#[test]
+fn evaluation_uses_running_statistics() {
+    // A batch-norm net in eval mode gives each image the same logits whatever
+    // else is in its batch; in training mode it would not.
+    let (_, test) = datasets();
+    let device = backend::cpu();
+    let config = TrainConfig::book(Arch::BnLeNet);
+    let model = init_model(&config, &device.clone().autodiff()).unwrap().valid();
+    let resize = Resize::to(28);
+    let alone = model.forward(batch_tensors(&test.batch(&[0], &resize), &device).0);
+    let together = model.forward(batch_tensors(&test.batch(&[0, 1, 2, 3], &resize), &device).0);
+    let alone = alone.into_data().try_to_vec::<f32>().unwrap();
+    let together = together.into_data().try_to_vec::<f32>().unwrap();
+    for (a, b) in alone.iter().zip(&together[..10]) {
+        assert!((a - b).abs() < 1e-5, "{alone:?} vs {together:?}");
+    }
+}
