@@ -3,12 +3,14 @@
 # already there: Debian packages, the wasm target, cargo tools at the versions
 # the build pins. Safe to run again; says what it does.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 # Debian packages: Vulkan on the CPU (lavapipe) so wgpu runs natively without
 # a GPU; Chromium and its driver for the browser tests.
 want_debs=(mesa-vulkan-drivers libvulkan1 chromium chromium-driver)
+command -v node >/dev/null && command -v npm >/dev/null || want_debs+=(nodejs npm)
 missing=()
 for deb in "${want_debs[@]}"; do
   dpkg-query -W -f='${Status}' "$deb" 2>/dev/null | grep -q "install ok installed" || missing+=("$deb")
@@ -24,3 +26,17 @@ if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
   say "adding the Rust target wasm32-unknown-unknown"
   rustup target add wasm32-unknown-unknown
 fi
+
+# Cargo tools, at the versions the build pins; skipped when already there.
+cargo_tool() { # name version binary [cargo install flags]
+  local name=$1 version=$2 binary=$3; shift 3
+  if ! "$binary" --version 2>/dev/null | grep -q " $version"; then
+    say "installing $name $version (cargo install; a few minutes, once)"
+    cargo install "$name" --version "$version" "$@"
+  fi
+}
+# wasm-bindgen-cli must match the wasm-bindgen in Cargo.lock exactly. Not
+# --locked: the registry here lacks one of its pinned dependencies.
+wasm_bindgen_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+cargo_tool wasm-bindgen-cli "$wasm_bindgen_version" wasm-bindgen
+cargo_tool trunk 0.21.14 trunk --locked

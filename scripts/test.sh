@@ -1,15 +1,33 @@
 #!/usr/bin/env bash
-# Runs every test: native (CPU backend, and wgpu on Vulkan — lavapipe where
-# there is no GPU), then checks the wasm build. Installs what it lacks first.
+# Runs every test. Installs what it lacks first (scripts/setup.sh).
+#   1. native: tables, model, data, training on the CPU backend, and wgpu vs
+#      CPU parity on Vulkan (lavapipe where there is no GPU);
+#   2. the browser build (trunk, the size-optimised wasm-release profile);
+#   3. wasm-bindgen tests in headless Chromium: WebGPU vs CPU parity,
+#      training on WebGPU and on the CPU fallback, the table component;
+#   4. end to end: the built page served on 127.0.0.1, driven in headless
+#      Chromium (playwright-core); screenshots go to test-artifacts/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/cnn-playground/target}"
+# Mesa's Vulkan driver looks for a runtime dir; without one it only warns.
+export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d)}"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
-say "native tests (release build; shared with 'cargo run --release')"
+say "native tests (release build, shared with 'cargo run --release')"
 cargo test --release
 
-say "wasm32 build of the core"
-cargo build --release --lib --target wasm32-unknown-unknown
+say "the browser build (trunk build --release)"
+trunk build --release
+
+say "browser tests: wasm-bindgen-test in headless Chromium with WebGPU (SwiftShader)"
+# The same profile as the trunk build, so the two share their artifacts;
+# webdriver.json holds Chromium's flags.
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=900 \
+  cargo test --profile wasm-release --target wasm32-unknown-unknown --test web
+
+say "end-to-end tests in headless Chromium"
+(cd tests/e2e && npm ci --no-audit --no-fund --silent && npm test)

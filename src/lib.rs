@@ -9,6 +9,13 @@ pub mod arch;
 pub mod backend;
 pub mod data;
 pub mod format;
+pub mod link;
 pub mod model;
 pub mod shape;
 pub mod training;
+
+/// The page (Leptos) and its training worker: browser only.
+#[cfg(target_arch = "wasm32")]
+pub mod ui;
+#[cfg(target_arch = "wasm32")]
+pub mod web;

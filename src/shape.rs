@@ -74,6 +74,27 @@ impl ShapeTable {
         })
     }
 
+    /// The largest single activation (bytes, and the row that makes it) and
+    /// the largest single weight (bytes): what must fit one GPU buffer.
+    pub fn largest_tensors(&self) -> ((u64, String), u64) {
+        fn walk(rows: &[Row], activation: &mut (u64, String), weight: &mut u64) {
+            for row in rows {
+                let bytes = numel(&row.output) * BYTES_PER_F32;
+                if bytes > activation.0 {
+                    *activation = (bytes, format!("{} ({})", row.name, row.settings));
+                }
+                if row.children.is_empty() {
+                    *weight = (*weight).max(row.params * BYTES_PER_F32);
+                }
+                walk(&row.children, activation, weight);
+            }
+        }
+        let mut activation = (numel(&self.input) * BYTES_PER_F32, "the input".to_string());
+        let mut weight = 0;
+        walk(&self.rows, &mut activation, &mut weight);
+        (activation, weight)
+    }
+
     /// The net's output shape (the last row's, or the input's when empty).
     pub fn output(&self) -> &[usize] {
         self.rows.last().map_or(&self.input, |row| &row.output)

@@ -150,6 +150,37 @@ impl TrainConfig {
     }
 }
 
+/// Whether this run's tensors fit a device whose largest buffer is `limit`
+/// bytes (WebGPU's `maxStorageBufferBindingSize`); if not, says which tensor
+/// is too big and which batch size would fit.
+pub fn check_fits(config: &TrainConfig, limit: u64) -> Result<(), String> {
+    use crate::format::bytes;
+    let table = config.shape_table(config.batch_size).map_err(|e| e.to_string())?;
+    let ((activation, row), weight) = table.largest_tensors();
+    if weight > limit {
+        return Err(format!(
+            "a weight of this net takes {}, more than this GPU's largest buffer ({}); use a smaller net or the CPU",
+            bytes(weight),
+            bytes(limit)
+        ));
+    }
+    if activation > limit {
+        let per_example = activation.div_ceil(config.batch_size as u64);
+        let fits = limit / per_example.max(1);
+        let advice = match fits {
+            0 => "even one example does not fit: use a smaller input size or the CPU".to_string(),
+            n => format!("a batch of at most {n} fits"),
+        };
+        return Err(format!(
+            "batch {} does not fit: the output of {row} takes {}, more than this GPU's largest buffer ({}); {advice}",
+            config.batch_size,
+            bytes(activation),
+            bytes(limit)
+        ));
+    }
+    Ok(())
+}
+
 /// One epoch's figures, as the book prints them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EpochReport {
@@ -159,7 +190,8 @@ pub struct EpochReport {
     pub loss: f64,
     pub train_acc: f64,
     pub test_acc: f64,
-    /// Training examples per second, training time only.
+    /// Training examples per second, training time only (not the run's
+    /// first step, which compiles the kernels).
     pub examples_per_s: f64,
     pub backend: String,
     /// Wall time of the epoch, evaluation included.
@@ -177,13 +209,18 @@ impl EpochReport {
 }
 
 /// What the loop tells its host as it goes.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
     /// Before the first step.
     Started {
         batches_per_epoch: usize,
         train_examples: usize,
         test_examples: usize,
+    },
+    /// The run's first step is done: it compiled the kernels, and took `ms`.
+    WarmedUp {
+        ms: f64,
     },
     /// A training step is done; `loss` and `train_acc` are the epoch's means so far.
     Batch {
@@ -206,7 +243,9 @@ pub enum Event {
     Evaluating {
         epoch: usize,
     },
-    Epoch(EpochReport),
+    Epoch {
+        report: EpochReport,
+    },
 }
 
 /// The host's answer to an event.
@@ -340,6 +379,14 @@ pub fn train_step(
     (optimizer.step(lr, model, grads), figures)
 }
 
+/// Examples per second, or 0 before anything was timed.
+fn per_second(examples: usize, ms: f64) -> f64 {
+    match ms > 0.0 {
+        true => examples as f64 / (ms / 1000.0),
+        false => 0.0,
+    }
+}
+
 /// Accuracy of `model` on `data`, in eval mode (dropout off, batch norm on
 /// its running statistics).
 pub async fn evaluate(
@@ -428,7 +475,9 @@ async fn train_model(
     for epoch in 1..=config.epochs {
         let epoch_start = host.now_ms();
         let order = epoch_order(train.len(), config.seed, epoch);
-        let (mut loss_sum, mut hits, mut seen, mut train_ms) = (0.0, 0.0, 0usize, 0.0);
+        let (mut loss_sum, mut hits, mut seen) = (0.0, 0.0, 0usize);
+        // Examples and milliseconds counted for examples/sec.
+        let (mut timed, mut train_ms) = (0usize, 0.0);
         for (i, chunk) in order.chunks(config.batch_size).enumerate() {
             host.between_steps().await;
             // As the book's timer, this leaves out preparing the batch on the
@@ -454,7 +503,16 @@ async fn train_model(
             }
             last_good = Some(before);
             model = next;
-            train_ms += step_ms;
+            // The run's first step compiles the kernels (and on some
+            // backends tunes them): it is reported apart, as warm-up, and
+            // left out of examples/sec unless it is the only step.
+            let warm_up = epoch == 1 && i == 0 && batches * config.epochs > 1;
+            if warm_up {
+                host.event(Event::WarmedUp { ms: step_ms });
+            } else {
+                timed += chunk.len();
+                train_ms += step_ms;
+            }
             loss_sum += loss * chunk.len() as f64;
             hits += correct;
             seen += chunk.len();
@@ -465,7 +523,7 @@ async fn train_model(
                 batches,
                 loss: mean_loss,
                 train_acc,
-                examples_per_s: seen as f64 / (train_ms / 1000.0),
+                examples_per_s: per_second(timed, train_ms),
                 step_ms,
             });
             if (i + 1) % plot_every == 0 || i + 1 == batches {
@@ -490,12 +548,12 @@ async fn train_model(
             loss: loss_sum / seen as f64,
             train_acc: hits / seen as f64,
             test_acc,
-            examples_per_s: seen as f64 / (train_ms / 1000.0),
+            examples_per_s: per_second(timed, train_ms),
             backend: backend.to_string(),
             seconds: (host.now_ms() - epoch_start) / 1000.0,
         };
         history.push(report.clone());
-        if host.event(Event::Epoch(report)) == Control::Stop && epoch < config.epochs {
+        if host.event(Event::Epoch { report }) == Control::Stop && epoch < config.epochs {
             return stop(
                 history,
                 model,

@@ -147,7 +147,7 @@ fn events_come_in_the_books_order() {
     let epochs: Vec<usize> = events
         .iter()
         .filter_map(|e| match e {
-            Event::Epoch(report) => Some(report.epoch),
+            Event::Epoch { report } => Some(report.epoch),
             _ => None,
         })
         .collect();

@@ -1,4 +1,4 @@
-//! `cnnp`: the playground's command line.
+//! The command line itself (native only: it reads files and blocks).
 //!
 //! ```text
 //! cnnp shapes --arch A [--resize N] [--ratio R] [--expand] [--json]
@@ -280,11 +280,14 @@ impl Host for Terminal {
                 );
                 let _ = std::io::stderr().flush();
             }
+            Event::WarmedUp { ms } if self.progress && ms > 1000.0 => {
+                eprintln!("\r\x1b[2Kfirst step: {:.1} s (compiling kernels)", ms / 1000.0);
+            }
             Event::Evaluating { epoch } if self.progress => {
                 eprint!("\r\x1b[2Kepoch {epoch}: evaluating on the test set…");
                 let _ = std::io::stderr().flush();
             }
-            Event::Epoch(report) => {
+            Event::Epoch { report } => {
                 if self.progress {
                     eprint!("\r\x1b[2K");
                 }
@@ -457,7 +460,7 @@ fn run(args: &[String]) -> Result<(), Failure> {
     }
 }
 
-fn main() -> ExitCode {
+pub fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,

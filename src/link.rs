@@ -1,0 +1,215 @@
+//! A playground setup as a link: the chosen net, its input size, VGG's
+//! ratio and every training setting in the query string, plus the embed
+//! options. Parsing never fails: what it cannot use it names in notices,
+//! and the book's defaults stand for it.
+
+use crate::arch::Arch;
+use crate::training::OptimizerKind;
+
+/// Controls a course page may hide in an embedded playground (`hide=`).
+pub const HIDEABLE: [&str; 10] = [
+    "arch",
+    "resize",
+    "ratio",
+    "lr",
+    "batch",
+    "epochs",
+    "optimizer",
+    "subset",
+    "backend",
+    "files",
+];
+
+/// Everything a link can say. `None` means: the book's default for the net.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Link {
+    pub arch: Option<Arch>,
+    pub resize: Option<usize>,
+    pub ratio: Option<usize>,
+    pub lr: Option<f64>,
+    pub batch: Option<usize>,
+    pub epochs: Option<usize>,
+    pub optimizer: Option<OptimizerKind>,
+    /// Training and test examples to use.
+    pub train: Option<usize>,
+    pub test: Option<usize>,
+    /// `backend=cpu` skips WebGPU.
+    pub prefer_cpu: bool,
+    pub embed: bool,
+    pub hide: Vec<String>,
+    pub autostart: bool,
+    /// One line per parameter that was ignored, naming it and why.
+    pub notices: Vec<String>,
+}
+
+/// Decodes `%xx` and `+` of a query component; a stray `%` stays as it is.
+fn decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = (bytes[i] == b'%')
+            .then(|| bytes.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|hex| std::str::from_utf8(hex).ok())
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match (escaped, bytes[i]) {
+            (Some(byte), _) => {
+                out.push(byte);
+                i += 3;
+            }
+            (None, b'+') => {
+                out.push(b' ');
+                i += 1;
+            }
+            (None, byte) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn whole(value: &str, min: usize, max: usize) -> Result<usize, String> {
+    match value.parse::<usize>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(format!("a whole number from {min} to {max}")),
+    }
+}
+
+fn flag(value: &str) -> Result<bool, String> {
+    match value {
+        "1" | "true" | "yes" | "" => Ok(true),
+        "0" | "false" | "no" => Ok(false),
+        _ => Err("1 or 0".to_string()),
+    }
+}
+
+impl Link {
+    /// Reads a query string (with or without its leading `?`).
+    pub fn parse(query: &str) -> Link {
+        let mut link = Link::default();
+        let query = query.strip_prefix('?').unwrap_or(query);
+        for pair in query.split('&').filter(|pair| !pair.is_empty()) {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let (key, value) = (decode(key), decode(value));
+            let value = value.trim();
+            let result: Result<(), String> = match key.as_str() {
+                "arch" => Arch::from_id(value)
+                    .map(|arch| link.arch = Some(arch))
+                    .ok_or_else(|| format!("one of {}", Arch::ids())),
+                "resize" => whole(value, 1, 512).map(|n| link.resize = Some(n)),
+                "ratio" => whole(value, 1, 64).map(|n| link.ratio = Some(n)),
+                "lr" => match value.parse::<f64>() {
+                    Ok(x) if x.is_finite() && (1e-6..=10.0).contains(&x) => {
+                        link.lr = Some(x);
+                        Ok(())
+                    }
+                    _ => Err("a number from 0.000001 to 10".to_string()),
+                },
+                "batch" => whole(value, 1, 4096).map(|n| link.batch = Some(n)),
+                "epochs" => whole(value, 1, 200).map(|n| link.epochs = Some(n)),
+                "optimizer" => OptimizerKind::from_id(value)
+                    .map(|kind| link.optimizer = Some(kind))
+                    .ok_or_else(|| "sgd, momentum or adam".to_string()),
+                "train" => whole(value, 1, 60_000).map(|n| link.train = Some(n)),
+                "test" => whole(value, 1, 10_000).map(|n| link.test = Some(n)),
+                "backend" => match value {
+                    "cpu" => {
+                        link.prefer_cpu = true;
+                        Ok(())
+                    }
+                    "webgpu" | "auto" => Ok(()),
+                    _ => Err("cpu, webgpu or auto".to_string()),
+                },
+                "embed" => flag(value).map(|on| link.embed = on),
+                "autostart" => flag(value).map(|on| link.autostart = on),
+                "hide" => {
+                    let mut unknown = vec![];
+                    for control in value.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+                        match HIDEABLE.contains(&control) {
+                            true => link.hide.push(control.to_string()),
+                            false => unknown.push(control.to_string()),
+                        }
+                    }
+                    match unknown.is_empty() {
+                        true => Ok(()),
+                        false => Err(format!(
+                            "names {} unknown; hideable: {}",
+                            unknown.join(", "),
+                            HIDEABLE.join(", ")
+                        )),
+                    }
+                }
+                _ => {
+                    link.notices.push(format!("unknown parameter '{key}' ignored"));
+                    continue;
+                }
+            };
+            if let Err(expected) = result {
+                link.notices.push(format!(
+                    "{key}={value} ignored: expected {expected}; the default stands"
+                ));
+            }
+        }
+        if link.ratio.is_some() && link.arch.is_some_and(|arch| arch != Arch::Vgg) {
+            link.notices
+                .push("ratio ignored: only VGG has a width ratio".to_string());
+            link.ratio = None;
+        }
+        link
+    }
+
+    /// The query string (with its `?`) for this setup, leaving out what
+    /// equals the book's default for the net, and the notices.
+    pub fn to_query(&self) -> String {
+        let arch = self.arch.unwrap_or(Arch::LeNet);
+        let book = arch.book_settings();
+        let optimizer = self.optimizer.unwrap_or(OptimizerKind::Sgd);
+        let mut pairs: Vec<(String, String)> = vec![("arch".into(), arch.id().into())];
+        let mut put = |key: &str, value: String| pairs.push((key.to_string(), value));
+        if let Some(resize) = self.resize.filter(|&r| r != book.resize) {
+            put("resize", resize.to_string());
+        }
+        if let Some(ratio) = self.ratio.filter(|&r| arch == Arch::Vgg && r != 4) {
+            put("ratio", ratio.to_string());
+        }
+        if let Some(lr) = self.lr.filter(|&lr| lr != optimizer.default_lr(arch)) {
+            put("lr", lr.to_string());
+        }
+        if let Some(batch) = self.batch.filter(|&b| b != book.batch_size) {
+            put("batch", batch.to_string());
+        }
+        if let Some(epochs) = self.epochs.filter(|&e| e != book.epochs) {
+            put("epochs", epochs.to_string());
+        }
+        if optimizer != OptimizerKind::Sgd {
+            put("optimizer", optimizer.id().to_string());
+        }
+        if let Some(train) = self.train.filter(|&n| n != 60_000) {
+            put("train", train.to_string());
+        }
+        if let Some(test) = self.test.filter(|&n| n != 10_000) {
+            put("test", test.to_string());
+        }
+        if self.prefer_cpu {
+            put("backend", "cpu".to_string());
+        }
+        if self.embed {
+            put("embed", "1".to_string());
+        }
+        if !self.hide.is_empty() {
+            put("hide", self.hide.join(","));
+        }
+        if self.autostart {
+            put("autostart", "1".to_string());
+        }
+        let query: Vec<String> = pairs.into_iter().map(|(k, v)| format!("{k}={v}")).collect();
+        format!("?{}", query.join("&"))
+    }
+
+    pub fn hides(&self, control: &str) -> bool {
+        self.hide.iter().any(|hidden| hidden == control)
+    }
+}

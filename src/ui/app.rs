@@ -1,0 +1,516 @@
+//! The page: pick a net, see its table, train it.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::arch::Arch;
+use crate::format::bytes;
+use crate::link::Link;
+use crate::training::OptimizerKind;
+use crate::ui::chart::Chart;
+use crate::ui::client::Client;
+
+/// How views reach the worker client.
+type ClientHandle = StoredValue<Client, LocalStorage>;
+use crate::ui::state::{Phase, Run, Settings, TableProblem};
+use crate::ui::table::LayerTable;
+
+/// The whole playground; `link` is what the page's URL asked for.
+#[component]
+pub fn App(link: Link) -> impl IntoView {
+    let settings = Settings::new(link.arch.unwrap_or(Arch::LeNet));
+    apply_link(&settings, &link);
+    let run = Run::new();
+    let client = Client::new(run, link.prefer_cpu);
+    provide_context(settings);
+    provide_context(run);
+    // The client holds the worker, a JavaScript object: it stays on this
+    // thread, and views reach it through a (Send) handle.
+    let client = StoredValue::new_local(client);
+    provide_context(client);
+    let embed = link.embed;
+    let hide = link.hide.clone();
+    let notices = link.notices.clone();
+    crate::ui::url::keep_url_in_step(settings, link.clone());
+    if embed {
+        crate::ui::url::report_height_to_parent();
+    }
+    if link.autostart {
+        // A small subset, unless the link says how many.
+        if link.train.is_none() {
+            settings.train_limit.set("2000".to_string());
+        }
+        if link.test.is_none() {
+            settings.test_limit.set("500".to_string());
+        }
+        if let Ok(config) = settings.train_config() {
+            client.with_value(|client| client.train(config));
+        }
+    }
+    let hidden = move |control: &str| hide.iter().any(|h| h == control);
+    let show_picker = !hidden("arch");
+    view! {
+        <div class="app" class:embed=embed>
+            {(!embed).then(|| view! { <Header /> })}
+            {(!notices.is_empty()).then(|| view! { <Notices notices=notices.clone() /> })}
+            {embed.then(|| view! { <EmbedBar /> })}
+            <main class="layout" class:with-picker=show_picker>
+                {show_picker.then(|| view! { <NetPicker /> })}
+                <NetPanel hidden=link.hide.clone() />
+                <TrainPanel hidden=link.hide.clone() />
+            </main>
+            {(!embed).then(|| view! { <Footer /> })}
+        </div>
+    }
+}
+
+fn apply_link(settings: &Settings, link: &Link) {
+    if let Some(optimizer) = link.optimizer {
+        settings.optimizer.set(optimizer);
+    }
+    settings.reset_to_book(settings.arch.get_untracked());
+    let set = |signal: RwSignal<String>, value: Option<String>| {
+        if let Some(value) = value {
+            signal.set(value);
+        }
+    };
+    set(settings.resize, link.resize.map(|n| n.to_string()));
+    set(settings.ratio, link.ratio.map(|n| n.to_string()));
+    set(settings.lr, link.lr.map(|x| x.to_string()));
+    set(settings.batch, link.batch.map(|n| n.to_string()));
+    set(settings.epochs, link.epochs.map(|n| n.to_string()));
+    set(settings.train_limit, link.train.map(|n| n.to_string()));
+    set(settings.test_limit, link.test.map(|n| n.to_string()));
+    settings.prefer_cpu.set(link.prefer_cpu);
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    view! {
+        <header class="site-header">
+            <div>
+                <h1>"CNN playground"</h1>
+                <p class="tagline">
+                    "The classic convolutional nets of "
+                    <a href="https://d2l.ai" target="_blank" rel="noopener">"Dive into Deep Learning"</a>
+                    ": see every layer's shape, then train the net on Fashion-MNIST right here in the tab."
+                </p>
+            </div>
+            <BackendBadge />
+        </header>
+    }
+}
+
+#[component]
+fn Footer() -> impl IntoView {
+    view! {
+        <footer class="foot">
+            "Built with Rust, Burn and Leptos. Fashion-MNIST © 2017 Zalando SE (MIT). "
+            <a href="www/embed.html">"Embed it in course notes"</a>
+        </footer>
+    }
+}
+
+#[component]
+fn EmbedBar() -> impl IntoView {
+    let full = move || {
+        let query = web_sys::window()
+            .and_then(|w| w.location().search().ok())
+            .map(|q| Link::parse(&q))
+            .map(|mut link| {
+                link.embed = false;
+                link.hide.clear();
+                link.autostart = false;
+                link.to_query()
+            })
+            .unwrap_or_default();
+        format!("./{query}")
+    };
+    view! {
+        <div class="embed-bar">
+            <BackendBadge />
+            <a class="open-full" href=full target="_blank" rel="noopener">"open full playground ↗"</a>
+        </div>
+    }
+}
+
+#[component]
+fn Notices(notices: Vec<String>) -> impl IntoView {
+    let open = RwSignal::new(true);
+    view! {
+        <Show when=move || open.get()>
+            <div class="notice" role="status">
+                <strong>"Some link settings were ignored: "</strong>
+                <ul>{notices.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul>
+                <button class="dismiss" on:click=move |_| open.set(false) aria-label="dismiss">"×"</button>
+            </div>
+        </Show>
+    }
+}
+
+/// "WebGPU — adapter" or "CPU — WebGPU unavailable: reason".
+#[component]
+fn BackendBadge() -> impl IntoView {
+    let run = expect_context::<Run>();
+    let text = move || match run.backend.get() {
+        Some(backend) => backend.badge(),
+        None => "checking for WebGPU…".to_string(),
+    };
+    let class = move || match run.backend.get() {
+        Some(crate::web::webgpu::Backend::WebGpu(_)) => "badge webgpu",
+        Some(_) => "badge cpu",
+        None => "badge pending",
+    };
+    view! {
+        <div class="badge-wrap">
+            <span class=class data-backend=move || run.backend.get().map(|b| b.short_name()).unwrap_or("")>
+                {text}
+            </span>
+            {move || run.backend_note.get().map(|note| view! { <span class="badge-note">{note}</span> })}
+        </div>
+    }
+}
+
+#[component]
+fn NetPicker() -> impl IntoView {
+    let settings = expect_context::<Settings>();
+    let run = expect_context::<Run>();
+    view! {
+        <nav class="picker" aria-label="nets">
+            {Arch::ALL
+                .into_iter()
+                .map(|arch| {
+                    view! {
+                        <button
+                            class="net-card"
+                            class:selected=move || settings.arch.get() == arch
+                            data-arch=arch.id()
+                            disabled=move || run.phase.get().is_running()
+                            on:click=move |_| settings.reset_to_book(arch)
+                        >
+                            <span class="net-title">{arch.title()}</span>
+                            <span class="net-summary">{arch.summary()}</span>
+                        </button>
+                    }
+                })
+                .collect_view()}
+        </nav>
+    }
+}
+
+/// A labelled text field bound to `value`, with its validation message.
+#[component]
+fn Field(
+    label: &'static str,
+    name: &'static str,
+    value: RwSignal<String>,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(optional)] disabled: Option<Signal<bool>>,
+    #[prop(default = "numeric")] inputmode: &'static str,
+) -> impl IntoView {
+    let disabled = disabled.unwrap_or_else(|| Signal::derive(|| false));
+    view! {
+        <label class="field" class:invalid=move || error.get().is_some()>
+            <span class="field-label">{label}</span>
+            <input
+                name=name
+                inputmode=inputmode
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+                disabled=move || disabled.get()
+                aria-invalid=move || error.get().is_some().to_string()
+            />
+            {move || error.get().map(|e| view! { <span class="field-error">{e}</span> })}
+        </label>
+    }
+}
+
+#[component]
+fn NetPanel(hidden: Vec<String>) -> impl IntoView {
+    let settings = expect_context::<Settings>();
+    let run = expect_context::<Run>();
+    let table = Memo::new(move |_| settings.table());
+    let batch = Memo::new(move |_| {
+        crate::ui::state::parse_whole(&settings.batch.get(), crate::ui::state::BATCH, "").ok()
+    });
+    let arch = settings.arch;
+    let running = Signal::derive(move || run.phase.get().is_running());
+    let resize_error = Signal::derive(move || {
+        crate::ui::state::parse_whole(&settings.resize.get(), crate::ui::state::RESIZE, "input size").err()
+    });
+    let ratio_error = Signal::derive(move || {
+        crate::ui::state::parse_whole(&settings.ratio.get(), crate::ui::state::RATIO, "width ratio").err()
+    });
+    let show = |control: &str| !hidden.iter().any(|h| h == control);
+    let show_resize = show("resize");
+    let show_ratio = show("ratio");
+    view! {
+        <section class="net panel" aria-labelledby="net-title">
+            <div class="net-head">
+                <h2 id="net-title">
+                    {move || arch.get().title()}
+                    <small class="section">{move || format!("d2l §{}", arch.get().book_section())}</small>
+                </h2>
+                <p class="net-blurb">{move || arch.get().summary()}</p>
+            </div>
+            <div class="net-controls">
+                {show_resize.then(|| view! {
+                    <Field label="input size (px)" name="resize" value=settings.resize error=resize_error disabled=running />
+                })}
+                {move || (show_ratio && arch.get() == Arch::Vgg).then(|| view! {
+                    <Field label="VGG width ratio" name="ratio" value=settings.ratio error=ratio_error disabled=running />
+                })}
+            </div>
+            {move || match table.get() {
+                Ok(table) => view! { <LayerTable table=table batch=batch.get() /> }.into_any(),
+                Err(TableProblem::Shape(e)) => view! {
+                    <div class="table-error" role="alert">
+                        <strong>{format!("A {}×{} input does not fit {}: ", settings.resize.get(), settings.resize.get(), arch.get().title())}</strong>
+                        <span class="where">{e.layer.clone()}</span>
+                        ": " {e.reason.clone()}
+                    </div>
+                }.into_any(),
+                Err(TableProblem::Setting(e)) => view! { <div class="table-error" role="alert">{e}</div> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn TrainPanel(hidden: Vec<String>) -> impl IntoView {
+    let settings = expect_context::<Settings>();
+    let run = expect_context::<Run>();
+    let client = expect_context::<ClientHandle>();
+    let running = Signal::derive(move || run.phase.get().is_running());
+    let config = Memo::new(move |_| settings.train_config());
+    let field_error = move |signal: RwSignal<String>, parse: fn(&str) -> Option<String>| {
+        Signal::derive(move || parse(&signal.get()))
+    };
+    use crate::ui::state::{BATCH, EPOCHS, LR, TEST_EXAMPLES, TRAIN_EXAMPLES, parse_real, parse_whole};
+    let lr_error = field_error(settings.lr, |t| parse_real(t, LR, "learning rate").err());
+    let batch_error = field_error(settings.batch, |t| parse_whole(t, BATCH, "batch size").err());
+    let epochs_error = field_error(settings.epochs, |t| parse_whole(t, EPOCHS, "epochs").err());
+    let train_error = field_error(settings.train_limit, |t| {
+        parse_whole(t, TRAIN_EXAMPLES, "training examples").err()
+    });
+    let test_error = field_error(settings.test_limit, |t| {
+        parse_whole(t, TEST_EXAMPLES, "test examples").err()
+    });
+    // A batch too big for the GPU's buffers is refused before training.
+    let fits = Memo::new(move |_| {
+        let limit = run.backend.get().and_then(|b| b.max_tensor_bytes());
+        match (config.get(), limit) {
+            (Ok(config), Some(limit)) => crate::training::check_fits(&config, limit).err(),
+            _ => None,
+        }
+    });
+    // Before a run, the axis spans the epochs the form asks for.
+    let chart_epochs = Signal::derive(move || match run.epochs.get() {
+        0 => parse_whole(&settings.epochs.get(), EPOCHS, "").unwrap_or(1),
+        epochs => epochs,
+    });
+    let show = |control: &str| !hidden.iter().any(|h| h == control);
+    let (show_lr, show_batch, show_epochs, show_optimizer, show_subset, show_backend, show_files) = (
+        show("lr"),
+        show("batch"),
+        show("epochs"),
+        show("optimizer"),
+        show("subset"),
+        show("backend"),
+        show("files"),
+    );
+    let on_train = move |_| {
+        if let Ok(config) = config.get_untracked() {
+            client.with_value(|client| client.train(config));
+        }
+    };
+    let on_pause = move |_| match run.phase.get_untracked() {
+        Phase::Paused => client.with_value(Client::resume),
+        _ => client.with_value(Client::pause),
+    };
+    let on_stop = move |_| client.with_value(Client::stop);
+    let on_backend = move |ev| {
+        let cpu = event_target_value(&ev) == "cpu";
+        settings.prefer_cpu.set(cpu);
+        client.with_value(|client| client.set_prefer_cpu(cpu));
+    };
+    let on_optimizer = move |ev| {
+        if let Some(kind) = OptimizerKind::from_id(&event_target_value(&ev)) {
+            settings.optimizer.set(kind);
+            settings
+                .lr
+                .set(kind.default_lr(settings.arch.get_untracked()).to_string());
+        }
+    };
+    view! {
+        <section class="train panel" aria-label="training">
+            <h2>"Train on Fashion-MNIST"</h2>
+            <form class="train-form" on:submit=|ev| ev.prevent_default()>
+                {show_lr.then(|| view! { <Field label="learning rate" name="lr" value=settings.lr error=lr_error disabled=running inputmode="decimal" /> })}
+                {show_batch.then(|| view! { <Field label="batch size" name="batch" value=settings.batch error=batch_error disabled=running /> })}
+                {show_epochs.then(|| view! { <Field label="epochs" name="epochs" value=settings.epochs error=epochs_error disabled=running /> })}
+                {show_optimizer.then(|| view! {
+                    <label class="field">
+                        <span class="field-label">"optimizer"</span>
+                        <select name="optimizer" on:change=on_optimizer disabled=move || running.get()>
+                            {OptimizerKind::ALL.into_iter().map(|kind| view! {
+                                <option value=kind.id() selected=move || settings.optimizer.get() == kind>
+                                    {match kind {
+                                        OptimizerKind::Sgd => "SGD",
+                                        OptimizerKind::Momentum => "momentum",
+                                        OptimizerKind::Adam => "Adam",
+                                    }}
+                                </option>
+                            }).collect_view()}
+                        </select>
+                    </label>
+                })}
+                {show_subset.then(|| view! {
+                    <Field label="training images" name="train" value=settings.train_limit error=train_error disabled=running />
+                    <Field label="test images" name="test" value=settings.test_limit error=test_error disabled=running />
+                })}
+                {show_backend.then(|| view! {
+                    <label class="field">
+                        <span class="field-label">"backend"</span>
+                        <select name="backend" on:change=on_backend disabled=move || running.get()>
+                            <option value="auto" selected=move || !settings.prefer_cpu.get()>"WebGPU"</option>
+                            <option value="cpu" selected=move || settings.prefer_cpu.get()>"CPU"</option>
+                        </select>
+                    </label>
+                })}
+            </form>
+            {move || config.get().err().map(|problems| view! {
+                <ul class="form-problems">{problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
+            })}
+            {move || fits.get().map(|problem| view! { <p class="form-problems" role="alert">{problem}</p> })}
+            <div class="buttons">
+                <button
+                    class="primary"
+                    name="train"
+                    on:click=on_train
+                    disabled=move || running.get() || config.get().is_err() || fits.get().is_some() || run.backend.get().is_none()
+                >
+                    "Train"
+                </button>
+                <button name="pause" on:click=on_pause disabled=move || !matches!(run.phase.get(), Phase::Training | Phase::Paused | Phase::Evaluating | Phase::Preparing)>
+                    {move || if run.phase.get() == Phase::Paused { "Resume" } else { "Pause" }}
+                </button>
+                <button name="stop" on:click=on_stop disabled=move || !running.get() || run.phase.get() == Phase::Loading>
+                    "Stop"
+                </button>
+            </div>
+            <Status />
+            {show_files.then(|| view! { <DataFiles /> })}
+            <Chart points=run.points history=run.history epochs=chart_epochs />
+            <EpochLines />
+        </section>
+    }
+}
+
+/// What the run is doing now.
+#[component]
+fn Status() -> impl IntoView {
+    let run = expect_context::<Run>();
+    let client = expect_context::<ClientHandle>();
+    let progress_bar = move |done: f64, total: f64, label: String| {
+        let percent = if total > 0.0 {
+            (done / total * 100.0).clamp(0.0, 100.0)
+        } else {
+            0.0
+        };
+        view! {
+            <div class="progress" role="progressbar" aria-valuenow=format!("{percent:.0}") aria-valuemin="0" aria-valuemax="100">
+                <div class="bar" style=format!("width: {percent:.1}%")></div>
+                <span class="progress-label">{label}</span>
+            </div>
+        }
+    };
+    view! {
+        <div class="status" aria-live="polite">
+            {move || run.download.get().map(|(file, loaded, total)| {
+                let label = match total {
+                    Some(total) => format!("downloading {file}: {} of {}", bytes(loaded), bytes(total)),
+                    None => format!("downloading {file}: {}", bytes(loaded)),
+                };
+                progress_bar(loaded as f64, total.unwrap_or(0) as f64, label)
+            })}
+            {move || run.data_error.get().map(|message| {
+                view! {
+                    <div class="error" role="alert">
+                        <p>{format!("The data could not be loaded: {message}")}</p>
+                        <button name="retry" on:click=move |_| client.with_value(Client::retry_data)>"Retry"</button>
+                        " or pick the four files below."
+                    </div>
+                }
+            })}
+            {move || match run.phase.get() {
+                Phase::Idle => view! { <p class="phase">{run.data_ready.get().unwrap_or_else(|| "Ready when you are.".to_string())}</p> }.into_any(),
+                Phase::Loading => view! { <p class="phase">"Loading Fashion-MNIST…"</p> }.into_any(),
+                Phase::Preparing => view! {
+                    <p class="phase preparing">"Preparing kernels: the first steps compile the GPU shaders…"</p>
+                }.into_any(),
+                Phase::Training | Phase::Paused | Phase::Evaluating => {
+                    let (epoch, batch, batches) = run.progress.get();
+                    let what = match run.phase.get() {
+                        Phase::Paused => "paused".to_string(),
+                        Phase::Evaluating => "evaluating on the test set".to_string(),
+                        _ => run.examples_per_s.get().map(|x| format!("{x:.1} examples/sec")).unwrap_or_default(),
+                    };
+                    let label = format!("epoch {epoch} of {}: batch {batch} of {batches} · {what}", run.epochs.get());
+                    progress_bar(batch as f64, batches as f64, label).into_any()
+                }
+                Phase::Done(message) => view! {
+                    <p class="phase done">{message.unwrap_or_else(|| "Done.".to_string())}</p>
+                }.into_any(),
+                Phase::Failed(message) => view! { <p class="phase failed" role="alert">{message}</p> }.into_any(),
+            }}
+            {move || run.prepare_ms.get().map(|ms| view! {
+                <p class="prepared">{format!("kernels ready in {:.1} s", ms / 1000.0)}</p>
+            })}
+            {move || run.book_line().map(|line| view! { <p class="book-line">{line}</p> })}
+        </div>
+    }
+}
+
+/// One book line per finished epoch.
+#[component]
+fn EpochLines() -> impl IntoView {
+    let run = expect_context::<Run>();
+    view! {
+        <details class="epochs" open=move || !run.history.get().is_empty()>
+            <summary>"epochs"</summary>
+            <ol>
+                {move || run.history.get().into_iter().map(|r| view! { <li>{r.book_line()}</li> }).collect_view()}
+            </ol>
+        </details>
+    }
+}
+
+/// Fashion-MNIST from the user's disk instead of the server.
+#[component]
+fn DataFiles() -> impl IntoView {
+    let client = expect_context::<ClientHandle>();
+    let message = RwSignal::new(None::<String>);
+    let on_change = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = ev.target().expect("an input").unchecked_into();
+        let Some(list) = input.files() else { return };
+        let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
+        leptos::task::spawn_local(async move {
+            match crate::ui::files::read_picked(files).await {
+                Ok(buffers) => {
+                    message.set(Some("using your files".to_string()));
+                    client.with_value(|client| client.use_files(buffers));
+                }
+                Err(e) => message.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <details class="files">
+            <summary>"use Fashion-MNIST files from your disk"</summary>
+            <p>"Pick the four " <code>".gz"</code> " files (train and t10k, images and labels)."</p>
+            <input type="file" multiple accept=".gz" on:change=on_change />
+            {move || message.get().map(|m| view! { <p class="files-message">{m}</p> })}
+        </details>
+    }
+}

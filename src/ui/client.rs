@@ -1,0 +1,337 @@
+//! The page's side of the training worker: starts it, sends it commands,
+//! turns its reports into state, and replaces it with a CPU worker should
+//! WebGPU crash it.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Array, ArrayBuffer};
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
+
+use crate::training::{Event, TrainConfig};
+use crate::ui::state::{Phase, Point, Run};
+use crate::web::protocol::{Command, Report};
+use crate::web::webgpu::Backend;
+
+/// Trunk builds the worker binary with a loader of this name.
+const WORKER_URL: &str = "./worker_loader.js";
+
+/// Fashion-MNIST, served with the app.
+pub fn data_url() -> String {
+    let base = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.base_uri().ok().flatten())
+        .unwrap_or_default();
+    // The page may sit in a sub-folder (www/embed.html embeds ../index.html);
+    // the data sits beside index.html.
+    let root = base.rsplit_once('/').map_or("", |(dir, _)| dir);
+    format!("{root}/assets/fashion-mnist/")
+}
+
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+struct Inner {
+    worker: Option<Worker>,
+    /// The worker's listeners, kept alive as long as it is.
+    listeners: Vec<Closure<dyn FnMut(JsValue)>>,
+    /// A run asked for before the data (or the backend) was ready.
+    pending: Option<TrainConfig>,
+    data_loaded: bool,
+    backend_known: bool,
+    /// Files picked from disk, to hand a new worker again.
+    picked: Option<Vec<ArrayBuffer>>,
+    prefer_cpu: bool,
+}
+
+/// A handle on the worker; cheap to clone.
+#[derive(Clone)]
+pub struct Client {
+    inner: Rc<RefCell<Inner>>,
+    run: Run,
+}
+
+impl Client {
+    pub fn new(run: Run, prefer_cpu: bool) -> Client {
+        let client = Client {
+            inner: Rc::new(RefCell::new(Inner {
+                worker: None,
+                listeners: vec![],
+                pending: None,
+                data_loaded: false,
+                backend_known: false,
+                picked: None,
+                prefer_cpu,
+            })),
+            run,
+        };
+        client.spawn();
+        client
+    }
+
+    fn spawn(&self) {
+        let options = WorkerOptions::new();
+        options.set_type(WorkerType::Classic);
+        let worker = match Worker::new_with_options(WORKER_URL, &options) {
+            Ok(worker) => worker,
+            Err(e) => {
+                self.run.phase.set(Phase::Failed(format!(
+                    "the training worker could not start: {e:?}"
+                )));
+                return;
+            }
+        };
+        let on_message = {
+            let client = self.clone();
+            Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+                let event: MessageEvent = event.unchecked_into();
+                match event
+                    .data()
+                    .as_string()
+                    .map(|text| serde_json::from_str::<Report>(&text))
+                {
+                    Some(Ok(report)) => client.receive(report),
+                    _ => web_sys::console::warn_1(&"the worker sent something unreadable".into()),
+                }
+            })
+        };
+        let on_error = {
+            let client = self.clone();
+            Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+                let message = event
+                    .dyn_ref::<ErrorEvent>()
+                    .map(|e| e.message())
+                    .unwrap_or_else(|| "the training worker stopped".to_string());
+                client.crashed(message);
+            })
+        };
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        let mut inner = self.inner.borrow_mut();
+        inner.worker = Some(worker);
+        inner.listeners = vec![on_message, on_error];
+        inner.data_loaded = false;
+        inner.backend_known = false;
+    }
+
+    fn send(&self, command: &Command) {
+        if let Some(worker) = &self.inner.borrow().worker {
+            let _ = worker.post_message(&JsValue::from_str(&command.to_json()));
+        }
+    }
+
+    /// Starts a run: loads the data first if the worker has none.
+    pub fn train(&self, config: TrainConfig) {
+        self.run.reset(config.epochs);
+        self.run.data_error.set(None);
+        let (ready, backend_known) = {
+            let inner = self.inner.borrow();
+            (inner.data_loaded, inner.backend_known)
+        };
+        if ready && backend_known {
+            self.start(config);
+        } else {
+            self.run.phase.set(Phase::Loading);
+            self.inner.borrow_mut().pending = Some(config);
+            if !ready {
+                self.load_data();
+            }
+        }
+    }
+
+    fn start(&self, config: TrainConfig) {
+        self.run.phase.set(Phase::Preparing);
+        self.run.prepare_started.set(Some(now_ms()));
+        self.send(&Command::Train { config });
+    }
+
+    fn load_data(&self) {
+        let picked = self.inner.borrow().picked.clone();
+        match picked {
+            Some(buffers) => self.post_files(buffers),
+            None => self.send(&Command::LoadData { data_url: data_url() }),
+        }
+    }
+
+    /// Hands the worker four files the user picked (as ArrayBuffers, in the
+    /// order of `web::fetch::FILES`); they replace the served ones.
+    pub fn use_files(&self, buffers: Vec<ArrayBuffer>) {
+        self.inner.borrow_mut().picked = Some(buffers.clone());
+        self.run.data_error.set(None);
+        self.post_files(buffers);
+    }
+
+    fn post_files(&self, buffers: Vec<ArrayBuffer>) {
+        let message = Array::new();
+        message.push(&JsValue::from_str(&Command::UseFiles.to_json()));
+        for buffer in &buffers {
+            // Copies, so that the page keeps its own for a new worker.
+            message.push(&buffer.slice(0));
+        }
+        if let Some(worker) = &self.inner.borrow().worker {
+            let _ = worker.post_message(&message);
+        }
+    }
+
+    /// Retries loading the data after a failure.
+    pub fn retry_data(&self) {
+        self.run.data_error.set(None);
+        self.run.phase.set(Phase::Loading);
+        self.load_data();
+    }
+
+    pub fn pause(&self) {
+        self.send(&Command::Pause);
+    }
+
+    pub fn resume(&self) {
+        self.send(&Command::Resume);
+    }
+
+    pub fn stop(&self) {
+        self.send(&Command::Stop);
+    }
+
+    /// Switches between WebGPU (when it works) and the CPU backend.
+    pub fn set_prefer_cpu(&self, prefer_cpu: bool) {
+        let changed = {
+            let mut inner = self.inner.borrow_mut();
+            let changed = inner.prefer_cpu != prefer_cpu;
+            inner.prefer_cpu = prefer_cpu;
+            inner.backend_known = !changed && inner.backend_known;
+            changed
+        };
+        if changed {
+            self.send(&Command::ChooseBackend { prefer_cpu });
+        }
+    }
+
+    fn crashed(&self, message: String) {
+        let was_webgpu = matches!(self.run.backend.get_untracked(), Some(Backend::WebGpu(_)));
+        if let Some(worker) = self.inner.borrow_mut().worker.take() {
+            worker.terminate();
+        }
+        self.inner.borrow_mut().pending = None;
+        // What was shown stays: table, chart and history.
+        let advice = match was_webgpu {
+            true => {
+                self.inner.borrow_mut().prefer_cpu = true;
+                self.run.backend_note.set(Some(format!(
+                    "WebGPU failed ({message}); switched to the CPU backend"
+                )));
+                "the CPU backend takes over: press Train to go on"
+            }
+            false => "press Train to try again",
+        };
+        self.run
+            .phase
+            .set(Phase::Failed(format!("training stopped: {message}; {advice}")));
+        self.spawn();
+    }
+
+    fn receive(&self, report: Report) {
+        let run = self.run;
+        match report {
+            Report::Ready => {
+                let prefer_cpu = self.inner.borrow().prefer_cpu;
+                self.send(&Command::ChooseBackend { prefer_cpu });
+            }
+            Report::Backend { backend } => {
+                run.backend.set(Some(backend));
+                self.inner.borrow_mut().backend_known = true;
+                self.start_pending();
+            }
+            Report::Download { file, loaded, total } => run.download.set(Some((file, loaded, total))),
+            Report::DataReady {
+                train,
+                test,
+                from_cache,
+            } => {
+                run.download.set(None);
+                let source = if from_cache {
+                    " (from this browser's cache)"
+                } else {
+                    ""
+                };
+                run.data_ready.set(Some(format!(
+                    "Fashion-MNIST: {train} training and {test} test images{source}"
+                )));
+                self.inner.borrow_mut().data_loaded = true;
+                self.start_pending();
+            }
+            Report::DataFailed { message } => {
+                run.download.set(None);
+                run.data_error.set(Some(message));
+                self.inner.borrow_mut().pending = None;
+                if run.phase.get_untracked() == Phase::Loading {
+                    run.phase.set(Phase::Idle);
+                }
+            }
+            Report::Preparing => run.phase.set(Phase::Preparing),
+            Report::Training { event } => self.training_event(event),
+            Report::Paused => run.phase.set(Phase::Paused),
+            Report::Resumed => run.phase.set(Phase::Training),
+            Report::Finished { message, .. } => run.phase.set(Phase::Done(message)),
+            Report::Failed { message } => run.phase.set(Phase::Failed(message)),
+            // The error event that follows restarts the worker.
+            Report::Panicked { message } => web_sys::console::error_1(&message.into()),
+        }
+    }
+
+    fn start_pending(&self) {
+        let ready = {
+            let inner = self.inner.borrow();
+            inner.data_loaded && inner.backend_known && inner.pending.is_some()
+        };
+        if ready {
+            let config = self.inner.borrow_mut().pending.take().expect("checked");
+            self.start(config);
+        }
+    }
+
+    fn training_event(&self, event: Event) {
+        let run = self.run;
+        match event {
+            Event::Started {
+                batches_per_epoch, ..
+            } => run.progress.set((1, 0, batches_per_epoch)),
+            Event::WarmedUp { .. } => {
+                if let Some(start) = run.prepare_started.get_untracked() {
+                    run.prepare_ms.set(Some(now_ms() - start));
+                }
+            }
+            Event::Batch {
+                epoch,
+                batch,
+                batches,
+                examples_per_s,
+                ..
+            } => {
+                if run.phase.get_untracked() == Phase::Preparing {
+                    run.phase.set(Phase::Training);
+                }
+                if run.phase.get_untracked() == Phase::Evaluating {
+                    run.phase.set(Phase::Training);
+                }
+                run.progress.set((epoch, batch, batches));
+                run.examples_per_s
+                    .set((examples_per_s > 0.0).then_some(examples_per_s));
+            }
+            Event::Point { x, loss, train_acc } => run
+                .points
+                .update(|points| points.push(Point { x, loss, train_acc })),
+            Event::Evaluating { .. } => run.phase.set(Phase::Evaluating),
+            Event::Epoch { report } => {
+                run.history.update(|history| history.push(report));
+                if run.phase.get_untracked() == Phase::Evaluating {
+                    run.phase.set(Phase::Training);
+                }
+            }
+        }
+    }
+}

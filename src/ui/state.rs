@@ -1,0 +1,244 @@
+//! The page's state: the chosen net and settings (what a link can carry),
+//! and what the training worker last reported.
+
+use leptos::prelude::*;
+
+use crate::arch::{Arch, INPUT_CHANNELS, NetConfig};
+use crate::shape::{ShapeError, ShapeTable};
+use crate::training::{EpochReport, OptimizerKind, TrainConfig};
+use crate::web::webgpu::Backend;
+
+/// The settings a user picks; text fields stay text until validated, so a
+/// half-typed number is not lost or silently replaced.
+#[derive(Clone, Copy)]
+pub struct Settings {
+    pub arch: RwSignal<Arch>,
+    pub resize: RwSignal<String>,
+    pub ratio: RwSignal<String>,
+    pub lr: RwSignal<String>,
+    pub batch: RwSignal<String>,
+    pub epochs: RwSignal<String>,
+    pub optimizer: RwSignal<OptimizerKind>,
+    pub train_limit: RwSignal<String>,
+    pub test_limit: RwSignal<String>,
+    pub prefer_cpu: RwSignal<bool>,
+}
+
+/// Smallest and largest accepted values of the numeric settings.
+pub const RESIZE: (usize, usize) = (1, 512);
+pub const RATIO: (usize, usize) = (1, 64);
+pub const BATCH: (usize, usize) = (1, 4096);
+pub const EPOCHS: (usize, usize) = (1, 200);
+pub const LR: (f64, f64) = (1e-6, 10.0);
+pub const TRAIN_EXAMPLES: (usize, usize) = (1, 60_000);
+pub const TEST_EXAMPLES: (usize, usize) = (1, 10_000);
+
+pub fn parse_whole(text: &str, (min, max): (usize, usize), what: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(format!("{what}: a whole number from {min} to {max}")),
+    }
+}
+
+pub fn parse_real(text: &str, (min, max): (f64, f64), what: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() && (min..=max).contains(&x) => Ok(x),
+        _ => Err(format!("{what}: a number from {min} to {max}")),
+    }
+}
+
+impl Settings {
+    /// The book's settings for `arch`.
+    pub fn new(arch: Arch) -> Settings {
+        let settings = Settings {
+            arch: RwSignal::new(arch),
+            resize: RwSignal::new(String::new()),
+            ratio: RwSignal::new("4".to_string()),
+            lr: RwSignal::new(String::new()),
+            batch: RwSignal::new(String::new()),
+            epochs: RwSignal::new(String::new()),
+            optimizer: RwSignal::new(OptimizerKind::Sgd),
+            train_limit: RwSignal::new(TRAIN_EXAMPLES.1.to_string()),
+            test_limit: RwSignal::new(TEST_EXAMPLES.1.to_string()),
+            prefer_cpu: RwSignal::new(false),
+        };
+        settings.reset_to_book(arch);
+        settings
+    }
+
+    /// Picks `arch` with the book's settings for it.
+    pub fn reset_to_book(&self, arch: Arch) {
+        let book = arch.book_settings();
+        self.arch.set(arch);
+        self.resize.set(book.resize.to_string());
+        self.lr
+            .set(self.optimizer.get_untracked().default_lr(arch).to_string());
+        self.batch.set(book.batch_size.to_string());
+        self.epochs.set(book.epochs.to_string());
+        self.ratio.set("4".to_string());
+    }
+
+    /// The net as described by the settings.
+    pub fn net(&self) -> Result<NetConfig, String> {
+        let arch = self.arch.get();
+        let net = NetConfig::default_for(arch);
+        Ok(match arch {
+            Arch::Vgg => net.with_vgg_ratio(parse_whole(&self.ratio.get(), RATIO, "width ratio")?),
+            _ => net,
+        })
+    }
+
+    /// The shape table at batch 1, or why there is none.
+    pub fn table(&self) -> Result<ShapeTable, TableProblem> {
+        let net = self.net().map_err(TableProblem::Setting)?;
+        let side = parse_whole(&self.resize.get(), RESIZE, "input size").map_err(TableProblem::Setting)?;
+        ShapeTable::compute(&net.layers(), &[1, INPUT_CHANNELS, side, side]).map_err(TableProblem::Shape)
+    }
+
+    /// The training run described by the settings, or every problem with them.
+    pub fn train_config(&self) -> Result<TrainConfig, Vec<String>> {
+        let mut problems = vec![];
+        let mut take = |result: Result<f64, String>| result.map_err(|e| problems.push(e)).unwrap_or(0.0);
+        let resize = take(parse_whole(&self.resize.get(), RESIZE, "input size").map(|n| n as f64));
+        let lr = take(parse_real(&self.lr.get(), LR, "learning rate"));
+        let batch = take(parse_whole(&self.batch.get(), BATCH, "batch size").map(|n| n as f64));
+        let epochs = take(parse_whole(&self.epochs.get(), EPOCHS, "epochs").map(|n| n as f64));
+        let train =
+            take(parse_whole(&self.train_limit.get(), TRAIN_EXAMPLES, "training examples").map(|n| n as f64));
+        let test =
+            take(parse_whole(&self.test_limit.get(), TEST_EXAMPLES, "test examples").map(|n| n as f64));
+        let net = self.net().map_err(|e| problems.push(e)).ok();
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let config = TrainConfig {
+            net: net.expect("no problems"),
+            epochs: epochs as usize,
+            lr,
+            batch_size: batch as usize,
+            resize: resize as usize,
+            optimizer: self.optimizer.get(),
+            weight_decay: 0.0,
+            seed: 0,
+            train_limit: Some(train as usize),
+            test_limit: Some(test as usize),
+        };
+        match config.problems() {
+            problems if problems.is_empty() => Ok(config),
+            problems => Err(problems),
+        }
+    }
+}
+
+/// Why the table cannot be shown.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TableProblem {
+    /// A setting is not a valid number.
+    Setting(String),
+    /// The net cannot take this input.
+    Shape(ShapeError),
+}
+
+/// Where a training run is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Phase {
+    Idle,
+    /// Fetching or decoding Fashion-MNIST.
+    Loading,
+    /// The first steps compile (and on some backends tune) the kernels.
+    Preparing,
+    Training,
+    Paused,
+    Evaluating,
+    /// Ended; the message says why when it did not simply finish.
+    Done(Option<String>),
+    Failed(String),
+}
+
+impl Phase {
+    pub fn is_running(&self) -> bool {
+        matches!(
+            self,
+            Phase::Loading | Phase::Preparing | Phase::Training | Phase::Paused | Phase::Evaluating
+        )
+    }
+}
+
+/// A point of the book's live plot.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Point {
+    pub x: f64,
+    pub loss: f64,
+    pub train_acc: f64,
+}
+
+/// What the worker has reported about the current (or last) run.
+#[derive(Clone, Copy)]
+pub struct Run {
+    pub phase: RwSignal<Phase>,
+    pub backend: RwSignal<Option<Backend>>,
+    /// A note on the backend, e.g. why it changed.
+    pub backend_note: RwSignal<Option<String>>,
+    /// `(file, loaded, total)` of the download under way.
+    pub download: RwSignal<Option<(String, u64, Option<u64>)>>,
+    pub data_ready: RwSignal<Option<String>>,
+    pub data_error: RwSignal<Option<String>>,
+    /// `(epoch, batch, batches)` of the last step.
+    pub progress: RwSignal<(usize, usize, usize)>,
+    pub epochs: RwSignal<usize>,
+    pub examples_per_s: RwSignal<Option<f64>>,
+    pub points: RwSignal<Vec<Point>>,
+    pub history: RwSignal<Vec<EpochReport>>,
+    /// When the first step started, to show how long kernels took.
+    pub prepare_started: RwSignal<Option<f64>>,
+    pub prepare_ms: RwSignal<Option<f64>>,
+}
+
+impl Run {
+    pub fn new() -> Run {
+        Run {
+            phase: RwSignal::new(Phase::Idle),
+            backend: RwSignal::new(None),
+            backend_note: RwSignal::new(None),
+            download: RwSignal::new(None),
+            data_ready: RwSignal::new(None),
+            data_error: RwSignal::new(None),
+            progress: RwSignal::new((0, 0, 0)),
+            epochs: RwSignal::new(0),
+            examples_per_s: RwSignal::new(None),
+            points: RwSignal::new(vec![]),
+            history: RwSignal::new(vec![]),
+            prepare_started: RwSignal::new(None),
+            prepare_ms: RwSignal::new(None),
+        }
+    }
+
+    /// Clears the previous run's figures for a new one.
+    pub fn reset(&self, epochs: usize) {
+        self.progress.set((0, 0, 0));
+        self.epochs.set(epochs);
+        self.examples_per_s.set(None);
+        self.points.set(vec![]);
+        self.history.set(vec![]);
+        self.prepare_ms.set(None);
+    }
+
+    /// The book's closing line for the last epoch:
+    /// `loss 0.469, train acc 0.823, test acc 0.779, 55297.0 examples/sec on WebGPU`.
+    pub fn book_line(&self) -> Option<String> {
+        self.history.with(|history| {
+            history.last().map(|r| {
+                format!(
+                    "loss {:.3}, train acc {:.3}, test acc {:.3}, {:.1} examples/sec on {}",
+                    r.loss, r.train_acc, r.test_acc, r.examples_per_s, r.backend
+                )
+            })
+        })
+    }
+}
+
+impl Default for Run {
+    fn default() -> Self {
+        Run::new()
+    }
+}

@@ -1,0 +1,75 @@
+//! The page's URL follows its settings (without reloading), and an embedded
+//! page tells its parent how tall it is.
+
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+
+use crate::link::Link;
+use crate::ui::state::{BATCH, EPOCHS, LR, RATIO, RESIZE, Settings, TEST_EXAMPLES, TRAIN_EXAMPLES};
+use crate::ui::state::{parse_real, parse_whole};
+
+/// The link for the current settings; embed options are kept from `base`.
+pub fn current_link(settings: &Settings, base: &Link) -> Link {
+    Link {
+        arch: Some(settings.arch.get()),
+        resize: parse_whole(&settings.resize.get(), RESIZE, "").ok(),
+        ratio: parse_whole(&settings.ratio.get(), RATIO, "").ok(),
+        lr: parse_real(&settings.lr.get(), LR, "").ok(),
+        batch: parse_whole(&settings.batch.get(), BATCH, "").ok(),
+        epochs: parse_whole(&settings.epochs.get(), EPOCHS, "").ok(),
+        optimizer: Some(settings.optimizer.get()),
+        train: parse_whole(&settings.train_limit.get(), TRAIN_EXAMPLES, "").ok(),
+        test: parse_whole(&settings.test_limit.get(), TEST_EXAMPLES, "").ok(),
+        prefer_cpu: settings.prefer_cpu.get(),
+        embed: base.embed,
+        hide: base.hide.clone(),
+        autostart: base.autostart,
+        notices: vec![],
+    }
+}
+
+/// Rewrites the query string whenever a setting changes (no reload, no new
+/// history entry per keystroke).
+pub fn keep_url_in_step(settings: Settings, base: Link) {
+    Effect::new(move |_| {
+        let query = current_link(&settings, &base).to_query();
+        let Some(window) = web_sys::window() else { return };
+        let Ok(history) = window.history() else { return };
+        let path = window.location().pathname().unwrap_or_default();
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&format!("{path}{query}")));
+    });
+}
+
+/// The full URL of the current page, to share.
+pub fn share_url() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default()
+}
+
+/// Posts `{type: "cnnp-height", height}` to the parent page whenever the
+/// page's height changes, so an `<iframe>` can fit it.
+pub fn report_height_to_parent() {
+    let Some(window) = web_sys::window() else { return };
+    let Ok(Some(parent)) = window.parent() else { return };
+    let last = std::rc::Rc::new(std::cell::Cell::new(0.0));
+    let tick = Closure::<dyn FnMut()>::new(move || {
+        let Some(body) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        else {
+            return;
+        };
+        let height = body.scroll_height() as f64;
+        if (height - last.get()).abs() >= 1.0 {
+            last.set(height);
+            let message = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&message, &"type".into(), &"cnnp-height".into());
+            let _ = js_sys::Reflect::set(&message, &"height".into(), &height.into());
+            let _ = parent.post_message(&message, "*");
+        }
+    });
+    // A cheap poll: covers rows expanding, charts growing, fonts loading.
+    let _ = window.set_interval_with_callback_and_timeout_and_arguments_0(tick.as_ref().unchecked_ref(), 250);
+    tick.forget();
+}

@@ -1,0 +1,7 @@
+//! The browser's side of the core: choosing WebGPU or the CPU, fetching
+//! Fashion-MNIST, and the training worker the page talks to.
+
+pub mod fetch;
+pub mod protocol;
+pub mod webgpu;
+pub mod worker;

@@ -1,0 +1,90 @@
+//! What the page and its training worker say to each other, as JSON.
+//!
+//! Training runs in a Web Worker: the page stays responsive whatever the
+//! backend does, and should a WebGPU kernel panic (which traps the wasm),
+//! only the worker dies; the page keeps its table, chart and history and
+//! starts a CPU worker.
+
+use serde::{Deserialize, Serialize};
+
+use crate::training::{Event, TrainConfig};
+use crate::web::webgpu::Backend;
+
+/// From the page to the worker.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Command {
+    /// Use WebGPU if it can run Burn's kernels (else the CPU), or the CPU.
+    ChooseBackend {
+        prefer_cpu: bool,
+    },
+    /// Fetch (or take from the cache) the four files under `data_url`.
+    LoadData {
+        data_url: String,
+    },
+    /// Use the four files the user picked, posted along with this command
+    /// as ArrayBuffers in the order of `web::fetch::FILES`.
+    UseFiles,
+    Train {
+        config: TrainConfig,
+    },
+    Pause,
+    Resume,
+    Stop,
+}
+
+/// From the worker to the page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Report {
+    /// The worker's wasm is running and listening.
+    Ready,
+    Backend {
+        backend: Backend,
+    },
+    Download {
+        file: String,
+        loaded: u64,
+        total: Option<u64>,
+    },
+    DataReady {
+        train: usize,
+        test: usize,
+        from_cache: bool,
+    },
+    DataFailed {
+        message: String,
+    },
+    /// Training is about to start; the first steps compile the kernels.
+    Preparing,
+    Training {
+        event: Event,
+    },
+    Paused,
+    Resumed,
+    /// Training ended; `message` says why when it did not simply finish.
+    Finished {
+        message: Option<String>,
+        diverged: bool,
+    },
+    /// Training could not start or broke off.
+    Failed {
+        message: String,
+    },
+    /// The worker's wasm panicked; it is dead after this.
+    Panicked {
+        message: String,
+    },
+}
+
+impl Command {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("commands serialise")
+    }
+}
+
+impl Report {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("reports serialise")
+    }
+}

@@ -1,0 +1,154 @@
+//! Choosing the backend in the browser: WebGPU where it can run Burn's
+//! kernels, the CPU backend otherwise, decided before any kernel runs (a
+//! failed kernel panics, and a panic in wasm cannot be caught).
+
+use burn::tensor::Device;
+use js_sys::{Function, Promise, Reflect};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+use crate::backend;
+
+/// What the browser's WebGPU adapter offers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Adapter {
+    /// e.g. "google swiftshader" or "nvidia ampere".
+    pub name: String,
+    pub has_subgroups: bool,
+    /// `maxStorageBufferBindingSize`: the largest tensor a kernel can bind.
+    pub max_binding_bytes: u64,
+    /// `maxBufferSize`.
+    pub max_buffer_bytes: u64,
+}
+
+/// The backend a run uses, as the page shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Backend {
+    WebGpu(Adapter),
+    /// With the reason WebGPU is not used.
+    Cpu {
+        reason: String,
+    },
+}
+
+impl Backend {
+    /// "WebGPU — google swiftshader" or "CPU — WebGPU unavailable: …".
+    pub fn badge(&self) -> String {
+        match self {
+            Backend::WebGpu(adapter) => format!("WebGPU — {}", adapter.name),
+            Backend::Cpu { reason } => format!("CPU — WebGPU unavailable: {reason}"),
+        }
+    }
+
+    /// How the book's line names it: "… examples/sec on WebGPU".
+    pub fn short_name(&self) -> &'static str {
+        match self {
+            Backend::WebGpu(_) => "WebGPU",
+            Backend::Cpu { .. } => "CPU",
+        }
+    }
+
+    /// The largest single tensor this backend can hold.
+    pub fn max_tensor_bytes(&self) -> Option<u64> {
+        match self {
+            Backend::WebGpu(adapter) => Some(adapter.max_binding_bytes.min(adapter.max_buffer_bytes)),
+            Backend::Cpu { .. } => None,
+        }
+    }
+}
+
+fn get(target: &JsValue, key: &str) -> JsValue {
+    Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn number(target: &JsValue, key: &str) -> u64 {
+    get(target, key).as_f64().unwrap_or(0.0) as u64
+}
+
+/// Installs the page's workaround for cubecl's subgroup kernels on WebGPU
+/// (see `subgroups_shim.js`). Must run before Burn creates its device.
+pub fn install_subgroups_shim() -> Result<(), String> {
+    Function::new_no_args(include_str!("subgroups_shim.js"))
+        .call0(&JsValue::NULL)
+        .map(|_| ())
+        .map_err(|e| format!("the WebGPU shim failed: {e:?}"))
+}
+
+/// Asks the browser for a WebGPU adapter and reads what it offers, or says
+/// why there is none. Works in a page and in a worker.
+pub async fn probe() -> Result<Adapter, String> {
+    let navigator = get(&js_sys::global(), "navigator");
+    let gpu = get(&navigator, "gpu");
+    if gpu.is_undefined() || gpu.is_null() {
+        return Err("this browser has no navigator.gpu".to_string());
+    }
+    let request: Function = get(&gpu, "requestAdapter")
+        .dyn_into()
+        .map_err(|_| "navigator.gpu.requestAdapter is missing".to_string())?;
+    let promise: Promise = request
+        .call0(&gpu)
+        .map_err(|e| format!("requestAdapter threw {e:?}"))?
+        .dyn_into()
+        .map_err(|_| "requestAdapter gave no promise".to_string())?;
+    let adapter = JsFuture::from(promise)
+        .await
+        .map_err(|e| format!("requestAdapter failed: {e:?}"))?;
+    if adapter.is_null() || adapter.is_undefined() {
+        return Err("no WebGPU adapter (is the GPU blocklisted or disabled?)".to_string());
+    }
+    let info = get(&adapter, "info");
+    let name = ["vendor", "architecture", "description"]
+        .iter()
+        .filter_map(|key| get(&info, key).as_string())
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let features = get(&adapter, "features");
+    let has = get(&features, "has")
+        .dyn_into::<Function>()
+        .ok()
+        .and_then(|has| has.call1(&features, &JsValue::from_str("subgroups")).ok())
+        .and_then(|answer| answer.as_bool())
+        .unwrap_or(false);
+    let limits = get(&adapter, "limits");
+    Ok(Adapter {
+        name: if name.is_empty() {
+            "unnamed adapter".to_string()
+        } else {
+            name
+        },
+        has_subgroups: has,
+        max_binding_bytes: number(&limits, "maxStorageBufferBindingSize"),
+        max_buffer_bytes: number(&limits, "maxBufferSize"),
+    })
+}
+
+/// The device to train on: WebGPU when the adapter can run Burn's kernels,
+/// else the CPU backend, with the reason. `prefer_cpu` skips WebGPU.
+pub async fn choose(prefer_cpu: bool) -> (Device, Backend) {
+    let cpu = |reason: String| (backend::cpu(), Backend::Cpu { reason });
+    if prefer_cpu {
+        return cpu("the CPU backend was chosen".to_string());
+    }
+    let adapter = match probe().await {
+        Ok(adapter) => adapter,
+        Err(reason) => return cpu(reason),
+    };
+    if !adapter.has_subgroups {
+        // cubecl's kernels need subgroups in WebGPU (see the shim).
+        return cpu(format!(
+            "{} lacks the subgroups feature Burn's kernels need",
+            adapter.name
+        ));
+    }
+    if let Err(reason) = install_subgroups_shim() {
+        return cpu(reason);
+    }
+    // cubecl asks the adapter for all its limits (buffer sizes included),
+    // not WebGPU's defaults, so large activations fit where the GPU allows.
+    match Device::wgpu_options().init_async().await {
+        Ok(device) => (device, Backend::WebGpu(adapter)),
+        Err(e) => cpu(format!("Burn could not open the WebGPU device: {e}")),
+    }
+}

@@ -1,0 +1,247 @@
+//! The training worker: holds the data and the device, runs the book's loop
+//! and reports to the page. One run at a time; pause, resume and stop
+//! arrive while a run awaits between steps.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use burn::tensor::Device;
+use gloo_timers::future::TimeoutFuture;
+use js_sys::{Array, ArrayBuffer, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+use crate::data::Dataset;
+use crate::training::{self, Control, Ending, Event, Host, TrainConfig};
+use crate::web::fetch::{self, Source};
+use crate::web::protocol::{Command, Report};
+use crate::web::webgpu::{self, Backend};
+
+#[derive(Default)]
+struct Worker {
+    data: RefCell<Option<Rc<(Dataset, Dataset)>>>,
+    /// The device runs use, and the WebGPU one once made: Burn's wgpu
+    /// runtime opens once per worker, so it is kept for later runs.
+    device: RefCell<Option<(Device, Backend)>>,
+    webgpu: RefCell<Option<(Device, Backend)>>,
+    paused: Cell<bool>,
+    stop: Cell<bool>,
+    busy: Cell<bool>,
+}
+
+thread_local! {
+    static WORKER: Rc<Worker> = Rc::new(Worker::default());
+}
+
+fn post(report: &Report) {
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    // Posting only fails for values that cannot be cloned; a string can.
+    let _ = scope.post_message(&JsValue::from_str(&report.to_json()));
+}
+
+fn now_ms() -> f64 {
+    let performance =
+        Reflect::get(&js_sys::global(), &JsValue::from_str("performance")).unwrap_or(JsValue::NULL);
+    performance.unchecked_into::<web_sys::Performance>().now()
+}
+
+/// Starts listening to the page. Called once, from the worker's `main`.
+pub fn start() {
+    // A panic traps the wasm: say what it was first, so the page can show
+    // it and fall back to the CPU.
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        post(&Report::Panicked {
+            message: info.to_string(),
+        });
+    }));
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
+        WORKER.with(|worker| receive(worker.clone(), event.data()));
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    post(&Report::Ready);
+}
+
+fn receive(worker: Rc<Worker>, data: JsValue) {
+    // A command is a JSON string, or an array of one and its ArrayBuffers.
+    let (text, buffers) = match data.dyn_ref::<Array>() {
+        Some(array) => (array.get(0).as_string(), array.slice(1, array.length())),
+        None => (data.as_string(), Array::new()),
+    };
+    let command = match text.as_deref().map(serde_json::from_str::<Command>) {
+        Some(Ok(command)) => command,
+        _ => {
+            post(&Report::Failed {
+                message: format!("the worker got a message it does not understand: {data:?}"),
+            });
+            return;
+        }
+    };
+    match command {
+        Command::Pause => {
+            worker.paused.set(true);
+            post(&Report::Paused);
+        }
+        Command::Resume => {
+            worker.paused.set(false);
+            post(&Report::Resumed);
+        }
+        Command::Stop => {
+            worker.stop.set(true);
+            worker.paused.set(false);
+        }
+        Command::ChooseBackend { prefer_cpu } => {
+            wasm_bindgen_futures::spawn_local(choose(worker, prefer_cpu))
+        }
+        Command::LoadData { data_url } => wasm_bindgen_futures::spawn_local(load(worker, data_url)),
+        Command::UseFiles => use_files(&worker, &buffers),
+        Command::Train { config } => {
+            if worker.busy.replace(true) {
+                post(&Report::Failed {
+                    message: "a run is already going; stop it first".to_string(),
+                });
+                return;
+            }
+            wasm_bindgen_futures::spawn_local(async move {
+                run(&worker, &config).await;
+                worker.busy.set(false);
+            });
+        }
+    }
+}
+
+async fn choose(worker: Rc<Worker>, prefer_cpu: bool) {
+    let kept = worker.webgpu.borrow().clone();
+    let chosen = match (prefer_cpu, kept) {
+        (false, Some(webgpu)) => webgpu,
+        _ => webgpu::choose(prefer_cpu).await,
+    };
+    if let Backend::WebGpu(_) = chosen.1 {
+        *worker.webgpu.borrow_mut() = Some(chosen.clone());
+    }
+    post(&Report::Backend {
+        backend: chosen.1.clone(),
+    });
+    *worker.device.borrow_mut() = Some(chosen);
+}
+
+async fn load(worker: Rc<Worker>, data_url: String) {
+    let mut last_percent = u64::MAX;
+    let progress = |file: &str, loaded: u64, total: Option<u64>| {
+        // A report per percent, not per network chunk.
+        let percent = total.map_or(loaded >> 20, |total| loaded * 100 / total.max(1));
+        if percent != last_percent || Some(loaded) == total {
+            last_percent = percent;
+            post(&Report::Download {
+                file: file.to_string(),
+                loaded,
+                total,
+            });
+        }
+    };
+    match fetch::load(&data_url, progress).await {
+        Ok((train, test, source)) => {
+            post(&Report::DataReady {
+                train: train.len(),
+                test: test.len(),
+                from_cache: source == Source::Cache,
+            });
+            *worker.data.borrow_mut() = Some(Rc::new((train, test)));
+        }
+        Err(message) => post(&Report::DataFailed { message }),
+    }
+}
+
+fn use_files(worker: &Worker, buffers: &Array) {
+    if buffers.length() != 4 {
+        post(&Report::DataFailed {
+            message: format!(
+                "pick the four Fashion-MNIST .gz files ({} given)",
+                buffers.length()
+            ),
+        });
+        return;
+    }
+    let files: Vec<Vec<u8>> = buffers
+        .iter()
+        .map(|buffer| Uint8Array::new(&buffer.unchecked_into::<ArrayBuffer>()).to_vec())
+        .collect();
+    match fetch::decode(&files) {
+        Ok((train, test)) => {
+            post(&Report::DataReady {
+                train: train.len(),
+                test: test.len(),
+                from_cache: false,
+            });
+            *worker.data.borrow_mut() = Some(Rc::new((train, test)));
+        }
+        Err(e) => post(&Report::DataFailed {
+            message: e.to_string(),
+        }),
+    }
+}
+
+/// Reports the loop's events to the page; stops and pauses on its word.
+struct PageHost<'a> {
+    worker: &'a Worker,
+}
+
+impl Host for PageHost<'_> {
+    fn now_ms(&self) -> f64 {
+        now_ms()
+    }
+
+    fn event(&mut self, event: Event) -> Control {
+        post(&Report::Training { event });
+        match self.worker.stop.get() {
+            true => Control::Stop,
+            false => Control::Continue,
+        }
+    }
+
+    async fn between_steps(&mut self) {
+        // Lets the page's messages (pause, stop) in, even on the CPU backend
+        // whose steps never wait.
+        TimeoutFuture::new(0).await;
+        while self.worker.paused.get() && !self.worker.stop.get() {
+            TimeoutFuture::new(50).await;
+        }
+    }
+}
+
+async fn run(worker: &Worker, config: &TrainConfig) {
+    worker.stop.set(false);
+    worker.paused.set(false);
+    let Some(data) = worker.data.borrow().clone() else {
+        post(&Report::Failed {
+            message: "the data is not loaded yet".to_string(),
+        });
+        return;
+    };
+    let Some((device, backend)) = worker.device.borrow().clone() else {
+        post(&Report::Failed {
+            message: "no backend chosen yet".to_string(),
+        });
+        return;
+    };
+    if let Some(limit) = backend.max_tensor_bytes()
+        && let Err(message) = training::check_fits(config, limit)
+    {
+        post(&Report::Failed { message });
+        return;
+    }
+    post(&Report::Preparing);
+    let (train, test) = &*data;
+    let mut host = PageHost { worker };
+    match training::train(config, train, test, &device, backend.short_name(), &mut host).await {
+        Ok(outcome) => post(&Report::Finished {
+            message: outcome.ending.message(),
+            diverged: matches!(outcome.ending, Ending::Diverged { .. }),
+        }),
+        Err(e) => post(&Report::Failed {
+            message: e.to_string(),
+        }),
+    }
+}

@@ -1,0 +1,169 @@
+// End-to-end: the built playground (dist/, from `trunk build --release`),
+// served on 127.0.0.1 and driven in Debian's headless Chromium with WebGPU
+// on SwiftShader. SwiftShader is slow: tiny subsets and batches only.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { chromium } from "playwright-core";
+import { serve } from "./server.mjs";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const DIST = process.env.CNNP_DIST || join(ROOT, "dist");
+const ARTIFACTS = join(ROOT, "test-artifacts");
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+
+let server;
+let browser;
+
+before(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  server = await serve(DIST);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--enable-unsafe-webgpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--disable-quic",
+      "--no-first-run",
+    ], // Playwright gives the browser a fresh, empty profile of its own.
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function open(query = "", viewport = { width: 1366, height: 900 }) {
+  const page = await browser.newPage({ viewport });
+  page.on("pageerror", (error) => console.log(`page error: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error") console.log(`console: ${message.text()}`);
+  });
+  await page.goto(`${server.url}/index.html${query}`);
+  return page;
+}
+
+/** Output shapes of the top-level rows of the table on `page`. */
+async function shapes(page) {
+  return page.$$eval("table.layers tbody tr.row.top td.shape", (cells) => cells.map((c) => c.textContent));
+}
+
+// At each net's training size (VGG at ratio 4), rows the book's printing
+// loop shows, 1-based, and the final [1, 10].
+const BOOK_ROWS = {
+  lenet: { 6: "[1, 16, 5, 5]", 7: "[1, 400]" },
+  alexnet: { 13: "[1, 256, 5, 5]", 14: "[1, 6400]" },
+  vgg: { 5: "[1, 128, 7, 7]", 6: "[1, 6272]" },
+  nin: { 8: "[1, 10, 5, 5]", 10: "[1, 10]" },
+  googlenet: { 1: "[1, 64, 24, 24]", 2: "[1, 192, 12, 12]", 3: "[1, 480, 6, 6]", 4: "[1, 832, 3, 3]", 5: "[1, 1024]" },
+  "bn-lenet": { 9: "[1, 256]" },
+  resnet: { 5: "[1, 512, 3, 3]", 7: "[1, 512]" },
+  densenet: { 2: "[1, 192, 24, 24]", 8: "[1, 248, 3, 3]" },
+};
+
+test("the table is visible soon after load", async () => {
+  const page = await open();
+  const start = Date.now();
+  await page.waitForSelector("table.layers tbody tr.row.top", { timeout: 30_000 });
+  const ms = Date.now() - start;
+  const sizes = server.sent.filter((s) => s.path.endsWith(".wasm") || s.path.endsWith(".js"));
+  console.log(`table visible ${ms} ms after navigation; sent: ${JSON.stringify(sizes)}`);
+  assert.deepEqual((await shapes(page)).at(-1), "[1, 10]");
+  await page.close();
+});
+
+test("every net's table shows the book's shapes", async () => {
+  const page = await open();
+  await page.waitForSelector("table.layers tbody tr.row.top");
+  for (const [arch, rows] of Object.entries(BOOK_ROWS)) {
+    await page.click(`button.net-card[data-arch="${arch}"]`);
+    await page.waitForFunction(
+      (arch) => document.querySelector("button.net-card.selected")?.dataset.arch === arch,
+      arch,
+    );
+    const got = await shapes(page);
+    assert.equal(got.at(-1), "[1, 10]", `${arch}: final shape`);
+    for (const [row, shape] of Object.entries(rows)) {
+      assert.equal(got[row - 1], shape, `${arch}: row ${row}`);
+    }
+  }
+  // A block row expands into its inner layers.
+  await page.click('button.net-card[data-arch="googlenet"]');
+  await page.click("table.layers tbody tr.row.top:nth-child(3) button.expand");
+  assert.equal(await page.locator("table.layers tr.row.inner").count(), 3);
+  await page.close();
+});
+
+test("an impossible input size names the layer that breaks", async () => {
+  const page = await open("?arch=alexnet");
+  await page.waitForSelector("table.layers");
+  await page.fill('input[name="resize"]', "28");
+  const error = await page.textContent(".table-error");
+  assert.match(error, /MaxPool2d/);
+  assert.match(error, /below 1/);
+  // And Train refuses, saying why.
+  assert.equal(await page.isDisabled('button[name="train"]'), true);
+  await page.fill('input[name="resize"]', "224");
+  await page.waitForSelector("table.layers");
+  await page.close();
+});
+
+test("LeNet trains on WebGPU: the chart moves, the book's line shows, Stop stops", async () => {
+  const page = await open("?arch=lenet&train=512&test=256&batch=64&epochs=2");
+  await page.waitForSelector('.badge[data-backend="WebGPU"]', { timeout: 60_000 });
+  const badge = await page.textContent(".badge");
+  console.log(`backend: ${badge}`);
+  assert.match(badge, /^WebGPU — /);
+  // Long tasks on the page's thread while training: the worker does the work.
+  await page.evaluate(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => window.__longTasks.push(...list.getEntries().map((e) => e.duration))).observe({
+      type: "longtask",
+      buffered: true,
+    });
+  });
+  const started = Date.now();
+  await page.click('button[name="train"]');
+  await page.waitForSelector(".phase.preparing, .progress", { timeout: 60_000 });
+  await page.waitForFunction(() => Number(document.querySelector(".chart svg").dataset.points) >= 2, null, {
+    timeout: 300_000,
+  });
+  const preparing = await page.textContent(".prepared").catch(() => "");
+  console.log(`first plot points ${Date.now() - started} ms after Train; ${preparing}`);
+  await page.waitForSelector(".phase.done", { timeout: 300_000 });
+  const line = await page.textContent(".book-line");
+  console.log(`book line: ${line}`);
+  assert.match(line, /^loss \d+\.\d{3}, train acc \d\.\d{3}, test acc \d\.\d{3}, \d+\.\d examples\/sec on WebGPU$/);
+  assert.equal(await page.locator("details.epochs li").count(), 2);
+  const longTasks = await page.evaluate(() => window.__longTasks);
+  console.log(`page long tasks while training: ${longTasks.length}, longest ${Math.max(0, ...longTasks).toFixed(0)} ms`);
+  await page.screenshot({ path: join(ARTIFACTS, "playground.png"), fullPage: true });
+
+  // Again, longer, and stopped in the middle: what was there stays.
+  await page.fill('input[name="epochs"]', "20");
+  await page.click('button[name="train"]');
+  await page.waitForFunction(() => Number(document.querySelector(".chart svg").dataset.points) >= 1, null, {
+    timeout: 300_000,
+  });
+  await page.click('button[name="stop"]');
+  await page.waitForSelector(".phase.done", { timeout: 120_000 });
+  assert.match(await page.textContent(".phase.done"), /stopped in epoch/);
+  assert.ok(Number(await page.getAttribute(".chart svg", "data-points")) >= 1, "the chart keeps its points");
+  assert.equal(await page.isDisabled('button[name="train"]'), false, "Train is offered again");
+  await page.close();
+});
+
+test("the page fits a phone", async () => {
+  const page = await open("", { width: 390, height: 844 });
+  await page.waitForSelector("table.layers tbody tr.row.top");
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow} px`);
+  await page.screenshot({ path: join(ARTIFACTS, "phone.png"), fullPage: true });
+  await page.close();
+});

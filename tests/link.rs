@@ -1,0 +1,126 @@
+//! Setups as links: every parameter, bad values, and the round trip.
+
+use cnn_playground::arch::Arch;
+use cnn_playground::link::Link;
+use cnn_playground::training::OptimizerKind;
+
+#[test]
+fn every_parameter_is_read() {
+    let link = Link::parse(
+        "?arch=resnet&lr=0.05&epochs=5&batch=128&resize=96&optimizer=momentum&train=6000&test=1000\
+         &backend=cpu&embed=1&hide=arch,optimizer&autostart=1",
+    );
+    assert_eq!(link.arch, Some(Arch::ResNet));
+    assert_eq!(link.lr, Some(0.05));
+    assert_eq!(link.epochs, Some(5));
+    assert_eq!(link.batch, Some(128));
+    assert_eq!(link.resize, Some(96));
+    assert_eq!(link.optimizer, Some(OptimizerKind::Momentum));
+    assert_eq!((link.train, link.test), (Some(6000), Some(1000)));
+    assert!(link.prefer_cpu && link.embed && link.autostart);
+    assert_eq!(link.hide, ["arch", "optimizer"]);
+    assert!(link.notices.is_empty(), "{:?}", link.notices);
+    assert!(link.hides("optimizer") && !link.hides("lr"));
+}
+
+#[test]
+fn vgg_ratio_is_read_for_vgg_only() {
+    assert_eq!(Link::parse("arch=vgg&ratio=8").ratio, Some(8));
+    let link = Link::parse("arch=lenet&ratio=8");
+    assert_eq!(link.ratio, None);
+    assert_eq!(link.notices, ["ratio ignored: only VGG has a width ratio"]);
+}
+
+#[test]
+fn an_empty_query_is_all_defaults() {
+    for query in ["", "?", "?&&"] {
+        let link = Link::parse(query);
+        assert_eq!(link, Link::default(), "{query}");
+    }
+}
+
+#[test]
+fn bad_values_are_ignored_with_a_notice_naming_them() {
+    let link =
+        Link::parse("arch=squeezenet&lr=-1&epochs=0&batch=lots&resize=100000&optimizer=sgdx&embed=maybe");
+    assert_eq!(link.arch, None);
+    assert_eq!(link.lr, None);
+    assert_eq!(link.epochs, None);
+    assert_eq!(link.batch, None);
+    assert_eq!(link.resize, None);
+    assert_eq!(link.optimizer, None);
+    assert!(!link.embed);
+    assert_eq!(link.notices.len(), 7, "{:?}", link.notices);
+    assert!(
+        link.notices[0].starts_with("arch=squeezenet ignored: expected one of lenet|alexnet"),
+        "{}",
+        link.notices[0]
+    );
+    assert!(link.notices[1].starts_with("lr=-1 ignored"));
+    assert!(link.notices.iter().all(|n| n.contains("the default stands")));
+    // Not-a-number learning rates are refused too.
+    for lr in ["NaN", "inf", "1e400", "0"] {
+        assert_eq!(Link::parse(&format!("lr={lr}")).lr, None, "{lr}");
+    }
+}
+
+#[test]
+fn unknown_parameters_and_controls_are_named() {
+    let link = Link::parse("colour=blue&hide=arch,wings");
+    assert_eq!(link.hide, ["arch"]);
+    assert_eq!(link.notices.len(), 2);
+    assert_eq!(link.notices[0], "unknown parameter 'colour' ignored");
+    assert!(link.notices[1].contains("wings"), "{}", link.notices[1]);
+}
+
+#[test]
+fn escapes_are_decoded() {
+    let link = Link::parse("arch=bn%2Dlenet&hide=arch%2Clr&lr=%31e-2");
+    assert_eq!(link.arch, Some(Arch::BnLeNet));
+    assert_eq!(link.hide, ["arch", "lr"]);
+    assert_eq!(link.lr, Some(0.01));
+    // Stray or broken escapes never panic.
+    for query in ["arch=%", "arch=%4", "arch=%zz", "%%%=%", "lr=%E2%82", "hide=é,ü"] {
+        let _ = Link::parse(query);
+    }
+}
+
+#[test]
+fn a_query_leaves_out_the_books_defaults_and_round_trips() {
+    let book = Link {
+        arch: Some(Arch::ResNet),
+        lr: Some(0.05),
+        batch: Some(256),
+        resize: Some(96),
+        epochs: Some(10),
+        ..Link::default()
+    };
+    assert_eq!(book.to_query(), "?arch=resnet");
+    let custom = Link {
+        arch: Some(Arch::ResNet),
+        lr: Some(0.1),
+        epochs: Some(5),
+        batch: Some(128),
+        resize: Some(64),
+        optimizer: Some(OptimizerKind::Adam),
+        train: Some(5000),
+        embed: true,
+        hide: vec!["arch".into()],
+        ..Link::default()
+    };
+    let query = custom.to_query();
+    assert_eq!(
+        query,
+        "?arch=resnet&resize=64&lr=0.1&batch=128&epochs=5&optimizer=adam&train=5000&embed=1&hide=arch"
+    );
+    let back = Link::parse(&query);
+    assert_eq!(
+        (back.arch, back.lr, back.epochs, back.batch),
+        (custom.arch, custom.lr, custom.epochs, custom.batch)
+    );
+    assert_eq!(
+        (back.resize, back.optimizer, back.train),
+        (custom.resize, custom.optimizer, custom.train)
+    );
+    assert!(back.embed && back.notices.is_empty());
+}

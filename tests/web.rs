@@ -1,0 +1,279 @@
+//! In a real browser (headless Chromium, WebGPU on SwiftShader): WebGPU
+//! agrees with the CPU backend on conv2d, max and average pooling and batch
+//! norm, forward and backward; LeNet trains on WebGPU and on the CPU
+//! fallback; the page's components render the right table rows.
+//!
+//! Run by `scripts/test.sh` (wasm-bindgen-test-runner, flags in
+//! `webdriver.json`). SwiftShader is slow: tiny batches only.
+#![cfg(target_arch = "wasm32")]
+
+use burn::nn::conv::Conv2dConfig;
+use burn::nn::pool::{AvgPool2dConfig, MaxPool2dConfig};
+use burn::nn::{BatchNormConfig, PaddingConfig2d};
+use burn::tensor::{Device, Tensor, TensorData};
+use cnn_playground::arch::{Arch, INPUT_CHANNELS, NetConfig};
+use cnn_playground::backend;
+use cnn_playground::data::{Dataset, Resize, TEST_IMAGES, TEST_LABELS};
+use cnn_playground::shape::ShapeTable;
+use cnn_playground::training::{TrainConfig, batch_tensors, init_model, optimizer, train_step};
+use cnn_playground::web::webgpu::{self, Backend};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const TOLERANCE: f32 = 1e-4;
+
+/// The WebGPU device, made once per test binary.
+async fn webgpu() -> Device {
+    thread_local! {
+        static DEVICE: std::cell::RefCell<Option<Device>> = const { std::cell::RefCell::new(None) };
+    }
+    if let Some(device) = DEVICE.with(|d| d.borrow().clone()) {
+        return device;
+    }
+    let (device, backend) = webgpu::choose(false).await;
+    match &backend {
+        Backend::WebGpu(adapter) => web_sys::console::log_1(&format!("WebGPU adapter: {adapter:?}").into()),
+        Backend::Cpu { reason } => panic!("expected WebGPU (Chromium with --enable-unsafe-webgpu): {reason}"),
+    }
+    DEVICE.with(|d| *d.borrow_mut() = Some(device.clone()));
+    device
+}
+
+async fn values<const D: usize>(tensor: Tensor<D>) -> Vec<f32> {
+    tensor
+        .into_data_async()
+        .await
+        .unwrap()
+        .try_to_vec::<f32>()
+        .unwrap()
+}
+
+fn assert_close(what: &str, cpu: &[f32], gpu: &[f32]) {
+    assert_eq!(cpu.len(), gpu.len(), "{what}: lengths");
+    let worst = cpu
+        .iter()
+        .zip(gpu)
+        .map(|(a, b)| (a - b).abs() / a.abs().max(1.0))
+        .fold(0.0f32, f32::max);
+    assert!(worst <= TOLERANCE, "{what}: differs by {worst:e}");
+    assert!(gpu.iter().any(|v| *v != 0.0), "{what}: all zeros on WebGPU");
+}
+
+/// Deterministic values in [-1, 1), the same on every backend.
+fn input(shape: [usize; 4], seed: usize) -> TensorData {
+    let n: usize = shape.iter().product();
+    let values: Vec<f32> = (0..n)
+        .map(|i| (((i * 7919 + seed * 104_729) % 2003) as f32 / 1001.5) - 1.0)
+        .collect();
+    TensorData::new(values, shape)
+}
+
+/// The output of `op` on `x`, and the gradient of a weighted sum of the
+/// output with respect to `x`, on `device` with autodiff.
+async fn run(device: &Device, x: &TensorData, op: &impl Fn(Tensor<4>) -> Tensor<4>) -> (Vec<f32>, Vec<f32>) {
+    let device = device.clone().autodiff();
+    let x = Tensor::<4>::from_data(x.clone(), &device).require_grad();
+    let y = op(x.clone());
+    let weights = input(y.dims(), 3);
+    let loss = (y.clone() * Tensor::<4>::from_data(weights, &device)).sum();
+    let grads = loss.backward();
+    let grad = x.grad(&grads).expect("an input gradient");
+    (values(y.detach()).await, values(grad).await)
+}
+
+async fn compare(what: &str, x: TensorData, op: impl Fn(Tensor<4>) -> Tensor<4>) {
+    let (cpu_out, cpu_grad) = run(&backend::cpu(), &x, &op).await;
+    let (gpu_out, gpu_grad) = run(&webgpu().await, &x, &op).await;
+    assert_close(&format!("{what}: output"), &cpu_out, &gpu_out);
+    assert_close(&format!("{what}: input gradient"), &cpu_grad, &gpu_grad);
+}
+
+#[wasm_bindgen_test]
+async fn conv2d_on_webgpu_equals_the_cpu() {
+    let cpu = backend::cpu();
+    for (kernel, stride, padding) in [(5, 1, 2), (3, 2, 1)] {
+        let conv = Conv2dConfig::new([2, 4], [kernel, kernel])
+            .with_stride([stride, stride])
+            .with_padding(PaddingConfig2d::Explicit(padding, padding, padding, padding))
+            .init(&cpu);
+        let weight = conv.weight.val().into_data_async().await.unwrap();
+        let bias = conv.bias.as_ref().unwrap().val().into_data_async().await.unwrap();
+        let op = move |x: Tensor<4>| {
+            let device = x.device();
+            let options =
+                burn::tensor::ops::ConvOptions::new([stride, stride], [padding, padding], [1, 1], 1);
+            burn::tensor::module::conv2d(
+                x,
+                Tensor::from_data(weight.clone(), &device),
+                Some(Tensor::from_data(bias.clone(), &device)),
+                options,
+            )
+        };
+        compare(
+            &format!("conv k{kernel} s{stride} p{padding}"),
+            input([2, 2, 11, 11], kernel),
+            op,
+        )
+        .await;
+    }
+}
+
+#[wasm_bindgen_test]
+async fn conv2d_weight_gradient_on_webgpu_equals_the_cpu() {
+    let x = input([2, 2, 9, 9], 1);
+    let w = input([3, 2, 3, 3], 2);
+    let grad = |device: Device| {
+        let (x, w) = (x.clone(), w.clone());
+        async move {
+            let device = device.autodiff();
+            let x = Tensor::<4>::from_data(x, &device);
+            let w = Tensor::<4>::from_data(w, &device).require_grad();
+            let options = burn::tensor::ops::ConvOptions::new([1, 1], [1, 1], [1, 1], 1);
+            let y = burn::tensor::module::conv2d(x, w.clone(), None, options);
+            let grads = (y.clone() * y).sum().backward();
+            values(w.grad(&grads).unwrap()).await
+        }
+    };
+    let cpu = grad(backend::cpu()).await;
+    let gpu = grad(webgpu().await).await;
+    assert_close("conv weight gradient", &cpu, &gpu);
+}
+
+#[wasm_bindgen_test]
+async fn pooling_on_webgpu_equals_the_cpu() {
+    for (kernel, stride, padding) in [(3, 2, 0), (3, 2, 1), (2, 2, 0)] {
+        let pool = MaxPool2dConfig::new([kernel, kernel])
+            .with_strides([stride, stride])
+            .with_padding(PaddingConfig2d::Explicit(padding, padding, padding, padding))
+            .init();
+        compare(
+            &format!("max pool k{kernel} s{stride} p{padding}"),
+            input([2, 3, 9, 9], 5),
+            move |x| pool.forward(x),
+        )
+        .await;
+    }
+    let pool = AvgPool2dConfig::new([2, 2]).with_strides([2, 2]).init();
+    compare("avg pool k2 s2", input([2, 3, 8, 8], 6), move |x| pool.forward(x)).await;
+}
+
+#[wasm_bindgen_test]
+async fn batch_norm_on_webgpu_equals_the_cpu() {
+    compare("batch norm (train)", input([4, 3, 5, 5], 7), |x| {
+        BatchNormConfig::new(3).init(&x.device()).forward(x)
+    })
+    .await;
+}
+
+fn test_set() -> Dataset {
+    Dataset::from_gz(
+        TEST_IMAGES,
+        include_bytes!("../assets/fashion-mnist/t10k-images-idx3-ubyte.gz"),
+        TEST_LABELS,
+        include_bytes!("../assets/fashion-mnist/t10k-labels-idx1-ubyte.gz"),
+    )
+    .unwrap()
+}
+
+/// Twenty steps of `arch` on one small batch; returns the losses.
+async fn twenty_steps(arch: Arch, device: &Device) -> Vec<f32> {
+    let data = test_set();
+    let device = device.clone().autodiff();
+    let config = TrainConfig {
+        batch_size: 16,
+        ..TrainConfig::book(arch)
+    };
+    let mut model = init_model(&config, &device).unwrap();
+    let mut optim = optimizer(&config);
+    let indices: Vec<usize> = (0..16).collect();
+    let batch = data.batch(&indices, &Resize::to(28));
+    let mut losses = vec![];
+    for _ in 0..20 {
+        let (images, labels) = batch_tensors(&batch, &device);
+        let (next, figures) = train_step(model, &mut optim, config.lr, images, labels);
+        model = next;
+        losses.push(values(figures).await[0]);
+    }
+    losses
+}
+
+#[wasm_bindgen_test]
+async fn lenet_trains_on_webgpu() {
+    let losses = twenty_steps(Arch::BnLeNet, &webgpu().await).await;
+    web_sys::console::log_1(&format!("BN-LeNet on WebGPU: {losses:?}").into());
+    assert!(losses.iter().all(|l| l.is_finite()), "{losses:?}");
+    assert!(losses[19] < 0.5 * losses[0], "the loss falls: {losses:?}");
+}
+
+#[wasm_bindgen_test]
+async fn lenet_trains_on_the_cpu_fallback() {
+    let (_, backend) = webgpu::choose(true).await;
+    assert!(matches!(backend, Backend::Cpu { .. }));
+    let losses = twenty_steps(Arch::BnLeNet, &backend::cpu()).await;
+    assert!(losses[19] < 0.5 * losses[0], "the loss falls: {losses:?}");
+}
+
+#[wasm_bindgen_test]
+fn the_table_component_renders_the_books_rows() {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let host: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&host).unwrap();
+    let table = ShapeTable::compute(&NetConfig::AlexNet.layers(), &[1, INPUT_CHANNELS, 224, 224]).unwrap();
+    let _mounted = leptos::mount::mount_to(host.clone(), move || {
+        view! { <cnn_playground::ui::table::LayerTable table=table batch=Some(128) /> }
+    });
+    let rows = host.query_selector_all("tbody tr.row.top").unwrap();
+    assert_eq!(rows.length(), 21, "AlexNet has 21 top-level rows");
+    let shape = |i: u32| {
+        rows.item(i)
+            .unwrap()
+            .unchecked_into::<web_sys::Element>()
+            .query_selector("td.shape")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap()
+    };
+    assert_eq!(shape(12), "[1, 256, 5, 5]");
+    assert_eq!(shape(13), "[1, 6400]");
+    assert_eq!(shape(20), "[1, 10]");
+    let total = host
+        .query_selector("tfoot td.num")
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert_eq!(total, "46,764,746");
+}
+
+#[wasm_bindgen_test]
+async fn block_rows_expand_on_click() {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let host: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&host).unwrap();
+    let (config, side) = Arch::GoogLeNet.book_table();
+    let table = ShapeTable::compute(&config.layers(), &[1, INPUT_CHANNELS, side, side]).unwrap();
+    let _mounted = leptos::mount::mount_to(host.clone(), move || {
+        view! { <cnn_playground::ui::table::LayerTable table=table batch=None /> }
+    });
+    let count = |selector: &str| host.query_selector_all(selector).unwrap().length();
+    assert_eq!(count("tbody tr.row.top"), 6);
+    assert_eq!(count("tbody tr.row.inner"), 0);
+    let b3: web_sys::HtmlElement = host
+        .query_selector_all("tbody tr.row.top button.expand")
+        .unwrap()
+        .item(2)
+        .unwrap()
+        .unchecked_into();
+    b3.click();
+    // Let the reactive system render.
+    gloo_timers::future::TimeoutFuture::new(0).await;
+    assert_eq!(
+        count("tbody tr.row.inner"),
+        3,
+        "b3: two Inceptions and a MaxPool2d"
+    );
+}
