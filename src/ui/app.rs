@@ -398,12 +398,42 @@ fn TrainPanel(hidden: Vec<String>) -> impl IntoView {
                 <button name="stop" on:click=on_stop disabled=move || !running.get() || run.phase.get() == Phase::Loading>
                     "Stop"
                 </button>
+                <ShareButton />
             </div>
             <Status />
             {show_files.then(|| view! { <DataFiles /> })}
             <Chart points=run.points history=run.history epochs=chart_epochs />
             <EpochLines />
         </section>
+    }
+}
+
+/// Copies the link to this exact setup.
+#[component]
+fn ShareButton() -> impl IntoView {
+    let said = RwSignal::new(None::<&'static str>);
+    let on_click = move |_| {
+        let url = crate::ui::url::share_url();
+        let Some(clipboard) = web_sys::window().map(|w| w.navigator().clipboard()) else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let copied = wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&url))
+                .await
+                .is_ok();
+            said.set(Some(if copied {
+                "link copied"
+            } else {
+                "copy the address bar: the clipboard is blocked"
+            }));
+            gloo_timers::future::TimeoutFuture::new(2500).await;
+            said.set(None);
+        });
+    };
+    view! {
+        <button name="share" class="share" title="copy a link to this setup" on:click=on_click>
+            {move || said.get().unwrap_or("Share")}
+        </button>
     }
 }
 

@@ -10,11 +10,16 @@ use crate::shape::{Row, ShapeTable};
 #[component]
 pub fn LayerTable(table: ShapeTable, batch: Option<usize>) -> impl IntoView {
     let rows = table.rows.clone();
+    // What a training batch holds in activations, which is what must fit.
     let at_batch = batch.filter(|&b| b > 1).map(|b| {
         view! {
-            <span class="at-batch">
-                {format!(" · {} at batch {b}", bytes(table.total_activation_bytes * b as u64))}
-            </span>
+            <p class="at-batch">
+                {format!(
+                    "Activations: {} per image, {} at batch {b} (f32, before gradients).",
+                    bytes(table.total_activation_bytes),
+                    bytes(table.total_activation_bytes * b as u64),
+                )}
+            </p>
         }
     });
     view! {
@@ -46,11 +51,12 @@ pub fn LayerTable(table: ShapeTable, batch: Option<usize>) -> impl IntoView {
                         <td class="shape">{format!("input {}", shape(&table.input))}</td>
                         <td class="num" title=thousands(table.total_params)>{thousands(table.total_params)}</td>
                         <td class="num" title=thousands(table.total_macs)>{short(table.total_macs)}</td>
-                        <td class="num">{bytes(table.total_activation_bytes)}{at_batch}</td>
+                        <td class="num">{bytes(table.total_activation_bytes)}</td>
                     </tr>
                 </tfoot>
             </table>
         </div>
+        {at_batch}
     }
 }
 

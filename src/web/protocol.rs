@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::training::{Event, TrainConfig};
+use crate::training::{BenchReport, Event, TrainConfig};
 use crate::web::webgpu::Backend;
 
 /// From the page to the worker.
@@ -27,6 +27,13 @@ pub enum Command {
     UseFiles,
     Train {
         config: TrainConfig,
+    },
+    /// Time `steps` training steps after a warm-up one (`training::bench`),
+    /// reading the loss back every `readback_every` steps.
+    Bench {
+        config: TrainConfig,
+        steps: usize,
+        readback_every: usize,
     },
     Pause,
     Resume,
@@ -59,6 +66,9 @@ pub enum Report {
     Preparing,
     Training {
         event: Event,
+    },
+    Bench {
+        report: BenchReport,
     },
     Paused,
     Resumed,

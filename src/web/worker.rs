@@ -98,18 +98,34 @@ fn receive(worker: Rc<Worker>, data: JsValue) {
         Command::LoadData { data_url } => wasm_bindgen_futures::spawn_local(load(worker, data_url)),
         Command::UseFiles => use_files(&worker, &buffers),
         Command::Train { config } => {
-            if worker.busy.replace(true) {
-                post(&Report::Failed {
-                    message: "a run is already going; stop it first".to_string(),
-                });
-                return;
-            }
-            wasm_bindgen_futures::spawn_local(async move {
-                run(&worker, &config).await;
-                worker.busy.set(false);
-            });
+            exclusive(worker, move |worker| async move { run(&worker, &config).await })
         }
+        Command::Bench {
+            config,
+            steps,
+            readback_every,
+        } => exclusive(worker, move |worker| async move {
+            bench(&worker, &config, steps, readback_every).await
+        }),
     }
+}
+
+/// Runs `job` unless another run is going: one at a time.
+fn exclusive<F: std::future::Future<Output = ()> + 'static>(
+    worker: Rc<Worker>,
+    job: impl FnOnce(Rc<Worker>) -> F,
+) {
+    if worker.busy.replace(true) {
+        post(&Report::Failed {
+            message: "a run is already going; stop it first".to_string(),
+        });
+        return;
+    }
+    let future = job(worker.clone());
+    wasm_bindgen_futures::spawn_local(async move {
+        future.await;
+        worker.busy.set(false);
+    });
 }
 
 async fn choose(worker: Rc<Worker>, prefer_cpu: bool) {
@@ -211,27 +227,45 @@ impl Host for PageHost<'_> {
     }
 }
 
-async fn run(worker: &Worker, config: &TrainConfig) {
-    worker.stop.set(false);
-    worker.paused.set(false);
+/// The data, the device, and a check that the run fits the device; or a
+/// `Failed` report saying what is missing.
+fn ready(worker: &Worker, config: &TrainConfig) -> Option<(Rc<(Dataset, Dataset)>, Device, Backend)> {
+    let failed = |message: String| {
+        post(&Report::Failed { message });
+        None
+    };
     let Some(data) = worker.data.borrow().clone() else {
-        post(&Report::Failed {
-            message: "the data is not loaded yet".to_string(),
-        });
-        return;
+        return failed("the data is not loaded yet".to_string());
     };
     let Some((device, backend)) = worker.device.borrow().clone() else {
-        post(&Report::Failed {
-            message: "no backend chosen yet".to_string(),
-        });
-        return;
+        return failed("no backend chosen yet".to_string());
     };
     if let Some(limit) = backend.max_tensor_bytes()
         && let Err(message) = training::check_fits(config, limit)
     {
-        post(&Report::Failed { message });
-        return;
+        return failed(message);
     }
+    Some((data, device, backend))
+}
+
+async fn bench(worker: &Worker, config: &TrainConfig, steps: usize, readback_every: usize) {
+    let Some((data, device, _)) = ready(worker, config) else {
+        return;
+    };
+    match training::bench(config, &data.0, &device, steps, readback_every, now_ms).await {
+        Ok(report) => post(&Report::Bench { report }),
+        Err(e) => post(&Report::Failed {
+            message: e.to_string(),
+        }),
+    }
+}
+
+async fn run(worker: &Worker, config: &TrainConfig) {
+    worker.stop.set(false);
+    worker.paused.set(false);
+    let Some((data, device, backend)) = ready(worker, config) else {
+        return;
+    };
     post(&Report::Preparing);
     let (train, test) = &*data;
     let mut host = PageHost { worker };

@@ -125,7 +125,6 @@ test("LeNet trains on WebGPU: the chart moves, the book's line shows, Stop stops
     window.__longTasks = [];
     new PerformanceObserver((list) => window.__longTasks.push(...list.getEntries().map((e) => e.duration))).observe({
       type: "longtask",
-      buffered: true,
     });
   });
   const started = Date.now();
@@ -165,5 +164,58 @@ test("the page fits a phone", async () => {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow} px`);
   await page.screenshot({ path: join(ARTIFACTS, "phone.png"), fullPage: true });
+  await page.close();
+});
+
+test("a link restores a setup, and the URL follows the settings without a reload", async () => {
+  const page = await open("?arch=resnet&lr=0.05&epochs=5&batch=128&resize=64");
+  await page.waitForSelector("table.layers tbody tr.row.top");
+  assert.equal(await page.getAttribute("button.net-card.selected", "data-arch"), "resnet");
+  assert.equal(await page.inputValue('input[name="epochs"]'), "5");
+  assert.equal(await page.inputValue('input[name="batch"]'), "128");
+  assert.equal(await page.inputValue('input[name="resize"]'), "64");
+  assert.equal((await shapes(page))[4], "[1, 512, 2, 2]", "ResNet at 64");
+  await page.evaluate(() => (window.__sameDocument = true));
+  await page.fill('input[name="epochs"]', "7");
+  await page.waitForFunction(() => new URLSearchParams(location.search).get("epochs") === "7");
+  await page.click('button.net-card[data-arch="densenet"]');
+  await page.waitForFunction(() => new URLSearchParams(location.search).get("arch") === "densenet");
+  assert.equal(await page.evaluate(() => window.__sameDocument), true, "no reload");
+  await page.close();
+});
+
+test("a malformed parameter shows a notice naming it, and the defaults stand", async () => {
+  const page = await open("?arch=squeezenet&lr=abc&epochs=5&colour=blue");
+  await page.waitForSelector("table.layers tbody tr.row.top");
+  const notice = await page.textContent(".notice");
+  assert.match(notice, /arch=squeezenet ignored/);
+  assert.match(notice, /lr=abc ignored/);
+  assert.match(notice, /unknown parameter 'colour'/);
+  assert.equal(await page.getAttribute("button.net-card.selected", "data-arch"), "lenet");
+  assert.equal(await page.inputValue('input[name="lr"]'), "0.9", "the book's LeNet learning rate");
+  assert.equal(await page.inputValue('input[name="epochs"]'), "5", "good values still apply");
+  await page.close();
+});
+
+test("the course page embeds two playgrounds, each with its net's table", async () => {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  await page.goto(`${server.url}/www/embed.html`);
+  const frames = page.locator("iframe.cnnp");
+  assert.equal(await frames.count(), 2);
+  const titles = [];
+  for (const index of [0, 1]) {
+    const frame = page.frameLocator("iframe.cnnp").nth(index);
+    await frame.locator("table.layers tbody tr.row.top").first().waitFor({ timeout: 30_000 });
+    titles.push((await frame.locator("#net-title").textContent()).trim());
+    assert.equal(await frame.locator("button.net-card").count(), 0, "hide=arch hides the picker");
+    assert.equal(await frame.locator("header.site-header").count(), 0, "no site chrome");
+    assert.match(await frame.locator("a.open-full").getAttribute("href"), /^\.\/\?arch=/);
+    assert.equal(await frame.locator("table.layers tbody tr.row.top td.shape").last().textContent(), "[1, 10]");
+  }
+  assert.match(titles[0], /^LeNet/);
+  assert.match(titles[1], /^LeNet \+ BatchNorm/);
+  // Each playground told the page its height, and its frame took it.
+  await page.waitForFunction(() => [...document.querySelectorAll("iframe.cnnp")].every((f) => f.style.height && f.style.height !== "900px"));
+  await page.screenshot({ path: join(ARTIFACTS, "embed.png"), fullPage: true });
   await page.close();
 });

@@ -1,0 +1,117 @@
+// Runs the training benchmark page in headless Chromium several times per
+// engine and backend, and prints one JSON line each with the median:
+//   {"engine","backend","arch","batch","readback_every","examples_per_s","runs",...}
+//
+// Needs the built playground (`trunk build --release` → dist/) and
+// `npm ci` here (TF.js, for this page only). Usage:
+//   node www/bench/run.mjs [--runs 3] [--arch lenet|resnet|all] [--steps N] [--batch N]
+//                          [--engines ours,tfjs] [--readback 1,10] [--backends webgpu,cpu,...]
+import { cpSync, mkdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { createRequire } from "node:module";
+import { chromium } from "playwright-core";
+import { serve } from "../../tests/e2e/server.mjs";
+
+const here = dirname(new URL(import.meta.url).pathname);
+const ROOT = resolve(here, "../..");
+const DIST = process.env.CNNP_DIST || join(ROOT, "dist");
+const require = createRequire(import.meta.url);
+
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce((pairs, arg, i, all) => (arg.startsWith("--") ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs), []),
+);
+const runs = Number(args.runs || 3);
+const archs = (args.arch || "all") === "all" ? ["lenet", "resnet"] : [args.arch];
+const engines = (args.engines || "ours,tfjs").split(",");
+const readbacks = (args.readback || "1,10").split(",").map(Number);
+const BACKENDS = { ours: ["webgpu", "cpu"], tfjs: ["webgpu", "webgl", "wasm", "cpu"] };
+const wanted = args.backends ? args.backends.split(",") : null;
+// SwiftShader runs WebGPU on the CPU: ResNet-18 steps take long, so fewer.
+const DEFAULTS = { lenet: { batch: 256, steps: 10 }, resnet: { batch: 16, steps: 10 } };
+
+// The page and TF.js's browser bundles go beside the build, not into it.
+const out = join(DIST, "www/bench");
+mkdirSync(join(out, "tfjs"), { recursive: true });
+for (const file of ["bench.html", "bench.js"]) cpSync(join(here, file), join(out, file));
+const tfjsFiles = {
+  "@tensorflow/tfjs/dist/tf.min.js": "tf.min.js",
+  "@tensorflow/tfjs-backend-webgpu/dist/tf-backend-webgpu.min.js": "tf-backend-webgpu.min.js",
+  "@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.min.js": "tf-backend-wasm.min.js",
+  "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm": "tfjs-backend-wasm.wasm",
+  "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm": "tfjs-backend-wasm-simd.wasm",
+  "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm": "tfjs-backend-wasm-threaded-simd.wasm",
+};
+for (const [from, to] of Object.entries(tfjsFiles)) cpSync(require.resolve(from), join(out, "tfjs", to));
+
+const server = await serve(DIST);
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  headless: true,
+  args: [
+    "--no-sandbox",
+    "--enable-unsafe-webgpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+  ],
+});
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+async function once(query) {
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${server.url}/www/bench/bench.html?${query}`);
+    await page.waitForFunction(() => window.benchResult, null, { timeout: 40 * 60_000, polling: 1000 });
+    return await page.evaluate(() => window.benchResult);
+  } finally {
+    await page.close();
+  }
+}
+
+try {
+  for (const arch of archs) {
+    const batch = Number(args.batch || DEFAULTS[arch].batch);
+    const steps = Number(args.steps || DEFAULTS[arch].steps);
+    for (const engine of engines) {
+      for (const backend of BACKENDS[engine].filter((b) => !wanted || wanted.includes(b))) {
+        for (const readback of readbacks) {
+          const results = [];
+          for (let run = 0; run < runs; run++) {
+            const result = await once(new URLSearchParams({ engine, backend, arch, batch, steps, readback }));
+            if (result.error) {
+              results.push(result);
+              break;
+            }
+            results.push(result);
+          }
+          const ok = results.filter((r) => !r.error);
+          console.log(
+            JSON.stringify({
+              engine,
+              backend,
+              arch,
+              batch,
+              readback_every: readback,
+              examples_per_s: ok.length ? Number(median(ok.map((r) => r.examples_per_s)).toFixed(2)) : null,
+              runs: ok.map((r) => Number(r.examples_per_s.toFixed(2))),
+              warmup_s: ok.length ? Number(median(ok.map((r) => r.warmup_s)).toFixed(2)) : null,
+              steps,
+              adapter: ok[0]?.adapter,
+              error: results.find((r) => r.error)?.error,
+            }),
+          );
+        }
+      }
+    }
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}
