@@ -197,7 +197,7 @@ impl Dataset {
     /// From decoded grey levels (`n * 28 * 28`) and labels (`n`).
     pub fn new(pixels: Vec<u8>, labels: Vec<u8>) -> Result<Dataset, DataError> {
         let count = pixels.len() / (SIDE * SIDE);
-        if count != labels.len() || pixels.len() % (SIDE * SIDE) != 0 {
+        if count != labels.len() || !pixels.len().is_multiple_of(SIDE * SIDE) {
             return Err(DataError::CountMismatch {
                 count,
                 labels: labels.len(),

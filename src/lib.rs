@@ -6,10 +6,12 @@
 //! `arch`, `shape` and `backend`; the command line and the page use them all.
 
 pub mod arch;
+#[cfg(feature = "train")]
 pub mod backend;
 pub mod data;
 pub mod format;
 pub mod link;
+#[cfg(feature = "train")]
 pub mod model;
 pub mod shape;
 pub mod training;

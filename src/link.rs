@@ -4,7 +4,7 @@
 //! and the book's defaults stand for it.
 
 use crate::arch::Arch;
-use crate::training::OptimizerKind;
+use crate::training::{BackendChoice, OptimizerKind};
 
 /// Controls a course page may hide in an embedded playground (`hide=`).
 pub const HIDEABLE: [&str; 10] = [
@@ -33,8 +33,8 @@ pub struct Link {
     /// Training and test examples to use.
     pub train: Option<usize>,
     pub test: Option<usize>,
-    /// `backend=cpu` skips WebGPU.
-    pub prefer_cpu: bool,
+    /// `backend=auto|webgpu|cpu`.
+    pub backend: BackendChoice,
     pub embed: bool,
     pub hide: Vec<String>,
     pub autostart: bool,
@@ -115,14 +115,9 @@ impl Link {
                     .ok_or_else(|| "sgd, momentum or adam".to_string()),
                 "train" => whole(value, 1, 60_000).map(|n| link.train = Some(n)),
                 "test" => whole(value, 1, 10_000).map(|n| link.test = Some(n)),
-                "backend" => match value {
-                    "cpu" => {
-                        link.prefer_cpu = true;
-                        Ok(())
-                    }
-                    "webgpu" | "auto" => Ok(()),
-                    _ => Err("cpu, webgpu or auto".to_string()),
-                },
+                "backend" => BackendChoice::from_id(value)
+                    .map(|choice| link.backend = choice)
+                    .ok_or_else(|| "auto, webgpu or cpu".to_string()),
                 "embed" => flag(value).map(|on| link.embed = on),
                 "autostart" => flag(value).map(|on| link.autostart = on),
                 "hide" => {
@@ -193,8 +188,8 @@ impl Link {
         if let Some(test) = self.test.filter(|&n| n != 10_000) {
             put("test", test.to_string());
         }
-        if self.prefer_cpu {
-            put("backend", "cpu".to_string());
+        if self.backend != BackendChoice::Auto {
+            put("backend", self.backend.id().to_string());
         }
         if self.embed {
             put("embed", "1".to_string());

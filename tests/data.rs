@@ -208,7 +208,7 @@ fn pixels_scale_to_unit_range() {
     assert_eq!((batch.len(), batch.side, batch.images.len()), (3, 28, 3 * 784));
     assert_eq!(batch.images[100], test.image(0)[100] as f32 / 255.0);
     assert!(batch.images.iter().all(|p| (0.0..=1.0).contains(p)));
-    assert!(batch.images.iter().any(|&p| p == 1.0));
+    assert!(batch.images.contains(&1.0));
     assert_eq!(
         batch.labels,
         vec![test.label(0) as i64, test.label(1) as i64, test.label(2) as i64]

@@ -2,7 +2,7 @@
 
 use cnn_playground::arch::Arch;
 use cnn_playground::link::Link;
-use cnn_playground::training::OptimizerKind;
+use cnn_playground::training::{BackendChoice, OptimizerKind};
 
 #[test]
 fn every_parameter_is_read() {
@@ -17,7 +17,8 @@ fn every_parameter_is_read() {
     assert_eq!(link.resize, Some(96));
     assert_eq!(link.optimizer, Some(OptimizerKind::Momentum));
     assert_eq!((link.train, link.test), (Some(6000), Some(1000)));
-    assert!(link.prefer_cpu && link.embed && link.autostart);
+    assert_eq!(link.backend, BackendChoice::Cpu);
+    assert!(link.embed && link.autostart);
     assert_eq!(link.hide, ["arch", "optimizer"]);
     assert!(link.notices.is_empty(), "{:?}", link.notices);
     assert!(link.hides("optimizer") && !link.hides("lr"));

@@ -133,3 +133,25 @@ fn weights_are_xavier_uniform_and_biases_zero() {
         .unwrap();
     assert!(biases.iter().all(|&b| b == 0.0));
 }
+
+#[test]
+fn tiled_average_pooling_equals_burns_pooling() {
+    // The model pools non-overlapping windows with a reshape and a mean.
+    use burn::nn::pool::AvgPool2dConfig;
+    let device = backend::cpu();
+    for (side, kernel) in [(28, 2), (13, 2), (9, 3)] {
+        let pool = AvgPool2dConfig::new([kernel, kernel])
+            .with_strides([kernel, kernel])
+            .init();
+        let x = Tensor::<4>::random([2, 3, side, side], Distribution::Uniform(-1.0, 1.0), &device);
+        let expected = pool.forward(x.clone()).into_data().try_to_vec::<f32>().unwrap();
+        let Activation::Map(got) = LayerModule::AvgPool2d(pool).forward(Activation::Map(x)) else {
+            panic!()
+        };
+        assert_eq!(got.dims(), [2, 3, side / kernel, side / kernel]);
+        let got = got.into_data().try_to_vec::<f32>().unwrap();
+        for (a, b) in expected.iter().zip(&got) {
+            assert!((a - b).abs() < 1e-6, "{side}/{kernel}: {a} vs {b}");
+        }
+    }
+}

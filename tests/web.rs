@@ -16,7 +16,7 @@ use cnn_playground::backend;
 use cnn_playground::data::{Dataset, Resize, TEST_IMAGES, TEST_LABELS};
 use cnn_playground::shape::ShapeTable;
 use cnn_playground::training::{TrainConfig, batch_tensors, init_model, optimizer, train_step};
-use cnn_playground::web::webgpu::{self, Backend};
+use cnn_playground::web::webgpu::{self, Backend, BackendChoice};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -33,7 +33,7 @@ async fn webgpu() -> Device {
     if let Some(device) = DEVICE.with(|d| d.borrow().clone()) {
         return device;
     }
-    let (device, backend) = webgpu::choose(false).await;
+    let (device, backend) = webgpu::choose(BackendChoice::WebGpu, None).await;
     match &backend {
         Backend::WebGpu(adapter) => web_sys::console::log_1(&format!("WebGPU adapter: {adapter:?}").into()),
         Backend::Cpu { reason } => panic!("expected WebGPU (Chromium with --enable-unsafe-webgpu): {reason}"),
@@ -210,7 +210,7 @@ async fn lenet_trains_on_webgpu() {
 
 #[wasm_bindgen_test]
 async fn lenet_trains_on_the_cpu_fallback() {
-    let (_, backend) = webgpu::choose(true).await;
+    let (_, backend) = webgpu::choose(BackendChoice::Cpu, None).await;
     assert!(matches!(backend, Backend::Cpu { .. }));
     let losses = twenty_steps(Arch::BnLeNet, &backend::cpu()).await;
     assert!(losses[19] < 0.5 * losses[0], "the loss falls: {losses:?}");

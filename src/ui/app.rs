@@ -14,6 +14,7 @@ use crate::ui::client::Client;
 type ClientHandle = StoredValue<Client, LocalStorage>;
 use crate::ui::state::{Phase, Run, Settings, TableProblem};
 use crate::ui::table::LayerTable;
+use crate::web::webgpu::{Backend, BackendChoice};
 
 /// The whole playground; `link` is what the page's URL asked for.
 #[component]
@@ -21,7 +22,7 @@ pub fn App(link: Link) -> impl IntoView {
     let settings = Settings::new(link.arch.unwrap_or(Arch::LeNet));
     apply_link(&settings, &link);
     let run = Run::new();
-    let client = Client::new(run, link.prefer_cpu);
+    let client = Client::new(run, link.backend);
     provide_context(settings);
     provide_context(run);
     // The client holds the worker, a JavaScript object: it stays on this
@@ -81,7 +82,7 @@ fn apply_link(settings: &Settings, link: &Link) {
     set(settings.epochs, link.epochs.map(|n| n.to_string()));
     set(settings.train_limit, link.train.map(|n| n.to_string()));
     set(settings.test_limit, link.test.map(|n| n.to_string()));
-    settings.prefer_cpu.set(link.prefer_cpu);
+    settings.backend.set(link.backend);
 }
 
 #[component]
@@ -157,7 +158,7 @@ fn BackendBadge() -> impl IntoView {
         None => "checking for WebGPU…".to_string(),
     };
     let class = move || match run.backend.get() {
-        Some(crate::web::webgpu::Backend::WebGpu(_)) => "badge webgpu",
+        Some(Backend::WebGpu(_)) => "badge webgpu",
         Some(_) => "badge cpu",
         None => "badge pending",
     };
@@ -167,6 +168,9 @@ fn BackendBadge() -> impl IntoView {
                 {text}
             </span>
             {move || run.backend_note.get().map(|note| view! { <span class="badge-note">{note}</span> })}
+            {move || matches!(run.backend.get(), Some(Backend::WebGpu(adapter)) if adapter.is_software).then(|| view! {
+                <span class="badge-note">"a software renderer: the CPU backend is faster here (backend: auto or CPU)"</span>
+            })}
         </div>
     }
 }
@@ -330,9 +334,10 @@ fn TrainPanel(hidden: Vec<String>) -> impl IntoView {
     };
     let on_stop = move |_| client.with_value(Client::stop);
     let on_backend = move |ev| {
-        let cpu = event_target_value(&ev) == "cpu";
-        settings.prefer_cpu.set(cpu);
-        client.with_value(|client| client.set_prefer_cpu(cpu));
+        if let Some(choice) = BackendChoice::from_id(&event_target_value(&ev)) {
+            settings.backend.set(choice);
+            client.with_value(|client| client.set_backend(choice));
+        }
     };
     let on_optimizer = move |ev| {
         if let Some(kind) = OptimizerKind::from_id(&event_target_value(&ev)) {
@@ -373,8 +378,15 @@ fn TrainPanel(hidden: Vec<String>) -> impl IntoView {
                     <label class="field">
                         <span class="field-label">"backend"</span>
                         <select name="backend" on:change=on_backend disabled=move || running.get()>
-                            <option value="auto" selected=move || !settings.prefer_cpu.get()>"WebGPU"</option>
-                            <option value="cpu" selected=move || settings.prefer_cpu.get()>"CPU"</option>
+                            {BackendChoice::ALL.into_iter().map(|choice| view! {
+                                <option value=choice.id() selected=move || settings.backend.get() == choice>
+                                    {match choice {
+                                        BackendChoice::Auto => "auto",
+                                        BackendChoice::WebGpu => "WebGPU",
+                                        BackendChoice::Cpu => "CPU",
+                                    }}
+                                </option>
+                            }).collect_view()}
                         </select>
                     </label>
                 })}

@@ -13,7 +13,7 @@ use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 use crate::training::{Event, TrainConfig};
 use crate::ui::state::{Phase, Point, Run};
 use crate::web::protocol::{Command, Report};
-use crate::web::webgpu::Backend;
+use crate::web::webgpu::{Backend, BackendChoice};
 
 /// Trunk builds the worker binary with a loader of this name.
 const WORKER_URL: &str = "./worker_loader.js";
@@ -46,7 +46,7 @@ struct Inner {
     backend_known: bool,
     /// Files picked from disk, to hand a new worker again.
     picked: Option<Vec<ArrayBuffer>>,
-    prefer_cpu: bool,
+    choice: BackendChoice,
 }
 
 /// A handle on the worker; cheap to clone.
@@ -57,7 +57,7 @@ pub struct Client {
 }
 
 impl Client {
-    pub fn new(run: Run, prefer_cpu: bool) -> Client {
+    pub fn new(run: Run, choice: BackendChoice) -> Client {
         let client = Client {
             inner: Rc::new(RefCell::new(Inner {
                 worker: None,
@@ -66,7 +66,7 @@ impl Client {
                 data_loaded: false,
                 backend_known: false,
                 picked: None,
-                prefer_cpu,
+                choice,
             })),
             run,
         };
@@ -197,17 +197,17 @@ impl Client {
         self.send(&Command::Stop);
     }
 
-    /// Switches between WebGPU (when it works) and the CPU backend.
-    pub fn set_prefer_cpu(&self, prefer_cpu: bool) {
+    /// Switches the backend later runs use.
+    pub fn set_backend(&self, choice: BackendChoice) {
         let changed = {
             let mut inner = self.inner.borrow_mut();
-            let changed = inner.prefer_cpu != prefer_cpu;
-            inner.prefer_cpu = prefer_cpu;
+            let changed = inner.choice != choice;
+            inner.choice = choice;
             inner.backend_known = !changed && inner.backend_known;
             changed
         };
         if changed {
-            self.send(&Command::ChooseBackend { prefer_cpu });
+            self.send(&Command::ChooseBackend { choice });
         }
     }
 
@@ -220,7 +220,7 @@ impl Client {
         // What was shown stays: table, chart and history.
         let advice = match was_webgpu {
             true => {
-                self.inner.borrow_mut().prefer_cpu = true;
+                self.inner.borrow_mut().choice = BackendChoice::Cpu;
                 self.run.backend_note.set(Some(format!(
                     "WebGPU failed ({message}); switched to the CPU backend"
                 )));
@@ -238,8 +238,8 @@ impl Client {
         let run = self.run;
         match report {
             Report::Ready => {
-                let prefer_cpu = self.inner.borrow().prefer_cpu;
-                self.send(&Command::ChooseBackend { prefer_cpu });
+                let choice = self.inner.borrow().choice;
+                self.send(&Command::ChooseBackend { choice });
             }
             Report::Backend { backend } => {
                 run.backend.set(Some(backend));

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::arch::{Arch, INPUT_CHANNELS, NetConfig};
 use crate::shape::{ShapeError, ShapeTable};
-use crate::training::{EpochReport, OptimizerKind, TrainConfig};
+use crate::training::{BackendChoice, EpochReport, OptimizerKind, TrainConfig};
 use crate::web::webgpu::Backend;
 
 /// The settings a user picks; text fields stay text until validated, so a
@@ -21,7 +21,7 @@ pub struct Settings {
     pub optimizer: RwSignal<OptimizerKind>,
     pub train_limit: RwSignal<String>,
     pub test_limit: RwSignal<String>,
-    pub prefer_cpu: RwSignal<bool>,
+    pub backend: RwSignal<BackendChoice>,
 }
 
 /// Smallest and largest accepted values of the numeric settings.
@@ -60,7 +60,7 @@ impl Settings {
             optimizer: RwSignal::new(OptimizerKind::Sgd),
             train_limit: RwSignal::new(TRAIN_EXAMPLES.1.to_string()),
             test_limit: RwSignal::new(TEST_EXAMPLES.1.to_string()),
-            prefer_cpu: RwSignal::new(false),
+            backend: RwSignal::new(BackendChoice::Auto),
         };
         settings.reset_to_book(arch);
         settings

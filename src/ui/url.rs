@@ -20,7 +20,7 @@ pub fn current_link(settings: &Settings, base: &Link) -> Link {
         optimizer: Some(settings.optimizer.get()),
         train: parse_whole(&settings.train_limit.get(), TRAIN_EXAMPLES, "").ok(),
         test: parse_whole(&settings.test_limit.get(), TEST_EXAMPLES, "").ok(),
-        prefer_cpu: settings.prefer_cpu.get(),
+        backend: settings.backend.get(),
         embed: base.embed,
         hide: base.hide.clone(),
         autostart: base.autostart,

@@ -4,4 +4,5 @@
 pub mod fetch;
 pub mod protocol;
 pub mod webgpu;
+#[cfg(feature = "train")]
 pub mod worker;

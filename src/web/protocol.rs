@@ -8,15 +8,15 @@
 use serde::{Deserialize, Serialize};
 
 use crate::training::{BenchReport, Event, TrainConfig};
-use crate::web::webgpu::Backend;
+use crate::web::webgpu::{Backend, BackendChoice};
 
 /// From the page to the worker.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Command {
-    /// Use WebGPU if it can run Burn's kernels (else the CPU), or the CPU.
+    /// Pick the backend later runs use.
     ChooseBackend {
-        prefer_cpu: bool,
+        choice: BackendChoice,
     },
     /// Fetch (or take from the cache) the four files under `data_url`.
     LoadData {

@@ -2,12 +2,16 @@
 //! kernels, the CPU backend otherwise, decided before any kernel runs (a
 //! failed kernel panics, and a panic in wasm cannot be caught).
 
+#[cfg(feature = "train")]
 use burn::tensor::Device;
 use js_sys::{Function, Promise, Reflect};
 use serde::{Deserialize, Serialize};
+
+pub use crate::training::BackendChoice;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+#[cfg(feature = "train")]
 use crate::backend;
 
 /// What the browser's WebGPU adapter offers.
@@ -20,13 +24,16 @@ pub struct Adapter {
     pub max_binding_bytes: u64,
     /// `maxBufferSize`.
     pub max_buffer_bytes: u64,
+    /// A software renderer (SwiftShader, llvmpipe, WARP): WebGPU on the CPU.
+    pub is_software: bool,
 }
 
 /// The backend a run uses, as the page shows it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Backend {
     WebGpu(Adapter),
-    /// With the reason WebGPU is not used.
+    /// With the reason WebGPU is not used, as a sentence's end:
+    /// "WebGPU unavailable: …", "chosen", "WebGPU here is software …".
     Cpu {
         reason: String,
     },
@@ -37,7 +44,7 @@ impl Backend {
     pub fn badge(&self) -> String {
         match self {
             Backend::WebGpu(adapter) => format!("WebGPU — {}", adapter.name),
-            Backend::Cpu { reason } => format!("CPU — WebGPU unavailable: {reason}"),
+            Backend::Cpu { reason } => format!("CPU — {reason}"),
         }
     }
 
@@ -112,7 +119,13 @@ pub async fn probe() -> Result<Adapter, String> {
         .and_then(|answer| answer.as_bool())
         .unwrap_or(false);
     let limits = get(&adapter, "limits");
+    let lower = name.to_lowercase();
+    let is_software = get(&info, "isFallbackAdapter").as_bool().unwrap_or(false)
+        || ["swiftshader", "llvmpipe", "lavapipe", "warp"]
+            .iter()
+            .any(|s| lower.contains(s));
     Ok(Adapter {
+        is_software,
         name: if name.is_empty() {
             "unnamed adapter".to_string()
         } else {
@@ -124,31 +137,49 @@ pub async fn probe() -> Result<Adapter, String> {
     })
 }
 
-/// The device to train on: WebGPU when the adapter can run Burn's kernels,
-/// else the CPU backend, with the reason. `prefer_cpu` skips WebGPU.
-pub async fn choose(prefer_cpu: bool) -> (Device, Backend) {
+#[cfg(feature = "train")]
+/// The device to train on, as `choice` asks: WebGPU when the adapter can run
+/// Burn's kernels (and, for `Auto`, is not a software renderer), else the
+/// CPU backend with the reason. `kept` is a WebGPU device made before: Burn
+/// opens its wgpu runtime once, so it is reused rather than made again.
+pub async fn choose(choice: BackendChoice, kept: Option<(Device, Adapter)>) -> (Device, Backend) {
     let cpu = |reason: String| (backend::cpu(), Backend::Cpu { reason });
-    if prefer_cpu {
-        return cpu("the CPU backend was chosen".to_string());
+    let software = |adapter: &Adapter| {
+        format!(
+            "WebGPU here is a software renderer ({}), slower than the CPU backend",
+            adapter.name
+        )
+    };
+    if choice == BackendChoice::Cpu {
+        return cpu("chosen".to_string());
+    }
+    if let Some((device, adapter)) = kept {
+        return match choice == BackendChoice::Auto && adapter.is_software {
+            true => cpu(software(&adapter)),
+            false => (device, Backend::WebGpu(adapter)),
+        };
     }
     let adapter = match probe().await {
         Ok(adapter) => adapter,
-        Err(reason) => return cpu(reason),
+        Err(reason) => return cpu(format!("WebGPU unavailable: {reason}")),
     };
+    if choice == BackendChoice::Auto && adapter.is_software {
+        return cpu(software(&adapter));
+    }
     if !adapter.has_subgroups {
         // cubecl's kernels need subgroups in WebGPU (see the shim).
         return cpu(format!(
-            "{} lacks the subgroups feature Burn's kernels need",
+            "WebGPU unavailable: {} lacks the subgroups feature Burn's kernels need",
             adapter.name
         ));
     }
     if let Err(reason) = install_subgroups_shim() {
-        return cpu(reason);
+        return cpu(format!("WebGPU unavailable: {reason}"));
     }
     // cubecl asks the adapter for all its limits (buffer sizes included),
     // not WebGPU's defaults, so large activations fit where the GPU allows.
     match Device::wgpu_options().init_async().await {
         Ok(device) => (device, Backend::WebGpu(adapter)),
-        Err(e) => cpu(format!("Burn could not open the WebGPU device: {e}")),
+        Err(e) => cpu(format!("WebGPU unavailable: Burn could not open the device: {e}")),
     }
 }

@@ -15,7 +15,7 @@ use crate::data::Dataset;
 use crate::training::{self, Control, Ending, Event, Host, TrainConfig};
 use crate::web::fetch::{self, Source};
 use crate::web::protocol::{Command, Report};
-use crate::web::webgpu::{self, Backend};
+use crate::web::webgpu::{self, Adapter, Backend, BackendChoice};
 
 #[derive(Default)]
 struct Worker {
@@ -23,7 +23,7 @@ struct Worker {
     /// The device runs use, and the WebGPU one once made: Burn's wgpu
     /// runtime opens once per worker, so it is kept for later runs.
     device: RefCell<Option<(Device, Backend)>>,
-    webgpu: RefCell<Option<(Device, Backend)>>,
+    webgpu: RefCell<Option<(Device, Adapter)>>,
     paused: Cell<bool>,
     stop: Cell<bool>,
     busy: Cell<bool>,
@@ -92,9 +92,7 @@ fn receive(worker: Rc<Worker>, data: JsValue) {
             worker.stop.set(true);
             worker.paused.set(false);
         }
-        Command::ChooseBackend { prefer_cpu } => {
-            wasm_bindgen_futures::spawn_local(choose(worker, prefer_cpu))
-        }
+        Command::ChooseBackend { choice } => wasm_bindgen_futures::spawn_local(choose(worker, choice)),
         Command::LoadData { data_url } => wasm_bindgen_futures::spawn_local(load(worker, data_url)),
         Command::UseFiles => use_files(&worker, &buffers),
         Command::Train { config } => {
@@ -128,14 +126,11 @@ fn exclusive<F: std::future::Future<Output = ()> + 'static>(
     });
 }
 
-async fn choose(worker: Rc<Worker>, prefer_cpu: bool) {
+async fn choose(worker: Rc<Worker>, choice: BackendChoice) {
     let kept = worker.webgpu.borrow().clone();
-    let chosen = match (prefer_cpu, kept) {
-        (false, Some(webgpu)) => webgpu,
-        _ => webgpu::choose(prefer_cpu).await,
-    };
-    if let Backend::WebGpu(_) = chosen.1 {
-        *worker.webgpu.borrow_mut() = Some(chosen.clone());
+    let chosen = webgpu::choose(choice, kept).await;
+    if let (device, Backend::WebGpu(adapter)) = &chosen {
+        *worker.webgpu.borrow_mut() = Some((device.clone(), adapter.clone()));
     }
     post(&Report::Backend {
         backend: chosen.1.clone(),

@@ -115,7 +115,9 @@ test("an impossible input size names the layer that breaks", async () => {
 });
 
 test("LeNet trains on WebGPU: the chart moves, the book's line shows, Stop stops", async () => {
-  const page = await open("?arch=lenet&train=512&test=256&batch=64&epochs=2");
+  // SwiftShader is a software renderer, which `auto` would leave for the
+  // CPU backend: ask for WebGPU.
+  const page = await open("?arch=lenet&train=512&test=256&batch=64&epochs=2&backend=webgpu");
   await page.waitForSelector('.badge[data-backend="WebGPU"]', { timeout: 60_000 });
   const badge = await page.textContent(".badge");
   console.log(`backend: ${badge}`);
@@ -155,6 +157,18 @@ test("LeNet trains on WebGPU: the chart moves, the book's line shows, Stop stops
   assert.match(await page.textContent(".phase.done"), /stopped in epoch/);
   assert.ok(Number(await page.getAttribute(".chart svg", "data-points")) >= 1, "the chart keeps its points");
   assert.equal(await page.isDisabled('button[name="train"]'), false, "Train is offered again");
+  await page.close();
+});
+
+test("on a software WebGPU, auto picks the CPU backend and says why", async () => {
+  const page = await open("?arch=bn-lenet&train=512&test=256&batch=64&epochs=1");
+  await page.waitForSelector('.badge[data-backend="CPU"]', { timeout: 60_000 });
+  assert.match(await page.textContent(".badge"), /^CPU — WebGPU here is a software renderer \(google swiftshader\)/);
+  await page.click('button[name="train"]');
+  await page.waitForSelector(".phase.done", { timeout: 300_000 });
+  const line = await page.textContent(".book-line");
+  console.log(`book line: ${line}`);
+  assert.match(line, /examples\/sec on CPU$/);
   await page.close();
 });
 

@@ -1,12 +1,4 @@
-//! The book's training loop (`train_ch6`), written once for the command line
-//! and the browser.
-//!
-//! It is `async` and never reads a tensor synchronously: on the browser's
-//! WebGPU a synchronous read panics, so every read goes through
-//! `into_data_async`. What it reports goes through a [`Host`]: events for a
-//! progress bar or a chart, the clock, and a point between steps where a
-//! page yields to the browser (and waits while paused). Burn's `burn-train`
-//! learner does not run in wasm, hence this loop.
+//! The loop itself, on Burn: the book's `train_ch6`, `evaluate` and `bench`.
 
 use burn::module::Module;
 use burn::nn::loss::CrossEntropyLoss;
@@ -14,293 +6,12 @@ use burn::optim::decay::WeightDecayConfig;
 use burn::optim::momentum::MomentumConfig;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, SgdConfig};
 use burn::tensor::{Device, Int, Tensor, TensorData};
-use serde::{Deserialize, Serialize};
 
-use crate::arch::{Arch, INPUT_CHANNELS, NetConfig};
+use super::{BenchReport, Control, Ending, EpochReport, Event, Host, OptimizerKind, TrainConfig};
+use crate::arch::INPUT_CHANNELS;
 use crate::data::{Batch, Dataset, Resize, epoch_order};
 use crate::model::Net;
-use crate::shape::{ShapeError, ShapeTable};
-
-/// How the weights move.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum OptimizerKind {
-    /// Plain SGD, as the book trains every net.
-    Sgd,
-    /// SGD with momentum 0.9 (PyTorch's: no dampening).
-    Momentum,
-    Adam,
-}
-
-impl OptimizerKind {
-    pub const ALL: [OptimizerKind; 3] = [OptimizerKind::Sgd, OptimizerKind::Momentum, OptimizerKind::Adam];
-
-    pub fn id(self) -> &'static str {
-        match self {
-            OptimizerKind::Sgd => "sgd",
-            OptimizerKind::Momentum => "momentum",
-            OptimizerKind::Adam => "adam",
-        }
-    }
-
-    pub fn from_id(id: &str) -> Option<OptimizerKind> {
-        OptimizerKind::ALL.into_iter().find(|kind| kind.id() == id)
-    }
-
-    /// Adam wants a far smaller step than the book's SGD rates (up to 1.0).
-    pub fn default_lr(self, arch: Arch) -> f64 {
-        match self {
-            OptimizerKind::Adam => 0.001,
-            _ => arch.book_settings().lr,
-        }
-    }
-
-    fn init(self, weight_decay: f64) -> ModuleOptimizer {
-        // Burn's optimisers decay as PyTorch's do: `penalty × weight` added
-        // to the gradient.
-        let decay = (weight_decay > 0.0).then(|| WeightDecayConfig::new(weight_decay as f32));
-        match self {
-            OptimizerKind::Sgd => SgdConfig::new().with_weight_decay(decay).init(),
-            OptimizerKind::Momentum => SgdConfig::new()
-                .with_weight_decay(decay)
-                .with_momentum(Some(MomentumConfig::new().with_momentum(0.9).with_dampening(0.0)))
-                .init(),
-            // PyTorch's defaults.
-            OptimizerKind::Adam => AdamConfig::new()
-                .with_epsilon(1e-8)
-                .with_weight_decay(decay)
-                .init(),
-        }
-    }
-}
-
-/// Everything a training run needs to know.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct TrainConfig {
-    pub net: NetConfig,
-    pub epochs: usize,
-    pub lr: f64,
-    pub batch_size: usize,
-    /// Side of the square images the net sees (28 is the data's own).
-    pub resize: usize,
-    pub optimizer: OptimizerKind,
-    pub weight_decay: f64,
-    pub seed: u64,
-    /// Train on the first N training examples only.
-    pub train_limit: Option<usize>,
-    /// Evaluate on the first N test examples only.
-    pub test_limit: Option<usize>,
-}
-
-impl TrainConfig {
-    /// The book's settings for `arch`.
-    pub fn book(arch: Arch) -> TrainConfig {
-        let book = arch.book_settings();
-        TrainConfig {
-            net: NetConfig::default_for(arch),
-            epochs: book.epochs,
-            lr: book.lr,
-            batch_size: book.batch_size,
-            resize: book.resize,
-            optimizer: OptimizerKind::Sgd,
-            weight_decay: 0.0,
-            seed: 0,
-            train_limit: None,
-            test_limit: None,
-        }
-    }
-
-    /// Every problem with the settings, each naming the setting; empty when
-    /// the run can start. Includes whether the net fits the input size.
-    pub fn problems(&self) -> Vec<String> {
-        let mut problems = vec![];
-        if self.epochs == 0 {
-            problems.push("epochs must be at least 1".to_string());
-        }
-        if !(self.lr.is_finite() && self.lr > 0.0) {
-            problems.push(format!(
-                "learning rate must be a positive number, not {}",
-                self.lr
-            ));
-        }
-        if self.batch_size == 0 {
-            problems.push("batch size must be at least 1".to_string());
-        }
-        if !(self.weight_decay.is_finite() && self.weight_decay >= 0.0) {
-            problems.push(format!(
-                "weight decay must be zero or positive, not {}",
-                self.weight_decay
-            ));
-        }
-        if self.train_limit == Some(0) || self.test_limit == Some(0) {
-            problems.push("a data limit must be at least 1".to_string());
-        }
-        if let Err(e) = self.shape_table(1) {
-            problems.push(format!("resize {}: {e}", self.resize));
-        }
-        problems
-    }
-
-    /// The net's shape table at this run's input size and batch `batch`.
-    pub fn shape_table(&self, batch: usize) -> Result<ShapeTable, ShapeError> {
-        ShapeTable::compute(
-            &self.net.layers(),
-            &[batch, INPUT_CHANNELS, self.resize, self.resize],
-        )
-    }
-}
-
-/// Whether this run's tensors fit a device whose largest buffer is `limit`
-/// bytes (WebGPU's `maxStorageBufferBindingSize`); if not, says which tensor
-/// is too big and which batch size would fit.
-pub fn check_fits(config: &TrainConfig, limit: u64) -> Result<(), String> {
-    use crate::format::bytes;
-    let table = config.shape_table(config.batch_size).map_err(|e| e.to_string())?;
-    let ((activation, row), weight) = table.largest_tensors();
-    if weight > limit {
-        return Err(format!(
-            "a weight of this net takes {}, more than this GPU's largest buffer ({}); use a smaller net or the CPU",
-            bytes(weight),
-            bytes(limit)
-        ));
-    }
-    if activation > limit {
-        let per_example = activation.div_ceil(config.batch_size as u64);
-        let fits = limit / per_example.max(1);
-        let advice = match fits {
-            0 => "even one example does not fit: use a smaller input size or the CPU".to_string(),
-            n => format!("a batch of at most {n} fits"),
-        };
-        return Err(format!(
-            "batch {} does not fit: the output of {row} takes {}, more than this GPU's largest buffer ({}); {advice}",
-            config.batch_size,
-            bytes(activation),
-            bytes(limit)
-        ));
-    }
-    Ok(())
-}
-
-/// One epoch's figures, as the book prints them.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct EpochReport {
-    /// Counted from 1.
-    pub epoch: usize,
-    /// Mean cross-entropy over the epoch's training examples.
-    pub loss: f64,
-    pub train_acc: f64,
-    pub test_acc: f64,
-    /// Training examples per second, training time only (not the run's
-    /// first step, which compiles the kernels).
-    pub examples_per_s: f64,
-    pub backend: String,
-    /// Wall time of the epoch, evaluation included.
-    pub seconds: f64,
-}
-
-impl EpochReport {
-    /// `epoch 3: loss 0.612, train acc 0.771, test acc 0.760, 5123.4 examples/sec on cpu`
-    pub fn book_line(&self) -> String {
-        format!(
-            "epoch {}: loss {:.3}, train acc {:.3}, test acc {:.3}, {:.1} examples/sec on {}",
-            self.epoch, self.loss, self.train_acc, self.test_acc, self.examples_per_s, self.backend
-        )
-    }
-}
-
-/// What the loop tells its host as it goes.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "event", rename_all = "snake_case")]
-pub enum Event {
-    /// Before the first step.
-    Started {
-        batches_per_epoch: usize,
-        train_examples: usize,
-        test_examples: usize,
-    },
-    /// The run's first step is done: it compiled the kernels, and took `ms`.
-    WarmedUp {
-        ms: f64,
-    },
-    /// A training step is done; `loss` and `train_acc` are the epoch's means so far.
-    Batch {
-        epoch: usize,
-        batch: usize,
-        batches: usize,
-        loss: f64,
-        train_acc: f64,
-        examples_per_s: f64,
-        /// Milliseconds the step took, readback included.
-        step_ms: f64,
-    },
-    /// A point of the book's live plot: five times an epoch, at `x` epochs.
-    Point {
-        x: f64,
-        loss: f64,
-        train_acc: f64,
-    },
-    /// The test set is being evaluated.
-    Evaluating {
-        epoch: usize,
-    },
-    Epoch {
-        report: EpochReport,
-    },
-}
-
-/// The host's answer to an event.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Control {
-    Continue,
-    /// Finish here, keeping the model and the history so far.
-    Stop,
-}
-
-/// Where the loop runs: a terminal, a browser tab, a test.
-#[allow(async_fn_in_trait)] // The loop runs on one thread; no Send bound is wanted.
-pub trait Host {
-    /// Milliseconds from any fixed origin.
-    fn now_ms(&self) -> f64;
-    fn event(&mut self, event: Event) -> Control;
-    /// Called between steps: a page yields to the browser here, and waits
-    /// while the user has paused.
-    async fn between_steps(&mut self) {}
-}
-
-/// Why training ended.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Ending {
-    Finished,
-    /// The host said stop.
-    Stopped {
-        epoch: usize,
-        batch: usize,
-    },
-    /// The loss became NaN or infinite; the weights are the last ones whose
-    /// loss was finite.
-    Diverged {
-        epoch: usize,
-        batch: usize,
-        lr: f64,
-    },
-}
-
-impl Ending {
-    /// A sentence for the user, or `None` when training simply finished.
-    pub fn message(&self) -> Option<String> {
-        match self {
-            Ending::Finished => None,
-            Ending::Stopped { epoch, batch } => Some(format!(
-                "stopped in epoch {epoch} after batch {batch}; the model and the history so far are kept"
-            )),
-            Ending::Diverged { epoch, batch, lr } => Some(format!(
-                "the loss became NaN in epoch {epoch}, batch {batch}: training diverged at learning rate {lr}. \
-                 Try a smaller learning rate (e.g. {}). The weights from before the bad step are kept.",
-                lr / 10.0
-            )),
-        }
-    }
-}
+use crate::shape::ShapeError;
 
 /// A finished (or stopped) run: the model, one report per completed epoch.
 pub struct Outcome {
@@ -356,9 +67,22 @@ pub fn init_model(config: &TrainConfig, device: &Device) -> Result<Net, ShapeErr
     Net::init(&config.net, config.resize, device)
 }
 
-/// The optimiser `config` asks for, with fresh state.
+/// The optimiser `config` asks for, with fresh state. Burn's optimisers
+/// decay as PyTorch's do: `penalty × weight` added to the gradient.
 pub fn optimizer(config: &TrainConfig) -> ModuleOptimizer {
-    config.optimizer.init(config.weight_decay)
+    let decay = (config.weight_decay > 0.0).then(|| WeightDecayConfig::new(config.weight_decay as f32));
+    match config.optimizer {
+        OptimizerKind::Sgd => SgdConfig::new().with_weight_decay(decay).init(),
+        OptimizerKind::Momentum => SgdConfig::new()
+            .with_weight_decay(decay)
+            .with_momentum(Some(MomentumConfig::new().with_momentum(0.9).with_dampening(0.0)))
+            .init(),
+        // PyTorch's defaults.
+        OptimizerKind::Adam => AdamConfig::new()
+            .with_epsilon(1e-8)
+            .with_weight_decay(decay)
+            .init(),
+    }
 }
 
 /// One SGD step: forward, loss, backward, update. Returns the new model and
@@ -565,16 +289,6 @@ async fn train_model(
         }
     }
     stop(history, model, Ending::Finished)
-}
-
-/// What `bench` measured.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct BenchReport {
-    /// The first step alone: kernel compilation (and autotuning) included.
-    pub warmup_s: f64,
-    /// Over the steps after the first.
-    pub examples_per_s: f64,
-    pub final_loss: f64,
 }
 
 /// Times `steps` training steps of a fresh net at `config`'s batch size,

@@ -1,0 +1,134 @@
+//! What a training run reports as it goes, and how its host answers.
+
+use serde::{Deserialize, Serialize};
+
+/// One epoch's figures, as the book prints them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EpochReport {
+    /// Counted from 1.
+    pub epoch: usize,
+    /// Mean cross-entropy over the epoch's training examples.
+    pub loss: f64,
+    pub train_acc: f64,
+    pub test_acc: f64,
+    /// Training examples per second, training time only (not the run's
+    /// first step, which compiles the kernels).
+    pub examples_per_s: f64,
+    pub backend: String,
+    /// Wall time of the epoch, evaluation included.
+    pub seconds: f64,
+}
+
+impl EpochReport {
+    /// `epoch 3: loss 0.612, train acc 0.771, test acc 0.760, 5123.4 examples/sec on cpu`
+    pub fn book_line(&self) -> String {
+        format!(
+            "epoch {}: loss {:.3}, train acc {:.3}, test acc {:.3}, {:.1} examples/sec on {}",
+            self.epoch, self.loss, self.train_acc, self.test_acc, self.examples_per_s, self.backend
+        )
+    }
+}
+
+/// What the loop tells its host as it goes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    /// Before the first step.
+    Started {
+        batches_per_epoch: usize,
+        train_examples: usize,
+        test_examples: usize,
+    },
+    /// The run's first step is done: it compiled the kernels, and took `ms`.
+    WarmedUp {
+        ms: f64,
+    },
+    /// A training step is done; `loss` and `train_acc` are the epoch's means so far.
+    Batch {
+        epoch: usize,
+        batch: usize,
+        batches: usize,
+        loss: f64,
+        train_acc: f64,
+        examples_per_s: f64,
+        /// Milliseconds the step took, readback included.
+        step_ms: f64,
+    },
+    /// A point of the book's live plot: five times an epoch, at `x` epochs.
+    Point {
+        x: f64,
+        loss: f64,
+        train_acc: f64,
+    },
+    /// The test set is being evaluated.
+    Evaluating {
+        epoch: usize,
+    },
+    Epoch {
+        report: EpochReport,
+    },
+}
+
+/// The host's answer to an event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Control {
+    Continue,
+    /// Finish here, keeping the model and the history so far.
+    Stop,
+}
+
+/// Where the loop runs: a terminal, a browser tab, a test.
+#[allow(async_fn_in_trait)] // The loop runs on one thread; no Send bound is wanted.
+pub trait Host {
+    /// Milliseconds from any fixed origin.
+    fn now_ms(&self) -> f64;
+    fn event(&mut self, event: Event) -> Control;
+    /// Called between steps: a page yields to the browser here, and waits
+    /// while the user has paused.
+    async fn between_steps(&mut self) {}
+}
+
+/// Why training ended.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Ending {
+    Finished,
+    /// The host said stop.
+    Stopped {
+        epoch: usize,
+        batch: usize,
+    },
+    /// The loss became NaN or infinite; the weights are the last ones whose
+    /// loss was finite.
+    Diverged {
+        epoch: usize,
+        batch: usize,
+        lr: f64,
+    },
+}
+
+impl Ending {
+    /// A sentence for the user, or `None` when training simply finished.
+    pub fn message(&self) -> Option<String> {
+        match self {
+            Ending::Finished => None,
+            Ending::Stopped { epoch, batch } => Some(format!(
+                "stopped in epoch {epoch} after batch {batch}; the model and the history so far are kept"
+            )),
+            Ending::Diverged { epoch, batch, lr } => Some(format!(
+                "the loss became NaN in epoch {epoch}, batch {batch}: training diverged at learning rate {lr}. \
+                 Try a smaller learning rate (e.g. {}). The weights from before the bad step are kept.",
+                lr / 10.0
+            )),
+        }
+    }
+}
+
+/// What `bench` measured.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BenchReport {
+    /// The first step alone: kernel compilation (and autotuning) included.
+    pub warmup_s: f64,
+    /// Over the steps after the first.
+    pub examples_per_s: f64,
+    pub final_loss: f64,
+}

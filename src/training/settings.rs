@@ -1,0 +1,180 @@
+//! What a training run is asked to do: the net, the book's settings or the
+//! user's, and whether the run fits a device. Plain data, shared by the page
+//! (which never touches a tensor) and the loop.
+
+use serde::{Deserialize, Serialize};
+
+use crate::arch::{Arch, INPUT_CHANNELS, NetConfig};
+use crate::shape::{ShapeError, ShapeTable};
+
+/// How the weights move.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OptimizerKind {
+    /// Plain SGD, as the book trains every net.
+    Sgd,
+    /// SGD with momentum 0.9 (PyTorch's: no dampening).
+    Momentum,
+    Adam,
+}
+
+impl OptimizerKind {
+    pub const ALL: [OptimizerKind; 3] = [OptimizerKind::Sgd, OptimizerKind::Momentum, OptimizerKind::Adam];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            OptimizerKind::Sgd => "sgd",
+            OptimizerKind::Momentum => "momentum",
+            OptimizerKind::Adam => "adam",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<OptimizerKind> {
+        OptimizerKind::ALL.into_iter().find(|kind| kind.id() == id)
+    }
+
+    /// Adam wants a far smaller step than the book's SGD rates (up to 1.0).
+    pub fn default_lr(self, arch: Arch) -> f64 {
+        match self {
+            OptimizerKind::Adam => 0.001,
+            _ => arch.book_settings().lr,
+        }
+    }
+}
+
+/// Everything a training run needs to know.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrainConfig {
+    pub net: NetConfig,
+    pub epochs: usize,
+    pub lr: f64,
+    pub batch_size: usize,
+    /// Side of the square images the net sees (28 is the data's own).
+    pub resize: usize,
+    pub optimizer: OptimizerKind,
+    pub weight_decay: f64,
+    pub seed: u64,
+    /// Train on the first N training examples only.
+    pub train_limit: Option<usize>,
+    /// Evaluate on the first N test examples only.
+    pub test_limit: Option<usize>,
+}
+
+impl TrainConfig {
+    /// The book's settings for `arch`.
+    pub fn book(arch: Arch) -> TrainConfig {
+        let book = arch.book_settings();
+        TrainConfig {
+            net: NetConfig::default_for(arch),
+            epochs: book.epochs,
+            lr: book.lr,
+            batch_size: book.batch_size,
+            resize: book.resize,
+            optimizer: OptimizerKind::Sgd,
+            weight_decay: 0.0,
+            seed: 0,
+            train_limit: None,
+            test_limit: None,
+        }
+    }
+
+    /// Every problem with the settings, each naming the setting; empty when
+    /// the run can start. Includes whether the net fits the input size.
+    pub fn problems(&self) -> Vec<String> {
+        let mut problems = vec![];
+        if self.epochs == 0 {
+            problems.push("epochs must be at least 1".to_string());
+        }
+        if !(self.lr.is_finite() && self.lr > 0.0) {
+            problems.push(format!(
+                "learning rate must be a positive number, not {}",
+                self.lr
+            ));
+        }
+        if self.batch_size == 0 {
+            problems.push("batch size must be at least 1".to_string());
+        }
+        if !(self.weight_decay.is_finite() && self.weight_decay >= 0.0) {
+            problems.push(format!(
+                "weight decay must be zero or positive, not {}",
+                self.weight_decay
+            ));
+        }
+        if self.train_limit == Some(0) || self.test_limit == Some(0) {
+            problems.push("a data limit must be at least 1".to_string());
+        }
+        if let Err(e) = self.shape_table(1) {
+            problems.push(format!("resize {}: {e}", self.resize));
+        }
+        problems
+    }
+
+    /// The net's shape table at this run's input size and batch `batch`.
+    pub fn shape_table(&self, batch: usize) -> Result<ShapeTable, ShapeError> {
+        ShapeTable::compute(
+            &self.net.layers(),
+            &[batch, INPUT_CHANNELS, self.resize, self.resize],
+        )
+    }
+}
+
+/// Whether this run's tensors fit a device whose largest buffer is `limit`
+/// bytes (WebGPU's `maxStorageBufferBindingSize`); if not, says which tensor
+/// is too big and which batch size would fit.
+pub fn check_fits(config: &TrainConfig, limit: u64) -> Result<(), String> {
+    use crate::format::bytes;
+    let table = config.shape_table(config.batch_size).map_err(|e| e.to_string())?;
+    let ((activation, row), weight) = table.largest_tensors();
+    if weight > limit {
+        return Err(format!(
+            "a weight of this net takes {}, more than this GPU's largest buffer ({}); use a smaller net or the CPU",
+            bytes(weight),
+            bytes(limit)
+        ));
+    }
+    if activation > limit {
+        let per_example = activation.div_ceil(config.batch_size as u64);
+        let fits = limit / per_example.max(1);
+        let advice = match fits {
+            0 => "even one example does not fit: use a smaller input size or the CPU".to_string(),
+            n => format!("a batch of at most {n} fits"),
+        };
+        return Err(format!(
+            "batch {} does not fit: the output of {row} takes {}, more than this GPU's largest buffer ({}); {advice}",
+            config.batch_size,
+            bytes(activation),
+            bytes(limit)
+        ));
+    }
+    Ok(())
+}
+
+/// Which backend the user asks for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BackendChoice {
+    /// WebGPU on a GPU; the CPU backend where WebGPU is missing, cannot run
+    /// Burn's kernels, or is a software renderer (slower than the CPU
+    /// backend: LeNet trains about 15 times faster on it under SwiftShader).
+    #[default]
+    Auto,
+    /// WebGPU whenever it can run Burn's kernels, software or not.
+    WebGpu,
+    Cpu,
+}
+
+impl BackendChoice {
+    pub const ALL: [BackendChoice; 3] = [BackendChoice::Auto, BackendChoice::WebGpu, BackendChoice::Cpu];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            BackendChoice::Auto => "auto",
+            BackendChoice::WebGpu => "webgpu",
+            BackendChoice::Cpu => "cpu",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<BackendChoice> {
+        BackendChoice::ALL.into_iter().find(|choice| choice.id() == id)
+    }
+}
