@@ -53,7 +53,7 @@ function runOurs() {
     const report = JSON.parse(event.data);
     switch (report.type) {
       case "ready":
-        send({ type: "choose_backend", prefer_cpu: backend === "cpu" });
+        send({ type: "choose_backend", choice: backend === "cpu" ? "cpu" : "webgpu" });
         break;
       case "backend":
         adapter = report.backend;

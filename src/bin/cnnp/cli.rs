@@ -415,6 +415,7 @@ fn bench(args: &[String]) -> Result<(), Failure> {
         true => println!(
             "{}",
             serde_json::json!({
+                "engine": "cnnp",
                 "arch": arch.id(),
                 "backend": kind.id(),
                 "batch": config.batch_size,
