@@ -47,6 +47,9 @@ struct Inner {
     /// Files picked from disk, to hand a new worker again.
     picked: Option<Vec<ArrayBuffer>>,
     choice: BackendChoice,
+    /// Counts the workers started, so that a report still queued from one
+    /// that was replaced (a crash often says so twice) is ignored.
+    generation: u64,
 }
 
 /// A handle on the worker; cheap to clone.
@@ -67,6 +70,7 @@ impl Client {
                 backend_known: false,
                 picked: None,
                 choice,
+                generation: 0,
             })),
             run,
         };
@@ -86,9 +90,17 @@ impl Client {
                 return;
             }
         };
+        let generation = {
+            let mut inner = self.inner.borrow_mut();
+            inner.generation += 1;
+            inner.generation
+        };
         let on_message = {
             let client = self.clone();
             Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+                if !client.is_current(generation) {
+                    return;
+                }
                 let event: MessageEvent = event.unchecked_into();
                 match event
                     .data()
@@ -103,6 +115,9 @@ impl Client {
         let on_error = {
             let client = self.clone();
             Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+                if !client.is_current(generation) {
+                    return;
+                }
                 let message = event
                     .dyn_ref::<ErrorEvent>()
                     .map(|e| e.message())
@@ -117,6 +132,10 @@ impl Client {
         inner.listeners = vec![on_message, on_error];
         inner.data_loaded = false;
         inner.backend_known = false;
+    }
+
+    fn is_current(&self, generation: u64) -> bool {
+        self.inner.borrow().generation == generation
     }
 
     fn send(&self, command: &Command) {
@@ -282,6 +301,17 @@ impl Client {
             Report::Failed { message } => run.phase.set(Phase::Failed(message)),
             // The error event that follows restarts the worker.
             Report::Panicked { message } => web_sys::console::error_1(&message.into()),
+            // Whatever ran on that device is gone with it: the worker is
+            // replaced by a CPU one, as after a crash.
+            Report::DeviceLost { message } => match run.backend.get_untracked() {
+                Some(Backend::WebGpu(_)) => self.crashed(format!(
+                    "the GPU device was lost: {}",
+                    message.trim_end_matches('.')
+                )),
+                _ => web_sys::console::warn_1(
+                    &format!("a WebGPU device not in use was lost: {message}").into(),
+                ),
+            },
         }
     }
 

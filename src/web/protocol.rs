@@ -85,6 +85,10 @@ pub enum Report {
     Panicked {
         message: String,
     },
+    /// The browser took the GPU device away (posted by `device_lost.js`).
+    DeviceLost {
+        message: String,
+    },
 }
 
 impl Command {

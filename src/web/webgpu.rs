@@ -82,6 +82,15 @@ pub fn install_subgroups_shim() -> Result<(), String> {
         .map_err(|e| format!("the WebGPU shim failed: {e:?}"))
 }
 
+/// Makes every WebGPU device Burn opens tell the page when it is lost (see
+/// `device_lost.js`). Must run before Burn creates its device.
+pub fn install_device_lost_watch() -> Result<(), String> {
+    Function::new_no_args(include_str!("device_lost.js"))
+        .call0(&JsValue::NULL)
+        .map(|_| ())
+        .map_err(|e| format!("the device-lost watch failed: {e:?}"))
+}
+
 /// Asks the browser for a WebGPU adapter and reads what it offers, or says
 /// why there is none. Works in a page and in a worker.
 pub async fn probe() -> Result<Adapter, String> {
@@ -173,7 +182,7 @@ pub async fn choose(choice: BackendChoice, kept: Option<(Device, Adapter)>) -> (
             adapter.name
         ));
     }
-    if let Err(reason) = install_subgroups_shim() {
+    if let Err(reason) = install_subgroups_shim().and_then(|_| install_device_lost_watch()) {
         return cpu(format!("WebGPU unavailable: {reason}"));
     }
     // cubecl asks the adapter for all its limits (buffer sizes included),

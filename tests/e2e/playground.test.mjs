@@ -160,6 +160,32 @@ test("LeNet trains on WebGPU: the chart moves, the book's line shows, Stop stops
   await page.close();
 });
 
+test("a lost GPU device says so, keeps what was shown, and the CPU backend takes over", async () => {
+  const page = await open("?arch=lenet&train=512&test=256&batch=64&epochs=20&backend=webgpu");
+  await page.waitForSelector('.badge[data-backend="WebGPU"]', { timeout: 60_000 });
+  await page.click('button[name="train"]');
+  await page.waitForFunction(() => Number(document.querySelector(".chart svg").dataset.points) >= 1, null, {
+    timeout: 300_000,
+  });
+  const points = Number(await page.getAttribute(".chart svg", "data-points"));
+  // What a driver reset does to a tab: the worker's device is lost.
+  const workers = page.workers();
+  assert.equal(workers.length, 1, "one training worker");
+  await workers[0].evaluate(() => globalThis.__cnnpDevices.forEach((device) => device.destroy()));
+  await page.waitForSelector(".phase.failed", { timeout: 60_000 });
+  const message = await page.textContent(".phase.failed");
+  console.log(`after the loss: ${message}`);
+  assert.match(message, /the GPU device was lost/);
+  await page.waitForSelector('.badge[data-backend="CPU"]', { timeout: 60_000 });
+  assert.ok(Number(await page.getAttribute(".chart svg", "data-points")) >= points, "the chart keeps its points");
+  assert.equal((await shapes(page)).at(-1), "[1, 10]", "the table stays");
+  await page.fill('input[name="epochs"]', "1");
+  await page.click('button[name="train"]');
+  await page.waitForSelector(".phase.done", { timeout: 300_000 });
+  assert.match(await page.textContent(".book-line"), /examples\/sec on CPU$/);
+  await page.close();
+});
+
 test("on a software WebGPU, auto picks the CPU backend and says why", async () => {
   const page = await open("?arch=bn-lenet&train=512&test=256&batch=64&epochs=1");
   await page.waitForSelector('.badge[data-backend="CPU"]', { timeout: 60_000 });
