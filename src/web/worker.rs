@@ -222,9 +222,12 @@ impl Host for PageHost<'_> {
     }
 }
 
+/// What a run needs: the train and test sets, the device and its backend.
+type RunInputs = (Rc<(Dataset, Dataset)>, Device, Backend);
+
 /// The data, the device, and a check that the run fits the device; or a
 /// `Failed` report saying what is missing.
-fn ready(worker: &Worker, config: &TrainConfig) -> Option<(Rc<(Dataset, Dataset)>, Device, Backend)> {
+fn ready(worker: &Worker, config: &TrainConfig) -> Option<RunInputs> {
     let failed = |message: String| {
         post(&Report::Failed { message });
         None
