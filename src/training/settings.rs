@@ -155,7 +155,7 @@ pub fn check_fits(config: &TrainConfig, limit: u64) -> Result<(), String> {
 pub enum BackendChoice {
     /// WebGPU on a GPU; the CPU backend where WebGPU is missing, cannot run
     /// Burn's kernels, or is a software renderer (slower than the CPU
-    /// backend: LeNet trains about 15 times faster on it under SwiftShader).
+    /// backend: LeNet trained about 13 times faster on it under SwiftShader).
     #[default]
     Auto,
     /// WebGPU whenever it can run Burn's kernels, software or not.

@@ -24,7 +24,7 @@ pub struct Adapter {
     pub max_binding_bytes: u64,
     /// `maxBufferSize`.
     pub max_buffer_bytes: u64,
-    /// A software renderer (SwiftShader, llvmpipe, WARP): WebGPU on the CPU.
+    /// A software renderer (SwiftShader, llvmpipe, lavapipe, WARP): WebGPU on the CPU.
     pub is_software: bool,
 }
 
@@ -153,27 +153,24 @@ pub async fn probe() -> Result<Adapter, String> {
 /// opens its wgpu runtime once, so it is reused rather than made again.
 pub async fn choose(choice: BackendChoice, kept: Option<(Device, Adapter)>) -> (Device, Backend) {
     let cpu = |reason: String| (backend::cpu(), Backend::Cpu { reason });
-    let software = |adapter: &Adapter| {
-        format!(
-            "WebGPU here is a software renderer ({}), slower than the CPU backend",
-            adapter.name
-        )
-    };
     if choice == BackendChoice::Cpu {
         return cpu("chosen".to_string());
     }
-    if let Some((device, adapter)) = kept {
-        return match choice == BackendChoice::Auto && adapter.is_software {
-            true => cpu(software(&adapter)),
-            false => (device, Backend::WebGpu(adapter)),
-        };
-    }
-    let adapter = match probe().await {
-        Ok(adapter) => adapter,
-        Err(reason) => return cpu(format!("WebGPU unavailable: {reason}")),
+    let (adapter, kept_device) = match kept {
+        Some((device, adapter)) => (adapter, Some(device)),
+        None => match probe().await {
+            Ok(adapter) => (adapter, None),
+            Err(reason) => return cpu(format!("WebGPU unavailable: {reason}")),
+        },
     };
     if choice == BackendChoice::Auto && adapter.is_software {
-        return cpu(software(&adapter));
+        return cpu(format!(
+            "WebGPU here is a software renderer ({}), slower than the CPU backend",
+            adapter.name
+        ));
+    }
+    if let Some(device) = kept_device {
+        return (device, Backend::WebGpu(adapter));
     }
     if !adapter.has_subgroups {
         // cubecl's kernels need subgroups in WebGPU (see the shim).
