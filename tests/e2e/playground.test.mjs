@@ -7,11 +7,11 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
 import { serve } from "./server.mjs";
+import { chromiumLaunchOptions } from "./chromium.mjs";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const DIST = process.env.CNNP_DIST || join(ROOT, "dist");
 const ARTIFACTS = join(ROOT, "test-artifacts");
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 
 let server;
 let browser;
@@ -19,19 +19,7 @@ let browser;
 before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   server = await serve(DIST);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--enable-unsafe-webgpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--disable-quic",
-      "--no-first-run",
-    ], // Playwright gives the browser a fresh, empty profile of its own.
-  });
+  browser = await chromium.launch(chromiumLaunchOptions());
 });
 
 after(async () => {

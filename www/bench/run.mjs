@@ -11,6 +11,7 @@ import { dirname, join, resolve } from "node:path";
 import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
 import { serve } from "../../tests/e2e/server.mjs";
+import { chromiumLaunchOptions } from "../../tests/e2e/chromium.mjs";
 
 const here = dirname(new URL(import.meta.url).pathname);
 const ROOT = resolve(here, "../..");
@@ -44,19 +45,7 @@ const tfjsFiles = {
 for (const [from, to] of Object.entries(tfjsFiles)) cpSync(require.resolve(from), join(out, "tfjs", to));
 
 const server = await serve(DIST);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  headless: true,
-  args: [
-    "--no-sandbox",
-    "--enable-unsafe-webgpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--no-first-run",
-  ],
-});
+const browser = await chromium.launch(chromiumLaunchOptions());
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
