@@ -22,7 +22,7 @@ pub fn App(link: Link) -> impl IntoView {
     let settings = Settings::new(link.arch.unwrap_or(Arch::LeNet));
     apply_link(&settings, &link);
     let run = Run::new();
-    let client = Client::new(run, link.backend);
+    let client = Client::new(run, settings.backend);
     provide_context(settings);
     provide_context(run);
     // The client holds the worker, a JavaScript object: it stays on this
@@ -335,7 +335,6 @@ fn TrainPanel(hidden: Vec<String>) -> impl IntoView {
     let on_stop = move |_| client.with_value(Client::stop);
     let on_backend = move |ev| {
         if let Some(choice) = BackendChoice::from_id(&event_target_value(&ev)) {
-            settings.backend.set(choice);
             client.with_value(|client| client.set_backend(choice));
         }
     };

@@ -46,7 +46,6 @@ struct Inner {
     backend_known: bool,
     /// Files picked from disk, to hand a new worker again.
     picked: Option<Vec<ArrayBuffer>>,
-    choice: BackendChoice,
     /// Counts the workers started, so that a report still queued from one
     /// that was replaced (a crash often says so twice) is ignored.
     generation: u64,
@@ -57,10 +56,13 @@ struct Inner {
 pub struct Client {
     inner: Rc<RefCell<Inner>>,
     run: Run,
+    /// The backend the user asked for: the page's setting itself, so that
+    /// the form (and the URL) show it when a crash switches to the CPU.
+    choice: RwSignal<BackendChoice>,
 }
 
 impl Client {
-    pub fn new(run: Run, choice: BackendChoice) -> Client {
+    pub fn new(run: Run, choice: RwSignal<BackendChoice>) -> Client {
         let client = Client {
             inner: Rc::new(RefCell::new(Inner {
                 worker: None,
@@ -69,10 +71,10 @@ impl Client {
                 data_loaded: false,
                 backend_known: false,
                 picked: None,
-                choice,
                 generation: 0,
             })),
             run,
+            choice,
         };
         client.spawn();
         client
@@ -218,16 +220,12 @@ impl Client {
 
     /// Switches the backend later runs use.
     pub fn set_backend(&self, choice: BackendChoice) {
-        let changed = {
-            let mut inner = self.inner.borrow_mut();
-            let changed = inner.choice != choice;
-            inner.choice = choice;
-            inner.backend_known = !changed && inner.backend_known;
-            changed
-        };
-        if changed {
-            self.send(&Command::ChooseBackend { choice });
+        if self.choice.get_untracked() == choice {
+            return;
         }
+        self.choice.set(choice);
+        self.inner.borrow_mut().backend_known = false;
+        self.send(&Command::ChooseBackend { choice });
     }
 
     fn crashed(&self, message: String) {
@@ -239,7 +237,7 @@ impl Client {
         // What was shown stays: table, chart and history.
         let advice = match was_webgpu {
             true => {
-                self.inner.borrow_mut().choice = BackendChoice::Cpu;
+                self.choice.set(BackendChoice::Cpu);
                 self.run.backend_note.set(Some(format!(
                     "WebGPU failed ({message}); switched to the CPU backend"
                 )));
@@ -257,7 +255,7 @@ impl Client {
         let run = self.run;
         match report {
             Report::Ready => {
-                let choice = self.inner.borrow().choice;
+                let choice = self.choice.get_untracked();
                 self.send(&Command::ChooseBackend { choice });
             }
             Report::Backend { backend } => {

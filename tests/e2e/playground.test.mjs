@@ -165,6 +165,7 @@ test("a lost GPU device says so, keeps what was shown, and the CPU backend takes
   console.log(`after the loss: ${message}`);
   assert.match(message, /the GPU device was lost/);
   await page.waitForSelector('.badge[data-backend="CPU"]', { timeout: 60_000 });
+  assert.equal(await page.inputValue('select[name="backend"]'), "cpu", "the form shows the backend now used");
   assert.ok(Number(await page.getAttribute(".chart svg", "data-points")) >= points, "the chart keeps its points");
   assert.equal((await shapes(page)).at(-1), "[1, 10]", "the table stays");
   await page.fill('input[name="epochs"]', "1");
