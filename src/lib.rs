@@ -3,13 +3,16 @@
 //! command line and the browser alike.
 //!
 //! Dependencies point one way: `training` uses `model` and `data`, which use
-//! `arch`, `shape` and `backend`; the command line and the page use them all.
+//! `arch`, `shape`, `backend` and `kernels`; the command line and the page use them all.
 
 pub mod arch;
 #[cfg(feature = "train")]
 pub mod backend;
 pub mod data;
 pub mod format;
+/// Our own GPU kernels (convolutions), beside the backend they run on.
+#[cfg(feature = "train")]
+pub mod kernels;
 pub mod link;
 #[cfg(feature = "train")]
 pub mod model;

@@ -41,6 +41,26 @@ impl Activation {
         }
     }
 
+    /// The same values, cut from the graph and tracked anew: the input of
+    /// a layer measured on its own.
+    pub fn detached(self, require_grad: bool) -> Activation {
+        match self {
+            Activation::Map(x) if require_grad => Activation::Map(x.detach().require_grad()),
+            Activation::Map(x) => Activation::Map(x.detach()),
+            Activation::Flat(x) if require_grad => Activation::Flat(x.detach().require_grad()),
+            Activation::Flat(x) => Activation::Flat(x.detach()),
+        }
+    }
+
+    /// The first value, as a one-element tensor (still on the graph).
+    pub fn first(self) -> Tensor<1> {
+        let flat: Tensor<1> = match self {
+            Activation::Map(x) => x.flatten(0, 3),
+            Activation::Flat(x) => x.flatten(0, 1),
+        };
+        flat.narrow(0, 0, 1)
+    }
+
     fn map(self) -> Tensor<4> {
         match self {
             Activation::Map(x) => x,
@@ -195,8 +215,8 @@ impl LayerModule {
 
     pub fn forward(&self, x: Activation) -> Activation {
         match self {
-            LayerModule::Conv2d(conv) => Activation::Map(conv.forward(x.map())),
-            LayerModule::Linear(linear) => Activation::Flat(linear.forward(x.flat())),
+            LayerModule::Conv2d(conv) => Activation::Map(crate::kernels::conv2d(conv, x.map())),
+            LayerModule::Linear(linear) => Activation::Flat(crate::kernels::linear(linear, x.flat())),
             LayerModule::BatchNorm(bn) => match x {
                 Activation::Map(x) => Activation::Map(bn.forward(x)),
                 Activation::Flat(x) => Activation::Flat(bn.forward(x)),
@@ -214,7 +234,7 @@ impl LayerModule {
                 Activation::Flat(x) => Activation::Flat(dropout.forward(x)),
             },
             LayerModule::MaxPool2d(pool) => Activation::Map(pool.forward(x.map())),
-            LayerModule::AvgPool2d(pool) => Activation::Map(avg_pool(pool, x.map())),
+            LayerModule::AvgPool2d(pool) => Activation::Map(crate::kernels::avg_pool2d(pool, x.map())),
             LayerModule::GlobalAvgPool2d(pool) => Activation::Map(pool.forward(x.map())),
             LayerModule::Flatten(_) => match x {
                 Activation::Map(x) => Activation::Flat(x.flatten(1, 3)),
@@ -247,29 +267,6 @@ impl LayerModule {
             }
         }
     }
-}
-
-/// Average pooling. Non-overlapping windows (LeNet's and DenseNet's
-/// 2×2, stride 2) are a reshape and a mean, which on wgpu runs many times
-/// faster than the general pooling kernel, forward and backward, and gives
-/// the same values (PyTorch's floor rule drops the same trailing rows).
-fn avg_pool(pool: &AvgPool2d, x: Tensor<4>) -> Tensor<4> {
-    let [k, _] = pool.kernel_size;
-    let windows_tile = pool.kernel_size == [k, k] && pool.stride == [k, k];
-    let unpadded = matches!(pool.padding, PaddingConfig2d::Valid);
-    if !(windows_tile && unpadded) {
-        return pool.forward(x);
-    }
-    let [n, c, h, w] = x.dims();
-    let (oh, ow) = (h / k, w / k);
-    let x = match (h % k, w % k) {
-        (0, 0) => x,
-        _ => x.slice([0..n, 0..c, 0..oh * k, 0..ow * k]),
-    };
-    x.reshape([n * c * oh, k, ow, k])
-        .mean_dim(3)
-        .mean_dim(1)
-        .reshape([n, c, oh, ow])
 }
 
 impl Sequential {

@@ -106,6 +106,68 @@ pub fn layer_output(layer: &Layer, input: &[usize]) -> Result<Shape, ShapeError>
     resolve(layer, input, "net").map(|row| row.output)
 }
 
+/// One convolution of a net and the input it sees.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConvSite {
+    /// `[N, C, H, W]`.
+    pub input: Shape,
+    pub out_channels: usize,
+    pub kernel: usize,
+    pub stride: usize,
+    pub padding: usize,
+}
+
+/// Every convolution in `layers` on `input`, blocks walked in order.
+pub fn convolutions(layers: &[Layer], input: &[usize]) -> Result<Vec<ConvSite>, ShapeError> {
+    let mut sites = Vec::new();
+    let mut shape = input.to_vec();
+    for layer in layers {
+        match layer {
+            Layer::Conv2d {
+                out_channels,
+                kernel,
+                stride,
+                padding,
+            } => sites.push(ConvSite {
+                input: shape.clone(),
+                out_channels: *out_channels,
+                kernel: *kernel,
+                stride: *stride,
+                padding: *padding,
+            }),
+            Layer::Sequential { layers, .. } => sites.extend(convolutions(layers, &shape)?),
+            Layer::Inception { paths } => {
+                for path in paths {
+                    sites.extend(convolutions(path, &shape)?);
+                }
+            }
+            Layer::Residual { body, shortcut } => {
+                sites.extend(convolutions(body, &shape)?);
+                sites.extend(convolutions(shortcut, &shape)?);
+            }
+            Layer::DenseBlock { conv_blocks } => {
+                let mut grown = shape.clone();
+                for block in conv_blocks {
+                    sites.extend(convolutions(block, &grown)?);
+                    let block_output = resolve(
+                        &Layer::Sequential {
+                            title: String::new(),
+                            layers: block.clone(),
+                        },
+                        &grown,
+                        "net",
+                    )?
+                    .output;
+                    grown[1] += block_output[1];
+                }
+            }
+            _ => {}
+        }
+        shape = layer_output(layer, &shape)?;
+    }
+    Ok(sites)
+}
+
 fn numel(shape: &[usize]) -> u64 {
     shape.iter().map(|&d| d as u64).product()
 }

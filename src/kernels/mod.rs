@@ -1,0 +1,231 @@
+//! Our own convolution kernels for Burn's cube backend (wgpu natively, WebGPU
+//! in the browser), reached through Burn's backend-extension API.
+//!
+//! Why: without autotune Burn 0.22 runs a 2-D convolution on wgpu as one
+//! invocation per output vector, its input gradient as a transposed
+//! convolution and its weight gradient as a forward convolution with batch
+//! and channels swapped — for LeNet's first layer about one workgroup for
+//! the whole job (BENCHMARKS.md has the profile). The kernels here
+//! (`conv2d.rs`) are shaped for the nets in our tables instead:
+//!
+//! - forward and input gradient: one invocation per pixel computes a block
+//!   of channels, the kernel window unrolled at compile time, so every
+//!   load of a pixel feeds a block of multiply-adds and the weights, the
+//!   same for a whole workgroup, are uniform loads;
+//! - weight gradient (with the bias gradient as one extra column): a
+//!   parallel two-pass reduction, partial sums over chunks of batch × rows,
+//!   then one sum over the chunks.
+//!
+//! Average pooling (`pool.rs`) has its own forward and backward kernels
+//! too: one launch each, where Burn's autodiff made eight; and so do the
+//! fully connected layers (`linear.rs`), one register-tiled matrix product
+//! for the forward pass and each gradient.
+//!
+//! The CPU backend keeps Burn's operations: [`conv2d`], [`avg_pool2d`]
+//! and [`linear`] send a tensor on any other device to Burn's modules.
+
+mod autodiff;
+mod conv2d;
+mod linear;
+mod pool;
+mod shapes;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use burn::backend::tensor::FloatTensor;
+use burn::backend::{Backend, Dispatch, DispatchDevice, backend_extension};
+use burn::nn::conv::Conv2d;
+use burn::nn::pool::AvgPool2d;
+use burn::nn::{Linear, PaddingConfig2d};
+use burn::tensor::Tensor;
+
+pub use conv2d::{Conv2dGeometry, MAX_CHANNEL_BLOCK, MAX_TILE_COLUMNS, WIDE_LAYER};
+pub use linear::LinearKernels;
+pub use pool::PoolKernels;
+
+/// The convolution operations our kernels provide. `Cube` runs them on
+/// Burn's cube backend; `Autodiff` records them with their own backward.
+#[backend_extension(Autodiff, Cube, Fusion)]
+pub trait ConvKernels: Backend {
+    /// `x` `[N, Cin, H, W]` convolved with `weight` `[Cout, Cin, K, K]`
+    /// (square kernel, the same stride and zero padding on both axes), plus
+    /// `bias` `[Cout]`: `[N, Cout, OH, OW]`.
+    #[fusion(dtype = x, shape = shapes::conv_output(x, weight, *stride, *padding))]
+    fn conv2d_forward(
+        x: FloatTensor<Self>,
+        weight: FloatTensor<Self>,
+        bias: FloatTensor<Self>,
+        stride: usize,
+        padding: usize,
+    ) -> FloatTensor<Self>;
+
+    /// The gradient of the loss with respect to a convolution's input
+    /// `[N, Cin, height, width]`, from the gradient of its output.
+    #[fusion(dtype = output_grad, shape = shapes::conv_input(weight, output_grad, *height, *width))]
+    fn conv2d_input_grad(
+        weight: FloatTensor<Self>,
+        output_grad: FloatTensor<Self>,
+        height: usize,
+        width: usize,
+        stride: usize,
+        padding: usize,
+    ) -> FloatTensor<Self>;
+
+    /// The gradients of the weight and bias together, `[Cout, Cin·K·K + 1]`:
+    /// row `o` holds the weight gradient of output channel `o` (in the
+    /// weight's own order) followed by its bias gradient.
+    #[fusion(dtype = x, shape = shapes::conv_weight_bias(x, output_grad, *kernel))]
+    fn conv2d_weight_bias_grad(
+        x: FloatTensor<Self>,
+        output_grad: FloatTensor<Self>,
+        kernel: usize,
+        stride: usize,
+        padding: usize,
+    ) -> FloatTensor<Self>;
+}
+
+/// Whether [`conv2d`] uses our kernels on the cube backend (the default)
+/// or Burn's; `cnnp bench --conv burn` turns them off to compare.
+static OUR_KERNELS: AtomicBool = AtomicBool::new(true);
+
+/// Chooses between our convolution kernels and Burn's on the cube backend.
+pub fn use_our_kernels(on: bool) {
+    OUR_KERNELS.store(on, Ordering::Relaxed);
+}
+
+/// Whether `x` lives on Burn's cube backend (wgpu, WebGPU), with or
+/// without autodiff.
+fn on_cube_backend<const D: usize>(x: &Tensor<D>) -> bool {
+    matches!(x.device().inner().as_dispatch(), DispatchDevice::Cube(_))
+}
+
+/// The square kernel, stride and symmetric padding of `conv`, if it is a
+/// convolution our kernels run (all of ours are).
+fn square_geometry(conv: &Conv2d) -> Option<(usize, usize, usize)> {
+    let [kh, kw] = conv.kernel_size;
+    let [sh, sw] = conv.stride;
+    let padding = match &conv.padding {
+        PaddingConfig2d::Valid => 0,
+        PaddingConfig2d::Explicit(top, left, bottom, right) => {
+            let all_same = [left, bottom, right].iter().all(|p| **p == *top);
+            if !all_same {
+                return None;
+            }
+            *top
+        }
+        _ => return None,
+    };
+    let plain = kh == kw && sh == sw && conv.dilation == [1, 1] && conv.groups == 1 && conv.bias.is_some();
+    plain.then_some((kh, sh, padding))
+}
+
+/// `conv.forward(x)`, on our kernels where `x` is on the cube backend.
+pub fn conv2d(conv: &Conv2d, x: Tensor<4>) -> Tensor<4> {
+    let geometry =
+        square_geometry(conv).filter(|_| OUR_KERNELS.load(Ordering::Relaxed) && on_cube_backend(&x));
+    let (Some((_, stride, padding)), Some(bias)) = (geometry, conv.bias.as_ref()) else {
+        return conv.forward(x);
+    };
+    let output = Dispatch::conv2d_forward(
+        x.into_dispatch(),
+        conv.weight.val().into_dispatch(),
+        bias.val().into_dispatch(),
+        stride,
+        padding,
+    );
+    Tensor::from_dispatch(output)
+}
+
+/// The input gradient as a tensor operation (for tests and benchmarks).
+pub fn conv2d_input_grad(
+    weight: Tensor<4>,
+    output_grad: Tensor<4>,
+    input_size: [usize; 2],
+    stride: usize,
+    padding: usize,
+) -> Tensor<4> {
+    let [height, width] = input_size;
+    Tensor::from_dispatch(Dispatch::conv2d_input_grad(
+        weight.into_dispatch(),
+        output_grad.into_dispatch(),
+        height,
+        width,
+        stride,
+        padding,
+    ))
+}
+
+/// The weight and bias gradients as tensor operations (for tests and
+/// benchmarks): `(weight [Cout, Cin, K, K], bias [Cout])`.
+pub fn conv2d_weight_bias_grad(
+    x: Tensor<4>,
+    output_grad: Tensor<4>,
+    kernel: usize,
+    stride: usize,
+    padding: usize,
+) -> (Tensor<4>, Tensor<1>) {
+    let in_channels = x.dims()[1];
+    let out_channels = output_grad.dims()[1];
+    let both: Tensor<2> = Tensor::from_dispatch(Dispatch::conv2d_weight_bias_grad(
+        x.into_dispatch(),
+        output_grad.into_dispatch(),
+        kernel,
+        stride,
+        padding,
+    ));
+    let columns = in_channels * kernel * kernel;
+    let weight = both.clone().slice([0..out_channels, 0..columns]).reshape([
+        out_channels,
+        in_channels,
+        kernel,
+        kernel,
+    ]);
+    let bias = both
+        .slice([0..out_channels, columns..columns + 1])
+        .reshape([out_channels]);
+    (weight, bias)
+}
+
+/// `pool.forward(x)` for average pooling without padding: our kernels on
+/// the cube backend; elsewhere Burn's, with non-overlapping windows (the
+/// only ones our nets use) as a reshape and two means, which give the same
+/// values.
+pub fn avg_pool2d(pool: &AvgPool2d, x: Tensor<4>) -> Tensor<4> {
+    let [k, kw] = pool.kernel_size;
+    let [s, sw] = pool.stride;
+    let square = k == kw && s == sw && matches!(pool.padding, PaddingConfig2d::Valid);
+    if !square {
+        return pool.forward(x);
+    }
+    if OUR_KERNELS.load(Ordering::Relaxed) && on_cube_backend(&x) {
+        return Tensor::from_dispatch(Dispatch::mean_pool2d_forward(x.into_dispatch(), k, s));
+    }
+    if s != k {
+        return pool.forward(x);
+    }
+    let [n, c, h, w] = x.dims();
+    let (oh, ow) = (h / k, w / k);
+    let x = match (h % k, w % k) {
+        (0, 0) => x,
+        _ => x.slice([0..n, 0..c, 0..oh * k, 0..ow * k]),
+    };
+    x.reshape([n * c * oh, k, ow, k])
+        .mean_dim(3)
+        .mean_dim(1)
+        .reshape([n, c, oh, ow])
+}
+
+/// `linear.forward(x)` for a batch of vectors, on our kernels where `x` is
+/// on the cube backend.
+pub fn linear(linear: &Linear, x: Tensor<2>) -> Tensor<2> {
+    match &linear.bias {
+        Some(bias) if OUR_KERNELS.load(Ordering::Relaxed) && on_cube_backend(&x) => {
+            Tensor::from_dispatch(Dispatch::linear_forward(
+                x.into_dispatch(),
+                linear.weight.val().into_dispatch(),
+                bias.val().into_dispatch(),
+            ))
+        }
+        _ => linear.forward(x),
+    }
+}
