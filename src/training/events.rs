@@ -131,4 +131,19 @@ pub struct BenchReport {
     /// Over the steps after the first.
     pub examples_per_s: f64,
     pub final_loss: f64,
+    /// Milliseconds per step spent building the step (recording and
+    /// enqueueing its operations), not waiting for the device: on a GPU
+    /// that runs asynchronously, what the host costs.
+    pub host_ms_per_step: f64,
+}
+
+/// One row of the table and what it costs per training step
+/// (`training::profile_layers`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LayerTime {
+    /// The table's name and settings, e.g. `Conv2d 1→6, k5, p2`.
+    pub layer: String,
+    pub forward_ms: f64,
+    /// The backward pass alone (forward + backward, less the forward).
+    pub backward_ms: f64,
 }

@@ -13,10 +13,14 @@
 
 mod events;
 #[cfg(feature = "train")]
+mod profile;
+#[cfg(feature = "train")]
 mod run;
 mod settings;
 
 pub use events::*;
+#[cfg(feature = "train")]
+pub use profile::*;
 #[cfg(feature = "train")]
 pub use run::*;
 pub use settings::*;

@@ -48,7 +48,7 @@ fn correct(logits: Tensor<2>, labels: Tensor<1, Int>) -> Tensor<1> {
 }
 
 /// Reads a small tensor back, without blocking.
-async fn read(tensor: Tensor<1>, backend: &str) -> Result<Vec<f32>, TrainError> {
+pub(super) async fn read(tensor: Tensor<1>, backend: &str) -> Result<Vec<f32>, TrainError> {
     let fail = |reason: String| TrainError::Device {
         backend: backend.to_string(),
         reason,
@@ -302,6 +302,7 @@ pub async fn bench(
     steps: usize,
     readback_every: usize,
     now_ms: impl Fn() -> f64,
+    after_warmup: impl FnOnce(),
 ) -> Result<BenchReport, TrainError> {
     let problems = config.problems();
     if !problems.is_empty() {
@@ -330,12 +331,16 @@ pub async fn bench(
     model = next;
     read(figures, &backend).await?;
     let warmup_s = (now_ms() - start) / 1000.0;
+    after_warmup();
 
     let start = now_ms();
     let mut final_loss = f64::NAN;
+    let mut host_ms = 0.0;
     for step in 0..steps {
         let (images, labels) = batches[(step + 1) % batches.len()].clone();
+        let building = now_ms();
         let (next, figures) = train_step(model, &mut optimizer, config.lr, images, labels);
+        host_ms += now_ms() - building;
         model = next;
         if (step + 1) % readback_every == 0 || step + 1 == steps {
             final_loss = read(figures, &backend).await?[0] as f64;
@@ -346,5 +351,6 @@ pub async fn bench(
         warmup_s,
         examples_per_s: (steps * examples) as f64 / seconds,
         final_loss,
+        host_ms_per_step: host_ms / steps as f64,
     })
 }

@@ -292,7 +292,7 @@ impl Client {
             Report::Preparing => run.phase.set(Phase::Preparing),
             Report::Training { event } => self.training_event(event),
             // The benchmark page (www/bench.html) asks for these, not this page.
-            Report::Bench { .. } => {}
+            Report::Bench { .. } | Report::Profile { .. } | Report::Trace { .. } => {}
             Report::Paused => run.phase.set(Phase::Paused),
             Report::Resumed => run.phase.set(Phase::Training),
             Report::Finished { message, .. } => run.phase.set(Phase::Done(message)),

@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::training::{BenchReport, Event, TrainConfig};
+use crate::training::{BenchReport, Event, LayerTime, TrainConfig};
 use crate::web::webgpu::{Backend, BackendChoice};
 
 /// From the page to the worker.
@@ -35,6 +35,16 @@ pub enum Command {
         steps: usize,
         readback_every: usize,
     },
+    /// Time each layer of the net on its own, `reps` times
+    /// (`training::profile_layers`).
+    Profile {
+        config: TrainConfig,
+        reps: usize,
+    },
+    /// Time every kernel WebGPU runs from now on (the benchmark page's
+    /// kernel profile): before `ChooseBackend`. A `Bench` then also reports
+    /// `Trace`.
+    Trace,
     Pause,
     Resume,
     Stop,
@@ -69,6 +79,14 @@ pub enum Report {
     },
     Bench {
         report: BenchReport,
+    },
+    Profile {
+        layers: Vec<LayerTime>,
+    },
+    /// What the dispatch trace measured over the timed steps of a `Bench`:
+    /// JSON, one `{kernel, launches, ms}` per kernel.
+    Trace {
+        kernels: String,
     },
     Paused,
     Resumed,

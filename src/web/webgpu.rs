@@ -82,6 +82,27 @@ pub fn install_subgroups_shim() -> Result<(), String> {
         .map_err(|e| format!("the WebGPU shim failed: {e:?}"))
 }
 
+/// Times every kernel the WebGPU device runs (see `dispatch_trace.js`):
+/// for the benchmark page's kernel profile only, before the device opens.
+pub fn install_dispatch_trace() -> Result<(), String> {
+    Function::new_no_args(include_str!("dispatch_trace.js"))
+        .call0(&JsValue::NULL)
+        .map(|_| ())
+        .map_err(|e| format!("the dispatch trace failed: {e:?}"))
+}
+
+/// What the dispatch trace measured since the last call: JSON, one object
+/// per kernel (`{kernel, launches, ms}`), slowest first; `None` without
+/// the trace.
+pub async fn take_dispatch_trace() -> Option<String> {
+    let report: Function = get(&js_sys::global(), "cnnpTraceReport").dyn_into().ok()?;
+    let promise: js_sys::Promise = report.call0(&JsValue::NULL).ok()?.dyn_into().ok()?;
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .ok()?
+        .as_string()
+}
+
 /// Makes every WebGPU device Burn opens tell the page when it is lost (see
 /// `device_lost.js`). Must run before Burn creates its device.
 pub fn install_device_lost_watch() -> Result<(), String> {

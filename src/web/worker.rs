@@ -105,6 +105,14 @@ fn receive(worker: Rc<Worker>, data: JsValue) {
         } => exclusive(worker, move |worker| async move {
             bench(&worker, &config, steps, readback_every).await
         }),
+        Command::Trace => {
+            if let Err(message) = crate::web::webgpu::install_dispatch_trace() {
+                post(&Report::Failed { message });
+            }
+        }
+        Command::Profile { config, reps } => exclusive(worker, move |worker| async move {
+            profile(&worker, &config, reps).await
+        }),
     }
 }
 
@@ -250,8 +258,38 @@ async fn bench(worker: &Worker, config: &TrainConfig, steps: usize, readback_eve
     let Some((data, device, _)) = ready(worker, config) else {
         return;
     };
-    match training::bench(config, &data.0, &device, steps, readback_every, now_ms).await {
-        Ok(report) => post(&Report::Bench { report }),
+    // The warm-up step's dispatches are left out of the trace.
+    let forget_warmup =
+        || wasm_bindgen_futures::spawn_local(async { drop(crate::web::webgpu::take_dispatch_trace().await) });
+    match training::bench(
+        config,
+        &data.0,
+        &device,
+        steps,
+        readback_every,
+        now_ms,
+        forget_warmup,
+    )
+    .await
+    {
+        Ok(report) => {
+            if let Some(kernels) = crate::web::webgpu::take_dispatch_trace().await {
+                post(&Report::Trace { kernels });
+            }
+            post(&Report::Bench { report })
+        }
+        Err(e) => post(&Report::Failed {
+            message: e.to_string(),
+        }),
+    }
+}
+
+async fn profile(worker: &Worker, config: &TrainConfig, reps: usize) {
+    let Some((_, device, _)) = ready(worker, config) else {
+        return;
+    };
+    match training::profile_layers(config, &device, reps, now_ms).await {
+        Ok(layers) => post(&Report::Profile { layers }),
         Err(e) => post(&Report::Failed {
             message: e.to_string(),
         }),

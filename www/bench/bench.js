@@ -13,6 +13,10 @@ const net = NETS[arch];
 const batch = Number(params.get("batch") || net.batch);
 const steps = Number(params.get("steps") || 10);
 const readback = Number(params.get("readback") || 1);
+// `mode=profile`: ours only, each layer of the net timed on its own;
+// `mode=trace`: ours only, every kernel of the timed steps timed on the
+// WebGPU queue (one dispatch per submission, so a little slower overall).
+const mode = params.get("mode") || "bench";
 // dist/www/bench/bench.html → dist/
 const root = new URL("../../", location.href);
 const out = document.getElementById("out");
@@ -47,13 +51,18 @@ function oursConfig() {
 function runOurs() {
   const worker = new Worker(new URL("worker_loader.js", root));
   let adapter = null;
+  let trace = null;
   const send = (command) => worker.postMessage(JSON.stringify(command));
   worker.onerror = (event) => fail(`worker error: ${event.message}`);
   worker.onmessage = (event) => {
     const report = JSON.parse(event.data);
     switch (report.type) {
       case "ready":
+        if (mode === "trace") send({ type: "trace" });
         send({ type: "choose_backend", choice: backend === "cpu" ? "cpu" : "webgpu" });
+        break;
+      case "trace":
+        trace = JSON.parse(report.kernels);
         break;
       case "backend":
         adapter = report.backend;
@@ -64,7 +73,21 @@ function runOurs() {
         send({ type: "load_data", data_url: new URL("assets/fashion-mnist/", root).href });
         break;
       case "data_ready":
-        send({ type: "bench", config: oursConfig(), steps, readback_every: readback });
+        if (mode === "profile") send({ type: "profile", config: oursConfig(), reps: steps });
+        else send({ type: "bench", config: oursConfig(), steps, readback_every: readback });
+        break;
+      case "profile":
+        finish({
+          engine: "ours",
+          mode,
+          backend: backend === "cpu" ? "cpu" : "webgpu",
+          adapter: adapter.WebGpu ? adapter.WebGpu.name : "cpu",
+          arch,
+          batch,
+          reps: steps,
+          layers: report.layers,
+        });
+        worker.terminate();
         break;
       case "bench":
         finish({
@@ -78,6 +101,8 @@ function runOurs() {
           warmup_s: report.report.warmup_s,
           examples_per_s: report.report.examples_per_s,
           final_loss: report.report.final_loss,
+          host_ms_per_step: report.report.host_ms_per_step,
+          ...(trace ? { mode, kernels: trace } : {}),
         });
         worker.terminate();
         break;

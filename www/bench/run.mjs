@@ -6,6 +6,10 @@
 // `npm ci` here (TF.js, for this page only). Usage:
 //   node www/bench/run.mjs [--runs 3] [--arch lenet|resnet|all] [--steps N] [--batch N]
 //                          [--engines ours,tfjs] [--readback 1,10] [--backends webgpu,cpu,...]
+//   node www/bench/run.mjs --profile 1 [--arch lenet] [--backends webgpu] [--steps N]
+//       (ours only: each layer timed on its own, one JSON line per layer)
+//   node www/bench/run.mjs --trace 1 [--arch lenet] [--steps N]
+//       (ours on WebGPU: every kernel of the timed steps, one JSON line per kernel, ms per step)
 import { cpSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { createRequire } from "node:module";
@@ -65,7 +69,32 @@ async function once(query) {
 }
 
 try {
-  for (const arch of archs) {
+  if (args.profile) {
+    for (const arch of archs) {
+      const batch = Number(args.batch || DEFAULTS[arch].batch);
+      const steps = Number(args.steps || 5);
+      for (const backend of BACKENDS.ours.filter((b) => !wanted || wanted.includes(b))) {
+        const result = await once(new URLSearchParams({ engine: "ours", mode: "profile", backend, arch, batch, steps }));
+        if (result.error) console.log(JSON.stringify({ arch, backend, error: result.error }));
+        for (const layer of result.layers || []) {
+          console.log(JSON.stringify({ arch, backend, batch, adapter: result.adapter, ...layer }));
+        }
+      }
+    }
+  }
+  if (args.trace) {
+    for (const arch of archs) {
+      const batch = Number(args.batch || DEFAULTS[arch].batch);
+      const steps = Number(args.steps || DEFAULTS[arch].steps);
+      const result = await once(new URLSearchParams({ engine: "ours", mode: "trace", backend: "webgpu", arch, batch, steps }));
+      if (result.error) console.log(JSON.stringify({ arch, error: result.error }));
+      console.log(JSON.stringify({ arch, batch, steps, examples_per_s: result.examples_per_s, adapter: result.adapter }));
+      for (const kernel of result.kernels || []) {
+        console.log(JSON.stringify({ arch, kernel: kernel.kernel, launches_per_step: kernel.launches / steps, ms_per_step: Number((kernel.ms / steps).toFixed(2)) }));
+      }
+    }
+  }
+  for (const arch of args.profile || args.trace ? [] : archs) {
     const batch = Number(args.batch || DEFAULTS[arch].batch);
     const steps = Number(args.steps || DEFAULTS[arch].steps);
     for (const engine of engines) {
@@ -91,6 +120,7 @@ try {
               examples_per_s: ok.length ? Number(median(ok.map((r) => r.examples_per_s)).toFixed(2)) : null,
               runs: ok.map((r) => Number(r.examples_per_s.toFixed(2))),
               warmup_s: ok.length ? Number(median(ok.map((r) => r.warmup_s)).toFixed(2)) : null,
+              host_ms_per_step: ok.length && ok[0].host_ms_per_step !== undefined ? Number(median(ok.map((r) => r.host_ms_per_step)).toFixed(1)) : undefined,
               steps,
               adapter: ok[0]?.adapter,
               error: results.find((r) => r.error)?.error,

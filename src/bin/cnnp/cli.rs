@@ -5,7 +5,7 @@
 //! cnnp train  --arch A [--epochs N] [--lr X] [--batch N] [--resize N] [--ratio R]
 //!             [--optimizer sgd|momentum|adam] [--weight-decay X] [--backend cpu|wgpu]
 //!             [--train-limit N] [--test-limit N] [--seed S] [--data DIR] [--json]
-//! cnnp bench  --arch A --backend cpu|wgpu [--batch N] [--steps N] [--resize N]
+//! cnnp bench  --arch A --backend cpu|wgpu [--batch N] [--steps N] [--resize N] [--conv ours|burn]
 //!             [--readback-every K] [--data DIR] [--json]
 //! ```
 
@@ -36,10 +36,13 @@ const HELP: &str = "cnnp: the classic CNNs of Dive into Deep Learning
       otherwise, printing the book's line after each epoch (--json: one object
       per epoch).
 
-  cnnp bench --arch A --backend cpu|wgpu [--batch N] [--steps N] [--resize N]
-             [--readback-every K] [--data DIR] [--json]
+  cnnp bench --arch A --backend cpu|wgpu [--batch N] [--steps N] [--resize N] [--conv ours|burn]
+             [--readback-every K] [--profile] [--data DIR] [--json]
       Times training steps: the first (warm-up: kernel compilation and
-      autotuning) apart, then examples/sec over the next N.
+      autotuning) apart, then examples/sec over the next N. On wgpu the
+      convolutions run on our kernels; --conv burn runs Burn's instead.
+      --profile: each layer of the table on its own, forward and backward
+      (N repetitions each), to see where a step's time goes.
 
   A: lenet|alexnet|vgg|nin|googlenet|bn-lenet|resnet|densenet";
 
@@ -374,7 +377,7 @@ fn train(args: &[String]) -> Result<(), Failure> {
 fn bench(args: &[String]) -> Result<(), Failure> {
     let flags = Flags::parse(
         args,
-        &["json"],
+        &["json", "profile"],
         &[
             "arch",
             "backend",
@@ -384,10 +387,17 @@ fn bench(args: &[String]) -> Result<(), Failure> {
             "ratio",
             "readback-every",
             "data",
+            "conv",
         ],
     )?;
     let arch = flags.arch()?;
     let kind = flags.backend(None)?;
+    let conv = flags.value("conv").unwrap_or("ours");
+    match conv {
+        "ours" => cnn_playground::kernels::use_our_kernels(true),
+        "burn" => cnn_playground::kernels::use_our_kernels(false),
+        other => return Err(UsageError(format!("--conv: '{other}' is not one of ours|burn")).into()),
+    }
     let mut config = TrainConfig::book(arch);
     config.net = flags.net(arch, config.net)?;
     config.batch_size = flags.number("batch", 1, 60_000)?.unwrap_or(config.batch_size);
@@ -402,6 +412,9 @@ fn bench(args: &[String]) -> Result<(), Failure> {
     let device = device(kind)?;
     let start = Instant::now();
     let clock = || start.elapsed().as_secs_f64() * 1000.0;
+    if flags.has("profile") {
+        return profile(&config, &device, steps, flags.has("json"));
+    }
     let report = pollster::block_on(training::bench(
         &config,
         &train_set,
@@ -409,6 +422,7 @@ fn bench(args: &[String]) -> Result<(), Failure> {
         steps,
         readback_every,
         clock,
+        || {},
     ))
     .map_err(|e| Failure::Run(e.to_string()))?;
     match flags.has("json") {
@@ -418,6 +432,7 @@ fn bench(args: &[String]) -> Result<(), Failure> {
                 "engine": "cnnp",
                 "arch": arch.id(),
                 "backend": kind.id(),
+                "conv": conv,
                 "batch": config.batch_size,
                 "resize": config.resize,
                 "steps": steps,
@@ -425,12 +440,14 @@ fn bench(args: &[String]) -> Result<(), Failure> {
                 "warmup_s": report.warmup_s,
                 "examples_per_s": report.examples_per_s,
                 "final_loss": report.final_loss,
+                "host_ms_per_step": report.host_ms_per_step,
             })
         ),
         false => println!(
-            "{} on {}, batch {} at {}×{}: first step {:.2} s (warm-up), then {:.1} examples/sec over {} steps (loss read every {}), final loss {:.3}",
+            "{} on {} ({} convolutions), batch {} at {}×{}: first step {:.2} s (warm-up), then {:.1} examples/sec over {} steps (loss read every {}), final loss {:.3}",
             arch.title(),
             kind.id(),
+            conv,
             config.batch_size,
             config.resize,
             config.resize,
@@ -441,6 +458,37 @@ fn bench(args: &[String]) -> Result<(), Failure> {
             report.final_loss
         ),
     }
+    Ok(())
+}
+
+/// `cnnp bench --profile`: each top-level layer on its own, forward and
+/// backward, `reps` times.
+fn profile(
+    config: &TrainConfig,
+    device: &burn::tensor::Device,
+    reps: usize,
+    json: bool,
+) -> Result<(), Failure> {
+    let start = Instant::now();
+    let clock = || start.elapsed().as_secs_f64() * 1000.0;
+    let layers = pollster::block_on(training::profile_layers(config, device, reps, clock))
+        .map_err(|e| Failure::Run(e.to_string()))?;
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({ "arch": config.net.arch().id(), "batch": config.batch_size, "layers": layers })
+        );
+        return Ok(());
+    }
+    println!("{:<40} {:>12} {:>12}", "layer", "forward ms", "backward ms");
+    for layer in &layers {
+        println!(
+            "{:<40} {:>12.2} {:>12.2}",
+            layer.layer, layer.forward_ms, layer.backward_ms
+        );
+    }
+    let total: f64 = layers.iter().map(|l| l.forward_ms + l.backward_ms).sum();
+    println!("{:<40} {:>25.2}", "all layers", total);
     Ok(())
 }
 
