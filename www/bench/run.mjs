@@ -37,7 +37,7 @@ const DEFAULTS = { lenet: { batch: 256, steps: 10 }, resnet: { batch: 16, steps:
 // The page and TF.js's browser bundles go beside the build, not into it.
 const out = join(DIST, "www/bench");
 mkdirSync(join(out, "tfjs"), { recursive: true });
-for (const file of ["bench.html", "bench.js"]) cpSync(join(here, file), join(out, file));
+for (const file of ["bench.html", "bench.js", "engines.mjs"]) cpSync(join(here, file), join(out, file));
 const tfjsFiles = {
   "@tensorflow/tfjs/dist/tf.min.js": "tf.min.js",
   "@tensorflow/tfjs-backend-webgpu/dist/tf-backend-webgpu.min.js": "tf-backend-webgpu.min.js",

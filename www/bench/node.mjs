@@ -1,0 +1,161 @@
+// The training benchmark without a browser: Chrome's own WebGPU (Dawn, npm's
+// `webgpu` package) gives Node a `navigator.gpu`, on which this runs our
+// training worker's wasm (dist/worker_bg.wasm, as the page runs it) and
+// TF.js's WebGPU backend. For machines a browser cannot reach, e.g. a GPU
+// server (scripts/gpu-check.sh). Prints one JSON line per engine and
+// backend, as run.mjs does:
+//   node www/bench/node.mjs [--arch lenet|resnet|all] [--engines ours,tfjs]
+//        [--backends webgpu,cpu] [--steps N] [--batch N] [--readback 1,10] [--runs 1]
+//        [--dist DIR] [--data DIR] [--tfjs DIR] [--dawn flag,flag]
+// Each measurement runs in a child process of its own (a fresh device and
+// fresh globals). `--dawn` passes Dawn's flags (e.g. backend=vulkan);
+// VK_ICD_FILENAMES picks the Vulkan driver as usual. TF.js comes from its
+// browser bundles (tf.min.js, tf-backend-webgpu.min.js in `--tfjs`, by
+// default those of `npm ci` here), loaded as the page loads them.
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import vm from "node:vm";
+import { NETS, driveOurs, idxExamples, tfjsBatches, trainTfjs } from "./engines.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce((pairs, arg, i, all) => (arg.startsWith("--") ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs), []),
+);
+const DIST = resolve(args.dist || process.env.CNNP_DIST || join(here, "../../dist"));
+const DATA = resolve(args.data || process.env.CNNP_DATA || join(here, "../../assets/fashion-mnist"));
+const require = createRequire(import.meta.url);
+const TFJS = args.tfjs ? resolve(args.tfjs) : null;
+const tfjsBundle = (name, npmPath) => (TFJS ? join(TFJS, name) : require.resolve(npmPath));
+const dawnFlags = args.dawn ? args.dawn.split(",") : [];
+const now = () => performance.now();
+
+/** Dawn's `navigator.gpu` in this process, as a worker has it. */
+async function installWebGpu() {
+  const { create, globals } = await import("webgpu");
+  Object.assign(globalThis, globals);
+  const navigator = { gpu: create(dawnFlags), userAgent: `Node.js ${process.version} (Dawn)` };
+  Object.defineProperty(globalThis, "navigator", { value: navigator, configurable: true, writable: true });
+  // wgpu finds `navigator.gpu` through the worker's global scope.
+  globalThis.WorkerGlobalScope ??= class WorkerGlobalScope {};
+  globalThis.self = globalThis;
+}
+
+// Fashion-MNIST as `web::fetch::FILES` orders it.
+const FILES = ["t10k-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "train-images-idx3-ubyte.gz"];
+const fileBuffer = (name) => {
+  const bytes = readFileSync(join(DATA, name));
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+};
+
+async function runOurs({ arch, batch, steps, readback, backend }) {
+  if (backend === "webgpu") await installWebGpu();
+  // The worker's wasm in this process: its global scope is Node's, its
+  // messages to the page come to `postMessage`, the page's go to `onmessage`.
+  let onReport = () => {};
+  globalThis.postMessage = (message) => onReport(JSON.parse(message));
+  const send = (command, buffers = []) =>
+    setTimeout(() => globalThis.onmessage({ data: buffers.length ? [JSON.stringify(command), ...buffers] : JSON.stringify(command) }));
+  const loadData = () => send({ type: "use_files" }, FILES.map(fileBuffer));
+  const driven = driveOurs({ send, loadData, arch, batch, steps, readback, backend, mode: "bench" });
+  onReport = driven.onReport;
+  vm.runInThisContext(`${readFileSync(join(DIST, "worker.js"), "utf8")}\n;globalThis.wasm_bindgen = wasm_bindgen;`);
+  await globalThis.wasm_bindgen({ module_or_path: readFileSync(join(DIST, "worker_bg.wasm")) });
+  return driven.done;
+}
+
+async function runTfjs({ arch, batch, steps, readback, backend }) {
+  // The UMD bundles, with no module system in sight, fill `globalThis.tf`;
+  // TF.js's Node platform asks for `require("util")`.
+  globalThis.require ??= require;
+  const load = (name, npmPath) => vm.runInThisContext(readFileSync(tfjsBundle(name, npmPath), "utf8"));
+  load("tf.min.js", "@tensorflow/tfjs/dist/tf.min.js");
+  if (backend === "webgpu") {
+    await installWebGpu();
+    load("tf-backend-webgpu.min.js", "@tensorflow/tfjs-backend-webgpu/dist/tf-backend-webgpu.min.js");
+  }
+  const tf = globalThis.tf;
+  if (!(await tf.setBackend(backend))) throw new Error(`TF.js backend ${backend} is not available`);
+  await tf.ready();
+  const images = gunzipSync(readFileSync(join(DATA, "train-images-idx3-ubyte.gz")));
+  const labels = gunzipSync(readFileSync(join(DATA, "train-labels-idx1-ubyte.gz")));
+  const data = idxExamples(images, labels, batch * tfjsBatches(steps));
+  const result = await trainTfjs(tf, { arch, batch, steps, readback, data, now });
+  return result;
+}
+
+if (args.child) {
+  // One measurement; its result is the last line this process prints.
+  const job = JSON.parse(args.child);
+  let result;
+  try {
+    result = await (job.engine === "ours" ? runOurs(job) : runTfjs(job));
+  } catch (error) {
+    result = { error: String(error && error.message ? error.message : error).slice(0, 2000) };
+  }
+  console.log(`\n${JSON.stringify(result)}`);
+  process.exit(0);
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+function once(job) {
+  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--child", JSON.stringify(job), ...process.argv.slice(2)], {
+    encoding: "utf8",
+    maxBuffer: 64 << 20,
+    timeout: Number(process.env.CNNP_NODE_BENCH_TIMEOUT_S || 1200) * 1000,
+  });
+  const lines = (child.stdout || "").trim().split("\n");
+  try {
+    return JSON.parse(lines[lines.length - 1]);
+  } catch {
+    const why = child.error ? String(child.error) : `exit ${child.status}`;
+    return { error: `${why}: ${(child.stderr || "").trim().split("\n").slice(-5).join(" | ")}` };
+  }
+}
+
+const runs = Number(args.runs || 1);
+const archs = (args.arch || "all") === "all" ? ["lenet", "resnet"] : [args.arch];
+const engines = (args.engines || "ours,tfjs").split(",");
+const backends = (args.backends || "webgpu").split(",");
+const readbacks = (args.readback || "1").split(",").map(Number);
+for (const arch of archs) {
+  const batch = Number(args.batch || NETS[arch].batch);
+  const steps = Number(args.steps || 10);
+  for (const engine of engines) {
+    for (const backend of backends) {
+      for (const readback of readbacks) {
+        const results = [];
+        for (let run = 0; run < runs; run++) {
+          const result = once({ engine, backend, arch, batch, steps, readback });
+          results.push(result);
+          if (result.error) break;
+        }
+        const ok = results.filter((r) => !r.error);
+        console.log(
+          JSON.stringify({
+            host: "node-dawn",
+            engine,
+            backend,
+            arch,
+            batch,
+            readback_every: readback,
+            examples_per_s: ok.length ? Number(median(ok.map((r) => r.examples_per_s)).toFixed(2)) : null,
+            runs: ok.map((r) => Number(r.examples_per_s.toFixed(2))),
+            warmup_s: ok.length ? Number(median(ok.map((r) => r.warmup_s)).toFixed(2)) : null,
+            steps,
+            adapter: ok[0]?.adapter,
+            error: results.find((r) => r.error)?.error,
+          }),
+        );
+      }
+    }
+  }
+}
