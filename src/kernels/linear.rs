@@ -23,10 +23,10 @@ use burn_cubecl::tensor::CubeTensor;
 use cubecl::prelude::*;
 use cubecl::std::FastDivmod;
 
-use super::conv2d::{balanced, elementwise_grid, invocation_index};
+use super::conv2d::{elementwise_grid, invocation_index};
 
-/// The largest tile of outputs one invocation computes, per side.
-const MAX_TILE: usize = 8;
+/// The tile of outputs one invocation computes, per side.
+const TILE: usize = 8;
 
 /// Matrix products for fully connected layers.
 #[backend_extension(Autodiff, Cube, Fusion)]
@@ -71,9 +71,9 @@ fn matmul_kernel(
     shape: MatmulShape,
     tiles_per_row: FastDivmod<usize>,
     num_tiles: usize,
+    with_bias: u32,
     #[comptime] rows: usize,
     #[comptime] cols: usize,
-    #[comptime] with_bias: bool,
 ) {
     let tile = invocation_index();
     let active = tile < num_tiles;
@@ -95,7 +95,7 @@ fn matmul_kernel(
         let col = clamp_max(first_col + c, shape.n - 1);
         b_offset[c] = col * shape.b_col;
         let mut start = 0.0f32;
-        if with_bias {
+        if with_bias == 1 {
             start = bias[col];
         }
         #[unroll]
@@ -168,7 +168,7 @@ fn matmul(
     };
     assert_eq!(k, k2, "matrix product of [{m}, {k}] by [{k2}, {n}]");
     let out = empty_device_dtype(a.client.clone(), a.device.clone(), Shape::new([m, n]), DType::F32);
-    let (rows, cols) = (balanced(m, MAX_TILE), balanced(n, MAX_TILE));
+    let (rows, cols) = (TILE, TILE);
     let tiles_per_row = n.div_ceil(cols);
     let tiles = m.div_ceil(rows) * tiles_per_row;
     let (count, dim) = elementwise_grid(tiles);
@@ -187,9 +187,9 @@ fn matmul(
             MatmulShapeLaunch::new(m, n, k, a_row, a_col, b_row, b_col),
             tiles_per_row,
             tiles,
+            with_bias as u32,
             rows,
             cols,
-            with_bias,
         )
     };
     out

@@ -300,6 +300,15 @@ fn TrainPanel(hidden: Vec<String>) -> impl IntoView {
     let test_error = field_error(settings.test_limit, |t| {
         parse_whole(t, TEST_EXAMPLES, "test examples").err()
     });
+    // On WebGPU the kernels for the form's net compile while the user reads,
+    // not after Train is pressed (the worker skips this during a run).
+    Effect::new(move |_| {
+        if let (Ok(config), Some(Backend::WebGpu(_))) = (config.get(), run.backend.get())
+            && !run.phase.get_untracked().is_running()
+        {
+            client.with_value(|client| client.prepare(config));
+        }
+    });
     // A batch too big for the GPU's buffers is refused before training.
     let fits = Memo::new(move |_| {
         let limit = run.backend.get().and_then(|b| b.max_tensor_bytes());
@@ -485,11 +494,20 @@ fn Status() -> impl IntoView {
                 }
             })}
             {move || match run.phase.get() {
-                Phase::Idle => view! { <p class="phase">{run.data_ready.get().unwrap_or_else(|| "Ready when you are.".to_string())}</p> }.into_any(),
+                Phase::Idle => {
+                    let ready = run.data_ready.get().unwrap_or_else(|| "Ready when you are.".to_string());
+                    let kernels = run.kernels_ready_s.get().map(|s| format!(" GPU kernels for this net compiled ({s:.1} s)."));
+                    view! { <p class="phase">{ready}{kernels}</p> }.into_any()
+                }
                 Phase::Loading => view! { <p class="phase">"Loading Fashion-MNIST…"</p> }.into_any(),
-                Phase::Preparing => view! {
-                    <p class="phase preparing">"Preparing kernels: the first steps compile the GPU shaders…"</p>
-                }.into_any(),
+                Phase::Preparing => {
+                    let what = match run.backend.get() {
+                        Some(Backend::WebGpu(_)) if run.kernels_ready_s.get().is_none() => "Preparing kernels: the first step compiles the GPU shaders…",
+                        Some(Backend::WebGpu(_)) => "Starting: the first batch on the GPU…",
+                        _ => "Starting: the first batch on the CPU…",
+                    };
+                    view! { <p class="phase preparing">{what}</p> }.into_any()
+                }
                 Phase::Training | Phase::Paused | Phase::Evaluating => {
                     let (epoch, batch, batches) = run.progress.get();
                     let what = match run.phase.get() {

@@ -46,6 +46,9 @@ struct Inner {
     backend_known: bool,
     /// Files picked from disk, to hand a new worker again.
     picked: Option<Vec<ArrayBuffer>>,
+    /// What the last `Prepare` asked for (net, batch, input size), so that
+    /// a change of the learning rate asks for nothing.
+    prepared: Option<String>,
     /// Counts the workers started, so that a report still queued from one
     /// that was replaced (a crash often says so twice) is ignored.
     generation: u64,
@@ -71,6 +74,7 @@ impl Client {
                 data_loaded: false,
                 backend_known: false,
                 picked: None,
+                prepared: None,
                 generation: 0,
             })),
             run,
@@ -134,6 +138,7 @@ impl Client {
         inner.listeners = vec![on_message, on_error];
         inner.data_loaded = false;
         inner.backend_known = false;
+        inner.prepared = None;
     }
 
     fn is_current(&self, generation: u64) -> bool {
@@ -163,6 +168,21 @@ impl Client {
                 self.load_data();
             }
         }
+    }
+
+    /// Has a WebGPU worker compile the kernels for `config` while the user
+    /// is still reading (nothing to compile on the CPU backend).
+    pub fn prepare(&self, config: TrainConfig) {
+        if !matches!(self.run.backend.get_untracked(), Some(Backend::WebGpu(_))) {
+            return;
+        }
+        let key = serde_json::json!([config.net, config.batch_size, config.resize]).to_string();
+        if self.inner.borrow().prepared.as_ref() == Some(&key) {
+            return;
+        }
+        self.inner.borrow_mut().prepared = Some(key);
+        self.run.kernels_ready_s.set(None);
+        self.send(&Command::Prepare { config });
     }
 
     fn start(&self, config: TrainConfig) {
@@ -225,6 +245,7 @@ impl Client {
         }
         self.choice.set(choice);
         self.inner.borrow_mut().backend_known = false;
+        self.inner.borrow_mut().prepared = None;
         self.send(&Command::ChooseBackend { choice });
     }
 
@@ -290,6 +311,7 @@ impl Client {
                 }
             }
             Report::Preparing => run.phase.set(Phase::Preparing),
+            Report::Prepared { seconds } => run.kernels_ready_s.set(Some(seconds)),
             Report::Training { event } => self.training_event(event),
             // The benchmark page (www/bench.html) asks for these, not this page.
             Report::Bench { .. } | Report::Profile { .. } | Report::Trace { .. } => {}

@@ -192,6 +192,9 @@ pub struct Run {
     /// When the first step started, to show how long kernels took.
     pub prepare_started: RwSignal<Option<f64>>,
     pub prepare_ms: RwSignal<Option<f64>>,
+    /// Seconds the worker took to compile the GPU kernels for the form's
+    /// net before training (`Command::Prepare`).
+    pub kernels_ready_s: RwSignal<Option<f64>>,
 }
 
 impl Run {
@@ -210,6 +213,7 @@ impl Run {
             history: RwSignal::new(vec![]),
             prepare_started: RwSignal::new(None),
             prepare_ms: RwSignal::new(None),
+            kernels_ready_s: RwSignal::new(None),
         }
     }
 

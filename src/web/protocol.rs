@@ -28,6 +28,12 @@ pub enum Command {
     Train {
         config: TrainConfig,
     },
+    /// Compile the kernels a run of `config` needs, before it is asked for
+    /// (`training::prepare`); WebGPU only, and only while nothing runs. A
+    /// `Train` that arrives meanwhile waits for it.
+    Prepare {
+        config: TrainConfig,
+    },
     /// Time `steps` training steps after a warm-up one (`training::bench`),
     /// reading the loss back every `readback_every` steps.
     Bench {
@@ -74,6 +80,10 @@ pub enum Report {
     },
     /// Training is about to start; the first steps compile the kernels.
     Preparing,
+    /// The kernels for a `Prepare`'s config are compiled.
+    Prepared {
+        seconds: f64,
+    },
     Training {
         event: Event,
     },

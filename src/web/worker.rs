@@ -27,6 +27,10 @@ struct Worker {
     paused: Cell<bool>,
     stop: Cell<bool>,
     busy: Cell<bool>,
+    /// A `Prepare` is compiling kernels; a run waits for it.
+    preparing: Cell<bool>,
+    /// The latest `Prepare` that came while one was compiling.
+    next_prepare: RefCell<Option<TrainConfig>>,
 }
 
 thread_local! {
@@ -98,6 +102,7 @@ fn receive(worker: Rc<Worker>, data: JsValue) {
         Command::Train { config } => {
             exclusive(worker, move |worker| async move { run(&worker, &config).await })
         }
+        Command::Prepare { config } => prepare(worker, config),
         Command::Bench {
             config,
             steps,
@@ -254,6 +259,42 @@ fn ready(worker: &Worker, config: &TrainConfig) -> Option<RunInputs> {
     Some((data, device, backend))
 }
 
+/// Compiles a run's kernels ahead of it (`Command::Prepare`), on WebGPU
+/// when nothing else runs; there is nothing to compile on the CPU. One at a
+/// time: the latest one asked for meanwhile follows.
+fn prepare(worker: Rc<Worker>, config: TrainConfig) {
+    if worker.busy.get() {
+        return;
+    }
+    if worker.preparing.replace(true) {
+        *worker.next_prepare.borrow_mut() = Some(config);
+        return;
+    }
+    wasm_bindgen_futures::spawn_local(async move {
+        let mut next = Some(config);
+        while let Some(config) = next {
+            let device = match &*worker.device.borrow() {
+                Some((device, backend @ Backend::WebGpu(_))) => backend
+                    .max_tensor_bytes()
+                    .is_none_or(|limit| training::check_fits(&config, limit).is_ok())
+                    .then(|| device.clone()),
+                _ => None,
+            };
+            if let Some(device) = device
+                && !worker.busy.get()
+            {
+                match training::prepare(&config, &device, now_ms).await {
+                    Ok(seconds) => post(&Report::Prepared { seconds }),
+                    // The run itself meets the same problem and says so.
+                    Err(e) => web_sys::console::warn_1(&format!("preparing kernels failed: {e}").into()),
+                }
+            }
+            next = worker.next_prepare.borrow_mut().take();
+        }
+        worker.preparing.set(false);
+    });
+}
+
 async fn bench(worker: &Worker, config: &TrainConfig, steps: usize, readback_every: usize) {
     let Some((data, device, _)) = ready(worker, config) else {
         return;
@@ -299,6 +340,10 @@ async fn profile(worker: &Worker, config: &TrainConfig, reps: usize) {
 async fn run(worker: &Worker, config: &TrainConfig) {
     worker.stop.set(false);
     worker.paused.set(false);
+    // The kernels being compiled are this run's too (or most of them).
+    while worker.preparing.get() {
+        TimeoutFuture::new(20).await;
+    }
     let Some((data, device, backend)) = ready(worker, config) else {
         return;
     };
