@@ -701,7 +701,10 @@ pub(super) fn elementwise_grid(units: usize) -> (CubeCount, CubeDim) {
 /// The widest vector (4, 2 or 1 floats) a block of `block` channels is
 /// made of.
 fn vector_width(block: usize) -> usize {
-    [4, 2, 1].into_iter().find(|w| block.is_multiple_of(*w)).unwrap_or(1)
+    [4, 2, 1]
+        .into_iter()
+        .find(|w| block.is_multiple_of(*w))
+        .unwrap_or(1)
 }
 
 /// `weight` (contiguous, viewed as `[groups, channels, taps]`) with its

@@ -299,7 +299,11 @@ async fn train_model(
 /// device's pipeline cache, so the run's own first step is a plain step
 /// (SwiftShader: ~0.6 s instead of ~4 s for LeNet). Returns the seconds it
 /// took.
-pub async fn prepare(config: &TrainConfig, device: &Device, now_ms: impl Fn() -> f64) -> Result<f64, TrainError> {
+pub async fn prepare(
+    config: &TrainConfig,
+    device: &Device,
+    now_ms: impl Fn() -> f64,
+) -> Result<f64, TrainError> {
     let problems = config.problems();
     if !problems.is_empty() {
         return Err(TrainError::Config(problems));

@@ -494,11 +494,7 @@ fn Status() -> impl IntoView {
                 }
             })}
             {move || match run.phase.get() {
-                Phase::Idle => {
-                    let ready = run.data_ready.get().unwrap_or_else(|| "Ready when you are.".to_string());
-                    let kernels = run.kernels_ready_s.get().map(|s| format!(" GPU kernels for this net compiled ({s:.1} s)."));
-                    view! { <p class="phase">{ready}{kernels}</p> }.into_any()
-                }
+                Phase::Idle => view! { <p class="phase">{run.data_ready.get().unwrap_or_else(|| "Ready when you are.".to_string())}</p> }.into_any(),
                 Phase::Loading => view! { <p class="phase">"Loading Fashion-MNIST…"</p> }.into_any(),
                 Phase::Preparing => {
                     let what = match run.backend.get() {
@@ -523,6 +519,9 @@ fn Status() -> impl IntoView {
                 }.into_any(),
                 Phase::Failed(message) => view! { <p class="phase failed" role="alert">{message}</p> }.into_any(),
             }}
+            {move || run.kernels_ready_s.get().filter(|_| !run.phase.get().is_running()).map(|s| view! {
+                <p class="kernels-ready">{format!("GPU kernels for this net compiled in advance ({s:.1} s): training starts without that wait.")}</p>
+            })}
             {move || run.prepare_ms.get().map(|ms| view! {
                 <p class="prepared">{format!("kernels ready in {:.1} s", ms / 1000.0)}</p>
             })}
