@@ -117,6 +117,43 @@ pub struct ConvSite {
     pub padding: usize,
 }
 
+/// A convolution by its sizes, batch aside: `(in channels, out channels,
+/// height, width, kernel, stride, padding)`.
+pub type ConvCase = (usize, usize, usize, usize, usize, usize, usize);
+
+impl ConvSite {
+    pub fn case(&self) -> ConvCase {
+        let [_, in_channels, height, width] = self.input[..] else {
+            unreachable!("a convolution's input is [N, C, H, W]")
+        };
+        (
+            in_channels,
+            self.out_channels,
+            height,
+            width,
+            self.kernel,
+            self.stride,
+            self.padding,
+        )
+    }
+}
+
+/// Every distinct convolution of the eight nets at the input size each
+/// trains at (VGG at the book's width ratio, as it trains): the shapes our
+/// kernels are tested on.
+pub fn book_convolutions() -> std::collections::BTreeSet<ConvCase> {
+    use crate::arch::{Arch, INPUT_CHANNELS, NetConfig};
+    let mut cases = std::collections::BTreeSet::new();
+    for arch in Arch::ALL {
+        let side = arch.book_settings().resize;
+        let layers = NetConfig::default_for(arch).layers();
+        let sites =
+            convolutions(&layers, &[1, INPUT_CHANNELS, side, side]).expect("the book's nets fit their sizes");
+        cases.extend(sites.iter().map(ConvSite::case));
+    }
+    cases
+}
+
 /// Every convolution in `layers` on `input`, blocks walked in order.
 pub fn convolutions(layers: &[Layer], input: &[usize]) -> Result<Vec<ConvSite>, ShapeError> {
     let mut sites = Vec::new();

@@ -18,10 +18,8 @@ use burn::module::Param;
 use burn::nn::PaddingConfig2d;
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::tensor::{Device, Tensor, TensorData};
-use cnn_playground::arch::{Arch, INPUT_CHANNELS, NetConfig};
 use cnn_playground::backend;
 use cnn_playground::kernels;
-use cnn_playground::shape::convolutions;
 
 const TOLERANCE: f32 = 1e-4;
 
@@ -34,37 +32,11 @@ fn wgpu() -> Device {
 }
 
 /// `(in_channels, out_channels, height, width, kernel, stride, padding)`.
-type Case = (usize, usize, usize, usize, usize, usize, usize);
+type Case = cnn_playground::shape::ConvCase;
 
 fn macs((ci, co, h, w, k, s, p): Case) -> u64 {
     let out = |size: usize| ((size + 2 * p - k) / s + 1) as u64;
     (ci * co * k * k) as u64 * out(h) * out(w)
-}
-
-/// Every distinct convolution of the eight nets at the input size each
-/// trains at (VGG at the book's width ratio 4, as it trains).
-fn book_cases() -> BTreeSet<Case> {
-    let mut cases = BTreeSet::new();
-    for arch in Arch::ALL {
-        let side = arch.book_settings().resize;
-        let config = NetConfig::default_for(arch);
-        let sites = convolutions(&config.layers(), &[1, INPUT_CHANNELS, side, side]).unwrap();
-        for site in sites {
-            let [_, ci, h, w] = site.input[..] else {
-                unreachable!()
-            };
-            cases.insert((
-                ci,
-                site.out_channels,
-                h,
-                w,
-                site.kernel,
-                site.stride,
-                site.padding,
-            ));
-        }
-    }
-    cases
 }
 
 /// Standard normal values from a generator of its own (not Burn's, whose
@@ -196,7 +168,7 @@ fn large_batch(case: Case) -> usize {
 #[test]
 fn every_book_convolution_agrees_with_burns_on_the_cpu() {
     let mut failures = Vec::new();
-    let cases = book_cases();
+    let cases = cnn_playground::shape::book_convolutions();
     for &case in &cases {
         check(case, 1, &mut failures);
         let batch = large_batch(case);
@@ -215,7 +187,7 @@ fn every_book_convolution_agrees_with_burns_on_the_cpu() {
 
 #[test]
 fn every_setting_agrees_at_odd_non_square_sizes() {
-    let settings: BTreeSet<(usize, usize, usize, usize, usize)> = book_cases()
+    let settings: BTreeSet<(usize, usize, usize, usize, usize)> = cnn_playground::shape::book_convolutions()
         .into_iter()
         .map(|(ci, co, _, _, k, s, p)| (ci, co, k, s, p))
         .collect();

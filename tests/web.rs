@@ -94,7 +94,7 @@ async fn compare(what: &str, x: TensorData, op: impl Fn(Tensor<4>) -> Tensor<4>)
 }
 
 /// `(in_channels, out_channels, height, width, kernel, stride, padding)`.
-type Case = (usize, usize, usize, usize, usize, usize, usize);
+type Case = cnn_playground::shape::ConvCase;
 
 /// What a convolution gives through `kernels::conv2d` (what the model
 /// runs): output, and the input, weight and bias gradients of a weighted
@@ -161,25 +161,7 @@ async fn conv_differs(case: Case, batch: usize) -> Option<String> {
 /// to a minute), and LeNet's two at the book's batch of 256.
 #[wasm_bindgen_test]
 async fn our_convolution_kernels_on_webgpu_equal_the_cpu() {
-    let mut cases = std::collections::BTreeSet::new();
-    for arch in Arch::ALL {
-        let side = arch.book_settings().resize;
-        let layers = NetConfig::default_for(arch).layers();
-        for site in cnn_playground::shape::convolutions(&layers, &[1, INPUT_CHANNELS, side, side]).unwrap() {
-            let [_, ci, h, w] = site.input[..] else {
-                unreachable!()
-            };
-            cases.insert((
-                ci,
-                site.out_channels,
-                h,
-                w,
-                site.kernel,
-                site.stride,
-                site.padding,
-            ));
-        }
-    }
+    let cases = cnn_playground::shape::book_convolutions();
     let mut failures = vec![];
     for &case in &cases {
         failures.extend(conv_differs(case, 1).await);
