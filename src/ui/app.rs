@@ -420,6 +420,11 @@ fn TrainPanel(hidden: Vec<String>) -> impl IntoView {
                 </button>
                 <ShareButton />
             </div>
+            // Why Train is greyed out before the worker has answered (its wasm
+            // is the big download).
+            {move || (run.backend.get().is_none() && !running.get()).then(|| view! {
+                <p class="waiting">"Waiting for the training worker to start…"</p>
+            })}
             <Status />
             {show_files.then(|| view! { <DataFiles /> })}
             <Chart points=run.points history=run.history epochs=chart_epochs />

@@ -42,6 +42,11 @@ struct Inner {
     listeners: Vec<Closure<dyn FnMut(JsValue)>>,
     /// A run asked for before the data (or the backend) was ready.
     pending: Option<TrainConfig>,
+    /// The worker said `Ready`: its wasm listens. What is posted before
+    /// that is lost (the worker's script sets its message handler only once
+    /// its wasm has loaded), so it waits in `queued`.
+    listening: bool,
+    queued: Vec<JsValue>,
     data_loaded: bool,
     backend_known: bool,
     /// Files picked from disk, to hand a new worker again.
@@ -71,6 +76,8 @@ impl Client {
                 worker: None,
                 listeners: vec![],
                 pending: None,
+                listening: false,
+                queued: vec![],
                 data_loaded: false,
                 backend_known: false,
                 picked: None,
@@ -139,6 +146,8 @@ impl Client {
         inner.data_loaded = false;
         inner.backend_known = false;
         inner.prepared = None;
+        inner.listening = false;
+        inner.queued.clear();
     }
 
     fn is_current(&self, generation: u64) -> bool {
@@ -146,8 +155,16 @@ impl Client {
     }
 
     fn send(&self, command: &Command) {
-        if let Some(worker) = &self.inner.borrow().worker {
-            let _ = worker.post_message(&JsValue::from_str(&command.to_json()));
+        self.post(JsValue::from_str(&command.to_json()));
+    }
+
+    /// Posts `message` to the worker, or keeps it until the worker listens.
+    fn post(&self, message: JsValue) {
+        let mut inner = self.inner.borrow_mut();
+        if !inner.listening {
+            inner.queued.push(message);
+        } else if let Some(worker) = &inner.worker {
+            let _ = worker.post_message(&message);
         }
     }
 
@@ -214,9 +231,7 @@ impl Client {
             // Copies, so that the page keeps its own for a new worker.
             message.push(&buffer.slice(0));
         }
-        if let Some(worker) = &self.inner.borrow().worker {
-            let _ = worker.post_message(&message);
-        }
+        self.post(message.into());
     }
 
     /// Retries loading the data after a failure.
@@ -276,8 +291,14 @@ impl Client {
         let run = self.run;
         match report {
             Report::Ready => {
+                self.inner.borrow_mut().listening = true;
                 let choice = self.choice.get_untracked();
                 self.send(&Command::ChooseBackend { choice });
+                // What was asked for before (Train clicked at once: the data).
+                let queued = std::mem::take(&mut self.inner.borrow_mut().queued);
+                for message in queued {
+                    self.post(message);
+                }
             }
             Report::Backend { backend } => {
                 run.backend.set(Some(backend));

@@ -148,6 +148,27 @@ test("LeNet trains on WebGPU: the chart moves, the book's line shows, Stop stops
   await page.close();
 });
 
+test("before the worker is up, Train says why it waits, then works", async () => {
+  const page = await browser.newPage();
+  // The page's wasm draws the form before the worker's 13 MB wasm listens
+  // (on a slow link, seconds before): here the worker's wasm comes 3 s late.
+  await page.route("**/worker_bg.wasm", async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    await route.continue();
+  });
+  await page.goto(`${server.url}/index.html?arch=lenet&train=256&test=128&batch=64&epochs=1&backend=cpu`, {
+    waitUntil: "commit",
+  });
+  await page.waitForSelector('button[name="train"]');
+  assert.equal(await page.isDisabled('button[name="train"]'), true, "Train waits for the worker");
+  assert.match(await page.textContent(".waiting"), /Waiting for the training worker/);
+  await page.click('button[name="train"]');
+  await page.waitForSelector(".waiting", { state: "detached" });
+  await page.waitForSelector(".phase.done", { timeout: 180_000 });
+  assert.match(await page.textContent(".book-line"), /examples\/sec on CPU$/);
+  await page.close();
+});
+
 test("on WebGPU the kernels compile while the page waits, before Train is pressed", async () => {
   const page = await open("?arch=lenet&train=1024&test=256&batch=256&epochs=1&backend=webgpu");
   await page.waitForSelector('.badge[data-backend="WebGPU"]', { timeout: 60_000 });
