@@ -44,6 +44,15 @@ pub fn shape(dims: &[usize]) -> String {
     format!("[{}]", inner.join(", "))
 }
 
+/// A rough duration: "40 s", "12 min", "3.5 h".
+pub fn duration(seconds: f64) -> String {
+    match seconds {
+        s if s < 90.0 => format!("{:.0} s", s.max(1.0)),
+        s if s < 90.0 * 60.0 => format!("{:.0} min", s / 60.0),
+        s => format!("{:.1} h", s / 3600.0),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -60,5 +69,13 @@ mod tests {
         assert_eq!(short(416_520), "416.5K");
         assert_eq!(short(938_146_176), "938.1M");
         assert_eq!(shape(&[1, 6, 28, 28]), "[1, 6, 28, 28]");
+    }
+
+    #[test]
+    fn durations_read_as_a_person_says_them() {
+        assert_eq!(super::duration(0.2), "1 s");
+        assert_eq!(super::duration(42.0), "42 s");
+        assert_eq!(super::duration(600.0), "10 min");
+        assert_eq!(super::duration(3.5 * 3600.0), "3.5 h");
     }
 }

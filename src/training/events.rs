@@ -123,6 +123,25 @@ impl Ending {
     }
 }
 
+/// What `prepare` measured before a run: how long the GPU kernels took to
+/// compile (on WebGPU) and what a training example costs on this device.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Calibration {
+    pub kernels_s: Option<f64>,
+    /// Seconds per training example, from one timed step (forward,
+    /// backward, update) after a warm-up one, on a blank batch.
+    pub seconds_per_example: f64,
+}
+
+impl Calibration {
+    /// Seconds an epoch of `train` training and `test` test examples will
+    /// take at this rate: a test example costs the forward pass, about a
+    /// third of a training step.
+    pub fn epoch_seconds(&self, train: usize, test: usize) -> f64 {
+        self.seconds_per_example * (train as f64 + test as f64 / 3.0)
+    }
+}
+
 /// What `bench` measured.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BenchReport {

@@ -7,7 +7,9 @@ use burn::optim::momentum::MomentumConfig;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, SgdConfig};
 use burn::tensor::{Device, Int, Tensor, TensorData};
 
-use super::{BenchReport, Control, Ending, EpochReport, Event, Host, OptimizerKind, TrainConfig};
+use super::{
+    BenchReport, Calibration, Control, Ending, EpochReport, Event, Host, OptimizerKind, TrainConfig,
+};
 use crate::arch::INPUT_CHANNELS;
 use crate::data::{Batch, Dataset, Resize, epoch_order};
 use crate::model::Net;
@@ -293,36 +295,77 @@ async fn train_model(
     stop(history, model, Ending::Finished)
 }
 
-/// Compiles the kernels a run of `config` needs before it starts: one
-/// throwaway training step on a blank batch of the config's size, read back
-/// so that every kernel has run. On WebGPU the shaders compiled stay in the
-/// device's pipeline cache, so the run's own first step is a plain step
-/// (SwiftShader: ~0.6 s instead of ~4 s for LeNet). Returns the seconds it
-/// took.
+/// Multiply-adds a calibration step may cost (a training step is ~3× the
+/// forward pass): about a second on the browser's CPU path.
+const CALIBRATION_MACS: u64 = 2_000_000_000;
+
+/// The batch a calibration step uses: `config`'s, or fewer examples where a
+/// step of it would take long (ResNet-18 at 96 px: 2 of 256).
+pub fn calibration_batch(config: &TrainConfig) -> usize {
+    let per_example = config
+        .shape_table(1)
+        .map(|table| table.total_macs)
+        .unwrap_or(0)
+        .max(1)
+        * 3;
+    ((CALIBRATION_MACS / per_example) as usize).clamp(1, config.batch_size.max(1))
+}
+
+/// Gets a run of `config` ready before it is asked for, on blank batches:
+/// with `compile` (WebGPU), one throwaway step at the config's batch size
+/// compiles its kernels, which stay in the device's pipeline cache, so the
+/// run's own first step is a plain step (SwiftShader: ~0.6 s instead of
+/// ~4 s for LeNet); then one warm-up and one timed step of
+/// `calibration_batch` examples measure what an example costs here, for the
+/// page's time estimate.
 pub async fn prepare(
     config: &TrainConfig,
     device: &Device,
+    compile: bool,
     now_ms: impl Fn() -> f64,
-) -> Result<f64, TrainError> {
+) -> Result<Calibration, TrainError> {
     let problems = config.problems();
     if !problems.is_empty() {
         return Err(TrainError::Config(problems));
     }
-    let start = now_ms();
     let backend = format!("{device:?}");
     let device = device.clone().inner().autodiff();
-    let model = init_model(config, &device).map_err(|e| TrainError::Config(vec![e.to_string()]))?;
+    let mut model = init_model(config, &device).map_err(|e| TrainError::Config(vec![e.to_string()]))?;
     let mut optimizer = optimizer(config);
-    let (n, side) = (config.batch_size, config.resize);
-    let blank = Batch {
-        images: vec![0.0; n * INPUT_CHANNELS * side * side],
-        labels: vec![0; n],
-        side,
+    let blank = |n: usize| {
+        let side = config.resize;
+        let batch = Batch {
+            images: vec![0.0; n * INPUT_CHANNELS * side * side],
+            labels: vec![0; n],
+            side,
+        };
+        batch_tensors(&batch, &device)
     };
-    let (images, labels) = batch_tensors(&blank, &device);
-    let (_, figures) = train_step(model, &mut optimizer, config.lr, images, labels);
-    read(figures, &backend).await?;
-    Ok((now_ms() - start) / 1000.0)
+    let mut kernels_s = None;
+    if compile {
+        let start = now_ms();
+        let (images, labels) = blank(config.batch_size);
+        let (next, figures) = train_step(model, &mut optimizer, config.lr, images, labels);
+        model = next;
+        read(figures, &backend).await?;
+        kernels_s = Some((now_ms() - start) / 1000.0);
+    }
+    let n = calibration_batch(config);
+    let mut seconds = 0.0;
+    for timed in [false, true] {
+        let (images, labels) = blank(n);
+        let start = now_ms();
+        let (next, figures) = train_step(model, &mut optimizer, config.lr, images, labels);
+        model = next;
+        read(figures, &backend).await?;
+        if timed {
+            seconds = (now_ms() - start) / 1000.0;
+        }
+    }
+    Ok(Calibration {
+        kernels_s,
+        seconds_per_example: seconds / n as f64,
+    })
 }
 
 /// Times `steps` training steps of a fresh net at `config`'s batch size,

@@ -6,7 +6,7 @@ use wasm_bindgen::JsCast;
 use crate::arch::Arch;
 use crate::format::bytes;
 use crate::link::Link;
-use crate::training::OptimizerKind;
+use crate::training::{OptimizerKind, TrainConfig};
 use crate::ui::chart::Chart;
 use crate::ui::client::Client;
 
@@ -300,10 +300,12 @@ fn TrainPanel(hidden: Vec<String>) -> impl IntoView {
     let test_error = field_error(settings.test_limit, |t| {
         parse_whole(t, TEST_EXAMPLES, "test examples").err()
     });
-    // On WebGPU the kernels for the form's net compile while the user reads,
-    // not after Train is pressed (the worker skips this during a run).
+    // While the user reads, the worker gets the form's net ready: on WebGPU
+    // its kernels compile (not after Train is pressed), and on either
+    // backend a short step measures the speed the estimate uses. The worker
+    // skips this during a run.
     Effect::new(move |_| {
-        if let (Ok(config), Some(Backend::WebGpu(_))) = (config.get(), run.backend.get())
+        if let (Ok(config), Some(_)) = (config.get(), run.backend.get())
             && !run.phase.get_untracked().is_running()
         {
             client.with_value(|client| client.prepare(config));
@@ -420,6 +422,7 @@ fn TrainPanel(hidden: Vec<String>) -> impl IntoView {
                 </button>
                 <ShareButton />
             </div>
+            {move || estimate(run, config.get().ok()).map(|text| view! { <p class="estimate">{text}</p> })}
             // Why Train is greyed out before the worker has answered (its wasm
             // is the big download).
             {move || (run.backend.get().is_none() && !running.get()).then(|| view! {
@@ -503,7 +506,7 @@ fn Status() -> impl IntoView {
                 Phase::Loading => view! { <p class="phase">"Loading Fashion-MNIST…"</p> }.into_any(),
                 Phase::Preparing => {
                     let what = match run.backend.get() {
-                        Some(Backend::WebGpu(_)) if run.kernels_ready_s.get().is_none() => "Preparing kernels: the first step compiles the GPU shaders…",
+                        Some(Backend::WebGpu(_)) if run.calibration.get().and_then(|c| c.kernels_s).is_none() => "Preparing kernels: the first step compiles the GPU shaders…",
                         Some(Backend::WebGpu(_)) => "Starting: the first batch on the GPU…",
                         _ => "Starting: the first batch on the CPU…",
                     };
@@ -524,7 +527,7 @@ fn Status() -> impl IntoView {
                 }.into_any(),
                 Phase::Failed(message) => view! { <p class="phase failed" role="alert">{message}</p> }.into_any(),
             }}
-            {move || run.kernels_ready_s.get().filter(|_| !run.phase.get().is_running()).map(|s| view! {
+            {move || run.calibration.get().and_then(|c| c.kernels_s).filter(|_| !run.phase.get().is_running()).map(|s| view! {
                 <p class="kernels-ready">{format!("GPU kernels for this net compiled in advance ({s:.1} s): training starts without that wait.")}</p>
             })}
             {move || run.prepare_ms.get().map(|ms| view! {
@@ -576,4 +579,44 @@ fn DataFiles() -> impl IntoView {
             {move || message.get().map(|m| view! { <p class="files-message">{m}</p> })}
         </details>
     }
+}
+
+/// How long the form's run will take (from the worker's measurement on this
+/// backend, before it starts) or how long is left (from the speed of the
+/// last batches, while it runs).
+fn estimate(run: Run, config: Option<TrainConfig>) -> Option<String> {
+    use crate::format::duration;
+    let config = config?;
+    use crate::ui::state::{TEST_EXAMPLES, TRAIN_EXAMPLES};
+    let train = config
+        .train_limit
+        .unwrap_or(TRAIN_EXAMPLES.1)
+        .min(TRAIN_EXAMPLES.1);
+    let test = config.test_limit.unwrap_or(TEST_EXAMPLES.1).min(TEST_EXAMPLES.1);
+    let phase = run.phase.get();
+    if matches!(phase, Phase::Training | Phase::Paused | Phase::Evaluating) {
+        let per_example = 1.0 / run.examples_per_s.get().filter(|x| *x > 0.0)?;
+        let (epoch, batch, batches) = run.progress.get();
+        let batches_left = batches.saturating_sub(batch) + run.epochs.get().saturating_sub(epoch) * batches;
+        let examples_left = (batches_left * config.batch_size).min(train * run.epochs.get());
+        let evaluations_left = run.epochs.get().saturating_sub(epoch) + 1;
+        let left = per_example * (examples_left as f64 + (evaluations_left * test) as f64 / 3.0);
+        return Some(format!("About {} left at this speed.", duration(left)));
+    }
+    if phase.is_running() {
+        return None;
+    }
+    let epoch = run.calibration.get()?.epoch_seconds(train, test);
+    let backend = run.backend.get().map_or("this backend", |b| b.short_name());
+    let mut text = format!(
+        "Estimated on {backend}: about {} an epoch ({train} training and {test} test images), {} for {} epoch{}.",
+        duration(epoch),
+        duration(epoch * config.epochs as f64),
+        config.epochs,
+        if config.epochs == 1 { "" } else { "s" }
+    );
+    if epoch > 15.0 * 60.0 {
+        text.push_str(" That is long for a tab: fewer training images, a smaller input size or a smaller batch make it shorter.");
+    }
+    Some(text)
 }

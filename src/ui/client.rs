@@ -187,10 +187,10 @@ impl Client {
         }
     }
 
-    /// Has a WebGPU worker compile the kernels for `config` while the user
-    /// is still reading (nothing to compile on the CPU backend).
+    /// Has the worker get a run of `config` ready while the user is still
+    /// reading: compile its kernels (WebGPU) and measure its speed.
     pub fn prepare(&self, config: TrainConfig) {
-        if !matches!(self.run.backend.get_untracked(), Some(Backend::WebGpu(_))) {
+        if self.run.backend.get_untracked().is_none() {
             return;
         }
         let key = serde_json::json!([config.net, config.batch_size, config.resize]).to_string();
@@ -198,7 +198,7 @@ impl Client {
             return;
         }
         self.inner.borrow_mut().prepared = Some(key);
-        self.run.kernels_ready_s.set(None);
+        self.run.calibration.set(None);
         self.send(&Command::Prepare { config });
     }
 
@@ -332,7 +332,7 @@ impl Client {
                 }
             }
             Report::Preparing => run.phase.set(Phase::Preparing),
-            Report::Prepared { seconds } => run.kernels_ready_s.set(Some(seconds)),
+            Report::Prepared { calibration } => run.calibration.set(Some(calibration)),
             Report::Training { event } => self.training_event(event),
             // The benchmark page (www/bench.html) asks for these, not this page.
             Report::Bench { .. } | Report::Profile { .. } | Report::Trace { .. } => {}

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::arch::{Arch, INPUT_CHANNELS, NetConfig};
 use crate::shape::{ShapeError, ShapeTable};
-use crate::training::{BackendChoice, EpochReport, OptimizerKind, TrainConfig};
+use crate::training::{BackendChoice, Calibration, EpochReport, OptimizerKind, TrainConfig};
 use crate::web::webgpu::Backend;
 
 /// The settings a user picks; text fields stay text until validated, so a
@@ -192,9 +192,9 @@ pub struct Run {
     /// When the first step started, to show how long kernels took.
     pub prepare_started: RwSignal<Option<f64>>,
     pub prepare_ms: RwSignal<Option<f64>>,
-    /// Seconds the worker took to compile the GPU kernels for the form's
-    /// net before training (`Command::Prepare`).
-    pub kernels_ready_s: RwSignal<Option<f64>>,
+    /// What the worker measured for the form's net before training
+    /// (`Command::Prepare`): kernel compilation on WebGPU, cost per example.
+    pub calibration: RwSignal<Option<Calibration>>,
 }
 
 impl Run {
@@ -213,7 +213,7 @@ impl Run {
             history: RwSignal::new(vec![]),
             prepare_started: RwSignal::new(None),
             prepare_ms: RwSignal::new(None),
-            kernels_ready_s: RwSignal::new(None),
+            calibration: RwSignal::new(None),
         }
     }
 

@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::training::{BenchReport, Event, LayerTime, TrainConfig};
+use crate::training::{BenchReport, Calibration, Event, LayerTime, TrainConfig};
 use crate::web::webgpu::{Backend, BackendChoice};
 
 /// From the page to the worker.
@@ -28,9 +28,10 @@ pub enum Command {
     Train {
         config: TrainConfig,
     },
-    /// Compile the kernels a run of `config` needs, before it is asked for
-    /// (`training::prepare`); WebGPU only, and only while nothing runs. A
-    /// `Train` that arrives meanwhile waits for it.
+    /// Get a run of `config` ready before it is asked for
+    /// (`training::prepare`): compile its kernels (WebGPU) and measure what
+    /// an example costs, only while nothing runs. A `Train` that arrives
+    /// meanwhile waits for it.
     Prepare {
         config: TrainConfig,
     },
@@ -80,9 +81,9 @@ pub enum Report {
     },
     /// Training is about to start; the first steps compile the kernels.
     Preparing,
-    /// The kernels for a `Prepare`'s config are compiled.
+    /// A `Prepare` is done.
     Prepared {
-        seconds: f64,
+        calibration: Calibration,
     },
     Training {
         event: Event,

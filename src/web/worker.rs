@@ -259,9 +259,10 @@ fn ready(worker: &Worker, config: &TrainConfig) -> Option<RunInputs> {
     Some((data, device, backend))
 }
 
-/// Compiles a run's kernels ahead of it (`Command::Prepare`), on WebGPU
-/// when nothing else runs; there is nothing to compile on the CPU. One at a
-/// time: the latest one asked for meanwhile follows.
+/// Gets a run ready ahead of it (`Command::Prepare`) when nothing else
+/// runs: its kernels compiled on WebGPU (nothing to compile on the CPU),
+/// its cost per example measured. One at a time: the latest one asked for
+/// meanwhile follows.
 fn prepare(worker: Rc<Worker>, config: TrainConfig) {
     if worker.busy.get() {
         return;
@@ -274,17 +275,17 @@ fn prepare(worker: Rc<Worker>, config: TrainConfig) {
         let mut next = Some(config);
         while let Some(config) = next {
             let device = match &*worker.device.borrow() {
-                Some((device, backend @ Backend::WebGpu(_))) => backend
+                Some((device, backend)) => backend
                     .max_tensor_bytes()
                     .is_none_or(|limit| training::check_fits(&config, limit).is_ok())
-                    .then(|| device.clone()),
-                _ => None,
+                    .then(|| (device.clone(), matches!(backend, Backend::WebGpu(_)))),
+                None => None,
             };
-            if let Some(device) = device
+            if let Some((device, compile)) = device
                 && !worker.busy.get()
             {
-                match training::prepare(&config, &device, now_ms).await {
-                    Ok(seconds) => post(&Report::Prepared { seconds }),
+                match training::prepare(&config, &device, compile, now_ms).await {
+                    Ok(calibration) => post(&Report::Prepared { calibration }),
                     // The run itself meets the same problem and says so.
                     Err(e) => web_sys::console::warn_1(&format!("preparing kernels failed: {e}").into()),
                 }
