@@ -1,13 +1,32 @@
-// temp: time pipeline creation in the first step
+// Times every compute pipeline and shader module Dawn creates in a Node
+// process (Dawn compiles synchronously there, so the time is the
+// compilation's): how the warm-up figures in BENCHMARKS.md were made.
+//   VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json \
+//     node --import ./www/bench/pipelines_probe.mjs www/bench/node.mjs --child \
+//     '{"engine":"ours","backend":"webgpu","arch":"lenet","batch":256,"steps":1,"readback":1}'
+// Prints, on exit, the count and total time, then each pipeline's label
+// and milliseconds, to stderr.
 const { globals } = await import("webgpu");
-const orig = globals.GPUDevice.prototype.createComputePipeline;
-let total = 0, n = 0; const names = [];
-globals.GPUDevice.prototype.createComputePipeline = function (d) {
-  const t = performance.now(); const r = orig.call(this, d); const dt = performance.now() - t;
-  total += dt; n++; names.push([d.label || '?', dt.toFixed(0)]);
-  return r;
+
+const pipelines = [];
+let shaderModuleMs = 0;
+const createComputePipeline = globals.GPUDevice.prototype.createComputePipeline;
+globals.GPUDevice.prototype.createComputePipeline = function (descriptor) {
+  const start = performance.now();
+  const pipeline = createComputePipeline.call(this, descriptor);
+  pipelines.push([descriptor.label || "(no label)", performance.now() - start]);
+  return pipeline;
 };
-const origSm = globals.GPUDevice.prototype.createShaderModule;
-let smTotal = 0;
-globals.GPUDevice.prototype.createShaderModule = function (d) { const t = performance.now(); const r = origSm.call(this, d); smTotal += performance.now() - t; return r; };
-process.on('exit', () => { console.error(JSON.stringify({pipelines: n, pipeline_ms: Math.round(total), shader_module_ms: Math.round(smTotal)})); for (const x of names) console.error(x.join(' ')); });
+const createShaderModule = globals.GPUDevice.prototype.createShaderModule;
+globals.GPUDevice.prototype.createShaderModule = function (descriptor) {
+  const start = performance.now();
+  const module = createShaderModule.call(this, descriptor);
+  shaderModuleMs += performance.now() - start;
+  return module;
+};
+
+process.on("exit", () => {
+  const total = pipelines.reduce((sum, [, ms]) => sum + ms, 0);
+  console.error(JSON.stringify({ pipelines: pipelines.length, pipeline_ms: Math.round(total), shader_module_ms: Math.round(shaderModuleMs) }));
+  for (const [label, ms] of pipelines) console.error(`${label} ${ms.toFixed(0)}`);
+});
