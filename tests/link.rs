@@ -125,3 +125,86 @@ fn a_query_leaves_out_the_books_defaults_and_round_trips() {
     );
     assert!(back.embed && back.notices.is_empty());
 }
+
+/// Random query strings from the page's own keys and values and hostile
+/// ones (huge and negative numbers, percent escapes, unicode, empty
+/// pairs): parsing never panics, and a parsed link written back and read
+/// again is the same link. `CNNP_FUZZ_CASES=300000` for a long run.
+#[test]
+fn hostile_queries_never_panic_and_round_trip() {
+    const KEYS: [&str; 16] = [
+        "arch",
+        "lr",
+        "epochs",
+        "batch",
+        "resize",
+        "ratio",
+        "optimizer",
+        "train",
+        "test",
+        "backend",
+        "embed",
+        "hide",
+        "autostart",
+        "",
+        "x",
+        "%61rch",
+    ];
+    const VALUES: [&str; 24] = [
+        "lenet",
+        "resnet",
+        "vgg",
+        "0",
+        "1",
+        "-1",
+        "0.05",
+        "1e309",
+        "NaN",
+        "inf",
+        "18446744073709551617",
+        "4096",
+        "%",
+        "%zz",
+        "%E2%82%AC",
+        "€",
+        "a,b,,arch",
+        "cpu",
+        "webgpu",
+        "adam",
+        " ",
+        "=",
+        "true",
+        "",
+    ];
+    let cases: usize = std::env::var("CNNP_FUZZ_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(20_000);
+    let mut state: u64 = 0x0DDB_A11_C0FFEE;
+    let mut next = move |n: usize| {
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        (state.wrapping_mul(0x2545_F491_4F6C_DD1D) % n as u64) as usize
+    };
+    for case in 0..cases {
+        let mut query = String::from(if next(2) == 0 { "?" } else { "" });
+        for _ in 0..next(6) {
+            let pair = match next(8) {
+                0 => KEYS[next(KEYS.len())].to_string(),
+                1 => format!("{}=={}", KEYS[next(KEYS.len())], VALUES[next(VALUES.len())]),
+                _ => format!("{}={}", KEYS[next(KEYS.len())], VALUES[next(VALUES.len())]),
+            };
+            query.push_str(&pair);
+            query.push(if next(10) == 0 { '#' } else { '&' });
+        }
+        let parsed = std::panic::catch_unwind(|| Link::parse(&query))
+            .unwrap_or_else(|_| panic!("case {case}: parsing {query:?} panicked"));
+        let again = Link::parse(&parsed.to_query());
+        assert_eq!(
+            again.to_query(),
+            parsed.to_query(),
+            "case {case}: {query:?} does not round-trip"
+        );
+    }
+}
