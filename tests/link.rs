@@ -180,7 +180,7 @@ fn hostile_queries_never_panic_and_round_trip() {
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(20_000);
-    let mut state: u64 = 0x0DDB_A11_C0FFEE;
+    let mut state: u64 = 0x0DDB_A11C_0FFE_E5ED;
     let mut next = move |n: usize| {
         state ^= state >> 12;
         state ^= state << 25;
