@@ -317,7 +317,8 @@ pub fn calibration_batch(config: &TrainConfig) -> usize {
 /// run's own first step is a plain step (SwiftShader: ~0.6 s instead of
 /// ~4 s for LeNet); then one warm-up and one timed step of
 /// `calibration_batch` examples measure what an example costs here, for the
-/// page's time estimate.
+/// page's time estimate (the warm-up one is left out when the compiling step
+/// had the same size).
 pub async fn prepare(
     config: &TrainConfig,
     device: &Device,
@@ -351,8 +352,11 @@ pub async fn prepare(
         kernels_s = Some((now_ms() - start) / 1000.0);
     }
     let n = calibration_batch(config);
+    // The compiling step already warmed a batch of this size up.
+    let warmed = compile && n == config.batch_size;
     let mut seconds = 0.0;
-    for timed in [false, true] {
+    let steps: &[bool] = if warmed { &[true] } else { &[false, true] };
+    for &timed in steps {
         let (images, labels) = blank(n);
         let start = now_ms();
         let (next, figures) = train_step(model, &mut optimizer, config.lr, images, labels);
