@@ -190,3 +190,27 @@ export async function trainTfjs(tf, { arch, batch, steps, readback, data, now })
     final_loss: loss,
   };
 }
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/**
+ * One JSON line's worth for repeated runs of one setting (`results`, the
+ * last maybe `{error}`): medians of the figures, each run's examples/sec.
+ */
+export function summarize(setting, results) {
+  const ok = results.filter((r) => !r.error);
+  const mid = (key, digits) => (ok.length && ok[0][key] !== undefined ? Number(median(ok.map((r) => r[key])).toFixed(digits)) : undefined);
+  return {
+    ...setting,
+    examples_per_s: mid("examples_per_s", 2) ?? null,
+    runs: ok.map((r) => Number(r.examples_per_s.toFixed(2))),
+    warmup_s: mid("warmup_s", 2) ?? null,
+    host_ms_per_step: mid("host_ms_per_step", 1),
+    adapter: ok[0]?.adapter,
+    error: results.find((r) => r.error)?.error,
+  };
+}

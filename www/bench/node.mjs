@@ -19,7 +19,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 import vm from "node:vm";
-import { NETS, driveOurs, idxExamples, tfjsBatches, trainTfjs } from "./engines.mjs";
+import { NETS, driveOurs, idxExamples, summarize, tfjsBatches, trainTfjs } from "./engines.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = Object.fromEntries(
@@ -100,12 +100,6 @@ if (args.child) {
   process.exit(0);
 }
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-
 function once(job) {
   const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--child", JSON.stringify(job), ...process.argv.slice(2)], {
     encoding: "utf8",
@@ -138,22 +132,8 @@ for (const arch of archs) {
           results.push(result);
           if (result.error) break;
         }
-        const ok = results.filter((r) => !r.error);
         console.log(
-          JSON.stringify({
-            host: "node-dawn",
-            engine,
-            backend,
-            arch,
-            batch,
-            readback_every: readback,
-            examples_per_s: ok.length ? Number(median(ok.map((r) => r.examples_per_s)).toFixed(2)) : null,
-            runs: ok.map((r) => Number(r.examples_per_s.toFixed(2))),
-            warmup_s: ok.length ? Number(median(ok.map((r) => r.warmup_s)).toFixed(2)) : null,
-            steps,
-            adapter: ok[0]?.adapter,
-            error: results.find((r) => r.error)?.error,
-          }),
+          JSON.stringify(summarize({ host: "node-dawn", engine, backend, arch, batch, readback_every: readback, steps }, results)),
         );
       }
     }

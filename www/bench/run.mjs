@@ -16,6 +16,7 @@ import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
 import { serve } from "../../tests/e2e/server.mjs";
 import { chromiumLaunchOptions } from "../../tests/e2e/chromium.mjs";
+import { summarize } from "./engines.mjs";
 
 const here = dirname(new URL(import.meta.url).pathname);
 const ROOT = resolve(here, "../..");
@@ -50,12 +51,6 @@ for (const [from, to] of Object.entries(tfjsFiles)) cpSync(require.resolve(from)
 
 const server = await serve(DIST);
 const browser = await chromium.launch(chromiumLaunchOptions());
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 async function once(query) {
   const page = await browser.newPage();
@@ -109,23 +104,7 @@ try {
             }
             results.push(result);
           }
-          const ok = results.filter((r) => !r.error);
-          console.log(
-            JSON.stringify({
-              engine,
-              backend,
-              arch,
-              batch,
-              readback_every: readback,
-              examples_per_s: ok.length ? Number(median(ok.map((r) => r.examples_per_s)).toFixed(2)) : null,
-              runs: ok.map((r) => Number(r.examples_per_s.toFixed(2))),
-              warmup_s: ok.length ? Number(median(ok.map((r) => r.warmup_s)).toFixed(2)) : null,
-              host_ms_per_step: ok.length && ok[0].host_ms_per_step !== undefined ? Number(median(ok.map((r) => r.host_ms_per_step)).toFixed(1)) : undefined,
-              steps,
-              adapter: ok[0]?.adapter,
-              error: results.find((r) => r.error)?.error,
-            }),
-          );
+          console.log(JSON.stringify(summarize({ engine, backend, arch, batch, readback_every: readback, steps }, results)));
         }
       }
     }
