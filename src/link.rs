@@ -4,7 +4,7 @@
 //! and the book's defaults stand for it.
 
 use crate::arch::Arch;
-use crate::training::{BackendChoice, OptimizerKind};
+use crate::training::{BackendChoice, OptimizerKind, TrainConfig};
 
 /// Controls a course page may hide in an embedded playground (`hide=`).
 pub const HIDEABLE: [&str; 10] = [
@@ -20,10 +20,14 @@ pub const HIDEABLE: [&str; 10] = [
     "files",
 ];
 
-/// Everything a link can say. `None` means: the book's default for the net.
+/// Everything a link can say. `None` means: the default for the net, the
+/// book's settings or, with `setup=quick`, its quick setting.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Link {
     pub arch: Option<Arch>,
+    /// `setup=quick`: the net's quick setting is the base the other
+    /// parameters change (`setup=book`, the default: the book's settings).
+    pub quick: bool,
     pub resize: Option<usize>,
     pub ratio: Option<usize>,
     pub lr: Option<f64>,
@@ -99,6 +103,13 @@ impl Link {
                 "arch" => Arch::from_id(value)
                     .map(|arch| link.arch = Some(arch))
                     .ok_or_else(|| format!("one of {}", Arch::ids())),
+                "setup" => match value {
+                    "quick" | "book" => {
+                        link.quick = value == "quick";
+                        Ok(())
+                    }
+                    _ => Err("quick or book".to_string()),
+                },
                 "resize" => whole(value, 1, 512).map(|n| link.resize = Some(n)),
                 "ratio" => whole(value, 1, 64).map(|n| link.ratio = Some(n)),
                 "lr" => match value.parse::<f64>() {
@@ -156,36 +167,54 @@ impl Link {
         link
     }
 
+    /// The base the link's parameters change: the book's settings for the
+    /// net, or its quick setting.
+    pub fn base(&self) -> TrainConfig {
+        let arch = self.arch.unwrap_or(Arch::LeNet);
+        match self.quick {
+            true => TrainConfig::quick(arch),
+            false => TrainConfig::book(arch),
+        }
+    }
+
     /// The query string (with its `?`) for this setup, leaving out what
-    /// equals the book's default for the net, and the notices.
+    /// equals the base (`Link::base`), and the notices.
     pub fn to_query(&self) -> String {
         let arch = self.arch.unwrap_or(Arch::LeNet);
-        let book = arch.book_settings();
-        let optimizer = self.optimizer.unwrap_or(OptimizerKind::Sgd);
+        let base = self.base();
+        let optimizer = self.optimizer.unwrap_or(base.optimizer);
         let mut pairs: Vec<(String, String)> = vec![("arch".into(), arch.id().into())];
         let mut put = |key: &str, value: String| pairs.push((key.to_string(), value));
-        if let Some(resize) = self.resize.filter(|&r| r != book.resize) {
+        if self.quick {
+            put("setup", "quick".to_string());
+        }
+        if let Some(resize) = self.resize.filter(|&r| r != base.resize) {
             put("resize", resize.to_string());
         }
         if let Some(ratio) = self.ratio.filter(|&r| arch == Arch::Vgg && r != 4) {
             put("ratio", ratio.to_string());
         }
-        if let Some(lr) = self.lr.filter(|&lr| lr != optimizer.default_lr(arch)) {
+        // Another optimizer than the base's starts from its own default rate.
+        let base_lr = match optimizer == base.optimizer {
+            true => base.lr,
+            false => optimizer.default_lr(arch),
+        };
+        if let Some(lr) = self.lr.filter(|&lr| lr != base_lr) {
             put("lr", lr.to_string());
         }
-        if let Some(batch) = self.batch.filter(|&b| b != book.batch_size) {
+        if let Some(batch) = self.batch.filter(|&b| b != base.batch_size) {
             put("batch", batch.to_string());
         }
-        if let Some(epochs) = self.epochs.filter(|&e| e != book.epochs) {
+        if let Some(epochs) = self.epochs.filter(|&e| e != base.epochs) {
             put("epochs", epochs.to_string());
         }
-        if optimizer != OptimizerKind::Sgd {
+        if optimizer != base.optimizer {
             put("optimizer", optimizer.id().to_string());
         }
-        if let Some(train) = self.train.filter(|&n| n != 60_000) {
+        if let Some(train) = self.train.filter(|&n| n != base.train_limit.unwrap_or(60_000)) {
             put("train", train.to_string());
         }
-        if let Some(test) = self.test.filter(|&n| n != 10_000) {
+        if let Some(test) = self.test.filter(|&n| n != base.test_limit.unwrap_or(10_000)) {
             put("test", test.to_string());
         }
         if self.backend != BackendChoice::Auto {

@@ -132,8 +132,9 @@ fn a_query_leaves_out_the_books_defaults_and_round_trips() {
 /// again is the same link. `CNNP_FUZZ_CASES=300000` for a long run.
 #[test]
 fn hostile_queries_never_panic_and_round_trip() {
-    const KEYS: [&str; 16] = [
+    const KEYS: [&str; 17] = [
         "arch",
+        "setup",
         "lr",
         "epochs",
         "batch",
@@ -150,8 +151,10 @@ fn hostile_queries_never_panic_and_round_trip() {
         "x",
         "%61rch",
     ];
-    const VALUES: [&str; 24] = [
+    const VALUES: [&str; 26] = [
         "lenet",
+        "quick",
+        "book",
         "resnet",
         "vgg",
         "0",
@@ -207,4 +210,34 @@ fn hostile_queries_never_panic_and_round_trip() {
             "case {case}: {query:?} does not round-trip"
         );
     }
+}
+
+#[test]
+fn a_quick_link_is_short_and_changes_from_the_quick_setting() {
+    let link = Link::parse("?arch=resnet&setup=quick");
+    assert!(link.quick && link.notices.is_empty());
+    assert_eq!(link.to_query(), "?arch=resnet&setup=quick");
+    let quick = cnn_playground::training::TrainConfig::quick(Arch::ResNet);
+    assert_eq!(link.base(), quick);
+    // What the page writes back when the form holds the quick setting with
+    // one change: that change only.
+    let changed = Link {
+        arch: Some(Arch::ResNet),
+        quick: true,
+        resize: Some(quick.resize),
+        batch: Some(quick.batch_size),
+        lr: Some(quick.lr),
+        epochs: Some(quick.epochs + 2),
+        train: quick.train_limit,
+        test: quick.test_limit,
+        ..Link::default()
+    };
+    assert_eq!(
+        changed.to_query(),
+        format!("?arch=resnet&setup=quick&epochs={}", quick.epochs + 2)
+    );
+    assert_eq!(
+        Link::parse("?setup=fast").notices,
+        vec!["setup=fast ignored: expected quick or book; the default stands"]
+    );
 }

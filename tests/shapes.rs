@@ -319,3 +319,91 @@ fn descriptions_are_editable_data() {
     let json = serde_json::to_string(&densenet).unwrap();
     assert_eq!(serde_json::from_str::<NetConfig>(&json).unwrap(), densenet);
 }
+
+/// Multiply-accumulates of one epoch's forward passes over the training images.
+fn epoch_macs(config: &cnn_playground::training::TrainConfig) -> u64 {
+    let table = config.shape_table(1).expect("the setting fits the net");
+    table.total_macs * config.train_limit.unwrap_or(60_000) as u64
+}
+
+#[test]
+fn every_quick_setting_is_valid_and_far_cheaper_than_a_slow_book_setting() {
+    use cnn_playground::training::TrainConfig;
+    let lenet = epoch_macs(&TrainConfig::book(Arch::LeNet));
+    for arch in Arch::ALL {
+        let (book, quick) = (TrainConfig::book(arch), TrainConfig::quick(arch));
+        assert_eq!(quick.problems(), Vec::<String>::new(), "{arch}'s quick setting");
+        assert_eq!(quick.net, book.net, "{arch}: the same net");
+        // Only NiN needs another optimizer to learn in minutes.
+        assert_eq!(quick.optimizer == book.optimizer, arch != Arch::NiN, "{arch}");
+        let (book_macs, quick_macs) = (epoch_macs(&book), epoch_macs(&quick));
+        if book_macs <= 4 * lenet {
+            // LeNet and LeNet + BatchNorm already train in minutes.
+            assert_eq!(quick.train_limit, Some(60_000), "{arch}");
+            assert_eq!(
+                (quick.lr, quick.batch_size, quick.resize, quick.epochs),
+                (book.lr, book.batch_size, book.resize, book.epochs),
+                "{arch}"
+            );
+        } else {
+            assert!(
+                quick_macs * 20 <= book_macs,
+                "{arch}: {quick_macs} MACs an epoch against the book's {book_macs}"
+            );
+            // Enough images, and enough steps, for the curves to move.
+            let train = quick.train_limit.expect("a subset");
+            assert!(
+                train >= 4_000 && train / quick.batch_size >= 50,
+                "{arch}: {train} images at batch {}",
+                quick.batch_size
+            );
+            assert!(quick.test_limit.expect("a subset") >= 1_000, "{arch}");
+        }
+    }
+}
+
+#[test]
+fn a_run_too_big_for_a_tabs_memory_is_refused_with_a_batch_that_fits() {
+    use cnn_playground::training::{TrainConfig, WASM32_MEMORY_BYTES, check_memory};
+    // Every net's book settings and quick setting run on the CPU in a tab.
+    for arch in Arch::ALL {
+        for config in [TrainConfig::book(arch), TrainConfig::quick(arch)] {
+            assert_eq!(
+                check_memory(&config, WASM32_MEMORY_BYTES),
+                Ok(()),
+                "{arch} at {}",
+                config.resize
+            );
+        }
+    }
+    // GoogLeNet at 224, batch 128: 4.7 GB of activations. The worker's wasm
+    // ran out of memory on it (BENCHMARKS.md, "Memory on the CPU"); batch 64
+    // ran.
+    let mut config = TrainConfig::book(Arch::GoogLeNet);
+    config.resize = 224;
+    config.batch_size = 128;
+    let message = check_memory(&config, WASM32_MEMORY_BYTES).expect_err("too big");
+    assert!(
+        message.starts_with("batch 128 does not fit: a training step needs about "),
+        "{message}"
+    );
+    let fits: usize = message
+        .rsplit("a batch of at most ")
+        .next()
+        .and_then(|tail| tail.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no batch that fits in: {message}"));
+    config.batch_size = fits;
+    assert_eq!(check_memory(&config, WASM32_MEMORY_BYTES), Ok(()));
+    config.batch_size = fits + 1;
+    assert!(check_memory(&config, WASM32_MEMORY_BYTES).is_err());
+    assert!((64..128).contains(&fits), "{fits}");
+    // An input so large that no batch fits says so.
+    config.resize = 4096;
+    config.batch_size = 1;
+    let message = check_memory(&config, WASM32_MEMORY_BYTES).expect_err("too big");
+    assert!(
+        message.ends_with("even one example does not fit: use a smaller input size"),
+        "{message}"
+    );
+}

@@ -78,6 +78,48 @@ impl TrainConfig {
         }
     }
 
+    /// A setting that trains an epoch in about two minutes on the CPU path
+    /// in a browser tab while the net still visibly learns (measured in the
+    /// worker's wasm: README, "Quick settings"): a subset of the images, the
+    /// smallest input the net's pooling allows or a little more, and a batch
+    /// small enough that progress shows within seconds. LeNet and LeNet +
+    /// BatchNorm need none of that: their quick setting is the book's.
+    pub fn quick(arch: Arch) -> TrainConfig {
+        use OptimizerKind::{Adam, Sgd};
+        let book = TrainConfig::book(arch);
+        // (optimizer, lr, batch, resize, epochs, training images, test images)
+        let (optimizer, lr, batch_size, resize, epochs, train, test) = match arch {
+            Arch::LeNet | Arch::BnLeNet => {
+                return TrainConfig {
+                    train_limit: Some(60_000),
+                    test_limit: Some(10_000),
+                    ..book
+                };
+            }
+            // With 125 steps an epoch instead of the book's 469, a larger
+            // step: at 0.01 the loss had not left 2.30 after three epochs.
+            Arch::AlexNet => (Sgd, 0.1, 32, 67, 3, 4_000, 1_000),
+            Arch::Vgg => (Sgd, 0.05, 64, 32, 3, 10_000, 1_000),
+            // NiN's SGD sits on its plateau (loss 2.302) through three epochs
+            // of a subset at every rate tried (0.05 to 0.2, 67 and 96 px,
+            // momentum); Adam leaves it in the first.
+            Arch::NiN => (Adam, 0.001, 64, 67, 3, 5_000, 1_000),
+            Arch::GoogLeNet => (Sgd, 0.1, 64, 32, 3, 5_000, 1_000),
+            Arch::ResNet => (Sgd, 0.05, 64, 32, 3, 5_000, 1_000),
+            Arch::DenseNet => (Sgd, 0.1, 64, 32, 3, 12_000, 1_000),
+        };
+        TrainConfig {
+            optimizer,
+            lr,
+            batch_size,
+            resize,
+            epochs,
+            train_limit: Some(train),
+            test_limit: Some(test),
+            ..book
+        }
+    }
+
     /// Every problem with the settings, each naming the setting; empty when
     /// the run can start. Includes whether the net fits the input size.
     pub fn problems(&self) -> Vec<String> {
@@ -147,6 +189,50 @@ pub fn check_fits(config: &TrainConfig, limit: u64) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// What the CPU backend in a browser tab can address: wasm32's 4 GiB of
+/// linear memory, which never shrinks and cannot grow past this.
+pub const WASM32_MEMORY_BYTES: u64 = 4 << 30;
+
+/// Bytes outside the net that the worker holds: its code, Fashion-MNIST
+/// (55 MB as bytes), the batch being resized, the allocator's slack.
+const WORKER_BASE_BYTES: u64 = 256 << 20;
+
+/// Roughly the most memory a training step of `config` holds at once on the
+/// CPU backend, as `(fixed, per_example)`: every layer's output at the batch
+/// size (the table's activations), kept for the backward pass, with a tenth
+/// more for the gradients and scratch in flight, and four copies of the
+/// weights (weights, gradients, Adam's two moments). Measured in the
+/// worker's wasm (Node): GoogLeNet at 224 px, batch 64 and 96 (2.3 and 3.5
+/// GB of activations) peaked at 2.7 and 3.9 GB and ran; batch 128 (4.7 GB)
+/// ran out of memory. BENCHMARKS.md, "Memory on the CPU".
+pub fn training_bytes(config: &TrainConfig) -> Result<(u64, u64), String> {
+    let table = config.shape_table(1).map_err(|e| e.to_string())?;
+    let weights = table.total_params * 4;
+    let per_example = table.total_activation_bytes * 11 / 10;
+    Ok((WORKER_BASE_BYTES + 4 * weights, per_example))
+}
+
+/// Whether a run of `config` fits in `budget` bytes of CPU memory (a tab's
+/// wasm32 memory); if not, says how much it needs and which batch fits.
+pub fn check_memory(config: &TrainConfig, budget: u64) -> Result<(), String> {
+    use crate::format::bytes;
+    let (fixed, per_example) = training_bytes(config)?;
+    let needed = fixed + per_example * config.batch_size as u64;
+    if needed <= budget {
+        return Ok(());
+    }
+    let advice = match budget.saturating_sub(fixed) / per_example.max(1) {
+        0 => "even one example does not fit: use a smaller input size".to_string(),
+        n => format!("a batch of at most {n} fits"),
+    };
+    Err(format!(
+        "batch {} does not fit: a training step needs about {} of memory, more than the {} a browser tab gives the CPU backend; {advice}",
+        config.batch_size,
+        bytes(needed),
+        bytes(budget)
+    ))
 }
 
 /// Which backend the user asks for.

@@ -12,7 +12,7 @@ use crate::ui::client::Client;
 
 /// How views reach the worker client.
 type ClientHandle = StoredValue<Client, LocalStorage>;
-use crate::ui::state::{Phase, Run, Settings, TableProblem};
+use crate::ui::state::{Phase, Run, Settings, Setup, TableProblem};
 use crate::ui::table::LayerTable;
 use crate::web::webgpu::{Backend, BackendChoice};
 
@@ -66,10 +66,18 @@ pub fn App(link: Link) -> impl IntoView {
 }
 
 fn apply_link(settings: &Settings, link: &Link) {
-    if let Some(optimizer) = link.optimizer {
-        settings.optimizer.set(optimizer);
+    let arch = settings.arch.get_untracked();
+    match link.quick {
+        true => settings.use_quick(arch),
+        false => settings.reset_to_book(arch),
     }
-    settings.reset_to_book(settings.arch.get_untracked());
+    if let Some(optimizer) = link
+        .optimizer
+        .filter(|&kind| kind != settings.optimizer.get_untracked())
+    {
+        settings.optimizer.set(optimizer);
+        settings.lr.set(optimizer.default_lr(arch).to_string());
+    }
     let set = |signal: RwSignal<String>, value: Option<String>| {
         if let Some(value) = value {
             signal.set(value);
@@ -311,13 +319,11 @@ fn TrainPanel(hidden: Vec<String>) -> impl IntoView {
             client.with_value(|client| client.prepare(config));
         }
     });
-    // A batch too big for the GPU's buffers is refused before training.
-    let fits = Memo::new(move |_| {
-        let limit = run.backend.get().and_then(|b| b.max_tensor_bytes());
-        match (config.get(), limit) {
-            (Ok(config), Some(limit)) => crate::training::check_fits(&config, limit).err(),
-            _ => None,
-        }
+    // A batch too big for the GPU's buffers or the tab's CPU memory is
+    // refused before training.
+    let fits = Memo::new(move |_| match (config.get(), run.backend.get()) {
+        (Ok(config), Some(backend)) => backend.check_fits(&config).err(),
+        _ => None,
     });
     // Before a run, the axis spans the epochs the form asks for.
     let chart_epochs = Signal::derive(move || match run.epochs.get() {
@@ -360,6 +366,7 @@ fn TrainPanel(hidden: Vec<String>) -> impl IntoView {
     view! {
         <section class="train panel" aria-label="training">
             <h2>"Train on Fashion-MNIST"</h2>
+            <Setups config=config />
             <form class="train-form" on:submit=|ev| ev.prevent_default()>
                 {show_lr.then(|| view! { <Field label="learning rate" name="lr" value=settings.lr error=lr_error disabled=running inputmode="decimal" /> })}
                 {show_batch.then(|| view! { <Field label="batch size" name="batch" value=settings.batch error=batch_error disabled=running /> })}
@@ -422,7 +429,10 @@ fn TrainPanel(hidden: Vec<String>) -> impl IntoView {
                 </button>
                 <ShareButton />
             </div>
-            {move || estimate(run, config.get().ok()).map(|text| view! { <p class="estimate">{text}</p> })}
+            {move || estimate(run, config.get().ok()).map(|estimate| view! {
+                <p class="estimate">{estimate.text}</p>
+                {estimate.long_for_tab.then(|| view! { <QuickOffer /> })}
+            })}
             // Why Train is greyed out before the worker has answered (its wasm
             // is the big download).
             {move || (run.backend.get().is_none() && !running.get()).then(|| view! {
@@ -581,10 +591,17 @@ fn DataFiles() -> impl IntoView {
     }
 }
 
+/// What the page says about a run's duration.
+struct Estimate {
+    text: String,
+    /// An epoch would take longer than a student waits in a tab (15 min).
+    long_for_tab: bool,
+}
+
 /// How long the form's run will take (from the worker's measurement on this
 /// backend, before it starts) or how long is left (from the speed of the
 /// last batches, while it runs).
-fn estimate(run: Run, config: Option<TrainConfig>) -> Option<String> {
+fn estimate(run: Run, config: Option<TrainConfig>) -> Option<Estimate> {
     use crate::format::duration;
     let config = config?;
     use crate::ui::state::{TEST_EXAMPLES, TRAIN_EXAMPLES};
@@ -601,7 +618,10 @@ fn estimate(run: Run, config: Option<TrainConfig>) -> Option<String> {
         let examples_left = (batches_left * config.batch_size).min(train * run.epochs.get());
         let evaluations_left = run.epochs.get().saturating_sub(epoch) + 1;
         let left = per_example * (examples_left as f64 + (evaluations_left * test) as f64 / 3.0);
-        return Some(format!("About {} left at this speed.", duration(left)));
+        return Some(Estimate {
+            text: format!("About {} left at this speed.", duration(left)),
+            long_for_tab: false,
+        });
     }
     if phase.is_running() {
         return None;
@@ -615,8 +635,107 @@ fn estimate(run: Run, config: Option<TrainConfig>) -> Option<String> {
         config.epochs,
         if config.epochs == 1 { "" } else { "s" }
     );
-    if epoch > 15.0 * 60.0 {
-        text.push_str(" That is long for a tab: fewer training images, a smaller input size or a smaller batch make it shorter.");
+    let long_for_tab = epoch > 15.0 * 60.0;
+    if long_for_tab {
+        text.push_str(" That is long for a tab.");
     }
-    Some(text)
+    Some(Estimate { text, long_for_tab })
+}
+
+/// The book's settings and the quick setting, one click each, with what the
+/// chosen one is.
+#[component]
+fn Setups(config: Memo<Result<TrainConfig, Vec<String>>>) -> impl IntoView {
+    let settings = expect_context::<Settings>();
+    let run = expect_context::<Run>();
+    let arch = settings.arch;
+    let running = move || run.phase.get().is_running();
+    let chosen = Memo::new(move |_| {
+        let config = config.get().ok()?;
+        [Setup::Book, Setup::Quick]
+            .into_iter()
+            .find(|setup| setup.matches(&config))
+    });
+    // LeNet's quick setting is the book's: one button says it all.
+    let quick_is_book = move || Setup::Book.matches(&Setup::Quick.config(arch.get()));
+    let describe = move || {
+        let arch = arch.get();
+        match chosen.get() {
+            Some(Setup::Quick) if !quick_is_book() => format!(
+                "Quick setting: {}, about two minutes an epoch on a laptop's CPU; the book's settings are one click away.",
+                describe_setup(&Setup::Quick.config(arch))
+            ),
+            Some(_) => format!(
+                "The book's settings (d2l §{}): {}.",
+                arch.book_section(),
+                describe_setup(&Setup::Book.config(arch))
+            ),
+            None => "Your own settings.".to_string(),
+        }
+    };
+    view! {
+        <div class="setups" role="group" aria-label="setups">
+            <button
+                name="book-setup"
+                class:chosen=move || chosen.get() == Some(Setup::Book)
+                aria-pressed=move || (chosen.get() == Some(Setup::Book)).to_string()
+                disabled=running
+                on:click=move |_| settings.reset_to_book(arch.get_untracked())
+            >
+                "the book's settings"
+            </button>
+            {move || (!quick_is_book()).then(|| view! {
+                <button
+                    name="quick-setup"
+                    class:chosen=move || chosen.get() == Some(Setup::Quick)
+                    aria-pressed=move || (chosen.get() == Some(Setup::Quick)).to_string()
+                    disabled=running
+                    on:click=move |_| settings.use_quick(arch.get_untracked())
+                >
+                    "quick setting"
+                </button>
+            })}
+            <p class="setup-note">{describe}</p>
+        </div>
+    }
+}
+
+/// "5000 training and 1000 test images at 32×32 px, batch 64, 3 epochs, learning rate 0.05".
+fn describe_setup(config: &TrainConfig) -> String {
+    let images = match (config.train_limit, config.test_limit) {
+        (None, None) => "all 60000 training and 10000 test images".to_string(),
+        (train, test) => format!(
+            "{} training and {} test images",
+            train.unwrap_or(60_000),
+            test.unwrap_or(10_000)
+        ),
+    };
+    let optimizer = match config.optimizer {
+        OptimizerKind::Sgd => "",
+        OptimizerKind::Momentum => " with momentum",
+        OptimizerKind::Adam => " with Adam",
+    };
+    format!(
+        "{images} at {side}×{side} px, batch {}, {} epochs, learning rate {}{optimizer}",
+        config.batch_size,
+        config.epochs,
+        config.lr,
+        side = config.resize
+    )
+}
+
+/// Where the form's run would take too long: the quick setting, offered.
+#[component]
+fn QuickOffer() -> impl IntoView {
+    let settings = expect_context::<Settings>();
+    let arch = settings.arch;
+    let quick = move || Setup::Quick.config(arch.get());
+    view! {
+        <p class="quick-offer" role="note">
+            {move || format!("The quick setting trains {} in minutes: {}. ", arch.get().title(), describe_setup(&quick()))}
+            <button name="use-quick" on:click=move |_| settings.use_quick(arch.get_untracked())>
+                "Use the quick setting"
+            </button>
+        </p>
+    }
 }

@@ -66,16 +66,28 @@ impl Settings {
         settings
     }
 
-    /// Picks `arch` with the book's settings for it.
+    /// Picks `arch` with the book's settings for it, on all the data.
     pub fn reset_to_book(&self, arch: Arch) {
-        let book = arch.book_settings();
+        self.apply(arch, &TrainConfig::book(arch));
+    }
+
+    /// Picks `arch` with its quick setting (`Arch::quick_settings`).
+    pub fn use_quick(&self, arch: Arch) {
+        self.apply(arch, &TrainConfig::quick(arch));
+    }
+
+    /// Fills the form from `preset`, all but the backend.
+    fn apply(&self, arch: Arch, preset: &TrainConfig) {
         self.arch.set(arch);
-        self.resize.set(book.resize.to_string());
-        self.lr
-            .set(self.optimizer.get_untracked().default_lr(arch).to_string());
-        self.batch.set(book.batch_size.to_string());
-        self.epochs.set(book.epochs.to_string());
+        self.resize.set(preset.resize.to_string());
+        self.optimizer.set(preset.optimizer);
+        self.lr.set(preset.lr.to_string());
+        self.batch.set(preset.batch_size.to_string());
+        self.epochs.set(preset.epochs.to_string());
         self.ratio.set("4".to_string());
+        let limit = |limit: Option<usize>, (_, all): (usize, usize)| limit.unwrap_or(all).to_string();
+        self.train_limit.set(limit(preset.train_limit, TRAIN_EXAMPLES));
+        self.test_limit.set(limit(preset.test_limit, TEST_EXAMPLES));
     }
 
     /// The net as described by the settings.
@@ -127,6 +139,37 @@ impl Settings {
             problems if problems.is_empty() => Ok(config),
             problems => Err(problems),
         }
+    }
+}
+
+/// The two one-click setups of a net.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Setup {
+    Book,
+    Quick,
+}
+
+impl Setup {
+    pub fn config(self, arch: Arch) -> TrainConfig {
+        match self {
+            Setup::Book => TrainConfig::book(arch),
+            Setup::Quick => TrainConfig::quick(arch),
+        }
+    }
+
+    /// Whether the form's `config` is this setup: the same net, data and
+    /// hyper-parameters.
+    pub fn matches(self, config: &TrainConfig) -> bool {
+        let preset = self.config(config.net.arch());
+        let all = |limit: Option<usize>, (_, all): (usize, usize)| limit.unwrap_or(all).min(all);
+        config.net == preset.net
+            && config.resize == preset.resize
+            && config.batch_size == preset.batch_size
+            && config.epochs == preset.epochs
+            && config.optimizer == preset.optimizer
+            && config.lr == preset.lr
+            && all(config.train_limit, TRAIN_EXAMPLES) == all(preset.train_limit, TRAIN_EXAMPLES)
+            && all(config.test_limit, TEST_EXAMPLES) == all(preset.test_limit, TEST_EXAMPLES)
     }
 }
 

@@ -5,13 +5,18 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
 use crate::link::Link;
-use crate::ui::state::{BATCH, EPOCHS, LR, RATIO, RESIZE, Settings, TEST_EXAMPLES, TRAIN_EXAMPLES};
+use crate::ui::state::{BATCH, EPOCHS, LR, RATIO, RESIZE, Settings, Setup, TEST_EXAMPLES, TRAIN_EXAMPLES};
 use crate::ui::state::{parse_real, parse_whole};
 
 /// The link for the current settings; embed options are kept from `base`.
 pub fn current_link(settings: &Settings, base: &Link) -> Link {
+    // The quick setting, changed or not, is the shorter base for the query.
+    let quick = settings
+        .train_config()
+        .is_ok_and(|config| Setup::Quick.matches(&config) && !Setup::Book.matches(&config));
     Link {
         arch: Some(settings.arch.get()),
+        quick,
         resize: parse_whole(&settings.resize.get(), RESIZE, "").ok(),
         ratio: parse_whole(&settings.ratio.get(), RATIO, "").ok(),
         lr: parse_real(&settings.lr.get(), LR, "").ok(),

@@ -63,6 +63,17 @@ impl Backend {
             Backend::Cpu { .. } => None,
         }
     }
+
+    /// Whether a run of `config` fits this backend, or why not and which
+    /// batch would: on WebGPU its largest tensor in one buffer, on the CPU
+    /// its whole step in the tab's wasm memory (a step that does not fit
+    /// aborts the worker mid-run).
+    pub fn check_fits(&self, config: &crate::training::TrainConfig) -> Result<(), String> {
+        match self.max_tensor_bytes() {
+            Some(limit) => crate::training::check_fits(config, limit),
+            None => crate::training::check_memory(config, crate::training::WASM32_MEMORY_BYTES),
+        }
+    }
 }
 
 fn get(target: &JsValue, key: &str) -> JsValue {

@@ -251,9 +251,7 @@ fn ready(worker: &Worker, config: &TrainConfig) -> Option<RunInputs> {
     let Some((device, backend)) = worker.device.borrow().clone() else {
         return failed("no backend chosen yet".to_string());
     };
-    if let Some(limit) = backend.max_tensor_bytes()
-        && let Err(message) = training::check_fits(config, limit)
-    {
+    if let Err(message) = backend.check_fits(config) {
         return failed(message);
     }
     Some((data, device, backend))
@@ -276,8 +274,8 @@ fn prepare(worker: Rc<Worker>, config: TrainConfig) {
         while let Some(config) = next {
             let device = match &*worker.device.borrow() {
                 Some((device, backend)) => backend
-                    .max_tensor_bytes()
-                    .is_none_or(|limit| training::check_fits(&config, limit).is_ok())
+                    .check_fits(&config)
+                    .is_ok()
                     .then(|| (device.clone(), matches!(backend, Backend::WebGpu(_)))),
                 None => None,
             };

@@ -177,6 +177,37 @@ test("before Train the page estimates the run's time; while training, the time l
   console.log(`ResNet-18, book settings: ${estimate}`);
   assert.match(estimate, /^Estimated on CPU: about [\d.]+ (s|min|h) an epoch \(60000 training and 10000 test images\)/);
   assert.match(estimate, /long for a tab/);
+  // ...so the page offers the quick setting, and one click takes it.
+  assert.match(await resnet.textContent(".quick-offer"), /The quick setting trains ResNet-18 in minutes: \d+ training and \d+ test images at 32×32 px/);
+  assert.equal(await resnet.getAttribute('button[name="book-setup"]', "aria-pressed"), "true");
+  await resnet.click('button[name="use-quick"]');
+  assert.equal(await resnet.getAttribute('button[name="quick-setup"]', "aria-pressed"), "true");
+  assert.equal(await resnet.inputValue('input[name="resize"]'), "32");
+  await resnet.waitForFunction(() => new URLSearchParams(location.search).get("setup") === "quick");
+  // Its estimate comes from a new measurement, at the quick setting's size.
+  await resnet.waitForFunction(
+    () => {
+      const training = /\((\d+) training/.exec(document.querySelector(".estimate")?.textContent ?? "");
+      return training !== null && training[1] !== "60000";
+    },
+    null,
+    { timeout: 120_000 },
+  );
+  console.log(`ResNet-18, quick setting: ${await resnet.textContent(".estimate")}`);
+  assert.equal(await resnet.locator(".quick-offer").count(), 0, "no offer once the setting is quick");
+  // The first progress of the quick setting shows within seconds of Train.
+  const pressed = Date.now();
+  await resnet.click('button[name="train"]');
+  await resnet.waitForFunction(() => /batch [1-9]\d* of/.test(document.querySelector(".progress-label")?.textContent ?? ""), null, {
+    timeout: 10_000,
+  });
+  console.log(`ResNet-18 quick setting: first progress ${Date.now() - pressed} ms after Train`);
+  await resnet.click('button[name="stop"]');
+  await resnet.waitForSelector(".phase.done", { timeout: 120_000 });
+  // The book's settings stay one click away.
+  await resnet.click('button[name="book-setup"]');
+  assert.equal(await resnet.inputValue('input[name="resize"]'), "96");
+  assert.equal(await resnet.inputValue('input[name="train"]'), "60000");
   await resnet.close();
 
   // LeNet on a subset: the estimate next to what the epoch took (printed
@@ -233,6 +264,24 @@ test("a lost GPU device says so, keeps what was shown, and the CPU backend takes
   await page.click('button[name="train"]');
   await page.waitForSelector(".phase.done", { timeout: 300_000 });
   assert.match(await page.textContent(".book-line"), /examples\/sec on CPU$/);
+  await page.close();
+});
+
+test("a batch too big for the tab's memory on the CPU is refused before training, with one that fits", async () => {
+  // GoogLeNet at 224 px, batch 128: 4.7 GB of activations, past wasm32's
+  // 4 GiB (the worker's wasm ran out of memory on it).
+  const page = await open("?arch=googlenet&resize=224&batch=128&backend=cpu");
+  await page.waitForSelector('.badge[data-backend="CPU"]', { timeout: 60_000 });
+  const problem = page.locator('p.form-problems[role="alert"]');
+  await problem.waitFor({ timeout: 10_000 });
+  const message = await problem.textContent();
+  console.log(`refused: ${message}`);
+  assert.match(message, /^batch 128 does not fit: a training step needs about [\d.]+ GiB of memory, more than the 4\.0 GiB a browser tab gives the CPU backend; a batch of at most (\d+) fits$/);
+  assert.equal(await page.isDisabled('button[name="train"]'), true);
+  const fits = /at most (\d+) fits/.exec(message)[1];
+  await page.fill('input[name="batch"]', fits);
+  await problem.waitFor({ state: "detached", timeout: 10_000 });
+  assert.equal(await page.isDisabled('button[name="train"]'), false, "a batch that fits can train");
   await page.close();
 });
 

@@ -20,6 +20,7 @@ import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 import vm from "node:vm";
 import { NETS, driveOurs, idxExamples, summarize, tfjsBatches, trainTfjs } from "./engines.mjs";
+import { hostWorker, installWebGpu } from "./node_host.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = Object.fromEntries(
@@ -33,37 +34,17 @@ const tfjsBundle = (name, npmPath) => (TFJS ? join(TFJS, name) : require.resolve
 const dawnFlags = args.dawn ? args.dawn.split(",") : [];
 const now = () => performance.now();
 
-/** Dawn's `navigator.gpu` in this process, as a worker has it. */
-async function installWebGpu() {
-  const { create, globals } = await import("webgpu");
-  Object.assign(globalThis, globals);
-  const navigator = { gpu: create(dawnFlags), userAgent: `Node.js ${process.version} (Dawn)` };
-  Object.defineProperty(globalThis, "navigator", { value: navigator, configurable: true, writable: true });
-  // wgpu finds `navigator.gpu` through the worker's global scope.
-  globalThis.WorkerGlobalScope ??= class WorkerGlobalScope {};
-  globalThis.self = globalThis;
-}
-
-// Fashion-MNIST as `web::fetch::FILES` orders it.
-const FILES = ["t10k-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "train-images-idx3-ubyte.gz"];
-const fileBuffer = (name) => {
-  const bytes = readFileSync(join(DATA, name));
-  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-};
-
 async function runOurs({ arch, batch, steps, readback, backend }) {
-  if (backend === "webgpu") await installWebGpu();
-  // The worker's wasm in this process: its global scope is Node's, its
-  // messages to the page come to `postMessage`, the page's go to `onmessage`.
-  let onReport = () => {};
-  globalThis.postMessage = (message) => onReport(JSON.parse(message));
-  const send = (command, buffers = []) =>
-    setTimeout(() => globalThis.onmessage({ data: buffers.length ? [JSON.stringify(command), ...buffers] : JSON.stringify(command) }));
-  const loadData = () => send({ type: "use_files" }, FILES.map(fileBuffer));
-  const driven = driveOurs({ send, loadData, arch, batch, steps, readback, backend, mode: "bench" });
-  onReport = driven.onReport;
-  vm.runInThisContext(`${readFileSync(join(DIST, "worker.js"), "utf8")}\n;globalThis.wasm_bindgen = wasm_bindgen;`);
-  await globalThis.wasm_bindgen({ module_or_path: readFileSync(join(DIST, "worker_bg.wasm")) });
+  if (backend === "webgpu") await installWebGpu(dawnFlags);
+  let driven;
+  await hostWorker({
+    dist: DIST,
+    data: DATA,
+    drive: ({ send, loadData }) => {
+      driven = driveOurs({ send, loadData, arch, batch, steps, readback, backend, mode: "bench" });
+      return driven.onReport;
+    },
+  });
   return driven.done;
 }
 
@@ -74,7 +55,7 @@ async function runTfjs({ arch, batch, steps, readback, backend }) {
   const load = (name, npmPath) => vm.runInThisContext(readFileSync(tfjsBundle(name, npmPath), "utf8"));
   load("tf.min.js", "@tensorflow/tfjs/dist/tf.min.js");
   if (backend === "webgpu") {
-    await installWebGpu();
+    await installWebGpu(dawnFlags);
     load("tf-backend-webgpu.min.js", "@tensorflow/tfjs-backend-webgpu/dist/tf-backend-webgpu.min.js");
   }
   const tf = globalThis.tf;

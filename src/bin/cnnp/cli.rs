@@ -5,6 +5,7 @@
 //! cnnp train  --arch A [--epochs N] [--lr X] [--batch N] [--resize N] [--ratio R]
 //!             [--optimizer sgd|momentum|adam] [--weight-decay X] [--backend cpu|wgpu]
 //!             [--train-limit N] [--test-limit N] [--seed S] [--data DIR] [--json]
+//!             [--quick] [--print-config]
 //! cnnp bench  --arch A --backend cpu|wgpu [--batch N] [--steps N] [--resize N] [--conv ours|burn]
 //!             [--readback-every K] [--data DIR] [--json]
 //! ```
@@ -32,9 +33,11 @@ const HELP: &str = "cnnp: the classic CNNs of Dive into Deep Learning
   cnnp train --arch A [--epochs N] [--lr X] [--batch N] [--resize N] [--ratio R]
              [--optimizer sgd|momentum|adam] [--weight-decay X] [--backend cpu|wgpu]
              [--train-limit N] [--test-limit N] [--seed S] [--data DIR] [--json]
-      Trains on Fashion-MNIST with the book's settings for the net unless told
-      otherwise, printing the book's line after each epoch (--json: one object
-      per epoch).
+             [--quick] [--print-config]
+      Trains on Fashion-MNIST with the book's settings for the net (--quick:
+      the page's quick setting) unless told otherwise, printing the book's
+      line after each epoch (--json: one object per epoch). --print-config
+      prints the run's settings as the worker takes them, and stops.
 
   cnnp bench --arch A --backend cpu|wgpu [--batch N] [--steps N] [--resize N] [--conv ours|burn]
              [--readback-every K] [--profile] [--data DIR] [--json]
@@ -308,7 +311,7 @@ impl Host for Terminal {
 fn train(args: &[String]) -> Result<(), Failure> {
     let flags = Flags::parse(
         args,
-        &["json"],
+        &["json", "quick", "print-config"],
         &[
             "arch",
             "epochs",
@@ -326,7 +329,10 @@ fn train(args: &[String]) -> Result<(), Failure> {
         ],
     )?;
     let arch = flags.arch()?;
-    let mut config = TrainConfig::book(arch);
+    let mut config = match flags.has("quick") {
+        true => TrainConfig::quick(arch),
+        false => TrainConfig::book(arch),
+    };
     config.net = flags.net(arch, config.net)?;
     if let Some(id) = flags.value("optimizer") {
         config.optimizer = OptimizerKind::from_id(id)
@@ -338,12 +344,16 @@ fn train(args: &[String]) -> Result<(), Failure> {
     config.batch_size = flags.number("batch", 1, 60_000)?.unwrap_or(config.batch_size);
     config.resize = flags.number("resize", 1, 4096)?.unwrap_or(config.resize);
     config.weight_decay = flags.real("weight-decay", 0.0, 10.0)?.unwrap_or(0.0);
-    config.train_limit = flags.number("train-limit", 1, 60_000)?;
-    config.test_limit = flags.number("test-limit", 1, 10_000)?;
+    config.train_limit = flags.number("train-limit", 1, 60_000)?.or(config.train_limit);
+    config.test_limit = flags.number("test-limit", 1, 10_000)?.or(config.test_limit);
     config.seed = flags.number("seed", 0, usize::MAX)?.unwrap_or(0) as u64;
     let problems = config.problems();
     if !problems.is_empty() {
         return Err(UsageError(problems.join("; ")).into());
+    }
+    if flags.has("print-config") {
+        println!("{}", serde_json::to_string(&config).expect("a config serializes"));
+        return Ok(());
     }
     let kind = flags.backend(Some(BackendKind::Cpu))?;
     let (train_set, test_set) = load_data(&flags.data_dir())?;
