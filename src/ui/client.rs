@@ -57,7 +57,20 @@ struct Inner {
     /// Counts the workers started, so that a report still queued from one
     /// that was replaced (a crash often says so twice) is ignored.
     generation: u64,
+    /// When the worker last said anything (`now_ms`), for the watchdog.
+    last_heard: f64,
+    /// The longest a step of this run took, or is expected to take from the
+    /// calibration, in ms: a worker silent for much longer is hung.
+    longest_step_ms: f64,
+    /// What the worker's panic hook said, for the crash that follows.
+    panic: Option<String>,
 }
+
+/// How often the watchdog pings the worker.
+const PING_MS: u32 = 5_000;
+/// The least silence the watchdog takes for a hung worker: more than the
+/// slowest first step seen here (shader compilation on a software GPU).
+const MIN_SILENCE_MS: f64 = 120_000.0;
 
 /// A handle on the worker; cheap to clone.
 #[derive(Clone)]
@@ -83,12 +96,48 @@ impl Client {
                 picked: None,
                 prepared: None,
                 generation: 0,
+                last_heard: now_ms(),
+                longest_step_ms: 0.0,
+                panic: None,
             })),
             run,
             choice,
         };
         client.spawn();
+        client.watch();
         client
+    }
+
+    /// Pings the worker every few seconds; one silent for far longer than
+    /// its slowest step is hung (a loop that never yields, a wedged GPU
+    /// call): it is replaced, as after a crash, and what the page shows
+    /// stays.
+    fn watch(&self) {
+        let client = self.clone();
+        let ping = gloo_timers::callback::Interval::new(PING_MS, move || {
+            let (listening, silent_ms, longest_step_ms) = {
+                let inner = client.inner.borrow();
+                (
+                    inner.listening && inner.worker.is_some(),
+                    now_ms() - inner.last_heard,
+                    inner.longest_step_ms,
+                )
+            };
+            if !listening {
+                return;
+            }
+            let limit = watchdog_override_ms().unwrap_or(MIN_SILENCE_MS.max(3.0 * longest_step_ms));
+            if silent_ms > limit {
+                client.crashed(format!(
+                    "the training worker stopped answering for {:.0} s",
+                    silent_ms / 1000.0
+                ));
+            } else {
+                client.send(&Command::Ping);
+            }
+        });
+        // The page's client lives as long as the page.
+        ping.forget();
     }
 
     fn spawn(&self) {
@@ -114,6 +163,7 @@ impl Client {
                 if !client.is_current(generation) {
                     return;
                 }
+                client.inner.borrow_mut().last_heard = now_ms();
                 let event: MessageEvent = event.unchecked_into();
                 match event
                     .data()
@@ -148,6 +198,8 @@ impl Client {
         inner.prepared = None;
         inner.listening = false;
         inner.queued.clear();
+        inner.last_heard = now_ms();
+        inner.panic = None;
     }
 
     fn is_current(&self, generation: u64) -> bool {
@@ -203,6 +255,12 @@ impl Client {
     }
 
     fn start(&self, config: TrainConfig) {
+        let expected_step_ms = self
+            .run
+            .calibration
+            .get_untracked()
+            .map_or(0.0, |c| c.seconds_per_example * config.batch_size as f64 * 1000.0);
+        self.inner.borrow_mut().longest_step_ms = expected_step_ms;
         self.run.phase.set(Phase::Preparing);
         self.run.prepare_started.set(Some(now_ms()));
         self.send(&Command::Train { config });
@@ -265,6 +323,15 @@ impl Client {
     }
 
     fn crashed(&self, message: String) {
+        // The error event of a trap says only "unreachable": the panic
+        // message before it, or the likely cause, says more.
+        let message = match self.inner.borrow_mut().panic.take() {
+            Some(panic) => format!("the training worker crashed: {}", panic.replace('\n', " ")),
+            None if message.contains("unreachable") => format!(
+                "the training worker crashed ({message}: a WebAssembly trap, as when it runs out of memory)"
+            ),
+            None => message,
+        };
         let was_webgpu = matches!(self.run.backend.get_untracked(), Some(Backend::WebGpu(_)));
         if let Some(worker) = self.inner.borrow_mut().worker.take() {
             worker.terminate();
@@ -341,7 +408,11 @@ impl Client {
             Report::Finished { message, .. } => run.phase.set(Phase::Done(message)),
             Report::Failed { message } => run.phase.set(Phase::Failed(message)),
             // The error event that follows restarts the worker.
-            Report::Panicked { message } => web_sys::console::error_1(&message.into()),
+            Report::Panicked { message } => {
+                web_sys::console::error_1(&message.clone().into());
+                self.inner.borrow_mut().panic = Some(message);
+            }
+            Report::Pong => {}
             // Whatever ran on that device is gone with it: the worker is
             // replaced by a CPU one, as after a crash.
             Report::DeviceLost { message } => match run.backend.get_untracked() {
@@ -383,8 +454,12 @@ impl Client {
                 batch,
                 batches,
                 examples_per_s,
+                step_ms,
                 ..
             } => {
+                let mut inner = self.inner.borrow_mut();
+                inner.longest_step_ms = inner.longest_step_ms.max(step_ms);
+                drop(inner);
                 if run.phase.get_untracked() == Phase::Preparing {
                     run.phase.set(Phase::Training);
                 }
@@ -407,4 +482,12 @@ impl Client {
             }
         }
     }
+}
+
+/// For the tests: `window.__cnnpWatchdogMs` shortens the watchdog's patience.
+fn watchdog_override_ms() -> Option<f64> {
+    let window = web_sys::window()?;
+    js_sys::Reflect::get(&window, &JsValue::from_str("__cnnpWatchdogMs"))
+        .ok()?
+        .as_f64()
 }

@@ -55,6 +55,26 @@ pub enum Command {
     Pause,
     Resume,
     Stop,
+    /// The page's watchdog asks whether the worker still answers; it
+    /// answers `Pong` as soon as it is between two steps.
+    Ping,
+    /// For the tests: the worker fails as a bug in it would, to show that
+    /// the page survives it.
+    FailOnPurpose {
+        how: Failure,
+    },
+}
+
+/// How `Command::FailOnPurpose` fails.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Failure {
+    /// A Rust panic (which then traps the wasm).
+    Panic,
+    /// A WebAssembly trap without a panic, as running out of memory ends.
+    Trap,
+    /// Never answers again: a loop that does not yield.
+    Hang,
 }
 
 /// From the worker to the page.
@@ -114,6 +134,8 @@ pub enum Report {
     Panicked {
         message: String,
     },
+    /// The answer to `Ping`.
+    Pong,
     /// The browser took the GPU device away (posted by `device_lost.js`).
     DeviceLost {
         message: String,

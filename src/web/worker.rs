@@ -14,7 +14,7 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 use crate::data::Dataset;
 use crate::training::{self, Control, Ending, Event, Host, TrainConfig};
 use crate::web::fetch::{self, Source};
-use crate::web::protocol::{Command, Report};
+use crate::web::protocol::{Command, Failure, Report};
 use crate::web::webgpu::{self, Adapter, Backend, BackendChoice};
 
 #[derive(Default)]
@@ -96,6 +96,8 @@ fn receive(worker: Rc<Worker>, data: JsValue) {
             worker.stop.set(true);
             worker.paused.set(false);
         }
+        Command::Ping => post(&Report::Pong),
+        Command::FailOnPurpose { how } => fail_on_purpose(how),
         Command::ChooseBackend { choice } => wasm_bindgen_futures::spawn_local(choose(worker, choice)),
         Command::LoadData { data_url } => wasm_bindgen_futures::spawn_local(load(worker, data_url)),
         Command::UseFiles => use_files(&worker, &buffers),
@@ -118,6 +120,16 @@ fn receive(worker: Rc<Worker>, data: JsValue) {
         Command::Profile { config, reps } => exclusive(worker, move |worker| async move {
             profile(&worker, &config, reps).await
         }),
+    }
+}
+
+fn fail_on_purpose(how: Failure) {
+    match how {
+        Failure::Panic => panic!("failing on purpose, as the test asked"),
+        Failure::Trap => core::arch::wasm32::unreachable(),
+        Failure::Hang => loop {
+            std::hint::spin_loop();
+        },
     }
 }
 

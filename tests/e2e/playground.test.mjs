@@ -285,6 +285,42 @@ test("a batch too big for the tab's memory on the CPU is refused before training
   await page.close();
 });
 
+test("a worker that panics, traps or hangs is replaced: the page says so, keeps the chart, and trains again", async () => {
+  const page = await open("?arch=lenet&train=512&test=256&batch=64&epochs=50&backend=cpu");
+  // The watchdog's patience, shortened for the test (two minutes otherwise).
+  await page.evaluate(() => (window.__cnnpWatchdogMs = 4000));
+  const failures = [
+    ["panic", /^training stopped: the training worker crashed: panicked at .*failing on purpose, as the test asked/],
+    ["trap", /^training stopped: the training worker crashed \(.*unreachable.*: a WebAssembly trap, as when it runs out of memory\)/],
+    ["hang", /^training stopped: the training worker stopped answering for \d+ s/],
+  ];
+  for (const [how, expected] of failures) {
+    await page.waitForSelector('button[name="train"]:not([disabled])', { timeout: 120_000 });
+    await page.click('button[name="train"]');
+    await page.waitForFunction(() => Number(document.querySelector(".chart svg").dataset.points) >= 2, null, {
+      timeout: 120_000,
+    });
+    const points = Number(await page.getAttribute(".chart svg", "data-points"));
+    // The failure comes from inside the worker, between two steps.
+    const worker = page.workers().at(-1);
+    await worker.evaluate((how) => setTimeout(() => self.onmessage({ data: JSON.stringify({ type: "fail_on_purpose", how }) })), how);
+    await page.waitForSelector(".phase.failed", { timeout: 60_000 });
+    const message = await page.textContent(".phase.failed");
+    console.log(`after a ${how}: ${message}`);
+    assert.match(message, expected);
+    assert.match(message, /press Train to try again$/);
+    assert.ok(Number(await page.getAttribute(".chart svg", "data-points")) >= points, "the chart keeps its points");
+    assert.equal((await shapes(page)).at(-1), "[1, 10]", "the table stays");
+  }
+  // The new worker trains to the end.
+  await page.fill('input[name="epochs"]', "1");
+  await page.waitForSelector('button[name="train"]:not([disabled])', { timeout: 120_000 });
+  await page.click('button[name="train"]');
+  await page.waitForSelector(".phase.done", { timeout: 300_000 });
+  assert.match(await page.textContent(".book-line"), /examples\/sec on CPU$/);
+  await page.close();
+});
+
 test("on a software WebGPU, auto picks the CPU backend and says why", async () => {
   const page = await open("?arch=bn-lenet&train=512&test=256&batch=64&epochs=1");
   await page.waitForSelector('.badge[data-backend="CPU"]', { timeout: 60_000 });
@@ -333,6 +369,29 @@ test("a malformed parameter shows a notice naming it, and the defaults stand", a
   assert.equal(await page.getAttribute("button.net-card.selected", "data-arch"), "lenet");
   assert.equal(await page.inputValue('input[name="lr"]'), "0.9", "the book's LeNet learning rate");
   assert.equal(await page.inputValue('input[name="epochs"]'), "5", "good values still apply");
+  await page.close();
+});
+
+test("two playgrounds on one course page train at once, each with its own worker", async () => {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const frame = (arch) =>
+    `<iframe class="cnnp" style="width:680px;height:900px" src="${server.url}/index.html?embed=1&hide=arch&arch=${arch}&train=2048&test=512&batch=128&epochs=2&backend=cpu"></iframe>`;
+  await page.setContent(`<!doctype html><body style="display:flex">${frame("lenet")}${frame("bn-lenet")}</body>`);
+  const frames = [0, 1].map((index) => page.frameLocator("iframe.cnnp").nth(index));
+  for (const frame of frames) {
+    await frame.locator('button[name="train"]:not([disabled])').waitFor({ timeout: 120_000 });
+  }
+  for (const frame of frames) await frame.locator('button[name="train"]').click();
+  // Both make progress while the other runs (neither waits for the other).
+  for (const frame of frames) {
+    await frame.locator(".progress-label").filter({ hasText: /epoch 1 of 2: batch [1-9]/ }).waitFor({ timeout: 120_000 });
+  }
+  for (const frame of frames) {
+    await frame.locator(".phase.done").waitFor({ timeout: 300_000 });
+    const line = await frame.locator(".book-line").textContent();
+    console.log(`two at once: ${line}`);
+    assert.match(line, /^loss [\d.]+, train acc [\d.]+, test acc [\d.]+, [\d.]+ examples\/sec on CPU$/);
+  }
   await page.close();
 });
 
