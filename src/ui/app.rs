@@ -494,7 +494,7 @@ fn Status() -> impl IntoView {
         }
     };
     view! {
-        <div class="status" aria-live="polite">
+        <div class="status" aria-live="polite" data-worker-memory=move || run.worker_memory.get().map(|b| b.to_string())>
             {move || run.download.get().map(|(file, loaded, total)| {
                 let label = match total {
                     Some(total) => format!("downloading {file}: {} of {}", bytes(loaded), bytes(total)),
@@ -556,7 +556,19 @@ fn EpochLines() -> impl IntoView {
         <details class="epochs" open=move || !run.history.get().is_empty()>
             <summary>"epochs"</summary>
             <ol>
-                {move || run.history.get().into_iter().map(|r| view! { <li>{r.book_line()}</li> }).collect_view()}
+                {move || run.history.get().into_iter().map(|r| {
+                    // The worker's memory after the epoch: for the curious
+                    // (a tooltip) and the long-run tests.
+                    let memory = run.epoch_memory.with(|m| m.iter().find(|(e, _)| *e == r.epoch).map(|(_, b)| *b));
+                    view! {
+                        <li
+                            data-worker-memory=memory.map(|b| b.to_string())
+                            title=memory.map(|b| format!("worker memory after this epoch: {}", bytes(b)))
+                        >
+                            {r.book_line()}
+                        </li>
+                    }
+                }).collect_view()}
             </ol>
         </details>
     }

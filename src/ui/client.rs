@@ -413,6 +413,10 @@ impl Client {
                 self.inner.borrow_mut().panic = Some(message);
             }
             Report::Pong => {}
+            Report::Memory { epoch, wasm_bytes } => match epoch {
+                Some(epoch) => run.epoch_memory.update(|memory| memory.push((epoch, wasm_bytes))),
+                None => run.worker_memory.set(Some(wasm_bytes)),
+            },
             // Whatever ran on that device is gone with it: the worker is
             // replaced by a CPU one, as after a crash.
             Report::DeviceLost { message } => match run.backend.get_untracked() {

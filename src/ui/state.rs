@@ -238,6 +238,10 @@ pub struct Run {
     /// What the worker measured for the form's net before training
     /// (`Command::Prepare`): kernel compilation on WebGPU, cost per example.
     pub calibration: RwSignal<Option<Calibration>>,
+    /// The worker's wasm memory after each epoch of this run, by epoch.
+    pub epoch_memory: RwSignal<Vec<(usize, u64)>>,
+    /// The worker's wasm memory at the end of the last run.
+    pub worker_memory: RwSignal<Option<u64>>,
 }
 
 impl Run {
@@ -257,6 +261,8 @@ impl Run {
             prepare_started: RwSignal::new(None),
             prepare_ms: RwSignal::new(None),
             calibration: RwSignal::new(None),
+            epoch_memory: RwSignal::new(vec![]),
+            worker_memory: RwSignal::new(None),
         }
     }
 
@@ -267,6 +273,7 @@ impl Run {
         self.examples_per_s.set(None);
         self.points.set(vec![]);
         self.history.set(vec![]);
+        self.epoch_memory.set(vec![]);
         self.prepare_ms.set(None);
     }
 

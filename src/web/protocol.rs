@@ -136,6 +136,13 @@ pub enum Report {
     },
     /// The answer to `Ping`.
     Pong,
+    /// The worker's wasm memory, after each epoch (`epoch`) and at the end
+    /// of a run (`None`): wasm memory grows and never shrinks, so a leak
+    /// shows as growth from one epoch or run to the next.
+    Memory {
+        epoch: Option<usize>,
+        wasm_bytes: u64,
+    },
     /// The browser took the GPU device away (posted by `device_lost.js`).
     DeviceLost {
         message: String,

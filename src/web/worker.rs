@@ -230,7 +230,14 @@ impl Host for PageHost<'_> {
     }
 
     fn event(&mut self, event: Event) -> Control {
+        let epoch = match event {
+            Event::Epoch { ref report } => Some(report.epoch),
+            _ => None,
+        };
         post(&Report::Training { event });
+        if epoch.is_some() {
+            post_memory(epoch);
+        }
         match self.worker.stop.get() {
             true => Control::Stop,
             false => Control::Continue,
@@ -370,4 +377,12 @@ async fn run(worker: &Worker, config: &TrainConfig) {
             message: e.to_string(),
         }),
     }
+    post_memory(None);
+}
+
+/// Reports the size of this worker's wasm memory.
+fn post_memory(epoch: Option<usize>) {
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    let wasm_bytes = memory.buffer().unchecked_into::<ArrayBuffer>().byte_length() as u64;
+    post(&Report::Memory { epoch, wasm_bytes });
 }

@@ -372,6 +372,37 @@ test("a malformed parameter shows a notice naming it, and the defaults stand", a
   await page.close();
 });
 
+test("a run's worker memory stays flat epoch to epoch, and twenty start/stop cycles leave no growth and nothing stuck", async () => {
+  const page = await open("?arch=lenet&train=4096&test=512&batch=128&epochs=3&backend=cpu");
+  await page.waitForSelector('button[name="train"]:not([disabled])', { timeout: 120_000 });
+  await page.click('button[name="train"]');
+  await page.waitForSelector(".phase.done", { timeout: 300_000 });
+  await page.waitForSelector(".epochs li:nth-child(3)[data-worker-memory]", { state: "attached", timeout: 10_000 });
+  const perEpoch = await page.$$eval(".epochs li", (items) => items.map((li) => Number(li.dataset.workerMemory)));
+  const speeds = await page.$$eval(".epochs li", (items) => items.map((li) => Number(/([\d.]+) examples\/sec/.exec(li.textContent)[1])));
+  console.log(`worker memory after each epoch: ${perEpoch.join(", ")} bytes; examples/sec: ${speeds.join(", ")}`);
+  assert.equal(perEpoch.length, 3);
+  assert.ok(perEpoch[2] <= perEpoch[0] * 1.05, `memory grew from ${perEpoch[0]} to ${perEpoch[2]} bytes`);
+  // Start and stop twenty times, switching nets between runs (the picker
+  // is locked during one): each stop ends its run, and memory stops growing.
+  const afterCycle = [];
+  for (let cycle = 1; cycle <= 20; cycle++) {
+    await page.click(`button.net-card[data-arch="${cycle % 2 ? "bn-lenet" : "lenet"}"]`);
+    await page.waitForSelector('button[name="train"]:not([disabled])', { timeout: 60_000 });
+    await page.click('button[name="train"]');
+    await page.waitForFunction(() => /batch [1-9]\d* of/.test(document.querySelector(".progress-label")?.textContent ?? ""), null, {
+      timeout: 60_000,
+    });
+    await page.click('button[name="stop"]');
+    await page.waitForSelector(".phase.done", { timeout: 60_000 });
+    await page.waitForFunction(() => document.querySelector(".status")?.dataset.workerMemory, null, { timeout: 10_000 });
+    afterCycle.push(Number(await page.getAttribute(".status", "data-worker-memory")));
+  }
+  console.log(`worker memory after start/stop cycles 1, 5, 10, 20: ${[0, 4, 9, 19].map((i) => afterCycle[i]).join(", ")} bytes`);
+  assert.ok(afterCycle[19] <= afterCycle[4] * 1.05, `memory grew from ${afterCycle[4]} to ${afterCycle[19]} bytes over cycles 5-20`);
+  await page.close();
+});
+
 test("two playgrounds on one course page train at once, each with its own worker", async () => {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   const frame = (arch) =>

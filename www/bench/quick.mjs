@@ -1,8 +1,10 @@
 // Trains each net's quick setting (or the book's) for real in our worker's
 // wasm on its CPU backend, hosted in Node (the same V8 as Chromium), and
 // prints one JSON line per net: time to the first progress, each epoch's
-// seconds and accuracies, and the worker's own estimate made beforehand
-// (`Prepare`). The figures behind the README's table of quick settings:
+// seconds, speed, accuracies and the worker's wasm memory after it, and the
+// worker's own estimate made beforehand (`Prepare`). The figures behind the
+// README's table of quick settings, and the long-run check (BENCHMARKS.md:
+// `--arch lenet --setting book --epochs 3`):
 //   node www/bench/quick.mjs [--arch lenet,resnet|all] [--setting quick|book]
 //        [--epochs N] [--set '{"train_limit":512}'] [--cnnp PATH] [--dist DIR] [--data DIR]
 // The settings come from the Rust code (`cnnp train --print-config`), so
@@ -62,10 +64,20 @@ async function trainOnce(config) {
           }
           break;
         }
+        case "memory":
+          // The worker's wasm memory after each epoch, and at the end.
+          if (report.epoch !== null) {
+            const epoch = result.epochs.find((e) => e.epoch === report.epoch);
+            if (epoch) epoch.wasm_bytes = report.wasm_bytes;
+          } else {
+            result.wasm_bytes_at_end = report.wasm_bytes;
+          }
+          break;
         case "finished":
           result.total_s = (now() - started) / 1000;
           result.message = report.message;
-          finish(result);
+          // The memory report the worker posts right after comes first.
+          setTimeout(() => finish(result));
           break;
         case "data_failed":
         case "failed":
