@@ -143,7 +143,7 @@ pub enum Report {
         epoch: Option<usize>,
         wasm_bytes: u64,
     },
-    /// The browser took the GPU device away (posted by `device_lost.js`).
+    /// The browser took the GPU device away (posted by `shims/device_lost.js`).
     DeviceLost {
         message: String,
     },

@@ -84,22 +84,37 @@ fn number(target: &JsValue, key: &str) -> u64 {
     get(target, key).as_f64().unwrap_or(0.0) as u64
 }
 
-/// Installs the page's workaround for cubecl's subgroup kernels on WebGPU
-/// (see `subgroups_shim.js`). Must run before Burn creates its device.
-pub fn install_subgroups_shim() -> Result<(), String> {
-    Function::new_no_args(include_str!("subgroups_shim.js"))
+/// Runs one of our scripts in `shims/` (beside this file; trunk copies them
+/// to `dist/shims/`). In a worker it is loaded as a script of the page's own
+/// origin, which a Content-Security-Policy of `script-src 'self'` allows; in
+/// the wasm-bindgen tests' page and the Node harness, which have no
+/// `importScripts` (and no such policy), or if the file is missing, its
+/// source, compiled in, is evaluated instead.
+fn run_shim(file: &str, source: &str) -> Result<(), String> {
+    let in_worker = js_sys::global().dyn_into::<web_sys::WorkerGlobalScope>().ok();
+    if let Some(scope) = in_worker
+        && scope.import_scripts_1(&format!("./shims/{file}")).is_ok()
+    {
+        return Ok(());
+    }
+    Function::new_no_args(source)
         .call0(&JsValue::NULL)
         .map(|_| ())
-        .map_err(|e| format!("the WebGPU shim failed: {e:?}"))
+        .map_err(|e| format!("{file} failed: {e:?}"))
 }
 
-/// Times every kernel the WebGPU device runs (see `dispatch_trace.js`):
+/// Installs the page's workaround for cubecl's subgroup kernels on WebGPU
+/// (see `shims/subgroups.js`). Must run before Burn creates its device.
+pub fn install_subgroups_shim() -> Result<(), String> {
+    run_shim("subgroups.js", include_str!("shims/subgroups.js"))
+        .map_err(|e| format!("the WebGPU shim failed: {e}"))
+}
+
+/// Times every kernel the WebGPU device runs (see `shims/dispatch_trace.js`):
 /// for the benchmark page's kernel profile only, before the device opens.
 pub fn install_dispatch_trace() -> Result<(), String> {
-    Function::new_no_args(include_str!("dispatch_trace.js"))
-        .call0(&JsValue::NULL)
-        .map(|_| ())
-        .map_err(|e| format!("the dispatch trace failed: {e:?}"))
+    run_shim("dispatch_trace.js", include_str!("shims/dispatch_trace.js"))
+        .map_err(|e| format!("the dispatch trace failed: {e}"))
 }
 
 /// What the dispatch trace measured since the last call: JSON, one object
@@ -115,12 +130,10 @@ pub async fn take_dispatch_trace() -> Option<String> {
 }
 
 /// Makes every WebGPU device Burn opens tell the page when it is lost (see
-/// `device_lost.js`). Must run before Burn creates its device.
+/// `shims/device_lost.js`). Must run before Burn creates its device.
 pub fn install_device_lost_watch() -> Result<(), String> {
-    Function::new_no_args(include_str!("device_lost.js"))
-        .call0(&JsValue::NULL)
-        .map(|_| ())
-        .map_err(|e| format!("the device-lost watch failed: {e:?}"))
+    run_shim("device_lost.js", include_str!("shims/device_lost.js"))
+        .map_err(|e| format!("the device-lost watch failed: {e}"))
 }
 
 /// Asks the browser for a WebGPU adapter and reads what it offers, or says

@@ -321,6 +321,25 @@ test("a worker that panics, traps or hangs is replaced: the page says so, keeps 
   await page.close();
 });
 
+test("the page trains on WebGPU under the Content-Security-Policy the README gives hosts", async () => {
+  const page = await browser.newPage();
+  const refused = [];
+  page.on("console", (message) => {
+    if (/Content Security Policy|Refused to/i.test(message.text())) refused.push(message.text());
+  });
+  const response = await page.goto(`${server.url}/index.html?arch=lenet&train=512&test=256&batch=64&epochs=1&backend=webgpu`);
+  const policy = response.headers()["content-security-policy"];
+  console.log(`policy: ${policy}`);
+  assert.match(policy, /script-src 'self' 'wasm-unsafe-eval' 'sha256-[^']+'; /, "served with the policy (no 'unsafe-eval')");
+  // WebGPU needs the worker's shims: loaded as scripts, not evaluated.
+  await page.waitForSelector('.badge[data-backend="WebGPU"]', { timeout: 60_000 });
+  await page.click('button[name="train"]');
+  await page.waitForSelector(".phase.done", { timeout: 300_000 });
+  assert.match(await page.textContent(".book-line"), /examples\/sec on WebGPU$/);
+  assert.deepEqual(refused, [], "nothing refused by the policy");
+  await page.close();
+});
+
 test("on a software WebGPU, auto picks the CPU backend and says why", async () => {
   const page = await open("?arch=bn-lenet&train=512&test=256&batch=64&epochs=1");
   await page.waitForSelector('.badge[data-backend="CPU"]', { timeout: 60_000 });

@@ -1,5 +1,8 @@
 // A small static server for the built playground (dist/), as a host would
-// serve it: compressed when the browser accepts it, with the right types.
+// serve it: compressed when the browser accepts it, with the right types,
+// the cache rules and the Content-Security-Policy the README gives hosts,
+// so that the end-to-end tests run under that policy.
+import { createHash } from "node:crypto";
 import { createServer } from "node:http";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize } from "node:path";
@@ -18,6 +21,38 @@ const TYPES = {
 };
 const COMPRESSIBLE = new Set([".html", ".js", ".css", ".wasm", ".json", ".txt"]);
 
+/**
+ * The Content-Security-Policy for a response: scripts and wasm from this
+ * origin only (`'wasm-unsafe-eval'` lets WebAssembly compile; nothing
+ * evaluates strings), plus, for an HTML page, the hash of each of its inline
+ * scripts (trunk writes one into index.html). Styles allow inline style
+ * attributes (the progress bar's width).
+ */
+export function contentSecurityPolicy(html = "") {
+  const hashes = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map(
+    (match) => ` 'sha256-${createHash("sha256").update(match[1]).digest("base64")}'`,
+  );
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'wasm-unsafe-eval'${hashes.join("")}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "object-src 'none'",
+    "base-uri 'self'",
+  ].join("; ");
+}
+
+/**
+ * trunk names the page's files by content hash (playground-<hash>.js): they
+ * never change and can be kept for a year. Everything else, the worker's
+ * files (worker.js, worker_bg.wasm, worker_loader.js, shims/) and
+ * index.html included, keeps its name across builds: revalidate each time,
+ * or a returning visitor mixes an old worker with a new page.
+ */
+export function cacheControl(path) {
+  return /-[0-9a-f]{16}(_bg)?\.(js|wasm|css)$/.test(path) ? "public, max-age=31536000, immutable" : "no-cache";
+}
+
 /** Serves `root` on 127.0.0.1 at a free port; resolves to {url, close, sent}. */
 export function serve(root) {
   const cache = new Map();
@@ -31,7 +66,11 @@ export function serve(root) {
       if (!file.startsWith(root) || !(await stat(file)).isFile()) throw new Error("not found");
       const ext = extname(file);
       let body = await readFile(file);
-      const headers = { "content-type": TYPES[ext] || "application/octet-stream", "cache-control": "no-cache" };
+      const headers = {
+        "content-type": TYPES[ext] || "application/octet-stream",
+        "cache-control": cacheControl(path),
+        "content-security-policy": contentSecurityPolicy(ext === ".html" ? body.toString("utf8") : ""),
+      };
       const accepts = String(req.headers["accept-encoding"] || "");
       let encoding = "identity";
       if (COMPRESSIBLE.has(ext) && /\bbr\b/.test(accepts)) {
