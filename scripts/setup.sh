@@ -40,3 +40,5 @@ cargo_tool() { # name version binary [cargo install flags]
 wasm_bindgen_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 cargo_tool wasm-bindgen-cli "$wasm_bindgen_version" wasm-bindgen
 cargo_tool trunk 0.21.14 trunk --locked
+# Runs the browser tests (tests/web.rs) as `wasm-pack test --headless --chrome`.
+cargo_tool wasm-pack 0.15.1 wasm-pack --locked

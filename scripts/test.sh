@@ -3,7 +3,7 @@
 #   1. native: tables, model, data, training on the CPU backend, and wgpu vs
 #      CPU parity on Vulkan (lavapipe where there is no GPU);
 #   2. the browser build (trunk, the size-optimised wasm-release profile);
-#   3. wasm-bindgen tests in headless Chromium: WebGPU vs CPU parity,
+#   3. wasm-bindgen tests (wasm-pack test) in headless Chromium: WebGPU vs CPU parity,
 #      training on WebGPU and on the CPU fallback, the table component;
 #   4. end to end: the built page served on 127.0.0.1, driven in headless
 #      Chromium (playwright-core); screenshots go to test-artifacts/.
@@ -22,12 +22,13 @@ cargo test --release
 say "the browser build (trunk build --release)"
 trunk build --release
 
-say "browser tests: wasm-bindgen-test in headless Chromium with WebGPU (SwiftShader)"
-# The same profile as the trunk build, so the two share their artifacts;
-# webdriver.json holds Chromium's flags.
-CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=900 \
-  cargo test --profile wasm-release --target wasm32-unknown-unknown --test web
+say "browser tests: wasm-pack test in headless Chromium with WebGPU (SwiftShader)"
+# Offline: Debian's chromedriver, and the wasm-bindgen-test-runner that
+# setup.sh installed (--mode no-install). The same profile as the trunk
+# build, so the two share their artifacts; webdriver.json holds Chromium's
+# flags.
+WASM_BINDGEN_TEST_TIMEOUT=900 wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver \
+  --mode no-install -- --profile wasm-release --test web
 
 say "end-to-end tests in headless Chromium"
 (cd tests/e2e && npm ci --no-audit --no-fund --silent && npm test)

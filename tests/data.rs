@@ -1,5 +1,7 @@
 //! The Fashion-MNIST loader: the real files, every way a file can be wrong,
 //! PIL's resize, and the shuffles.
+// Native tests: in the browser, tests/web.rs (`wasm-pack test` builds them all).
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::io::Write;
 use std::path::PathBuf;

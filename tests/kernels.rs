@@ -10,6 +10,8 @@
 //!
 //! Natively wgpu needs a Vulkan driver (lavapipe without a GPU; the test
 //! scripts install it).
+// Native tests: in the browser, tests/web.rs (`wasm-pack test` builds them all).
+#![cfg(not(target_arch = "wasm32"))]
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::BTreeSet;

@@ -1,4 +1,6 @@
 //! Setups as links: every parameter, bad values, and the round trip.
+// Native tests: in the browser, tests/web.rs (`wasm-pack test` builds them all).
+#![cfg(not(target_arch = "wasm32"))]
 
 use cnn_playground::arch::Arch;
 use cnn_playground::link::Link;

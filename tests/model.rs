@@ -1,6 +1,8 @@
 //! The Burn modules built from the descriptions agree with the shape tables:
 //! a real forward pass gives every row's shape, and the parameters count the
 //! same, for all eight nets at their default sizes and at others.
+// Native tests: in the browser, tests/web.rs (`wasm-pack test` builds them all).
+#![cfg(not(target_arch = "wasm32"))]
 
 use burn::tensor::{Distribution, Tensor};
 use cnn_playground::arch::{Arch, INPUT_CHANNELS, NetConfig, VggConfig};

@@ -1,5 +1,7 @@
 //! The shape tables: the book's printed rows, PyTorch's parameter counts,
 //! and clear errors for inputs a net cannot take.
+// Native tests: in the browser, tests/web.rs (`wasm-pack test` builds them all).
+#![cfg(not(target_arch = "wasm32"))]
 
 use cnn_playground::arch::{Arch, DenseNetConfig, INPUT_CHANNELS, NetConfig, ResNetConfig, VggConfig};
 use cnn_playground::shape::ShapeTable;

@@ -1,5 +1,7 @@
 //! The training loop on the CPU backend: it learns, every net takes a step,
 //! divergence and stop are clean endings, and the events come in order.
+// Native tests: in the browser, tests/web.rs (`wasm-pack test` builds them all).
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::path::PathBuf;
 use std::time::Instant;

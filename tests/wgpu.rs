@@ -5,6 +5,8 @@
 //! Natively wgpu needs a Vulkan (or Metal, DX12) driver. On a machine
 //! without a GPU, Debian's `mesa-vulkan-drivers` (lavapipe) is one; the test
 //! scripts install it. Without any adapter these tests fail, saying so.
+// Native tests: in the browser, tests/web.rs (`wasm-pack test` builds them all).
+#![cfg(not(target_arch = "wasm32"))]
 
 use burn::module::Module;
 use burn::nn::conv::Conv2dConfig;
