@@ -149,6 +149,8 @@ pub struct BenchReport {
     pub warmup_s: f64,
     /// Over the steps after the first.
     pub examples_per_s: f64,
+    /// The first step's loss: the freshly initialised net's forward pass.
+    pub warmup_loss: f64,
     pub final_loss: f64,
     /// Milliseconds per step spent building the step (recording and
     /// enqueueing its operations), not waiting for the device: on a GPU

@@ -410,7 +410,7 @@ pub async fn bench(
     let (images, labels) = batches[0].clone();
     let (next, figures) = train_step(model, &mut optimizer, config.lr, images, labels);
     model = next;
-    read(figures, &backend).await?;
+    let warmup_loss = read(figures, &backend).await?[0] as f64;
     let warmup_s = (now_ms() - start) / 1000.0;
     after_warmup();
 
@@ -431,6 +431,7 @@ pub async fn bench(
     Ok(BenchReport {
         warmup_s,
         examples_per_s: (steps * examples) as f64 / seconds,
+        warmup_loss,
         final_loss,
         host_ms_per_step: host_ms / steps as f64,
     })

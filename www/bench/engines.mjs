@@ -74,6 +74,7 @@ export function driveOurs({ send, loadData, arch, batch, steps, readback, backen
           steps,
           warmup_s: report.report.warmup_s,
           examples_per_s: report.report.examples_per_s,
+          warmup_loss: report.report.warmup_loss,
           final_loss: report.report.final_loss,
           host_ms_per_step: report.report.host_ms_per_step,
           ...(trace ? { mode, kernels: trace } : {}),
@@ -208,6 +209,9 @@ export function summarize(setting, results) {
     ...setting,
     examples_per_s: mid("examples_per_s", 2) ?? null,
     runs: ok.map((r) => Number(r.examples_per_s.toFixed(2))),
+    // Each run's loss at its first and last step, unrounded (simd_parity.mjs).
+    warmup_losses: ok.map((r) => r.warmup_loss),
+    final_losses: ok.map((r) => r.final_loss),
     warmup_s: mid("warmup_s", 2) ?? null,
     host_ms_per_step: mid("host_ms_per_step", 1),
     adapter: ok[0]?.adapter,
