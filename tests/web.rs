@@ -4,7 +4,7 @@
 //! backward; LeNet trains on WebGPU and on the CPU fallback; the page's
 //! components render the right table rows.
 //!
-//! Run by `scripts/test.sh` (wasm-bindgen-test-runner, flags in
+//! Run by `scripts/test.sh` (`wasm-pack test`, flags in
 //! `webdriver.json`). SwiftShader is slow: tiny batches only.
 #![cfg(target_arch = "wasm32")]
 
