@@ -178,11 +178,7 @@ pub fn check_fits(config: &TrainConfig, limit: u64) -> Result<(), String> {
     }
     if activation > limit {
         let per_example = activation.div_ceil(config.batch_size as u64);
-        let fits = limit / per_example.max(1);
-        let advice = match fits {
-            0 => "even one example does not fit: use a smaller input size or the CPU".to_string(),
-            n => format!("a batch of at most {n} fits"),
-        };
+        let advice = batch_advice(limit / per_example.max(1), "use a smaller input size or the CPU");
         return Err(format!(
             "batch {} does not fit: the output of {row} takes {}, more than this GPU's largest buffer ({}); {advice}",
             config.batch_size,
@@ -225,16 +221,25 @@ pub fn check_memory(config: &TrainConfig, budget: u64) -> Result<(), String> {
     if needed <= budget {
         return Ok(());
     }
-    let advice = match budget.saturating_sub(fixed) / per_example.max(1) {
-        0 => "even one example does not fit: use a smaller input size".to_string(),
-        n => format!("a batch of at most {n} fits"),
-    };
+    let advice = batch_advice(
+        budget.saturating_sub(fixed) / per_example.max(1),
+        "use a smaller input size",
+    );
     Err(format!(
         "batch {} does not fit: a training step needs about {} of memory, more than the {} a browser tab gives the CPU backend; {advice}",
         config.batch_size,
         bytes(needed),
         bytes(budget)
     ))
+}
+
+/// What to do about a batch that does not fit, given the largest that does
+/// (`fits`), and what to do if not even one example fits (`otherwise`).
+fn batch_advice(fits: u64, otherwise: &str) -> String {
+    match fits {
+        0 => format!("even one example does not fit: {otherwise}"),
+        n => format!("a batch of at most {n} fits"),
+    }
 }
 
 /// Which backend the user asks for.

@@ -658,10 +658,7 @@ fn estimate(run: Run, config: Option<TrainConfig>) -> Option<Estimate> {
 /// chosen one is.
 #[component]
 fn Setups(config: Memo<Result<TrainConfig, Vec<String>>>) -> impl IntoView {
-    let settings = expect_context::<Settings>();
-    let run = expect_context::<Run>();
-    let arch = settings.arch;
-    let running = move || run.phase.get().is_running();
+    let arch = expect_context::<Settings>().arch;
     let chosen = Memo::new(move |_| {
         let config = config.get().ok()?;
         [Setup::Book, Setup::Quick]
@@ -687,28 +684,34 @@ fn Setups(config: Memo<Result<TrainConfig, Vec<String>>>) -> impl IntoView {
     };
     view! {
         <div class="setups" role="group" aria-label="setups">
-            <button
-                name="book-setup"
-                class:chosen=move || chosen.get() == Some(Setup::Book)
-                aria-pressed=move || (chosen.get() == Some(Setup::Book)).to_string()
-                disabled=running
-                on:click=move |_| settings.reset_to_book(arch.get_untracked())
-            >
-                "the book's settings"
-            </button>
+            <SetupButton setup=Setup::Book chosen=chosen label="the book's settings" />
             {move || (!quick_is_book()).then(|| view! {
-                <button
-                    name="quick-setup"
-                    class:chosen=move || chosen.get() == Some(Setup::Quick)
-                    aria-pressed=move || (chosen.get() == Some(Setup::Quick)).to_string()
-                    disabled=running
-                    on:click=move |_| settings.use_quick(arch.get_untracked())
-                >
-                    "quick setting"
-                </button>
+                <SetupButton setup=Setup::Quick chosen=chosen label="quick setting" />
             })}
             <p class="setup-note">{describe}</p>
         </div>
+    }
+}
+
+/// One of the two setups as a button that fills the form with it.
+#[component]
+fn SetupButton(setup: Setup, chosen: Memo<Option<Setup>>, label: &'static str) -> impl IntoView {
+    let settings = expect_context::<Settings>();
+    let run = expect_context::<Run>();
+    let name = match setup {
+        Setup::Book => "book-setup",
+        Setup::Quick => "quick-setup",
+    };
+    view! {
+        <button
+            name=name
+            class:chosen=move || chosen.get() == Some(setup)
+            aria-pressed=move || (chosen.get() == Some(setup)).to_string()
+            disabled=move || run.phase.get().is_running()
+            on:click=move |_| settings.use_setup(setup, settings.arch.get_untracked())
+        >
+            {label}
+        </button>
     }
 }
 

@@ -68,12 +68,17 @@ impl Settings {
 
     /// Picks `arch` with the book's settings for it, on all the data.
     pub fn reset_to_book(&self, arch: Arch) {
-        self.apply(arch, &TrainConfig::book(arch));
+        self.use_setup(Setup::Book, arch);
     }
 
-    /// Picks `arch` with its quick setting (`Arch::quick_settings`).
+    /// Picks `arch` with its quick setting (`TrainConfig::quick`).
     pub fn use_quick(&self, arch: Arch) {
-        self.apply(arch, &TrainConfig::quick(arch));
+        self.use_setup(Setup::Quick, arch);
+    }
+
+    /// Picks `arch` with `setup`.
+    pub fn use_setup(&self, setup: Setup, arch: Arch) {
+        self.apply(arch, &setup.config(arch));
     }
 
     /// Fills the form from `preset`, all but the backend.

@@ -21,11 +21,10 @@ import { createRequire } from "node:module";
 import vm from "node:vm";
 import { NETS, driveOurs, idxExamples, summarize, tfjsBatches, trainTfjs } from "./engines.mjs";
 import { hostWorker, installWebGpu } from "./node_host.mjs";
+import { flags } from "./cli.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce((pairs, arg, i, all) => (arg.startsWith("--") ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs), []),
-);
+const args = flags();
 const DIST = resolve(args.dist || process.env.CNNP_DIST || join(here, "../../dist"));
 const DATA = resolve(args.data || process.env.CNNP_DATA || join(here, "../../assets/fashion-mnist"));
 const require = createRequire(import.meta.url);

@@ -13,11 +13,10 @@ import { spawnSync } from "node:child_process";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { hostWorker } from "./node_host.mjs";
+import { flags } from "./cli.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce((pairs, arg, i, all) => (arg.startsWith("--") ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs), []),
-);
+const args = flags();
 const DIST = resolve(args.dist || join(here, "../../dist"));
 const DATA = resolve(args.data || join(here, "../../assets/fashion-mnist"));
 const CNNP = args.cnnp || join(process.env.CARGO_TARGET_DIR || join(process.env.HOME, ".cache/cnn-playground/target"), "release/cnnp");

@@ -17,15 +17,14 @@ import { chromium } from "playwright-core";
 import { serve } from "../../tests/e2e/server.mjs";
 import { chromiumLaunchOptions } from "../../tests/e2e/chromium.mjs";
 import { summarize } from "./engines.mjs";
+import { flags } from "./cli.mjs";
 
 const here = dirname(new URL(import.meta.url).pathname);
 const ROOT = resolve(here, "../..");
 const DIST = process.env.CNNP_DIST || join(ROOT, "dist");
 const require = createRequire(import.meta.url);
 
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce((pairs, arg, i, all) => (arg.startsWith("--") ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs), []),
-);
+const args = flags();
 const runs = Number(args.runs || 3);
 const archs = (args.arch || "all") === "all" ? ["lenet", "resnet"] : [args.arch];
 const engines = (args.engines || "ours,tfjs").split(",");

@@ -15,11 +15,10 @@
 import { spawnSync } from "node:child_process";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { flags } from "./cli.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce((pairs, arg, i, all) => (arg.startsWith("--") ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs), []),
-);
+const args = flags();
 const TOLERANCE = 1e-5;
 const relative = (a, b) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-12);
 
