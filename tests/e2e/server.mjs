@@ -53,8 +53,12 @@ export function cacheControl(path) {
   return /-[0-9a-f]{16}(_bg)?\.(js|wasm|css)$/.test(path) ? "public, max-age=31536000, immutable" : "no-cache";
 }
 
-/** Serves `root` on 127.0.0.1 at a free port; resolves to {url, close, sent}. */
-export function serve(root) {
+/**
+ * Serves `root` on 127.0.0.1 at a free port; resolves to {url, close, sent}.
+ * `csp: false` leaves the policy out: the benchmark page (www/bench) runs
+ * TF.js, whose bundles evaluate strings, beside our worker.
+ */
+export function serve(root, { csp = true } = {}) {
   const cache = new Map();
   const sent = []; // [{path, bytes, encoding}]
   const server = createServer(async (req, res) => {
@@ -69,8 +73,8 @@ export function serve(root) {
       const headers = {
         "content-type": TYPES[ext] || "application/octet-stream",
         "cache-control": cacheControl(path),
-        "content-security-policy": contentSecurityPolicy(ext === ".html" ? body.toString("utf8") : ""),
       };
+      if (csp) headers["content-security-policy"] = contentSecurityPolicy(ext === ".html" ? body.toString("utf8") : "");
       const accepts = String(req.headers["accept-encoding"] || "");
       let encoding = "identity";
       if (COMPRESSIBLE.has(ext) && /\bbr\b/.test(accepts)) {

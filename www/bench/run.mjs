@@ -48,7 +48,7 @@ const tfjsFiles = {
 };
 for (const [from, to] of Object.entries(tfjsFiles)) cpSync(require.resolve(from), join(out, "tfjs", to));
 
-const server = await serve(DIST);
+const server = await serve(DIST, { csp: false });
 const browser = await chromium.launch(chromiumLaunchOptions());
 
 async function once(query) {
