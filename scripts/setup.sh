@@ -27,6 +27,14 @@ if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# The threaded CPU worker (scripts/build-threads.sh) needs std built for
+# WebAssembly threads: nightly's build-std, at this pinned nightly.
+threads_toolchain=$(awk -F= '/^toolchain=/ { print $2; exit }' scripts/build-threads.sh)
+if ! rustup component list --toolchain "$threads_toolchain" --installed 2>/dev/null | grep -q '^rust-src'; then
+  say "installing Rust $threads_toolchain with rust-src (for the threaded CPU worker)"
+  rustup toolchain install "$threads_toolchain" --profile minimal --component rust-src
+fi
+
 # Cargo tools, at the versions the build pins; skipped when already there.
 cargo_tool() { # name version binary [cargo install flags]
   local name=$1 version=$2 binary=$3; shift 3

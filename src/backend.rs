@@ -34,7 +34,7 @@ pub fn cpu() -> Device {
 /// The default wgpu adapter, natively. (The browser's comes from `crate::web`.)
 /// Burn's wgpu runtime initialises once per process, so the first answer is
 /// kept and handed out again.
-#[cfg(not(target_family = "wasm"))]
+#[cfg(all(not(target_family = "wasm"), feature = "webgpu"))]
 pub fn wgpu() -> Result<Device, String> {
     static WGPU: std::sync::OnceLock<Result<Device, String>> = std::sync::OnceLock::new();
     WGPU.get_or_init(|| {
@@ -50,6 +50,9 @@ pub fn wgpu() -> Result<Device, String> {
 pub fn native(kind: BackendKind) -> Result<Device, String> {
     match kind {
         BackendKind::Cpu => Ok(cpu()),
+        #[cfg(feature = "webgpu")]
         BackendKind::Wgpu => wgpu(),
+        #[cfg(not(feature = "webgpu"))]
+        BackendKind::Wgpu => Err("this build has no wgpu backend (the `webgpu` feature)".to_string()),
     }
 }

@@ -38,7 +38,9 @@ async fn webgpu() -> Device {
     let (device, backend) = webgpu::choose(BackendChoice::WebGpu, None).await;
     match &backend {
         Backend::WebGpu(adapter) => web_sys::console::log_1(&format!("WebGPU adapter: {adapter:?}").into()),
-        Backend::Cpu { reason } => panic!("expected WebGPU (Chromium with --enable-unsafe-webgpu): {reason}"),
+        Backend::Cpu { reason, .. } => {
+            panic!("expected WebGPU (Chromium with --enable-unsafe-webgpu): {reason}")
+        }
     }
     DEVICE.with(|d| *d.borrow_mut() = Some(device.clone()));
     device

@@ -22,27 +22,40 @@
 //! for the forward pass and each gradient.
 //!
 //! The CPU backend keeps Burn's operations: [`conv2d`], [`avg_pool2d`]
-//! and [`linear`] send a tensor on any other device to Burn's modules.
+//! and [`linear`] send a tensor on any other device to Burn's modules. A
+//! build without the `webgpu` feature (the threaded CPU worker) has only
+//! those.
 
+#[cfg(feature = "webgpu")]
 mod autodiff;
+#[cfg(feature = "webgpu")]
 mod conv2d;
+#[cfg(feature = "webgpu")]
 mod linear;
+#[cfg(feature = "webgpu")]
 mod pool;
+#[cfg(feature = "webgpu")]
 mod shapes;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
+#[cfg(feature = "webgpu")]
 use burn::backend::tensor::FloatTensor;
+#[cfg(feature = "webgpu")]
 use burn::backend::{Backend, Dispatch, DispatchDevice, backend_extension};
 use burn::nn::conv::Conv2d;
 use burn::nn::pool::AvgPool2d;
 use burn::nn::{Linear, PaddingConfig2d};
 use burn::tensor::Tensor;
 
+#[cfg(feature = "webgpu")]
 pub use conv2d::{Conv2dGeometry, MAX_CHANNEL_BLOCK, MAX_TILE_COLUMNS, WIDE_LAYER};
+#[cfg(feature = "webgpu")]
 pub use linear::LinearKernels;
+#[cfg(feature = "webgpu")]
 pub use pool::PoolKernels;
 
+#[cfg(feature = "webgpu")]
 /// The convolution operations our kernels provide. `Cube` runs them on
 /// Burn's cube backend; `Autodiff` records them with their own backward.
 #[backend_extension(Autodiff, Cube, Fusion)]
@@ -95,12 +108,14 @@ pub fn use_our_kernels(on: bool) {
 
 /// Whether `x` lives on Burn's cube backend (wgpu, WebGPU), with or
 /// without autodiff.
+#[cfg(feature = "webgpu")]
 fn on_cube_backend<const D: usize>(x: &Tensor<D>) -> bool {
     matches!(x.device().inner().as_dispatch(), DispatchDevice::Cube(_))
 }
 
 /// The square kernel, stride and symmetric padding of `conv`, if it is a
 /// convolution our kernels run (all of ours are).
+#[cfg(feature = "webgpu")]
 fn square_geometry(conv: &Conv2d) -> Option<(usize, usize, usize)> {
     let [kh, kw] = conv.kernel_size;
     let [sh, sw] = conv.stride;
@@ -120,6 +135,13 @@ fn square_geometry(conv: &Conv2d) -> Option<(usize, usize, usize)> {
 }
 
 /// `conv.forward(x)`, on our kernels where `x` is on the cube backend.
+#[cfg(not(feature = "webgpu"))]
+pub fn conv2d(conv: &Conv2d, x: Tensor<4>) -> Tensor<4> {
+    conv.forward(x)
+}
+
+/// `conv.forward(x)`, on our kernels where `x` is on the cube backend.
+#[cfg(feature = "webgpu")]
 pub fn conv2d(conv: &Conv2d, x: Tensor<4>) -> Tensor<4> {
     let geometry =
         square_geometry(conv).filter(|_| OUR_KERNELS.load(Ordering::Relaxed) && on_cube_backend(&x));
@@ -137,6 +159,7 @@ pub fn conv2d(conv: &Conv2d, x: Tensor<4>) -> Tensor<4> {
 }
 
 /// The input gradient as a tensor operation (for tests and benchmarks).
+#[cfg(feature = "webgpu")]
 pub fn conv2d_input_grad(
     weight: Tensor<4>,
     output_grad: Tensor<4>,
@@ -157,6 +180,7 @@ pub fn conv2d_input_grad(
 
 /// The weight and bias gradients as tensor operations (for tests and
 /// benchmarks): `(weight [Cout, Cin, K, K], bias [Cout])`.
+#[cfg(feature = "webgpu")]
 pub fn conv2d_weight_bias_grad(
     x: Tensor<4>,
     output_grad: Tensor<4>,
@@ -197,6 +221,7 @@ pub fn avg_pool2d(pool: &AvgPool2d, x: Tensor<4>) -> Tensor<4> {
     if !square {
         return pool.forward(x);
     }
+    #[cfg(feature = "webgpu")]
     if OUR_KERNELS.load(Ordering::Relaxed) && on_cube_backend(&x) {
         return Tensor::from_dispatch(Dispatch::mean_pool2d_forward(x.into_dispatch(), k, s));
     }
@@ -218,6 +243,9 @@ pub fn avg_pool2d(pool: &AvgPool2d, x: Tensor<4>) -> Tensor<4> {
 /// `linear.forward(x)` for a batch of vectors, on our kernels where `x` is
 /// on the cube backend.
 pub fn linear(linear: &Linear, x: Tensor<2>) -> Tensor<2> {
+    #[cfg(not(feature = "webgpu"))]
+    return linear.forward(x);
+    #[cfg(feature = "webgpu")]
     match &linear.bias {
         Some(bias) if OUR_KERNELS.load(Ordering::Relaxed) && on_cube_backend(&x) => {
             Tensor::from_dispatch(Dispatch::linear_forward(

@@ -157,7 +157,7 @@ fn Notices(notices: Vec<String>) -> impl IntoView {
     }
 }
 
-/// "WebGPU — adapter" or "CPU — WebGPU unavailable: reason".
+/// "WebGPU — adapter" or "CPU, 2 threads — WebGPU unavailable: reason".
 #[component]
 fn BackendBadge() -> impl IntoView {
     let run = expect_context::<Run>();
@@ -172,10 +172,20 @@ fn BackendBadge() -> impl IntoView {
     };
     view! {
         <div class="badge-wrap">
-            <span class=class data-backend=move || run.backend.get().map(|b| b.short_name()).unwrap_or("")>
+            <span
+                class=class
+                data-backend=move || run.backend.get().map(|b| b.short_name()).unwrap_or("")
+                data-threads=move || match run.backend.get() {
+                    Some(Backend::Cpu { threads, .. }) => threads.to_string(),
+                    _ => String::new(),
+                }
+            >
                 {text}
             </span>
             {move || run.backend_note.get().map(|note| view! { <span class="badge-note">{note}</span> })}
+            {move || run.backend.get().and_then(|b| b.threads_note()).map(|note| view! {
+                <span class="badge-note threads-note">{note}</span>
+            })}
             {move || matches!(run.backend.get(), Some(Backend::WebGpu(adapter)) if adapter.is_software).then(|| view! {
                 <span class="badge-note">"a software renderer: the CPU backend is faster here (backend: auto or CPU)"</span>
             })}

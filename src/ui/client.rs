@@ -17,6 +17,9 @@ use crate::web::webgpu::{Backend, BackendChoice};
 
 /// Trunk builds the worker binary with a loader of this name.
 const WORKER_URL: &str = "./worker_loader.js";
+/// The CPU backend's worker on a cross-origin isolated page: the threaded
+/// build where it was built, the one above otherwise (www/).
+const THREADS_WORKER_URL: &str = "./worker_threads_loader.js";
 
 /// Fashion-MNIST, served with the app.
 pub fn data_url() -> String {
@@ -64,6 +67,10 @@ struct Inner {
     longest_step_ms: f64,
     /// What the worker's panic hook said, for the crash that follows.
     panic: Option<String>,
+    /// The current worker is the CPU one that may have threads.
+    threaded: bool,
+    /// The data was asked for: a worker that replaces this one asks again.
+    data_requested: bool,
 }
 
 /// How often the watchdog pings the worker.
@@ -99,6 +106,8 @@ impl Client {
                 last_heard: now_ms(),
                 longest_step_ms: 0.0,
                 panic: None,
+                threaded: false,
+                data_requested: false,
             })),
             run,
             choice,
@@ -140,10 +149,20 @@ impl Client {
         ping.forget();
     }
 
+    /// Starts the worker the backend choice asks for: the CPU choice on an
+    /// isolated page gets the threaded one.
     fn spawn(&self) {
+        let threaded =
+            self.choice.get_untracked() == BackendChoice::Cpu && crate::web::threads::cross_origin_isolated();
+        self.spawn_worker(threaded);
+    }
+
+    fn spawn_worker(&self, threaded: bool) {
         let options = WorkerOptions::new();
         options.set_type(WorkerType::Classic);
-        let worker = match Worker::new_with_options(WORKER_URL, &options) {
+        self.inner.borrow_mut().threaded = threaded;
+        let url = if threaded { THREADS_WORKER_URL } else { WORKER_URL };
+        let worker = match Worker::new_with_options(url, &options) {
             Ok(worker) => worker,
             Err(e) => {
                 self.run.phase.set(Phase::Failed(format!(
@@ -267,6 +286,7 @@ impl Client {
     }
 
     fn load_data(&self) {
+        self.inner.borrow_mut().data_requested = true;
         let picked = self.inner.borrow().picked.clone();
         match picked {
             Some(buffers) => self.post_files(buffers),
@@ -319,7 +339,27 @@ impl Client {
         self.choice.set(choice);
         self.inner.borrow_mut().backend_known = false;
         self.inner.borrow_mut().prepared = None;
-        self.send(&Command::ChooseBackend { choice });
+        // The threaded worker has no WebGPU, the other no threads: a switch
+        // between WebGPU and the CPU on an isolated page changes worker.
+        let threaded = self.inner.borrow().threaded;
+        let wants_threaded = choice == BackendChoice::Cpu && crate::web::threads::cross_origin_isolated();
+        if threaded != wants_threaded && !is_busy(&self.run.phase.get_untracked()) {
+            self.replace_worker(wants_threaded);
+        } else {
+            self.send(&Command::ChooseBackend { choice });
+        }
+    }
+
+    /// Starts another worker in place of this idle one (`threaded`: the
+    /// CPU one); what was asked of the old one is asked again.
+    fn replace_worker(&self, threaded: bool) {
+        if let Some(worker) = self.inner.borrow_mut().worker.take() {
+            worker.terminate();
+        }
+        self.spawn_worker(threaded);
+        if self.inner.borrow().data_requested {
+            self.load_data();
+        }
     }
 
     fn crashed(&self, message: String) {
@@ -368,6 +408,16 @@ impl Client {
                 }
             }
             Report::Backend { backend } => {
+                // Auto (or WebGPU) ended on the CPU in the WebGPU worker: on an
+                // isolated page the threaded one runs the CPU faster.
+                let swap = matches!(backend, Backend::Cpu { .. })
+                    && !self.inner.borrow().threaded
+                    && crate::web::threads::cross_origin_isolated()
+                    && !is_busy(&run.phase.get_untracked());
+                if swap {
+                    self.replace_worker(true);
+                    return;
+                }
                 run.backend.set(Some(backend));
                 self.inner.borrow_mut().backend_known = true;
                 self.start_pending();
@@ -486,6 +536,14 @@ impl Client {
             }
         }
     }
+}
+
+/// A run holds the worker: it is not replaced under it.
+fn is_busy(phase: &Phase) -> bool {
+    matches!(
+        phase,
+        Phase::Preparing | Phase::Training | Phase::Paused | Phase::Evaluating
+    )
 }
 
 /// For the tests: `window.__cnnpWatchdogMs` shortens the watchdog's patience.

@@ -3,6 +3,7 @@
 
 pub mod fetch;
 pub mod protocol;
+pub mod threads;
 pub mod webgpu;
 #[cfg(feature = "train")]
 pub mod worker;

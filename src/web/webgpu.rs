@@ -36,15 +36,50 @@ pub enum Backend {
     /// "WebGPU unavailable: …", "chosen", "WebGPU here is software …".
     Cpu {
         reason: String,
+        /// The threads Burn's CPU backend splits its work over.
+        #[serde(default = "one")]
+        threads: usize,
+        /// Why there is only one thread, where so.
+        #[serde(default)]
+        one_thread_why: Option<String>,
     },
 }
 
+fn one() -> usize {
+    1
+}
+
 impl Backend {
-    /// "WebGPU — google swiftshader" or "CPU — WebGPU unavailable: …".
+    /// The CPU backend, on as many threads as this worker has.
+    pub fn cpu(reason: String) -> Backend {
+        let (threads, one_thread_why) = crate::web::threads::cpu_threads();
+        Backend::Cpu {
+            reason,
+            threads,
+            one_thread_why,
+        }
+    }
+
+    /// "WebGPU — google swiftshader" or "CPU, 2 threads — WebGPU unavailable: …".
     pub fn badge(&self) -> String {
         match self {
             Backend::WebGpu(adapter) => format!("WebGPU — {}", adapter.name),
-            Backend::Cpu { reason } => format!("CPU — {reason}"),
+            Backend::Cpu {
+                reason, threads: 1, ..
+            } => format!("CPU, 1 thread — {reason}"),
+            Backend::Cpu { reason, threads, .. } => format!("CPU, {threads} threads — {reason}"),
+        }
+    }
+
+    /// Why the CPU backend runs on one thread only, as a sentence.
+    pub fn threads_note(&self) -> Option<String> {
+        match self {
+            Backend::Cpu {
+                threads: 1,
+                one_thread_why: Some(why),
+                ..
+            } => Some(format!("The CPU backend runs on one thread: {why}.")),
+            _ => None,
         }
     }
 
@@ -197,7 +232,7 @@ pub async fn probe() -> Result<Adapter, String> {
 /// CPU backend with the reason. `kept` is a WebGPU device made before: Burn
 /// opens its wgpu runtime once, so it is reused rather than made again.
 pub async fn choose(choice: BackendChoice, kept: Option<(Device, Adapter)>) -> (Device, Backend) {
-    let cpu = |reason: String| (backend::cpu(), Backend::Cpu { reason });
+    let cpu = |reason: String| (backend::cpu(), Backend::cpu(reason));
     if choice == BackendChoice::Cpu {
         return cpu("chosen".to_string());
     }
@@ -224,6 +259,24 @@ pub async fn choose(choice: BackendChoice, kept: Option<(Device, Adapter)>) -> (
             adapter.name
         ));
     }
+    open_webgpu(adapter).await
+}
+
+/// The threaded CPU worker has no wgpu (see Cargo.toml's `webgpu`): the
+/// page starts it for the CPU backend only.
+#[cfg(all(feature = "train", not(feature = "webgpu")))]
+async fn open_webgpu(adapter: Adapter) -> (Device, Backend) {
+    let reason = format!(
+        "this worker runs the CPU backend only, not WebGPU on {}",
+        adapter.name
+    );
+    (backend::cpu(), Backend::cpu(reason))
+}
+
+/// Opens Burn's wgpu device on the browser's WebGPU adapter.
+#[cfg(feature = "webgpu")]
+async fn open_webgpu(adapter: Adapter) -> (Device, Backend) {
+    let cpu = |reason: String| (backend::cpu(), Backend::cpu(reason));
     if let Err(reason) = install_subgroups_shim().and_then(|_| install_device_lost_watch()) {
         return cpu(format!("WebGPU unavailable: {reason}"));
     }

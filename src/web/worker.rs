@@ -65,7 +65,12 @@ pub fn start() {
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
-    post(&Report::Ready);
+    // The page waits for `Ready` before it sends anything, so no step runs
+    // before the CPU backend's threads (where this build has them) do.
+    wasm_bindgen_futures::spawn_local(async {
+        crate::web::threads::start().await;
+        post(&Report::Ready);
+    });
 }
 
 fn receive(worker: Rc<Worker>, data: JsValue) {

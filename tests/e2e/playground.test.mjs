@@ -302,7 +302,8 @@ test("a worker that panics, traps or hangs is replaced: the page says so, keeps 
     });
     const points = Number(await page.getAttribute(".chart svg", "data-points"));
     // The failure comes from inside the worker, between two steps.
-    const worker = page.workers().at(-1);
+    // (The training worker, not one of its CPU threads.)
+    const worker = page.workers().filter((w) => /worker(_threads)?_loader\.js$/.test(w.url())).at(-1);
     await worker.evaluate((how) => setTimeout(() => self.onmessage({ data: JSON.stringify({ type: "fail_on_purpose", how }) })), how);
     await page.waitForSelector(".phase.failed", { timeout: 60_000 });
     const message = await page.textContent(".phase.failed");
@@ -343,13 +344,51 @@ test("the page trains on WebGPU under the Content-Security-Policy the README giv
 test("on a software WebGPU, auto picks the CPU backend and says why", async () => {
   const page = await open("?arch=bn-lenet&train=512&test=256&batch=64&epochs=1");
   await page.waitForSelector('.badge[data-backend="CPU"]', { timeout: 60_000 });
-  assert.match(await page.textContent(".badge"), /^CPU — WebGPU here is a software renderer \(google swiftshader\)/);
+  assert.match(await page.textContent(".badge"), /^CPU, \d+ threads? — WebGPU here is a software renderer \(google swiftshader\)/);
   await page.click('button[name="train"]');
   await page.waitForSelector(".phase.done", { timeout: 300_000 });
   const line = await page.textContent(".book-line");
   console.log(`book line: ${line}`);
   assert.match(line, /examples\/sec on CPU$/);
   await page.close();
+});
+
+test("on a cross-origin isolated page the CPU backend runs on a thread per core; elsewhere on one, and says why", async () => {
+  const query = "?arch=lenet&train=1024&test=256&batch=128&epochs=1&backend=cpu";
+  const page = await open(query);
+  assert.equal(await page.evaluate(() => crossOriginIsolated), true, "the test server sends COOP and COEP");
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  await page.waitForSelector('.badge[data-backend="CPU"]', { timeout: 60_000 });
+  const threads = Number(await page.getAttribute(".badge", "data-threads"));
+  console.log(`isolated: ${await page.textContent(".badge")} (${cores} cores)`);
+  assert.equal(threads, Math.min(cores, 8), "a thread per core");
+  assert.match(await page.textContent(".badge"), new RegExp(`^CPU, ${threads} threads — chosen`));
+  assert.equal(page.workers().filter((w) => w.url().endsWith("/worker_thread.js")).length, threads, "the pool's workers run");
+  await page.click('button[name="train"]');
+  await page.waitForSelector(".phase.done", { timeout: 300_000 });
+  const line = await page.textContent(".book-line");
+  console.log(`on ${threads} threads: ${line}`);
+  assert.match(line, /^loss [\d.]+, train acc [\d.]+, test acc [\d.]+, [\d.]+ examples\/sec on CPU$/);
+  // Switching to auto here (software WebGPU) ends on the CPU: the threaded worker again.
+  await page.selectOption('select[name="backend"]', "auto");
+  await page.waitForFunction(() => /^CPU, \d+ threads — WebGPU here is a software renderer/.test(document.querySelector(".badge")?.textContent), null, { timeout: 60_000 });
+  await page.close();
+
+  // A host without the isolation headers: one thread, and the page says why.
+  const plain = await serve(DIST, { isolated: false });
+  try {
+    const single = await browser.newPage();
+    await single.goto(`${plain.url}/index.html${query}`);
+    await single.waitForSelector('.badge[data-backend="CPU"]', { timeout: 60_000 });
+    assert.equal(await single.getAttribute(".badge", "data-threads"), "1");
+    assert.match(await single.textContent(".threads-note"), /^The CPU backend runs on one thread: the page is not cross-origin isolated/);
+    await single.click('button[name="train"]');
+    await single.waitForSelector(".phase.done", { timeout: 300_000 });
+    assert.match(await single.textContent(".book-line"), /examples\/sec on CPU$/);
+    await single.close();
+  } finally {
+    await plain.close();
+  }
 });
 
 test("the page fits a phone", async () => {

@@ -45,7 +45,8 @@ export function contentSecurityPolicy(html = "") {
 /**
  * trunk names the page's files by content hash (playground-<hash>.js): they
  * never change and can be kept for a year. Everything else, the worker's
- * files (worker.js, worker_bg.wasm, worker_loader.js, shims/) and
+ * files (worker.js, worker_bg.wasm, worker_loader.js, the threaded
+ * worker's worker_threads*.js and worker_thread.js, shims/) and
  * index.html included, keeps its name across builds: revalidate each time,
  * or a returning visitor mixes an old worker with a new page.
  */
@@ -54,11 +55,23 @@ export function cacheControl(path) {
 }
 
 /**
+ * Cross-origin isolation, which the CPU backend's threads need (shared
+ * memory): the page opens no window of another origin, and embeds nothing
+ * of another origin that does not agree to it.
+ */
+export const ISOLATION_HEADERS = {
+  "cross-origin-opener-policy": "same-origin",
+  "cross-origin-embedder-policy": "require-corp",
+};
+
+/**
  * Serves `root` on 127.0.0.1 at a free port; resolves to {url, close, sent}.
  * `csp: false` leaves the policy out: the benchmark page (www/bench) runs
- * TF.js, whose bundles evaluate strings, beside our worker.
+ * TF.js, whose bundles evaluate strings, beside our worker. `isolated:
+ * false` leaves out the isolation headers, as a host that does not send
+ * them: the CPU backend then runs on one thread.
  */
-export function serve(root, { csp = true } = {}) {
+export function serve(root, { csp = true, isolated = true } = {}) {
   const cache = new Map();
   const sent = []; // [{path, bytes, encoding}]
   const server = createServer(async (req, res) => {
@@ -74,6 +87,7 @@ export function serve(root, { csp = true } = {}) {
         "content-type": TYPES[ext] || "application/octet-stream",
         "cache-control": cacheControl(path),
       };
+      if (isolated) Object.assign(headers, ISOLATION_HEADERS);
       if (csp) headers["content-security-policy"] = contentSecurityPolicy(ext === ".html" ? body.toString("utf8") : "");
       const accepts = String(req.headers["accept-encoding"] || "");
       let encoding = "identity";

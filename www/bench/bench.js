@@ -30,7 +30,8 @@ function fail(error) {
 // ---- ours: the playground's worker, `Command::Bench` ----
 
 function runOurs() {
-  const worker = new Worker(new URL("worker_loader.js", root));
+  const loader = backend === "cpu-threads" ? "worker_threads_loader.js" : "worker_loader.js";
+  const worker = new Worker(new URL(loader, root));
   const send = (command) => worker.postMessage(JSON.stringify(command));
   const loadData = () => send({ type: "load_data", data_url: new URL("assets/fashion-mnist/", root).href });
   const { onReport, done } = driveOurs({ send, loadData, arch, batch, steps, readback, backend, mode });

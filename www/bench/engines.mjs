@@ -36,10 +36,14 @@ export function driveOurs({ send, loadData, arch, batch, steps, readback, backen
   let trace = null;
   let finish;
   const done = new Promise((resolve) => (finish = resolve));
+  // "cpu-threads": the CPU backend in the threaded worker (the page's
+  // choice on a cross-origin isolated page); "cpu": the single-threaded one.
+  const onCpu = backend.startsWith("cpu");
   const common = () => ({
     engine: "ours",
-    backend: backend === "cpu" ? "cpu" : "webgpu",
+    backend,
     adapter: adapter && adapter.WebGpu ? adapter.WebGpu.name : "cpu",
+    threads: adapter && adapter.Cpu ? adapter.Cpu.threads : undefined,
     arch,
     batch,
   });
@@ -47,7 +51,7 @@ export function driveOurs({ send, loadData, arch, batch, steps, readback, backen
     switch (report.type) {
       case "ready":
         if (mode === "trace") send({ type: "trace" });
-        send({ type: "choose_backend", choice: backend === "cpu" ? "cpu" : "webgpu" });
+        send({ type: "choose_backend", choice: onCpu ? "cpu" : "webgpu" });
         break;
       case "trace":
         trace = JSON.parse(report.kernels);
@@ -56,6 +60,10 @@ export function driveOurs({ send, loadData, arch, batch, steps, readback, backen
         adapter = report.backend;
         if (backend === "webgpu" && !adapter.WebGpu) {
           finish({ error: `no WebGPU: ${JSON.stringify(adapter)}` });
+          return;
+        }
+        if (backend === "cpu-threads" && !(adapter.Cpu && adapter.Cpu.threads > 1)) {
+          finish({ error: `no threads: ${JSON.stringify(adapter)}` });
           return;
         }
         loadData(send);

@@ -29,7 +29,7 @@ const runs = Number(args.runs || 3);
 const archs = (args.arch || "all") === "all" ? ["lenet", "resnet"] : [args.arch];
 const engines = (args.engines || "ours,tfjs").split(",");
 const readbacks = (args.readback || "1,10").split(",").map(Number);
-const BACKENDS = { ours: ["webgpu", "cpu"], tfjs: ["webgpu", "webgl", "wasm", "cpu"] };
+const BACKENDS = { ours: ["webgpu", "cpu", "cpu-threads"], tfjs: ["webgpu", "webgl", "wasm", "cpu"] };
 const wanted = args.backends ? args.backends.split(",") : null;
 // SwiftShader runs WebGPU on the CPU: ResNet-18 steps take long, so fewer.
 const DEFAULTS = { lenet: { batch: 256, steps: 10 }, resnet: { batch: 16, steps: 10 } };
