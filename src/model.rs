@@ -226,8 +226,8 @@ impl LayerModule {
                 Activation::Flat(x) => Activation::Flat(relu.forward(x)),
             },
             LayerModule::Sigmoid(sigmoid) => match x {
-                Activation::Map(x) => Activation::Map(sigmoid.forward(x)),
-                Activation::Flat(x) => Activation::Flat(sigmoid.forward(x)),
+                Activation::Map(x) => Activation::Map(crate::kernels::sigmoid(sigmoid, x)),
+                Activation::Flat(x) => Activation::Flat(crate::kernels::sigmoid(sigmoid, x)),
             },
             LayerModule::Dropout(dropout) => match x {
                 Activation::Map(x) => Activation::Map(dropout.forward(x)),

@@ -219,6 +219,29 @@ async fn batch_norm_on_webgpu_equals_the_cpu() {
     .await;
 }
 
+/// Our CPU sigmoid in the browser's build (its simd128 lanes, which the
+/// native tests do not reach) against Burn's, from -100 to 100: outputs
+/// and input gradients within 1e-6.
+#[wasm_bindgen_test]
+async fn our_cpu_sigmoid_in_wasm_equals_burns() {
+    let n = 4 * 9 * 7 * 11;
+    let x: Vec<f32> = (0..n)
+        .map(|i| (i as f32 - n as f32 / 2.0) / (n as f32 / 200.0))
+        .collect();
+    let x = TensorData::new(x, [4, 9, 7, 11]);
+    let cpu = backend::cpu();
+    let ours = run(&cpu, &x, &|t| kernels::sigmoid(&burn::nn::Sigmoid::new(), t)).await;
+    let burns = run(&cpu, &x, &|t| burn::tensor::activation::sigmoid(t)).await;
+    for (what, ours, burns) in [("output", ours.0, burns.0), ("input gradient", ours.1, burns.1)] {
+        let worst = ours
+            .iter()
+            .zip(&burns)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0f32, f32::max);
+        assert!(worst <= 1e-6, "sigmoid {what}: differs by {worst:e}");
+    }
+}
+
 fn test_set() -> Dataset {
     Dataset::from_gz(
         TEST_IMAGES,

@@ -24,7 +24,10 @@
 //! The CPU backend keeps Burn's operations: [`conv2d`], [`avg_pool2d`]
 //! and [`linear`] send a tensor on any other device to Burn's modules. A
 //! build without the `webgpu` feature (the threaded CPU worker) has only
-//! those.
+//! those. One exception: the sigmoid, ours on the CPU backend (`cpu.rs`),
+//! where Burn's runs a scalar exponential twice per value.
+
+mod cpu;
 
 #[cfg(feature = "webgpu")]
 mod autodiff;
@@ -42,7 +45,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 #[cfg(feature = "webgpu")]
 use burn::backend::tensor::FloatTensor;
 #[cfg(feature = "webgpu")]
-use burn::backend::{Backend, Dispatch, DispatchDevice, backend_extension};
+use burn::backend::{Backend, backend_extension};
+use burn::backend::{Dispatch, DispatchDevice};
+use burn::nn::Sigmoid;
 use burn::nn::conv::Conv2d;
 use burn::nn::pool::AvgPool2d;
 use burn::nn::{Linear, PaddingConfig2d};
@@ -50,6 +55,7 @@ use burn::tensor::Tensor;
 
 #[cfg(feature = "webgpu")]
 pub use conv2d::{Conv2dGeometry, MAX_CHANNEL_BLOCK, MAX_TILE_COLUMNS, WIDE_LAYER};
+pub use cpu::CpuSigmoid;
 #[cfg(feature = "webgpu")]
 pub use linear::LinearKernels;
 #[cfg(feature = "webgpu")]
@@ -256,4 +262,14 @@ pub fn linear(linear: &Linear, x: Tensor<2>) -> Tensor<2> {
         }
         _ => linear.forward(x),
     }
+}
+
+/// `sigmoid.forward(x)`: our CPU sigmoid on Burn's CPU backend (see
+/// `cpu.rs`), Burn's elsewhere.
+pub fn sigmoid<const D: usize>(sigmoid: &Sigmoid, x: Tensor<D>) -> Tensor<D> {
+    let on_cpu = matches!(x.device().inner().as_dispatch(), DispatchDevice::Flex(_));
+    if OUR_KERNELS.load(Ordering::Relaxed) && on_cpu {
+        return Tensor::from_dispatch(Dispatch::cpu_sigmoid(x.into_dispatch()));
+    }
+    sigmoid.forward(x)
 }

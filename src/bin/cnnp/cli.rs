@@ -43,7 +43,8 @@ const HELP: &str = "cnnp: the classic CNNs of Dive into Deep Learning
              [--readback-every K] [--profile] [--data DIR] [--json]
       Times training steps: the first (warm-up: kernel compilation and
       autotuning) apart, then examples/sec over the next N. On wgpu the
-      convolutions run on our kernels; --conv burn runs Burn's instead.
+      convolutions, pooling and dense layers run on our kernels, on the CPU
+      the sigmoid; --conv burn runs Burn's instead.
       --profile: each layer of the table on its own, forward and backward
       (N repetitions each), to see where a step's time goes.
 
@@ -454,7 +455,7 @@ fn bench(args: &[String]) -> Result<(), Failure> {
             })
         ),
         false => println!(
-            "{} on {} ({} convolutions), batch {} at {}×{}: first step {:.2} s (warm-up), then {:.1} examples/sec over {} steps (loss read every {}), final loss {:.3}",
+            "{} on {} ({} kernels), batch {} at {}×{}: first step {:.2} s (warm-up), then {:.1} examples/sec over {} steps (loss read every {}), final loss {:.3}",
             arch.title(),
             kind.id(),
             conv,
