@@ -570,10 +570,16 @@ fn EpochLines() -> impl IntoView {
                     // The worker's memory after the epoch: for the curious
                     // (a tooltip) and the long-run tests.
                     let memory = run.epoch_memory.with(|m| m.iter().find(|(e, _)| *e == r.epoch).map(|(_, b)| *b));
+                    let device = run.epoch_device_memory.with(|m| m.iter().find(|(e, _)| *e == r.epoch).map(|(_, b)| *b));
+                    let title = memory.map(|b| {
+                        let gpu = device.map(|d| format!("; on the GPU: {}", bytes(d))).unwrap_or_default();
+                        format!("worker memory after this epoch: {}{gpu}", bytes(b))
+                    });
                     view! {
                         <li
                             data-worker-memory=memory.map(|b| b.to_string())
-                            title=memory.map(|b| format!("worker memory after this epoch: {}", bytes(b)))
+                            data-device-memory=device.map(|b| b.to_string())
+                            title=title
                         >
                             {r.book_line()}
                         </li>

@@ -463,8 +463,18 @@ impl Client {
                 self.inner.borrow_mut().panic = Some(message);
             }
             Report::Pong => {}
-            Report::Memory { epoch, wasm_bytes } => match epoch {
-                Some(epoch) => run.epoch_memory.update(|memory| memory.push((epoch, wasm_bytes))),
+            Report::Memory {
+                epoch,
+                wasm_bytes,
+                device_bytes,
+            } => match epoch {
+                Some(epoch) => {
+                    run.epoch_memory.update(|memory| memory.push((epoch, wasm_bytes)));
+                    if let Some(bytes) = device_bytes {
+                        run.epoch_device_memory
+                            .update(|memory| memory.push((epoch, bytes)));
+                    }
+                }
                 None => run.worker_memory.set(Some(wasm_bytes)),
             },
             // Whatever ran on that device is gone with it: the worker is

@@ -247,6 +247,8 @@ pub struct Run {
     pub epoch_memory: RwSignal<Vec<(usize, u64)>>,
     /// The worker's wasm memory at the end of the last run.
     pub worker_memory: RwSignal<Option<u64>>,
+    /// On WebGPU, the bytes Burn holds on the GPU after each epoch.
+    pub epoch_device_memory: RwSignal<Vec<(usize, u64)>>,
 }
 
 impl Run {
@@ -268,6 +270,7 @@ impl Run {
             calibration: RwSignal::new(None),
             epoch_memory: RwSignal::new(vec![]),
             worker_memory: RwSignal::new(None),
+            epoch_device_memory: RwSignal::new(vec![]),
         }
     }
 
@@ -279,6 +282,7 @@ impl Run {
         self.points.set(vec![]);
         self.history.set(vec![]);
         self.epoch_memory.set(vec![]);
+        self.epoch_device_memory.set(vec![]);
         self.prepare_ms.set(None);
     }
 

@@ -142,6 +142,10 @@ pub enum Report {
     Memory {
         epoch: Option<usize>,
         wasm_bytes: u64,
+        /// On WebGPU, the bytes Burn holds on the GPU (its memory pools,
+        /// reserved): a leak of tensors shows here, not in `wasm_bytes`.
+        #[serde(default)]
+        device_bytes: Option<u64>,
     },
     /// The browser took the GPU device away (posted by `shims/device_lost.js`).
     DeviceLost {

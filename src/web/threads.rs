@@ -29,7 +29,7 @@ pub fn cpu_threads() -> (usize, Option<String>) {
     let why = if !cross_origin_isolated() {
         "the page is not cross-origin isolated (it needs the COOP and COEP headers the README names)"
     } else if cfg!(feature = "threads") {
-        "this browser gave the worker no second thread"
+        "the browser reports a single core"
     } else {
         "the threaded worker was not built with this page (scripts/build-threads.sh)"
     };

@@ -287,3 +287,23 @@ async fn open_webgpu(adapter: Adapter) -> (Device, Backend) {
         Err(e) => cpu(format!("WebGPU unavailable: Burn could not open the device: {e}")),
     }
 }
+
+/// The bytes Burn's memory pools reserve on `device`'s GPU, where it is a
+/// WebGPU device; `None` on the CPU.
+#[cfg(feature = "webgpu")]
+pub fn device_bytes(device: &Device) -> Option<u64> {
+    match device.clone().inner().as_dispatch() {
+        burn::backend::DispatchDevice::Cube(cube) => Some(
+            cube.client()
+                .memory_report(cubecl::MemoryScope::Device)
+                .usage()
+                .bytes_reserved,
+        ),
+        _ => None,
+    }
+}
+
+#[cfg(all(feature = "train", not(feature = "webgpu")))]
+pub fn device_bytes(_: &Device) -> Option<u64> {
+    None
+}

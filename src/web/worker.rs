@@ -227,6 +227,7 @@ fn use_files(worker: &Worker, buffers: &Array) {
 /// Reports the loop's events to the page; stops and pauses on its word.
 struct PageHost<'a> {
     worker: &'a Worker,
+    device: &'a Device,
 }
 
 impl Host for PageHost<'_> {
@@ -241,7 +242,7 @@ impl Host for PageHost<'_> {
         };
         post(&Report::Training { event });
         if epoch.is_some() {
-            post_memory(epoch);
+            post_memory(epoch, self.device);
         }
         match self.worker.stop.get() {
             true => Control::Stop,
@@ -372,7 +373,10 @@ async fn run(worker: &Worker, config: &TrainConfig) {
     };
     post(&Report::Preparing);
     let (train, test) = &*data;
-    let mut host = PageHost { worker };
+    let mut host = PageHost {
+        worker,
+        device: &device,
+    };
     match training::train(config, train, test, &device, backend.short_name(), &mut host).await {
         Ok(outcome) => post(&Report::Finished {
             message: outcome.ending.message(),
@@ -382,12 +386,18 @@ async fn run(worker: &Worker, config: &TrainConfig) {
             message: e.to_string(),
         }),
     }
-    post_memory(None);
+    post_memory(None, &device);
 }
 
-/// Reports the size of this worker's wasm memory.
-fn post_memory(epoch: Option<usize>) {
+/// Reports the size of this worker's wasm memory and, on WebGPU, what Burn
+/// holds on the GPU.
+fn post_memory(epoch: Option<usize>, device: &Device) {
     let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
     let wasm_bytes = memory.buffer().unchecked_into::<ArrayBuffer>().byte_length() as u64;
-    post(&Report::Memory { epoch, wasm_bytes });
+    let device_bytes = webgpu::device_bytes(device);
+    post(&Report::Memory {
+        epoch,
+        wasm_bytes,
+        device_bytes,
+    });
 }

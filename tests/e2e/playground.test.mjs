@@ -461,6 +461,24 @@ test("a run's worker memory stays flat epoch to epoch, and twenty start/stop cyc
   await page.close();
 });
 
+test("on WebGPU a run's worker memory and the bytes Burn holds on the GPU stay flat epoch to epoch", async () => {
+  const page = await open("?arch=lenet&train=2048&test=256&batch=128&epochs=3&backend=webgpu");
+  await page.waitForSelector('.badge[data-backend="WebGPU"]', { timeout: 60_000 });
+  await page.waitForSelector('button[name="train"]:not([disabled])', { timeout: 120_000 });
+  await page.click('button[name="train"]');
+  await page.waitForSelector(".phase.done", { timeout: 600_000 });
+  await page.waitForSelector(".epochs li:nth-child(3)[data-device-memory]", { state: "attached", timeout: 10_000 });
+  const read = (key) => page.$$eval(".epochs li", (items, key) => items.map((li) => Number(li.dataset[key])), key);
+  const wasm = await read("workerMemory");
+  const gpu = await read("deviceMemory");
+  console.log(`WebGPU, after each epoch: worker memory ${wasm.join(", ")} bytes; on the GPU ${gpu.join(", ")} bytes`);
+  assert.equal(gpu.length, 3);
+  assert.ok(gpu[0] > 0, "Burn holds the net on the GPU");
+  assert.ok(gpu[2] <= gpu[0] * 1.05, `GPU bytes grew from ${gpu[0]} to ${gpu[2]}`);
+  assert.ok(wasm[2] <= wasm[0] * 1.05, `worker memory grew from ${wasm[0]} to ${wasm[2]}`);
+  await page.close();
+});
+
 test("two playgrounds on one course page train at once, each with its own worker", async () => {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   const frame = (arch) =>

@@ -223,6 +223,7 @@ export function summarize(setting, results) {
     warmup_s: mid("warmup_s", 2) ?? null,
     host_ms_per_step: mid("host_ms_per_step", 1),
     adapter: ok[0]?.adapter,
+    threads: ok[0]?.threads,
     error: results.find((r) => r.error)?.error,
   };
 }
