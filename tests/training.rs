@@ -14,7 +14,8 @@ use cnn_playground::data::{Dataset, Resize, TEST_IMAGES, TEST_LABELS, TRAIN_IMAG
 use cnn_playground::model::{LayerModule, Net};
 use cnn_playground::shape::ShapeTable;
 use cnn_playground::training::{
-    self, Control, Ending, Event, Host, OptimizerKind, TrainConfig, batch_tensors, init_model, train_step,
+    self, Confusion, Control, Ending, Event, Host, OptimizerKind, TrainConfig, batch_tensors, init_model,
+    train_step,
 };
 
 fn asset(name: &str) -> Vec<u8> {
@@ -112,6 +113,39 @@ fn bn_lenet_learns_on_a_subset() {
         "well above chance (0.1): {}",
         history[2].test_acc
     );
+    // The confusion matrix counts every test image once, by its true class
+    // (the test set's own label counts), and its diagonal is the accuracy.
+    let (_, test) = datasets();
+    for report in history {
+        let confusion = &report.confusion;
+        assert_eq!(confusion.total(), 1_000);
+        assert_eq!(confusion.accuracy(), report.test_acc);
+        for (class, row) in confusion.counts.iter().enumerate() {
+            let images = (0..1_000).filter(|&i| test.label(i) as usize == class).count();
+            assert_eq!(row.iter().sum::<u32>() as usize, images, "row {class}");
+        }
+    }
+    let best = (0..10)
+        .filter_map(|c| history[2].confusion.class_accuracy(c))
+        .fold(0.0, f64::max);
+    assert!(best > history[2].test_acc, "some class beats the mean");
+}
+
+#[test]
+fn a_confusion_matrix_counts_by_true_and_predicted_class() {
+    let confusion = Confusion::new([0, 0, 1, 9, 9, 9, 12], [0, 1, 1, 9, 3, 9, 0]);
+    assert_eq!(
+        confusion.total(),
+        6,
+        "a label past the tenth class is not counted"
+    );
+    assert_eq!(confusion.correct(), 4);
+    assert_eq!(confusion.accuracy(), 4.0 / 6.0);
+    assert_eq!(confusion.counts[0][1], 1);
+    assert_eq!(confusion.counts[9][3], 1);
+    assert_eq!(confusion.class_accuracy(9), Some(2.0 / 3.0));
+    assert_eq!(confusion.class_accuracy(2), None, "no image of class 2");
+    assert_eq!(Confusion::default().accuracy(), 0.0);
 }
 
 #[test]

@@ -17,6 +17,62 @@ pub struct EpochReport {
     pub backend: String,
     /// Wall time of the epoch, evaluation included.
     pub seconds: f64,
+    /// The test images by true and predicted class; its diagonal over its
+    /// total is `test_acc`.
+    #[serde(default)]
+    pub confusion: Confusion,
+}
+
+/// Counts of evaluated images: `counts[true class][predicted class]`, ten
+/// by ten (Fashion-MNIST's classes in label order, `data::CLASS_NAMES`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Confusion {
+    pub counts: Vec<Vec<u32>>,
+}
+
+impl Confusion {
+    /// From each image's true label and predicted class; labels or
+    /// predictions past the tenth class are not counted.
+    pub fn new(
+        labels: impl IntoIterator<Item = usize>,
+        predicted: impl IntoIterator<Item = usize>,
+    ) -> Confusion {
+        let mut counts = vec![vec![0u32; 10]; 10];
+        for (label, prediction) in labels.into_iter().zip(predicted) {
+            if let Some(cell) = counts.get_mut(label).and_then(|row| row.get_mut(prediction)) {
+                *cell += 1;
+            }
+        }
+        Confusion { counts }
+    }
+
+    pub fn total(&self) -> u32 {
+        self.counts.iter().flatten().sum()
+    }
+
+    /// The diagonal: images classified right.
+    pub fn correct(&self) -> u32 {
+        self.counts
+            .iter()
+            .enumerate()
+            .filter_map(|(i, row)| row.get(i))
+            .sum()
+    }
+
+    pub fn accuracy(&self) -> f64 {
+        match self.total() {
+            0 => 0.0,
+            total => self.correct() as f64 / total as f64,
+        }
+    }
+
+    /// Of the images of `class`, the share classified as it (`None`
+    /// without any).
+    pub fn class_accuracy(&self, class: usize) -> Option<f64> {
+        let row = self.counts.get(class)?;
+        let total: u32 = row.iter().sum();
+        (total > 0).then(|| row.get(class).copied().unwrap_or(0) as f64 / total as f64)
+    }
 }
 
 impl EpochReport {

@@ -8,7 +8,8 @@ use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, SgdConfig};
 use burn::tensor::{Device, Int, Tensor, TensorData};
 
 use super::{
-    BenchReport, Calibration, Control, Ending, EpochReport, Event, Host, OptimizerKind, TrainConfig,
+    BenchReport, Calibration, Confusion, Control, Ending, EpochReport, Event, Host, OptimizerKind,
+    TrainConfig,
 };
 use crate::arch::INPUT_CHANNELS;
 use crate::data::{Batch, Dataset, Resize, epoch_order};
@@ -115,8 +116,9 @@ fn per_second(examples: usize, ms: f64) -> f64 {
     }
 }
 
-/// Accuracy of `model` on `data`, in eval mode (dropout off, batch norm on
-/// its running statistics).
+/// What `model` predicts for `data`, in eval mode (dropout off, batch norm
+/// on its running statistics), as a confusion matrix: its accuracy is the
+/// test accuracy.
 pub async fn evaluate(
     model: &Net,
     data: &Dataset,
@@ -124,25 +126,25 @@ pub async fn evaluate(
     batch_size: usize,
     device: &Device,
     backend: &str,
-) -> Result<f64, TrainError> {
+) -> Result<Confusion, TrainError> {
     if data.is_empty() {
         return Err(TrainError::NoData);
     }
     let model = model.valid();
     let device = device.clone().inner();
     let indices: Vec<usize> = (0..data.len()).collect();
-    let mut total: Option<Tensor<1>> = None;
+    let mut predicted: Vec<Tensor<1>> = vec![];
     for chunk in indices.chunks(batch_size) {
-        let (images, labels) = batch_tensors(&data.batch(chunk, resize), &device);
-        let hits = correct(model.forward(images), labels);
-        // Summed on the device and read once: one wait per evaluation.
-        total = Some(match total {
-            Some(total) => total + hits,
-            None => hits,
-        });
+        let (images, _) = batch_tensors(&data.batch(chunk, resize), &device);
+        // Classes as floats (exact up to 2^24): the readback reads floats.
+        predicted.push(model.forward(images).argmax(1).reshape([chunk.len()]).float());
     }
-    let hits = read(total.expect("at least one batch"), backend).await?[0];
-    Ok(hits as f64 / data.len() as f64)
+    // Joined on the device and read once: one wait per evaluation.
+    let predicted = read(Tensor::cat(predicted, 0), backend).await?;
+    Ok(Confusion::new(
+        (0..data.len()).map(|i| data.label(i) as usize),
+        predicted.iter().map(|class| *class as usize),
+    ))
 }
 
 /// Trains a fresh net as `train_ch6` does: per epoch, a shuffled pass over
@@ -270,12 +272,13 @@ async fn train_model(
             }
         }
         host.event(Event::Evaluating { epoch });
-        let test_acc = evaluate(&model, test, &resize, config.batch_size, device, backend).await?;
+        let confusion = evaluate(&model, test, &resize, config.batch_size, device, backend).await?;
         let report = EpochReport {
             epoch,
             loss: loss_sum / seen as f64,
             train_acc: hits / seen as f64,
-            test_acc,
+            test_acc: confusion.accuracy(),
+            confusion,
             examples_per_s: per_second(timed, train_ms),
             backend: backend.to_string(),
             seconds: (host.now_ms() - epoch_start) / 1000.0,

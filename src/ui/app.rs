@@ -452,6 +452,7 @@ fn TrainPanel(hidden: Vec<String>) -> impl IntoView {
             {show_files.then(|| view! { <DataFiles /> })}
             <Chart points=run.points history=run.history epochs=chart_epochs />
             <EpochLines />
+            <ConfusionMatrix />
         </section>
     }
 }
@@ -587,6 +588,86 @@ fn EpochLines() -> impl IntoView {
                 }).collect_view()}
             </ol>
         </details>
+    }
+}
+
+/// The last evaluation's confusion matrix: a row per true class, a column
+/// per predicted class, each cell shaded by its share of the row; the
+/// diagonal (right answers) in the accent colour, each class's accuracy at
+/// the end of its row, and the total that is the test accuracy.
+#[component]
+fn ConfusionMatrix() -> impl IntoView {
+    use crate::data::CLASS_NAMES;
+    let run = expect_context::<Run>();
+    let last = move || {
+        run.history
+            .get()
+            .last()
+            .filter(|report| report.confusion.total() > 0)
+            .map(|report| (report.epoch, report.confusion.clone()))
+    };
+    move || {
+        last().map(|(epoch, confusion)| {
+            let header = CLASS_NAMES
+                .iter()
+                .map(|name| view! { <th scope="col" class="predicted">{*name}</th> })
+                .collect_view();
+            let rows =
+                confusion
+                    .counts
+                    .iter()
+                    .enumerate()
+                    .map(|(class, row)| {
+                        let row_total: u32 = row.iter().sum();
+                        let cells = row
+                        .iter()
+                        .enumerate()
+                        .map(|(predicted, count)| {
+                            let share = *count as f64 / row_total.max(1) as f64;
+                            let kind = if predicted == class { "cell right" } else { "cell wrong" };
+                            let title = format!(
+                                "{count} {} images classified as {}",
+                                CLASS_NAMES[class], CLASS_NAMES[predicted]
+                            );
+                            view! {
+                                <td class=kind style=format!("--share: {share:.3}") title=title>{*count}</td>
+                            }
+                        })
+                        .collect_view();
+                        let accuracy = confusion
+                            .class_accuracy(class)
+                            .map_or("–".to_string(), |a| format!("{a:.2}"));
+                        view! {
+                            <tr>
+                                <th scope="row">{CLASS_NAMES[class]}</th>
+                                {cells}
+                                <td class="class-accuracy">{accuracy}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view();
+            let summary = format!(
+                "{} of {} test images right after epoch {epoch}: test acc {:.3}",
+                confusion.correct(),
+                confusion.total(),
+                confusion.accuracy()
+            );
+            view! {
+                <details class="confusion" open data-correct=confusion.correct() data-total=confusion.total()>
+                    <summary>"confusion matrix"</summary>
+                    <div class="confusion-scroll">
+                        <table>
+                            <caption>"true class (rows) by predicted class (columns)"</caption>
+                            <thead>
+                                <tr><th></th>{header}<th scope="col">"class acc"</th></tr>
+                            </thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                    </div>
+                    <p class="confusion-total">{summary}</p>
+                </details>
+            }
+        })
     }
 }
 

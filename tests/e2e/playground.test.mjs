@@ -369,6 +369,14 @@ test("on a cross-origin isolated page the CPU backend runs on a thread per core;
   const line = await page.textContent(".book-line");
   console.log(`on ${threads} threads: ${line}`);
   assert.match(line, /^loss [\d.]+, train acc [\d.]+, test acc [\d.]+, [\d.]+ examples\/sec on CPU$/);
+  // The confusion matrix of the test images: ten rows, its diagonal over its
+  // total is the test accuracy the book's line gives.
+  const confusion = page.locator("details.confusion");
+  const [correct, total] = [Number(await confusion.getAttribute("data-correct")), Number(await confusion.getAttribute("data-total"))];
+  console.log(`confusion: ${await page.textContent(".confusion-total")}`);
+  assert.equal(total, 256, "every test image counted once");
+  assert.equal(await page.locator("details.confusion tbody tr").count(), 10);
+  assert.equal((correct / total).toFixed(3), Number(/test acc ([\d.]+)/.exec(line)[1]).toFixed(3));
   // Switching to auto here (software WebGPU) ends on the CPU: the threaded worker again.
   await page.selectOption('select[name="backend"]', "auto");
   await page.waitForFunction(() => /^CPU, \d+ threads — WebGPU here is a software renderer/.test(document.querySelector(".badge")?.textContent), null, { timeout: 60_000 });

@@ -36,7 +36,8 @@ const HELP: &str = "cnnp: the classic CNNs of Dive into Deep Learning
              [--quick] [--print-config]
       Trains on Fashion-MNIST with the book's settings for the net (--quick:
       the page's quick setting) unless told otherwise, printing the book's
-      line after each epoch (--json: one object per epoch). --print-config
+      line after each epoch (--json: one object per epoch, with its confusion
+      matrix), then the test set's confusion matrix. --print-config
       prints the run's settings as the worker takes them, and stops.
 
   cnnp bench --arch A --backend cpu|wgpu [--batch N] [--steps N] [--resize N] [--conv ours|burn]
@@ -373,6 +374,10 @@ fn train(args: &[String]) -> Result<(), Failure> {
         &mut host,
     ))
     .map_err(|e| Failure::Run(e.to_string()))?;
+    // The book's closing look at the test set: which classes it confuses.
+    if let (false, Some(last)) = (flags.has("json"), outcome.history.last()) {
+        print!("{}", confusion_table(&last.confusion));
+    }
     match outcome.ending.message() {
         Some(message) if matches!(outcome.ending, training::Ending::Diverged { .. }) => {
             Err(Failure::Run(message))
@@ -383,6 +388,36 @@ fn train(args: &[String]) -> Result<(), Failure> {
         }
         None => Ok(()),
     }
+}
+
+/// The confusion matrix as text: a row per true class, a column per
+/// predicted one, and each class's accuracy.
+fn confusion_table(confusion: &training::Confusion) -> String {
+    use cnn_playground::data::CLASS_NAMES;
+    let mut text = format!(
+        "\ntest set, true class (rows) by predicted class (columns):\n{:>11}",
+        ""
+    );
+    for name in CLASS_NAMES {
+        text += &format!(" {:>8.8}", name);
+    }
+    text += "  accuracy\n";
+    for (class, row) in confusion.counts.iter().enumerate() {
+        text += &format!("{:>11}", CLASS_NAMES[class]);
+        for count in row {
+            text += &format!(" {count:>8}");
+        }
+        let accuracy = confusion
+            .class_accuracy(class)
+            .map_or("-".to_string(), |a| format!("{a:.3}"));
+        text += &format!("  {accuracy:>8}\n");
+    }
+    text + &format!(
+        "{} of {} right: test acc {:.3}\n",
+        confusion.correct(),
+        confusion.total(),
+        confusion.accuracy()
+    )
 }
 
 fn bench(args: &[String]) -> Result<(), Failure> {
