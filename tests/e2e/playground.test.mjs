@@ -361,9 +361,11 @@ test("on a cross-origin isolated page the CPU backend runs on a thread per core;
   await page.waitForSelector('.badge[data-backend="CPU"]', { timeout: 60_000 });
   const threads = Number(await page.getAttribute(".badge", "data-threads"));
   console.log(`isolated: ${await page.textContent(".badge")} (${cores} cores)`);
-  assert.equal(threads, Math.min(cores, 8), "a thread per core");
-  assert.match(await page.textContent(".badge"), new RegExp(`^CPU, ${threads} threads — chosen`));
-  assert.equal(page.workers().filter((w) => w.url().endsWith("/worker_thread.js")).length, threads, "the pool's workers run");
+  // A thread per core, up to 8 (a one-core machine gets the one).
+  assert.equal(threads, Math.max(1, Math.min(cores, 8)), "a thread per core");
+  assert.match(await page.textContent(".badge"), new RegExp(`^CPU, ${threads} threads? — chosen`));
+  const poolWorkers = page.workers().filter((w) => w.url().endsWith("/worker_thread.js")).length;
+  assert.equal(poolWorkers, threads > 1 ? threads : 0, "the pool's workers run");
   await page.click('button[name="train"]');
   await page.waitForSelector(".phase.done", { timeout: 300_000 });
   const line = await page.textContent(".book-line");
@@ -379,7 +381,7 @@ test("on a cross-origin isolated page the CPU backend runs on a thread per core;
   assert.equal((correct / total).toFixed(3), Number(/test acc ([\d.]+)/.exec(line)[1]).toFixed(3));
   // Switching to auto here (software WebGPU) ends on the CPU: the threaded worker again.
   await page.selectOption('select[name="backend"]', "auto");
-  await page.waitForFunction(() => /^CPU, \d+ threads — WebGPU here is a software renderer/.test(document.querySelector(".badge")?.textContent), null, { timeout: 60_000 });
+  await page.waitForFunction(() => /^CPU, \d+ threads? — WebGPU here is a software renderer/.test(document.querySelector(".badge")?.textContent), null, { timeout: 60_000 });
   await page.close();
 
   // A host without the isolation headers: one thread, and the page says why.
