@@ -551,8 +551,14 @@ fn Status() -> impl IntoView {
             {move || run.calibration.get().and_then(|c| c.kernels_s).filter(|_| !run.phase.get().is_running()).map(|s| view! {
                 <p class="kernels-ready">{format!("GPU kernels for this net compiled in advance ({s:.1} s): training starts without that wait.")}</p>
             })}
-            {move || run.prepare_ms.get().map(|ms| view! {
-                <p class="prepared">{format!("kernels ready in {:.1} s", ms / 1000.0)}</p>
+            // The first step's wait: shader compilation on WebGPU; on the CPU
+            // nothing compiles, so it is only the first step.
+            {move || run.prepare_ms.get().map(|ms| {
+                let text = match run.backend.get() {
+                    Some(Backend::WebGpu(_)) => format!("kernels ready in {:.1} s", ms / 1000.0),
+                    _ => format!("first step in {:.1} s", ms / 1000.0),
+                };
+                view! { <p class="prepared">{text}</p> }
             })}
             {move || run.book_line().map(|line| view! { <p class="book-line">{line}</p> })}
         </div>
