@@ -15,8 +15,8 @@ toolchain=nightly-2026-05-19
 out=${1:-${TRUNK_STAGING_DIR:-dist}}
 target_dir=${CNNP_THREADS_TARGET_DIR:-$HOME/.cache/cnn-playground/target-threads}
 
-if ! rustup run "$toolchain" rustc -V >/dev/null 2>&1 \
-  || ! rustup component list --toolchain "$toolchain" --installed 2>/dev/null | grep -q '^rust-src'; then
+# The same check as scripts/setup.sh's: the toolchain with its std sources.
+if ! rustup component list --toolchain "$toolchain" --installed 2>/dev/null | grep -q '^rust-src'; then
   echo "build-threads: $toolchain with rust-src is missing (scripts/setup.sh installs it);" \
     "the page's CPU backend stays on one thread" >&2
   exit 0

@@ -5,10 +5,10 @@
 //! scalar pass. In LeNet and BN-LeNet the first sigmoid sees 256 × 6 × 28 × 28
 //! values a step: in the browser that was 26 of LeNet's 117 ms a step
 //! (BENCHMARKS.md, "The CPU backend on threads"). Here the exponential is a
-//! branch-free polynomial that the compiler turns into SIMD (simd128 in the
-//! browser), the output is kept for the backward pass instead of being
-//! computed again, and where the build has threads each pass is split over
-//! rayon's pool.
+//! branch-free polynomial, written in simd128 lanes for the browser (and
+//! left to the compiler's vectoriser natively); the output is kept for the
+//! backward pass instead of being computed again; and where the build has
+//! threads each pass is split over rayon's pool.
 
 use burn::backend::autodiff::Autodiff;
 use burn::backend::autodiff::checkpoint::base::Checkpointer;
@@ -131,12 +131,22 @@ mod simd {
     }
 }
 
+/// Without WebAssembly SIMD the loops below do it all: natively they are
+/// built at full optimisation, where the compiler vectorises them itself.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+mod simd {
+    pub fn sigmoid(_: &[f32], _: &mut [f32]) -> usize {
+        0
+    }
+
+    pub fn sigmoid_backward(_: &[f32], _: &mut [f32]) -> usize {
+        0
+    }
+}
+
 /// `out[i] = sigmoid(x[i])`.
 fn sigmoid_into(x: &[f32], out: &mut [f32]) {
-    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     let done = simd::sigmoid(x, out);
-    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-    let done = 0;
     for (x, out) in x[done..].iter().zip(&mut out[done..]) {
         *out = sigmoid(*x);
     }
@@ -144,10 +154,7 @@ fn sigmoid_into(x: &[f32], out: &mut [f32]) {
 
 /// `grad[i] *= s[i] · (1 − s[i])`.
 fn sigmoid_backward_into(s: &[f32], grad: &mut [f32]) {
-    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     let done = simd::sigmoid_backward(s, grad);
-    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-    let done = 0;
     for (s, g) in s[done..].iter().zip(&mut grad[done..]) {
         *g *= s * (1.0 - s);
     }

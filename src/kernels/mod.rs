@@ -103,11 +103,12 @@ pub trait ConvKernels: Backend {
     ) -> FloatTensor<Self>;
 }
 
-/// Whether [`conv2d`] uses our kernels on the cube backend (the default)
-/// or Burn's; `cnnp bench --conv burn` turns them off to compare.
+/// Whether our kernels run (the default: convolutions, pooling and dense
+/// layers on the cube backend, the sigmoid on the CPU) or Burn's; `cnnp
+/// bench --conv burn` turns them off to compare.
 static OUR_KERNELS: AtomicBool = AtomicBool::new(true);
 
-/// Chooses between our convolution kernels and Burn's on the cube backend.
+/// Chooses between our kernels and Burn's.
 pub fn use_our_kernels(on: bool) {
     OUR_KERNELS.store(on, Ordering::Relaxed);
 }

@@ -6,7 +6,7 @@ use wasm_bindgen::JsCast;
 use crate::arch::Arch;
 use crate::format::bytes;
 use crate::link::Link;
-use crate::training::{OptimizerKind, TrainConfig};
+use crate::training::{Confusion, OptimizerKind, TrainConfig};
 use crate::ui::chart::Chart;
 use crate::ui::client::Client;
 
@@ -576,16 +576,15 @@ fn EpochLines() -> impl IntoView {
                 {move || run.history.get().into_iter().map(|r| {
                     // The worker's memory after the epoch: for the curious
                     // (a tooltip) and the long-run tests.
-                    let memory = run.epoch_memory.with(|m| m.iter().find(|(e, _)| *e == r.epoch).map(|(_, b)| *b));
-                    let device = run.epoch_device_memory.with(|m| m.iter().find(|(e, _)| *e == r.epoch).map(|(_, b)| *b));
-                    let title = memory.map(|b| {
-                        let gpu = device.map(|d| format!("; on the GPU: {}", bytes(d))).unwrap_or_default();
-                        format!("worker memory after this epoch: {}{gpu}", bytes(b))
+                    let memory = run.epoch_memory.with(|m| m.iter().find(|m| m.epoch == r.epoch).copied());
+                    let title = memory.map(|m| {
+                        let gpu = m.device_bytes.map(|d| format!("; on the GPU: {}", bytes(d))).unwrap_or_default();
+                        format!("worker memory after this epoch: {}{gpu}", bytes(m.wasm_bytes))
                     });
                     view! {
                         <li
-                            data-worker-memory=memory.map(|b| b.to_string())
-                            data-device-memory=device.map(|b| b.to_string())
+                            data-worker-memory=memory.map(|m| m.wasm_bytes.to_string())
+                            data-device-memory=memory.and_then(|m| m.device_bytes).map(|b| b.to_string())
                             title=title
                         >
                             {r.book_line()}
@@ -598,9 +597,9 @@ fn EpochLines() -> impl IntoView {
 }
 
 /// The last evaluation's confusion matrix: a row per true class, a column
-/// per predicted class, each cell shaded by its share of the row; the
-/// diagonal (right answers) in the accent colour, each class's accuracy at
-/// the end of its row, and the total that is the test accuracy.
+/// per predicted class, each cell shaded by its share of the row (right
+/// answers green, wrong ones red), each class's accuracy at the end of its
+/// row, and the total that is the test accuracy.
 #[component]
 fn ConfusionMatrix() -> impl IntoView {
     use crate::data::CLASS_NAMES;
@@ -618,40 +617,9 @@ fn ConfusionMatrix() -> impl IntoView {
                 .iter()
                 .map(|name| view! { <th scope="col" class="predicted">{*name}</th> })
                 .collect_view();
-            let rows =
-                confusion
-                    .counts
-                    .iter()
-                    .enumerate()
-                    .map(|(class, row)| {
-                        let row_total: u32 = row.iter().sum();
-                        let cells = row
-                        .iter()
-                        .enumerate()
-                        .map(|(predicted, count)| {
-                            let share = *count as f64 / row_total.max(1) as f64;
-                            let kind = if predicted == class { "cell right" } else { "cell wrong" };
-                            let title = format!(
-                                "{count} {} images classified as {}",
-                                CLASS_NAMES[class], CLASS_NAMES[predicted]
-                            );
-                            view! {
-                                <td class=kind style=format!("--share: {share:.3}") title=title>{*count}</td>
-                            }
-                        })
-                        .collect_view();
-                        let accuracy = confusion
-                            .class_accuracy(class)
-                            .map_or("–".to_string(), |a| format!("{a:.2}"));
-                        view! {
-                            <tr>
-                                <th scope="row">{CLASS_NAMES[class]}</th>
-                                {cells}
-                                <td class="class-accuracy">{accuracy}</td>
-                            </tr>
-                        }
-                    })
-                    .collect_view();
+            let rows = (0..confusion.counts.len())
+                .map(|class| confusion_row(&confusion, class))
+                .collect_view();
             let summary = format!(
                 "{} of {} test images right after epoch {epoch}: test acc {:.3}",
                 confusion.correct(),
@@ -674,6 +642,41 @@ fn ConfusionMatrix() -> impl IntoView {
                 </details>
             }
         })
+    }
+}
+
+/// One true class's row of the confusion matrix: its name, a cell per
+/// predicted class shaded by its share of the row, and its accuracy.
+fn confusion_row(confusion: &Confusion, class: usize) -> impl IntoView + use<> {
+    use crate::data::CLASS_NAMES;
+    let row = &confusion.counts[class];
+    let row_total: u32 = row.iter().sum();
+    let cells = row
+        .iter()
+        .enumerate()
+        .map(|(predicted, &count)| {
+            let share = count as f64 / row_total.max(1) as f64;
+            let kind = if predicted == class {
+                "cell right"
+            } else {
+                "cell wrong"
+            };
+            let title = format!(
+                "{count} {} images classified as {}",
+                CLASS_NAMES[class], CLASS_NAMES[predicted]
+            );
+            view! { <td class=kind style=format!("--share: {share:.3}") title=title>{count}</td> }
+        })
+        .collect_view();
+    let accuracy = confusion
+        .class_accuracy(class)
+        .map_or("–".to_string(), |a| format!("{a:.2}"));
+    view! {
+        <tr>
+            <th scope="row">{CLASS_NAMES[class]}</th>
+            {cells}
+            <td class="class-accuracy">{accuracy}</td>
+        </tr>
     }
 }
 

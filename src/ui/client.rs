@@ -11,7 +11,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 
 use crate::training::{Event, TrainConfig};
-use crate::ui::state::{Phase, Point, Run};
+use crate::ui::state::{EpochMemory, Phase, Point, Run};
 use crate::web::protocol::{Command, Report};
 use crate::web::webgpu::{Backend, BackendChoice};
 
@@ -152,9 +152,7 @@ impl Client {
     /// Starts the worker the backend choice asks for: the CPU choice on an
     /// isolated page gets the threaded one.
     fn spawn(&self) {
-        let threaded =
-            self.choice.get_untracked() == BackendChoice::Cpu && crate::web::threads::cross_origin_isolated();
-        self.spawn_worker(threaded);
+        self.spawn_worker(wants_threads(self.choice.get_untracked()));
     }
 
     fn spawn_worker(&self, threaded: bool) {
@@ -342,9 +340,8 @@ impl Client {
         // The threaded worker has no WebGPU, the other no threads: a switch
         // between WebGPU and the CPU on an isolated page changes worker.
         let threaded = self.inner.borrow().threaded;
-        let wants_threaded = choice == BackendChoice::Cpu && crate::web::threads::cross_origin_isolated();
-        if threaded != wants_threaded && !is_busy(&self.run.phase.get_untracked()) {
-            self.replace_worker(wants_threaded);
+        if threaded != wants_threads(choice) && !holds_worker(&self.run.phase.get_untracked()) {
+            self.replace_worker(wants_threads(choice));
         } else {
             self.send(&Command::ChooseBackend { choice });
         }
@@ -413,7 +410,7 @@ impl Client {
                 let swap = matches!(backend, Backend::Cpu { .. })
                     && !self.inner.borrow().threaded
                     && crate::web::threads::cross_origin_isolated()
-                    && !is_busy(&run.phase.get_untracked());
+                    && !holds_worker(&run.phase.get_untracked());
                 if swap {
                     self.replace_worker(true);
                     return;
@@ -468,13 +465,13 @@ impl Client {
                 wasm_bytes,
                 device_bytes,
             } => match epoch {
-                Some(epoch) => {
-                    run.epoch_memory.update(|memory| memory.push((epoch, wasm_bytes)));
-                    if let Some(bytes) = device_bytes {
-                        run.epoch_device_memory
-                            .update(|memory| memory.push((epoch, bytes)));
-                    }
-                }
+                Some(epoch) => run.epoch_memory.update(|memory| {
+                    memory.push(EpochMemory {
+                        epoch,
+                        wasm_bytes,
+                        device_bytes,
+                    })
+                }),
                 None => run.worker_memory.set(Some(wasm_bytes)),
             },
             // Whatever ran on that device is gone with it: the worker is
@@ -548,12 +545,16 @@ impl Client {
     }
 }
 
-/// A run holds the worker: it is not replaced under it.
-fn is_busy(phase: &Phase) -> bool {
-    matches!(
-        phase,
-        Phase::Preparing | Phase::Training | Phase::Paused | Phase::Evaluating
-    )
+/// Whether `choice` runs in the threaded CPU worker: the CPU asked for on
+/// a cross-origin isolated page.
+fn wants_threads(choice: BackendChoice) -> bool {
+    choice == BackendChoice::Cpu && crate::web::threads::cross_origin_isolated()
+}
+
+/// A run holds the worker: it is not replaced under it. (A run still
+/// loading only waits for a worker: it follows the new one.)
+fn holds_worker(phase: &Phase) -> bool {
+    phase.is_running() && *phase != Phase::Loading
 }
 
 /// For the tests: `window.__cnnpWatchdogMs` shortens the watchdog's patience.

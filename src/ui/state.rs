@@ -212,6 +212,16 @@ impl Phase {
     }
 }
 
+/// What the worker held after an epoch (`Report::Memory`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EpochMemory {
+    pub epoch: usize,
+    /// Its wasm memory.
+    pub wasm_bytes: u64,
+    /// On WebGPU, the bytes Burn holds on the GPU.
+    pub device_bytes: Option<u64>,
+}
+
 /// A point of the book's live plot.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Point {
@@ -243,12 +253,10 @@ pub struct Run {
     /// What the worker measured for the form's net before training
     /// (`Command::Prepare`): kernel compilation on WebGPU, cost per example.
     pub calibration: RwSignal<Option<Calibration>>,
-    /// The worker's wasm memory after each epoch of this run, by epoch.
-    pub epoch_memory: RwSignal<Vec<(usize, u64)>>,
+    /// What the worker held after each epoch of this run.
+    pub epoch_memory: RwSignal<Vec<EpochMemory>>,
     /// The worker's wasm memory at the end of the last run.
     pub worker_memory: RwSignal<Option<u64>>,
-    /// On WebGPU, the bytes Burn holds on the GPU after each epoch.
-    pub epoch_device_memory: RwSignal<Vec<(usize, u64)>>,
 }
 
 impl Run {
@@ -270,7 +278,6 @@ impl Run {
             calibration: RwSignal::new(None),
             epoch_memory: RwSignal::new(vec![]),
             worker_memory: RwSignal::new(None),
-            epoch_device_memory: RwSignal::new(vec![]),
         }
     }
 
@@ -282,7 +289,6 @@ impl Run {
         self.points.set(vec![]);
         self.history.set(vec![]);
         self.epoch_memory.set(vec![]);
-        self.epoch_device_memory.set(vec![]);
         self.prepare_ms.set(None);
     }
 

@@ -2,12 +2,13 @@
 //! progress, kept in the Cache API so a reload does not download 30 MB
 //! again, decoded by the core's loader. Works in a page and in a worker.
 
-use js_sys::{Function, Promise, Reflect, Uint8Array};
+use js_sys::{Function, Promise, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Cache, Response};
 
 use crate::data::{self, Dataset};
+use crate::web::get;
 
 /// The cache the four files are kept in; bump the version if they change.
 const CACHE_NAME: &str = "cnnp-fashion-mnist-v1";
@@ -19,10 +20,6 @@ pub const FILES: [&str; 4] = [
     data::TRAIN_LABELS,
     data::TRAIN_IMAGES,
 ];
-
-fn get(target: &JsValue, key: &str) -> JsValue {
-    Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-}
 
 fn describe(error: JsValue) -> String {
     error

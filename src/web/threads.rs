@@ -8,7 +8,7 @@
 
 use std::cell::{Cell, RefCell};
 
-use wasm_bindgen::JsValue;
+use crate::web::global_flag;
 
 thread_local! {
     /// The threads the CPU backend runs on, once the pool is up.
@@ -38,19 +38,13 @@ pub fn cpu_threads() -> (usize, Option<String>) {
 
 /// Whether this page (or worker) may share memory between threads.
 pub fn cross_origin_isolated() -> bool {
-    js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("crossOriginIsolated"))
-        .ok()
-        .and_then(|v| v.as_bool())
-        .unwrap_or(false)
+    global_flag("crossOriginIsolated")
 }
 
 /// Whether this wasm instance is one of the pool's threads rather than the
 /// training worker itself (`worker_thread.js` marks it before loading).
 pub fn is_pool_thread() -> bool {
-    js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("__cnnpPoolThread"))
-        .ok()
-        .and_then(|v| v.as_bool())
-        .unwrap_or(false)
+    global_flag("__cnnpPoolThread")
 }
 
 /// The most threads worth starting: the browser's count of logical cores,
@@ -58,13 +52,9 @@ pub fn is_pool_thread() -> bool {
 /// and the nets' batches do not split usefully much further).
 #[cfg(feature = "threads")]
 fn wanted_threads() -> usize {
-    let navigator =
-        js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("navigator")).unwrap_or(JsValue::NULL);
-    let cores = js_sys::Reflect::get(&navigator, &JsValue::from_str("hardwareConcurrency"))
-        .ok()
-        .and_then(|v| v.as_f64())
-        .unwrap_or(1.0) as usize;
-    cores.clamp(1, 8)
+    use crate::web::{get, number};
+    let cores = number(&get(&js_sys::global(), "navigator"), "hardwareConcurrency");
+    (cores as usize).clamp(1, 8)
 }
 
 /// Starts the CPU backend's threads where this worker has them (the

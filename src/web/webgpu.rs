@@ -4,7 +4,7 @@
 
 #[cfg(feature = "train")]
 use burn::tensor::Device;
-use js_sys::{Function, Promise, Reflect};
+use js_sys::{Function, Promise};
 use serde::{Deserialize, Serialize};
 
 pub use crate::training::BackendChoice;
@@ -13,6 +13,7 @@ use wasm_bindgen_futures::JsFuture;
 
 #[cfg(feature = "train")]
 use crate::backend;
+use crate::web::{get, number};
 
 /// What the browser's WebGPU adapter offers.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -109,14 +110,6 @@ impl Backend {
             None => crate::training::check_memory(config, crate::training::WASM32_MEMORY_BYTES),
         }
     }
-}
-
-fn get(target: &JsValue, key: &str) -> JsValue {
-    Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-}
-
-fn number(target: &JsValue, key: &str) -> u64 {
-    get(target, key).as_f64().unwrap_or(0.0) as u64
 }
 
 /// Runs one of our scripts in `shims/` (beside this file; trunk copies them
@@ -226,13 +219,18 @@ pub async fn probe() -> Result<Adapter, String> {
     })
 }
 
+/// The CPU backend's device, and the backend as the page shows it.
+#[cfg(feature = "train")]
+fn cpu(reason: String) -> (Device, Backend) {
+    (backend::cpu(), Backend::cpu(reason))
+}
+
 #[cfg(feature = "train")]
 /// The device to train on, as `choice` asks: WebGPU when the adapter can run
 /// Burn's kernels (and, for `Auto`, is not a software renderer), else the
 /// CPU backend with the reason. `kept` is a WebGPU device made before: Burn
 /// opens its wgpu runtime once, so it is reused rather than made again.
 pub async fn choose(choice: BackendChoice, kept: Option<(Device, Adapter)>) -> (Device, Backend) {
-    let cpu = |reason: String| (backend::cpu(), Backend::cpu(reason));
     if choice == BackendChoice::Cpu {
         return cpu("chosen".to_string());
     }
@@ -266,17 +264,15 @@ pub async fn choose(choice: BackendChoice, kept: Option<(Device, Adapter)>) -> (
 /// page starts it for the CPU backend only.
 #[cfg(all(feature = "train", not(feature = "webgpu")))]
 async fn open_webgpu(adapter: Adapter) -> (Device, Backend) {
-    let reason = format!(
+    cpu(format!(
         "this worker runs the CPU backend only, not WebGPU on {}",
         adapter.name
-    );
-    (backend::cpu(), Backend::cpu(reason))
+    ))
 }
 
 /// Opens Burn's wgpu device on the browser's WebGPU adapter.
 #[cfg(feature = "webgpu")]
 async fn open_webgpu(adapter: Adapter) -> (Device, Backend) {
-    let cpu = |reason: String| (backend::cpu(), Backend::cpu(reason));
     if let Err(reason) = install_subgroups_shim().and_then(|_| install_device_lost_watch()) {
         return cpu(format!("WebGPU unavailable: {reason}"));
     }
