@@ -16,6 +16,7 @@ pub mod kernels;
 pub mod link;
 #[cfg(feature = "train")]
 pub mod model;
+pub mod picture;
 pub mod shape;
 pub mod training;
 

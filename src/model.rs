@@ -214,6 +214,16 @@ impl LayerModule {
     }
 
     pub fn forward(&self, x: Activation) -> Activation {
+        self.forward_seen(x, &mut vec![], &mut |_, _| {})
+    }
+
+    /// `forward`, showing `seen` the output of this element (at `path`) and
+    /// of every element inside it, each at its row path in the shape table
+    /// (`crate::shape`): a block's children are its inner layers; an
+    /// Inception's, its paths; a residual block's, its body, then its
+    /// shortcut, then the ReLU after the sum; a dense block's, its conv
+    /// blocks (each one's own output, before the concatenation).
+    pub fn forward_seen(&self, x: Activation, path: &mut Vec<usize>, seen: &mut Seen) -> Activation {
         match self {
             LayerModule::Conv2d(conv) => Activation::Map(crate::kernels::conv2d(conv, x.map())),
             LayerModule::Linear(linear) => Activation::Flat(crate::kernels::linear(linear, x.flat())),
@@ -240,34 +250,80 @@ impl LayerModule {
                 Activation::Map(x) => Activation::Flat(x.flatten(1, 3)),
                 flat => flat,
             },
-            LayerModule::Sequential(seq) => seq.forward(x),
+            LayerModule::Sequential(seq) => seq.forward_seen(x, path, 0, seen),
             LayerModule::Inception(inception) => {
                 let x = x.map();
-                let outputs = inception
-                    .paths
-                    .iter()
-                    .map(|path| path.forward(Activation::Map(x.clone())).map())
-                    .collect();
+                let mut outputs = Vec::with_capacity(inception.paths.len());
+                for (i, branch) in inception.paths.iter().enumerate() {
+                    path.push(i);
+                    let y = branch.forward_seen(Activation::Map(x.clone()), path, 0, seen);
+                    seen(path, &y);
+                    path.pop();
+                    outputs.push(y.map());
+                }
                 Activation::Map(Tensor::cat(outputs, 1))
             }
             LayerModule::Residual(residual) => {
                 let x = x.map();
-                let y = residual.body.forward(Activation::Map(x.clone())).map();
-                let shortcut = residual.shortcut.forward(Activation::Map(x)).map();
-                Activation::Map(burn::tensor::activation::relu(y + shortcut))
+                let y = residual
+                    .body
+                    .forward_seen(Activation::Map(x.clone()), path, 0, seen);
+                let offset = residual.body.layers.len();
+                let shortcut = residual
+                    .shortcut
+                    .forward_seen(Activation::Map(x), path, offset, seen);
+                let sum = Activation::Map(burn::tensor::activation::relu(y.map() + shortcut.map()));
+                path.push(offset + residual.shortcut.layers.len());
+                seen(path, &sum);
+                path.pop();
+                sum
             }
             LayerModule::DenseBlock(dense) => {
                 let mut x = x.map();
-                for block in &dense.conv_blocks {
-                    let y = block.forward(Activation::Map(x.clone())).map();
+                for (i, block) in dense.conv_blocks.iter().enumerate() {
+                    path.push(i);
+                    let y = block.forward_seen(Activation::Map(x.clone()), path, 0, seen);
+                    seen(path, &y);
+                    path.pop();
                     // Concatenate the input and output of each block on the channel dimension
-                    x = Tensor::cat(vec![x, y], 1);
+                    x = Tensor::cat(vec![x, y.map()], 1);
                 }
                 Activation::Map(x)
             }
         }
     }
+
+    /// The element at `path` below this one (this one when `path` is empty),
+    /// as `forward_seen` numbers them.
+    pub fn at(&self, path: &[usize]) -> Option<&LayerModule> {
+        let Some((&first, rest)) = path.split_first() else {
+            return Some(self);
+        };
+        match self {
+            LayerModule::Sequential(seq) => seq.layers.get(first)?.at(rest),
+            LayerModule::Inception(inception) => match rest.split_first() {
+                None => None,
+                Some((&i, rest)) => inception.paths.get(first)?.layers.get(i)?.at(rest),
+            },
+            LayerModule::Residual(residual) => {
+                let body = residual.body.layers.len();
+                let layer = match first < body {
+                    true => residual.body.layers.get(first),
+                    false => residual.shortcut.layers.get(first - body),
+                };
+                layer?.at(rest)
+            }
+            LayerModule::DenseBlock(dense) => match rest.split_first() {
+                None => None,
+                Some((&i, rest)) => dense.conv_blocks.get(first)?.layers.get(i)?.at(rest),
+            },
+            _ => None,
+        }
+    }
 }
+
+/// What `forward_seen` shows each output to: its row path and the output.
+pub type Seen<'a> = dyn FnMut(&[usize], &Activation) + 'a;
 
 impl Sequential {
     /// The modules for `layers` on inputs of shape `input`, and their output shape.
@@ -285,6 +341,35 @@ impl Sequential {
     pub fn forward(&self, x: Activation) -> Activation {
         self.layers.iter().fold(x, |x, layer| layer.forward(x))
     }
+
+    /// `forward`, its elements numbered from `first` under `path`.
+    fn forward_seen(
+        &self,
+        x: Activation,
+        path: &mut Vec<usize>,
+        first: usize,
+        seen: &mut Seen,
+    ) -> Activation {
+        forward_list(&self.layers, x, path, first, seen)
+    }
+}
+
+/// `layers` one after the other, each output shown to `seen` at `path`
+/// followed by its number (counted from `first`).
+fn forward_list(
+    layers: &[LayerModule],
+    mut x: Activation,
+    path: &mut Vec<usize>,
+    first: usize,
+    seen: &mut Seen,
+) -> Activation {
+    for (i, layer) in layers.iter().enumerate() {
+        path.push(first + i);
+        x = layer.forward_seen(x, path, seen);
+        seen(path, &x);
+        path.pop();
+    }
+    x
 }
 
 /// Counts parameters as PyTorch's `net.parameters()` does: Burn visits batch
@@ -334,6 +419,19 @@ impl Net {
             .iter()
             .fold(Activation::Map(images), |x, layer| layer.forward(x))
             .flat()
+    }
+
+    /// The logits, showing `seen` every element's output at its row path
+    /// (`LayerModule::forward_seen`): `[2]` is the third row of the shape
+    /// table, `[2, 0]` the first layer inside it.
+    pub fn forward_seen(&self, images: Tensor<4>, seen: &mut Seen) -> Tensor<2> {
+        forward_list(&self.layers, Activation::Map(images), &mut vec![], 0, seen).flat()
+    }
+
+    /// The element at row path `path`, when there is one.
+    pub fn at(&self, path: &[usize]) -> Option<&LayerModule> {
+        let (&first, rest) = path.split_first()?;
+        self.layers.get(first)?.at(rest)
     }
 
     /// The output of every top-level element, as the book's printing loop

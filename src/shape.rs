@@ -95,10 +95,40 @@ impl ShapeTable {
         (activation, weight)
     }
 
+    /// The row at `path`: `[2]` is the third row, `[2, 0]` the first row
+    /// inside it (as `model::LayerModule::forward_seen` numbers outputs).
+    pub fn row_at(&self, path: &[usize]) -> Option<&Row> {
+        let (&first, rest) = path.split_first()?;
+        rest.iter()
+            .try_fold(self.rows.get(first)?, |row, &i| row.children.get(i))
+    }
+
     /// The net's output shape (the last row's, or the input's when empty).
     pub fn output(&self) -> &[usize] {
         self.rows.last().map_or(&self.input, |row| &row.output)
     }
+}
+
+/// A row path as people write it: row numbers from 1, joined by dots
+/// (`3.2` is the second layer inside the third row).
+pub fn row_path_text(path: &[usize]) -> String {
+    path.iter()
+        .map(|i| (i + 1).to_string())
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// The row path written as `row_path_text` writes it.
+pub fn parse_row_path(text: &str) -> Result<Vec<usize>, String> {
+    text.trim()
+        .split('.')
+        .map(|part| match part.parse::<usize>() {
+            Ok(n) if n >= 1 => Ok(n - 1),
+            _ => Err(format!(
+                "`{text}` is not a row: row numbers from 1, joined by dots for the layers inside a block (3.2)"
+            )),
+        })
+        .collect()
 }
 
 /// The output shape of one layer on `input`, or why it has none.

@@ -157,3 +157,55 @@ fn tiled_average_pooling_equals_burns_pooling() {
         }
     }
 }
+
+/// Every row path of `rows` under `prefix`, with its output shape.
+fn row_shapes(rows: &[Row], prefix: &[usize], out: &mut Vec<(Vec<usize>, Vec<usize>)>) {
+    for (i, row) in rows.iter().enumerate() {
+        let mut path = prefix.to_vec();
+        path.push(i);
+        out.push((path.clone(), row.output.clone()));
+        row_shapes(&row.children, &path, out);
+    }
+}
+
+#[test]
+fn every_row_path_shows_its_rows_output_for_all_eight_nets() {
+    use std::collections::BTreeMap;
+    let device = backend::cpu();
+    for arch in Arch::ALL {
+        let side = arch.book_settings().resize;
+        let config = NetConfig::default_for(arch);
+        let table = ShapeTable::compute(&config.layers(), &[1, INPUT_CHANNELS, side, side]).unwrap();
+        let net = Net::init(&config, side, &device).unwrap();
+        let images = Tensor::<4>::random(
+            [1, INPUT_CHANNELS, side, side],
+            Distribution::Uniform(0.0, 1.0),
+            &device,
+        );
+        let mut seen = BTreeMap::new();
+        let logits = net.forward_seen(images, &mut |path, activation| {
+            assert!(
+                seen.insert(path.to_vec(), activation.dims()).is_none(),
+                "{arch}: {path:?} shown twice"
+            );
+        });
+        assert_eq!(logits.dims(), [1, 10]);
+        let mut expected = vec![];
+        row_shapes(&table.rows, &[], &mut expected);
+        assert_eq!(seen.len(), expected.len(), "{arch}: every row once, no other");
+        for (path, shape) in expected {
+            assert_eq!(seen.get(&path), Some(&shape), "{arch}: row {path:?}");
+            assert_eq!(table.row_at(&path).map(|row| &row.output), Some(&shape));
+        }
+    }
+}
+
+#[test]
+fn row_paths_read_and_write_as_people_number_rows() {
+    use cnn_playground::shape::{parse_row_path, row_path_text};
+    assert_eq!(parse_row_path("3.2"), Ok(vec![2, 1]));
+    assert_eq!(row_path_text(&[2, 1]), "3.2");
+    for bad in ["", "0", "1..2", "a", "-1", "1.0"] {
+        assert!(parse_row_path(bad).is_err(), "{bad}");
+    }
+}

@@ -45,6 +45,8 @@ struct Recorder {
     start: Instant,
     events: Vec<Event>,
     stop_at: fn(&Event) -> bool,
+    /// Each epoch's predicted classes (`Host::evaluated`).
+    predictions: Vec<(usize, Vec<u8>)>,
 }
 
 impl Recorder {
@@ -53,6 +55,7 @@ impl Recorder {
             start: Instant::now(),
             events: vec![],
             stop_at,
+            predictions: vec![],
         }
     }
 }
@@ -69,6 +72,10 @@ impl Host for Recorder {
             true => Control::Stop,
             false => Control::Continue,
         }
+    }
+
+    fn evaluated(&mut self, epoch: usize, predicted: &[u8]) {
+        self.predictions.push((epoch, predicted.to_vec()));
     }
 }
 
@@ -124,6 +131,14 @@ fn bn_lenet_learns_on_a_subset() {
             let images = (0..1_000).filter(|&i| test.label(i) as usize == class).count();
             assert_eq!(row.iter().sum::<u32>() as usize, images, "row {class}");
         }
+    }
+    // The host gets every test image's class, which the matrix counts.
+    assert_eq!(host.predictions.len(), 3);
+    for ((epoch, predicted), report) in host.predictions.iter().zip(history) {
+        assert_eq!(*epoch, report.epoch);
+        let labels = (0..1_000).map(|i| test.label(i) as usize);
+        let again = training::Confusion::new(labels, predicted.iter().map(|&c| c as usize));
+        assert_eq!(again, report.confusion);
     }
     let best = (0..10)
         .filter_map(|c| history[2].confusion.class_accuracy(c))
@@ -360,4 +375,53 @@ fn evaluation_uses_running_statistics() {
     for (a, b) in alone.iter().zip(&together[..10]) {
         assert!((a - b).abs() < 1e-5, "{alone:?} vs {together:?}");
     }
+}
+
+#[test]
+fn inspecting_a_row_reads_its_output_the_probabilities_and_the_filters() {
+    use cnn_playground::data::Resize;
+    let config = TrainConfig::book(Arch::LeNet);
+    let device = backend::cpu();
+    let model = training::init_model(&config, &device.clone().autodiff()).unwrap();
+    let (_, test) = datasets();
+    let image = || training::image_tensor(&test.batch(&[0], &Resize::to(28)), &device);
+    let inspect = |layer: &[usize]| pollster::block_on(training::inspect(&model, image(), layer, "cpu"));
+
+    let conv = inspect(&[0]).unwrap();
+    assert_eq!(conv.shape, [1, 6, 28, 28]);
+    assert_eq!(conv.values.len(), 6 * 28 * 28);
+    assert_eq!(conv.channel_stats().len(), 6);
+    let filters = conv.filters.as_ref().expect("a convolution shows its filters");
+    assert_eq!((filters.shape, filters.in_channels), ([6, 1, 5, 5], 1));
+    let LayerModule::Conv2d(layer) = &model.layers[0] else {
+        panic!("row 1 is a convolution")
+    };
+    assert_eq!(
+        filters.values,
+        layer.weight.val().into_data().try_to_vec::<f32>().unwrap()
+    );
+    let sum: f32 = conv.probabilities.iter().sum();
+    assert_eq!(conv.probabilities.len(), 10);
+    assert!((sum - 1.0).abs() < 1e-5, "{sum}");
+
+    // The last row is the logits: their softmax is the probabilities.
+    let logits = inspect(&[11]).unwrap();
+    assert_eq!(logits.shape, [1, 10]);
+    assert!(logits.filters.is_none());
+    let top = logits.values.iter().cloned().fold(f32::MIN, f32::max);
+    let exp: Vec<f32> = logits.values.iter().map(|v| (v - top).exp()).collect();
+    let total: f32 = exp.iter().sum();
+    for (e, p) in exp.iter().zip(&logits.probabilities) {
+        assert!((e / total - p).abs() < 1e-5);
+    }
+    assert_eq!(logits.predicted(), conv.predicted());
+
+    // A deeper convolution shows the kernels over its first inputs.
+    assert_eq!(inspect(&[3]).unwrap().filters.unwrap().shape, [16, 6, 5, 5]);
+    // No row: only the probabilities; a row the net lacks: an error.
+    let none = inspect(&[]).unwrap();
+    assert!(none.shape.is_empty() && none.values.is_empty());
+    assert_eq!(none.probabilities, conv.probabilities);
+    assert!(inspect(&[40]).is_err());
+    assert!(inspect(&[0, 1]).is_err());
 }

@@ -134,14 +134,19 @@ pub enum Control {
 }
 
 /// Where the loop runs: a terminal, a browser tab, a test.
+#[cfg(feature = "train")]
 #[allow(async_fn_in_trait)] // The loop runs on one thread; no Send bound is wanted.
 pub trait Host {
     /// Milliseconds from any fixed origin.
     fn now_ms(&self) -> f64;
     fn event(&mut self, event: Event) -> Control;
-    /// Called between steps: a page yields to the browser here, and waits
-    /// while the user has paused.
-    async fn between_steps(&mut self) {}
+    /// Called between steps with the model as it is: a page yields to the
+    /// browser here, shows what the model makes of a picture when asked,
+    /// and waits while the user has paused.
+    async fn between_steps(&mut self, _model: &crate::model::Net) {}
+    /// After each epoch's evaluation: the class predicted for every test
+    /// image, in order.
+    fn evaluated(&mut self, _epoch: usize, _predicted: &[u8]) {}
 }
 
 /// Why training ended.

@@ -13,12 +13,16 @@
 
 mod events;
 #[cfg(feature = "train")]
+mod inspect;
+#[cfg(feature = "train")]
 mod profile;
 #[cfg(feature = "train")]
 mod run;
 mod settings;
 
 pub use events::*;
+#[cfg(feature = "train")]
+pub use inspect::*;
 #[cfg(feature = "train")]
 pub use profile::*;
 #[cfg(feature = "train")]

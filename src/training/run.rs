@@ -117,8 +117,8 @@ fn per_second(examples: usize, ms: f64) -> f64 {
 }
 
 /// What `model` predicts for `data`, in eval mode (dropout off, batch norm
-/// on its running statistics), as a confusion matrix: its accuracy is the
-/// test accuracy.
+/// on its running statistics): the class of every image, and the confusion
+/// matrix, whose accuracy is the test accuracy.
 pub async fn evaluate(
     model: &Net,
     data: &Dataset,
@@ -126,7 +126,7 @@ pub async fn evaluate(
     batch_size: usize,
     device: &Device,
     backend: &str,
-) -> Result<Confusion, TrainError> {
+) -> Result<(Confusion, Vec<u8>), TrainError> {
     if data.is_empty() {
         return Err(TrainError::NoData);
     }
@@ -140,11 +140,16 @@ pub async fn evaluate(
         predicted.push(model.forward(images).argmax(1).reshape([chunk.len()]).float());
     }
     // Joined on the device and read once: one wait per evaluation.
-    let predicted = read(Tensor::cat(predicted, 0), backend).await?;
-    Ok(Confusion::new(
+    let predicted: Vec<u8> = read(Tensor::cat(predicted, 0), backend)
+        .await?
+        .iter()
+        .map(|&class| class as u8)
+        .collect();
+    let confusion = Confusion::new(
         (0..data.len()).map(|i| data.label(i) as usize),
-        predicted.iter().map(|class| *class as usize),
-    ))
+        predicted.iter().map(|&class| class as usize),
+    );
+    Ok((confusion, predicted))
 }
 
 /// Trains a fresh net as `train_ch6` does: per epoch, a shuffled pass over
@@ -209,7 +214,7 @@ async fn train_model(
         // Examples and milliseconds counted for examples/sec.
         let (mut timed, mut train_ms) = (0usize, 0.0);
         for (i, chunk) in order.chunks(config.batch_size).enumerate() {
-            host.between_steps().await;
+            host.between_steps(&model).await;
             // As the book's timer, this leaves out preparing the batch on the
             // CPU and counts sending it to the device.
             let batch = train.batch(chunk, &resize);
@@ -272,7 +277,9 @@ async fn train_model(
             }
         }
         host.event(Event::Evaluating { epoch });
-        let confusion = evaluate(&model, test, &resize, config.batch_size, device, backend).await?;
+        let (confusion, predicted) =
+            evaluate(&model, test, &resize, config.batch_size, device, backend).await?;
+        host.evaluated(epoch, &predicted);
         let report = EpochReport {
             epoch,
             loss: loss_sum / seen as f64,

@@ -8,6 +8,8 @@
 //!             [--quick] [--print-config]
 //! cnnp bench  --arch A --backend cpu|wgpu [--batch N] [--steps N] [--resize N] [--conv ours|burn]
 //!             [--readback-every K] [--data DIR] [--json]
+//! cnnp features --arch A --image I --layer L [--resize N] [--ratio R] [--seed S]
+//!             [--backend cpu|wgpu] [--data DIR] [--json]
 //! ```
 
 use std::io::{IsTerminal, Write};
@@ -21,7 +23,7 @@ use cnn_playground::data::{self, Dataset};
 use cnn_playground::shape::ShapeTable;
 use cnn_playground::training::{self, Control, Event, Host, OptimizerKind, TrainConfig};
 
-const USAGE: &str = "usage: cnnp shapes|train|bench --arch A [options]; cnnp help";
+const USAGE: &str = "usage: cnnp shapes|train|bench|features --arch A [options]; cnnp help";
 
 const HELP: &str = "cnnp: the classic CNNs of Dive into Deep Learning
 
@@ -48,6 +50,14 @@ const HELP: &str = "cnnp: the classic CNNs of Dive into Deep Learning
       the sigmoid; --conv burn runs Burn's instead.
       --profile: each layer of the table on its own, forward and backward
       (N repetitions each), to see where a step's time goes.
+
+  cnnp features --arch A --image I --layer L [--resize N] [--ratio R] [--seed S]
+                [--backend cpu|wgpu] [--data DIR] [--json]
+      What row L of the table (as `shapes --expand` numbers it: 3 is the
+      third row, 3.2 the second layer inside it) outputs for test image I
+      (from 0): its shape and each channel's min, max and mean, then the ten
+      class probabilities. The net is untrained (initialised from --seed, as
+      a run starts), at the book's training size unless --resize says.
 
   A: lenet|alexnet|vgg|nin|googlenet|bn-lenet|resnet|densenet";
 
@@ -538,17 +548,121 @@ fn profile(
     Ok(())
 }
 
+/// `cnnp features`: one row's output for one test image, per channel.
+fn features(args: &[String]) -> Result<(), Failure> {
+    let flags = Flags::parse(
+        args,
+        &["json"],
+        &[
+            "arch", "image", "layer", "resize", "ratio", "seed", "backend", "data",
+        ],
+    )?;
+    let arch = flags.arch()?;
+    let mut config = TrainConfig::book(arch);
+    config.net = flags.net(arch, config.net)?;
+    config.resize = flags.number("resize", 1, 4096)?.unwrap_or(config.resize);
+    config.seed = flags.number("seed", 0, usize::MAX)?.unwrap_or(0) as u64;
+    let index = flags
+        .number("image", 0, usize::MAX)?
+        .ok_or_else(|| UsageError("--image I: which test image (from 0)".to_string()))?;
+    let layer_text = flags
+        .value("layer")
+        .ok_or_else(|| UsageError("--layer L: which row of the table (3, or 3.2 inside it)".to_string()))?;
+    let layer = cnn_playground::shape::parse_row_path(layer_text).map_err(UsageError)?;
+    let side = config.resize;
+    let table = config.shape_table(1).map_err(|e| {
+        UsageError(format!(
+            "a {side}×{side} input does not fit {}: {e}",
+            arch.title()
+        ))
+    })?;
+    let row = table.row_at(&layer).ok_or_else(|| {
+        UsageError(format!(
+            "{} has no row {layer_text} (`cnnp shapes --arch {} --expand` lists them)",
+            arch.title(),
+            arch.id()
+        ))
+    })?;
+    let (_, test_set) = load_data(&flags.data_dir())?;
+    if index >= test_set.len() {
+        return Err(UsageError(format!(
+            "--image {index}: the test set has {} images (0 to {})",
+            test_set.len(),
+            test_set.len() - 1
+        ))
+        .into());
+    }
+    let kind = flags.backend(Some(BackendKind::Cpu))?;
+    let device = device(kind)?;
+    let model =
+        training::init_model(&config, &device.clone().autodiff()).map_err(|e| Failure::Run(e.to_string()))?;
+    let batch = test_set.batch(&[index], &data::Resize::to(side));
+    let image = training::image_tensor(&batch, &device);
+    let seen = pollster::block_on(training::inspect(&model, image, &layer, kind.id()))
+        .map_err(|e| Failure::Run(e.to_string()))?;
+    let label = test_set.label(index) as usize;
+    let channels = seen.channel_stats();
+    if flags.has("json") {
+        let channels: Vec<_> = channels
+            .iter()
+            .map(|c| serde_json::json!({"min": c.min, "max": c.max, "mean": c.mean}))
+            .collect();
+        let object = serde_json::json!({
+            "arch": arch.id(),
+            "resize": side,
+            "seed": config.seed,
+            "image": index,
+            "label": label,
+            "class": data::CLASS_NAMES[label],
+            "layer": layer_text,
+            "row": {"name": row.name, "settings": row.settings},
+            "shape": seen.shape,
+            "channels": channels,
+            "probabilities": seen.probabilities,
+            "predicted": seen.predicted(),
+        });
+        println!("{object}");
+        return Ok(());
+    }
+    println!(
+        "{}, untrained (seed {}), test image {index} ({}), {side}×{side}: row {layer_text} {} ({}) outputs {}",
+        arch.title(),
+        config.seed,
+        data::CLASS_NAMES[label],
+        row.name,
+        row.settings,
+        cnn_playground::format::shape(&seen.shape)
+    );
+    println!("{:>8} {:>10} {:>10} {:>10}", "channel", "min", "max", "mean");
+    for (c, stats) in channels.iter().enumerate() {
+        println!(
+            "{c:>8} {:>10.4} {:>10.4} {:>10.4}",
+            stats.min, stats.max, stats.mean
+        );
+    }
+    let probabilities: Vec<String> = seen
+        .probabilities
+        .iter()
+        .enumerate()
+        .map(|(class, p)| format!("{} {p:.3}", data::CLASS_NAMES[class]))
+        .collect();
+    println!("probabilities: {}", probabilities.join(", "));
+    println!("predicted: {}", data::CLASS_NAMES[seen.predicted()]);
+    Ok(())
+}
+
 fn run(args: &[String]) -> Result<(), Failure> {
     match args.first().map(String::as_str) {
         Some("shapes") => Ok(shapes(&args[1..])?),
         Some("train") => train(&args[1..]),
         Some("bench") => bench(&args[1..]),
+        Some("features") => features(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{HELP}");
             Ok(())
         }
         Some(other) => Err(UsageError(format!(
-            "unknown command '{other}'; accepted: shapes|train|bench|help"
+            "unknown command '{other}'; accepted: shapes|train|bench|features|help"
         ))
         .into()),
         None => Err(UsageError(USAGE.to_string()).into()),

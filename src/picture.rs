@@ -1,0 +1,173 @@
+//! A picture of the user's own (a photo, a drawing) made into a
+//! Fashion-MNIST image: 28×28 grey levels, a light object on a dark
+//! background, the object cropped and scaled to fill the frame and
+//! centred, as the data set's images were made from product photos.
+
+use crate::data::SIDE;
+
+/// The largest picture taken (the page scales larger ones down first).
+pub const MAX_PIXELS: usize = 4096 * 4096;
+/// A pixel this bright (after inversion) is part of the object.
+const INK: f32 = 0.15;
+
+/// A picture ready for the net, and what was done to it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Picture {
+    /// 28×28 grey levels, row-major.
+    pub pixels: Vec<u8>,
+    /// The picture was dark on light and was inverted.
+    pub inverted: bool,
+    /// Transparent pixels were taken as the (dark) background.
+    pub transparent: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PictureError {
+    #[error("the picture has no pixels")]
+    NoPixels,
+    #[error("the picture is {width}×{height}; at most {} megapixels are taken", MAX_PIXELS / 1_000_000)]
+    TooLarge { width: usize, height: usize },
+    #[error("{found} bytes of pixels for a {width}×{height} picture (RGBA needs {expected})")]
+    Malformed {
+        width: usize,
+        height: usize,
+        expected: usize,
+        found: usize,
+    },
+    #[error("the picture is empty: nothing stands out from its background")]
+    Empty,
+}
+
+impl Picture {
+    /// What was done to the picture, for the page to say.
+    pub fn note(&self) -> Option<&'static str> {
+        match (self.transparent, self.inverted) {
+            (true, true) => Some("transparent background taken as dark, the dark object made light"),
+            (true, false) => Some("transparent background taken as dark"),
+            (false, true) => Some("inverted: the picture is dark on light, Fashion-MNIST is light on dark"),
+            (false, false) => None,
+        }
+    }
+}
+
+/// Makes a picture of `width`×`height` RGBA bytes (as a canvas gives them)
+/// into a Fashion-MNIST image.
+pub fn from_rgba(width: usize, height: usize, rgba: &[u8]) -> Result<Picture, PictureError> {
+    let n = width * height;
+    if n == 0 {
+        return Err(PictureError::NoPixels);
+    }
+    if n > MAX_PIXELS {
+        return Err(PictureError::TooLarge { width, height });
+    }
+    if rgba.len() != n * 4 {
+        return Err(PictureError::Malformed {
+            width,
+            height,
+            expected: n * 4,
+            found: rgba.len(),
+        });
+    }
+    let luma: Vec<f32> = rgba
+        .chunks_exact(4)
+        .map(|p| (0.299 * p[0] as f32 + 0.587 * p[1] as f32 + 0.114 * p[2] as f32) / 255.0)
+        .collect();
+    let alpha: Vec<f32> = rgba.chunks_exact(4).map(|p| p[3] as f32 / 255.0).collect();
+    let see_through = alpha.iter().filter(|&&a| a < 0.5).count();
+    let transparent = see_through * 20 >= n;
+    let (mut ink, inverted): (Vec<f32>, bool) = if transparent {
+        // The object is what is opaque; it becomes light whatever its colour.
+        let opaque: Vec<f32> = (0..n).filter(|&i| alpha[i] >= 0.5).map(|i| luma[i]).collect();
+        if opaque.is_empty() {
+            return Err(PictureError::Empty);
+        }
+        let dark = opaque.iter().sum::<f32>() / (opaque.len() as f32) < 0.5;
+        let ink = (0..n)
+            .map(|i| alpha[i] * if dark { 1.0 - luma[i] } else { luma[i] })
+            .collect();
+        (ink, dark)
+    } else {
+        let background = border_mean(&luma, width, height);
+        let inverted = background > 0.5;
+        let ink = luma.iter().map(|&l| if inverted { 1.0 - l } else { l }).collect();
+        (ink, inverted)
+    };
+    // A grey background becomes black, as the data set's is.
+    let background = border_mean(&ink, width, height).min(0.9);
+    for v in &mut ink {
+        *v = ((*v - background) / (1.0 - background)).clamp(0.0, 1.0);
+    }
+    let (x0, y0, x1, y1) = bounding_box(&ink, width, height).ok_or(PictureError::Empty)?;
+    Ok(Picture {
+        pixels: fit(&ink, width, (x0, y0, x1, y1)),
+        inverted,
+        transparent,
+    })
+}
+
+/// The mean of the pixels along the picture's edges (a frame 1/20 of the
+/// shorter side thick): its background.
+fn border_mean(values: &[f32], width: usize, height: usize) -> f32 {
+    let frame = (width.min(height) / 20).max(1);
+    let (mut sum, mut count) = (0.0f64, 0usize);
+    for y in 0..height {
+        for x in 0..width {
+            let edge = x < frame || y < frame || x + frame >= width || y + frame >= height;
+            if edge {
+                sum += values[y * width + x] as f64;
+                count += 1;
+            }
+        }
+    }
+    (sum / count.max(1) as f64) as f32
+}
+
+/// The smallest box `(x0, y0, x1, y1)` (ends excluded) holding every pixel
+/// of the object, or `None` when there is none.
+fn bounding_box(ink: &[f32], width: usize, height: usize) -> Option<(usize, usize, usize, usize)> {
+    let mut bounds: Option<(usize, usize, usize, usize)> = None;
+    for y in 0..height {
+        for x in 0..width {
+            if ink[y * width + x] >= INK {
+                let (x0, y0, x1, y1) = bounds.unwrap_or((x, y, x + 1, y + 1));
+                bounds = Some((x0.min(x), y0.min(y), x1.max(x + 1), y1.max(y + 1)));
+            }
+        }
+    }
+    bounds
+}
+
+/// The box of `ink` scaled so its longer side fills 28 pixels, centred:
+/// each output pixel the mean of the picture's pixels under it (the
+/// nearest one when it is smaller than a pixel of the picture).
+fn fit(ink: &[f32], width: usize, (x0, y0, x1, y1): (usize, usize, usize, usize)) -> Vec<u8> {
+    let (w, h) = (x1 - x0, y1 - y0);
+    let scale = SIDE as f64 / w.max(h) as f64;
+    let (out_w, out_h) = (
+        ((w as f64 * scale).round() as usize).clamp(1, SIDE),
+        ((h as f64 * scale).round() as usize).clamp(1, SIDE),
+    );
+    let (left, top) = ((SIDE - out_w) / 2, (SIDE - out_h) / 2);
+    let mut pixels = vec![0u8; SIDE * SIDE];
+    // The picture's span under output pixel `o` along one axis.
+    let span = |o: usize, len: usize, out: usize| {
+        let start = (o as f64 * len as f64 / out as f64).floor() as usize;
+        let end = (((o + 1) as f64 * len as f64 / out as f64).ceil() as usize).clamp(start + 1, len);
+        start.min(len - 1)..end
+    };
+    for oy in 0..out_h {
+        let ys = span(oy, h, out_h);
+        for ox in 0..out_w {
+            let xs = span(ox, w, out_w);
+            let mut sum = 0.0f32;
+            for y in ys.clone() {
+                for x in xs.clone() {
+                    sum += ink[(y0 + y) * width + x0 + x];
+                }
+            }
+            let mean = sum / (ys.len() * xs.len()) as f32;
+            pixels[(top + oy) * SIDE + left + ox] = (mean * 255.0).round() as u8;
+        }
+    }
+    pixels
+}
