@@ -12,6 +12,8 @@ use crate::ui::client::Client;
 
 /// How views reach the worker client.
 type ClientHandle = StoredValue<Client, LocalStorage>;
+use crate::ui::inside::InsidePanel;
+use crate::ui::inside_state::Inside;
 use crate::ui::state::{Phase, Run, Settings, Setup, TableProblem};
 use crate::ui::table::LayerTable;
 use crate::web::webgpu::{Backend, BackendChoice};
@@ -22,9 +24,11 @@ pub fn App(link: Link) -> impl IntoView {
     let settings = Settings::new(link.arch.unwrap_or(Arch::LeNet));
     apply_link(&settings, &link);
     let run = Run::new();
-    let client = Client::new(run, settings.backend);
+    let inside = Inside::new();
+    let client = Client::new(run, inside, settings.backend);
     provide_context(settings);
     provide_context(run);
+    provide_context(inside);
     // The client holds the worker, a JavaScript object: it stays on this
     // thread, and views reach it through a (Send) handle.
     let client = StoredValue::new_local(client);
@@ -252,6 +256,7 @@ fn NetPanel(hidden: Vec<String>) -> impl IntoView {
     let settings = expect_context::<Settings>();
     let run = expect_context::<Run>();
     let table = Memo::new(move |_| settings.table());
+    let table_ok = Memo::new(move |_| table.get().ok());
     let batch = Memo::new(move |_| {
         crate::ui::state::parse_whole(&settings.batch.get(), crate::ui::state::BATCH, "").ok()
     });
@@ -294,6 +299,7 @@ fn NetPanel(hidden: Vec<String>) -> impl IntoView {
                 }.into_any(),
                 Err(TableProblem::Setting(e)) => view! { <div class="table-error" role="alert">{e}</div> }.into_any(),
             }}
+            <InsidePanel table=table_ok />
         </section>
     }
 }
@@ -649,6 +655,7 @@ fn ConfusionMatrix() -> impl IntoView {
 /// predicted class shaded by its share of the row, and its accuracy.
 fn confusion_row(confusion: &Confusion, class: usize) -> impl IntoView + use<> {
     use crate::data::CLASS_NAMES;
+    let inside = use_context::<Inside>();
     let row = &confusion.counts[class];
     let row_total: u32 = row.iter().sum();
     let cells = row
@@ -662,10 +669,23 @@ fn confusion_row(confusion: &Confusion, class: usize) -> impl IntoView + use<> {
                 "cell wrong"
             };
             let title = format!(
-                "{count} {} images classified as {}",
+                "{count} {} images classified as {}: click to see them",
                 CLASS_NAMES[class], CLASS_NAMES[predicted]
             );
-            view! { <td class=kind style=format!("--share: {share:.3}") title=title>{count}</td> }
+            // A click shows the cell's images in the gallery.
+            let show = move |_| {
+                if let Some(inside) = inside {
+                    inside.cell.set(Some((class, predicted)));
+                    inside.mistakes_only.set(false);
+                    inside.gallery_start.set(0);
+                    inside.active.set(true);
+                }
+            };
+            view! {
+                <td class=kind style=format!("--share: {share:.3}") title=title data-cell=format!("{class}-{predicted}") on:click=show>
+                    {count}
+                </td>
+            }
         })
         .collect_view();
     let accuracy = confusion

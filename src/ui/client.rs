@@ -11,6 +11,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 
 use crate::training::{Event, TrainConfig};
+use crate::ui::inside_state::{Inside, Predictions, Seen};
 use crate::ui::state::{EpochMemory, Phase, Point, Run};
 use crate::web::protocol::{Command, Report};
 use crate::web::webgpu::{Backend, BackendChoice};
@@ -71,6 +72,11 @@ struct Inner {
     threaded: bool,
     /// The data was asked for: a worker that replaces this one asks again.
     data_requested: bool,
+    /// An `Inspect` is with the worker; the latest one asked meanwhile
+    /// (with its picture's pixels) waits here, as one that came before the
+    /// data and the backend were ready does.
+    inspecting: bool,
+    next_inspect: Option<(Command, Option<Vec<u8>>)>,
 }
 
 /// How often the watchdog pings the worker.
@@ -84,13 +90,14 @@ const MIN_SILENCE_MS: f64 = 120_000.0;
 pub struct Client {
     inner: Rc<RefCell<Inner>>,
     run: Run,
+    inside: Inside,
     /// The backend the user asked for: the page's setting itself, so that
     /// the form (and the URL) show it when a crash switches to the CPU.
     choice: RwSignal<BackendChoice>,
 }
 
 impl Client {
-    pub fn new(run: Run, choice: RwSignal<BackendChoice>) -> Client {
+    pub fn new(run: Run, inside: Inside, choice: RwSignal<BackendChoice>) -> Client {
         let client = Client {
             inner: Rc::new(RefCell::new(Inner {
                 worker: None,
@@ -108,8 +115,11 @@ impl Client {
                 panic: None,
                 threaded: false,
                 data_requested: false,
+                inspecting: false,
+                next_inspect: None,
             })),
             run,
+            inside,
             choice,
         };
         client.spawn();
@@ -181,13 +191,14 @@ impl Client {
                     return;
                 }
                 client.inner.borrow_mut().last_heard = now_ms();
-                let event: MessageEvent = event.unchecked_into();
-                match event
-                    .data()
-                    .as_string()
-                    .map(|text| serde_json::from_str::<Report>(&text))
-                {
-                    Some(Ok(report)) => client.receive(report),
+                let data = MessageEvent::from(event).data();
+                // A report is a JSON string, or an array of one and its buffers.
+                let (text, buffers) = match data.dyn_ref::<Array>() {
+                    Some(array) => (array.get(0).as_string(), array.slice(1, array.length())),
+                    None => (data.as_string(), Array::new()),
+                };
+                match text.map(|text| serde_json::from_str::<Report>(&text)) {
+                    Some(Ok(report)) => client.receive(report, &buffers),
                     _ => web_sys::console::warn_1(&"the worker sent something unreadable".into()),
                 }
             })
@@ -217,6 +228,9 @@ impl Client {
         inner.queued.clear();
         inner.last_heard = now_ms();
         inner.panic = None;
+        inner.inspecting = false;
+        drop(inner);
+        self.inside.data_loaded.set(false);
     }
 
     fn is_current(&self, generation: u64) -> bool {
@@ -240,6 +254,9 @@ impl Client {
     /// Starts a run: loads the data first if the worker has none.
     pub fn train(&self, config: TrainConfig) {
         self.run.reset(config.epochs);
+        // The gallery's classes are the last run's until this one's first epoch.
+        self.inside.predictions.set(None);
+        self.inside.cell.set(None);
         self.run.data_error.set(None);
         let (ready, backend_known) = {
             let inner = self.inner.borrow();
@@ -308,6 +325,55 @@ impl Client {
             message.push(&buffer.slice(0));
         }
         self.post(message.into());
+    }
+
+    /// Asks what the net makes of a picture (`Command::Inspect`; `own`: the
+    /// user's picture's pixels). One at a time: the latest asked meanwhile
+    /// follows. The data loads first if it has not.
+    pub fn inspect(&self, command: Command, own: Option<Vec<u8>>) {
+        self.inner.borrow_mut().next_inspect = Some((command, own));
+        if !self.inner.borrow().data_requested {
+            self.load_data();
+        }
+        self.send_inspect();
+    }
+
+    fn send_inspect(&self) {
+        let next = {
+            let mut inner = self.inner.borrow_mut();
+            if inner.inspecting || !inner.data_loaded || !inner.backend_known {
+                return;
+            }
+            inner.next_inspect.take()
+        };
+        let Some((command, own)) = next else { return };
+        self.inner.borrow_mut().inspecting = true;
+        let message = Array::of1(&JsValue::from_str(&command.to_json()));
+        let transfer = Array::new();
+        if let Some(pixels) = own {
+            let buffer = js_sys::Uint8Array::from(pixels.as_slice()).buffer();
+            message.push(&buffer);
+            transfer.push(&buffer);
+        }
+        let inner = self.inner.borrow();
+        match &inner.worker {
+            Some(worker) => {
+                let _ = worker.post_message_with_transfer(&message, &transfer);
+            }
+            None => drop(inner),
+        }
+    }
+
+    /// Fetches the grey levels of test images the gallery shows.
+    pub fn test_images(&self, indices: Vec<usize>) {
+        if self.inner.borrow().data_loaded {
+            self.send(&Command::TestImages { indices });
+        }
+    }
+
+    /// Whether the worker holds the data.
+    pub fn has_data(&self) -> bool {
+        self.inner.borrow().data_loaded
     }
 
     /// Retries loading the data after a failure.
@@ -391,8 +457,11 @@ impl Client {
         self.spawn();
     }
 
-    fn receive(&self, report: Report) {
+    fn receive(&self, report: Report, buffers: &Array) {
         let run = self.run;
+        let inside = self.inside;
+        let bytes = |i: u32| js_sys::Uint8Array::new(&buffers.get(i)).to_vec();
+        let floats = |i: u32| js_sys::Float32Array::new(&buffers.get(i)).to_vec();
         match report {
             Report::Ready => {
                 self.inner.borrow_mut().listening = true;
@@ -418,6 +487,7 @@ impl Client {
                 run.backend.set(Some(backend));
                 self.inner.borrow_mut().backend_known = true;
                 self.start_pending();
+                self.send_inspect();
             }
             Report::Download { file, loaded, total } => run.download.set(Some((file, loaded, total))),
             Report::DataReady {
@@ -435,7 +505,9 @@ impl Client {
                     "Fashion-MNIST: {train} training and {test} test images{source}"
                 )));
                 self.inner.borrow_mut().data_loaded = true;
+                inside.data_loaded.set(true);
                 self.start_pending();
+                self.send_inspect();
             }
             Report::DataFailed { message } => {
                 run.download.set(None);
@@ -454,6 +526,57 @@ impl Client {
             Report::Resumed => run.phase.set(Phase::Training),
             Report::Finished { message, .. } => run.phase.set(Phase::Done(message)),
             Report::Failed { message } => run.phase.set(Phase::Failed(message)),
+            Report::Inspection {
+                picture,
+                label,
+                layer,
+                shape,
+                probabilities,
+                filters,
+                weights,
+            } if buffers.length() == 3 => {
+                inside.problem.set(None);
+                inside.seen.set(Some(Seen {
+                    picture,
+                    label,
+                    layer,
+                    shape,
+                    values: floats(0),
+                    probabilities,
+                    filters: filters.map(|shape| (shape, floats(1))),
+                    pixels: bytes(2),
+                    weights,
+                }));
+                self.inspected();
+            }
+            Report::Inspection { .. } => {
+                inside
+                    .problem
+                    .set(Some("the worker's answer came without its data".to_string()));
+                self.inspected();
+            }
+            Report::InspectFailed { message } => {
+                inside.problem.set(Some(message));
+                self.inspected();
+            }
+            Report::TestImages { indices, labels } if buffers.length() == 1 => {
+                let pixels = bytes(0);
+                inside.images.update(|images| {
+                    for ((index, label), image) in indices.iter().zip(labels).zip(pixels.chunks_exact(784)) {
+                        images.insert(*index, (label, image.to_vec()));
+                    }
+                });
+            }
+            Report::Predictions { epoch } if buffers.length() == 2 => {
+                inside.predictions.set(Some(Predictions {
+                    epoch,
+                    predicted: bytes(0),
+                    labels: bytes(1),
+                }));
+            }
+            Report::TestImages { .. } | Report::Predictions { .. } => {
+                web_sys::console::warn_1(&"a report came without its data".into())
+            }
             // The error event that follows restarts the worker.
             Report::Panicked { message } => {
                 web_sys::console::error_1(&message.clone().into());
@@ -486,6 +609,12 @@ impl Client {
                 ),
             },
         }
+    }
+
+    /// The worker answered an `Inspect`: the next one may go.
+    fn inspected(&self) {
+        self.inner.borrow_mut().inspecting = false;
+        self.send_inspect();
     }
 
     fn start_pending(&self) {

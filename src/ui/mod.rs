@@ -2,9 +2,12 @@
 //! tensors: training runs in a worker (`crate::web::worker`).
 
 pub mod app;
+pub mod canvas;
 pub mod chart;
 pub mod client;
 pub mod files;
+pub mod inside;
+pub mod inside_state;
 pub mod state;
 pub mod table;
 pub mod url;

@@ -4,7 +4,8 @@
 use leptos::prelude::*;
 
 use crate::format::{bytes, shape, short, thousands};
-use crate::shape::{Row, ShapeTable};
+use crate::shape::{Row, ShapeTable, row_path_text};
+use crate::ui::inside_state::Inside;
 
 /// The table for `table`, with memory at `batch` in the foot when known.
 #[component]
@@ -40,7 +41,7 @@ pub fn LayerTable(table: ShapeTable, batch: Option<usize>) -> impl IntoView {
                     {rows
                         .into_iter()
                         .enumerate()
-                        .map(|(i, row)| view! { <LayerRow row=row number=Some(i + 1) depth=0 /> })
+                        .map(|(i, row)| view! { <LayerRow row=row path=vec![i] /> })
                         .collect_view()}
                 </tbody>
                 <tfoot>
@@ -60,13 +61,34 @@ pub fn LayerTable(table: ShapeTable, batch: Option<usize>) -> impl IntoView {
     }
 }
 
-/// One row, and its children when expanded.
+/// One row (at row path `path`), and its children when expanded. A click
+/// on it shows what it outputs (`ui::inside`), where the page has that view.
 #[component]
-fn LayerRow(row: Row, number: Option<usize>, depth: usize) -> impl IntoView {
+fn LayerRow(row: Row, path: Vec<usize>) -> impl IntoView {
+    let depth = path.len() - 1;
+    let number = (depth == 0).then(|| path[0] + 1);
+    let inside = use_context::<Inside>();
+    let selected = {
+        let path = path.clone();
+        move || inside.is_some_and(|inside| inside.layer.with(|layer| layer.as_ref() == Some(&path)))
+    };
+    let select = {
+        let path = path.clone();
+        move |_| {
+            if let Some(inside) = inside {
+                inside.layer.set(Some(path.clone()));
+                inside.active.set(true);
+            }
+        }
+    };
     let expanded = RwSignal::new(false);
     let has_children = !row.children.is_empty();
     let children = row.children.clone();
-    let toggle = move |_| expanded.update(|open| *open = !*open);
+    let toggle = move |ev: leptos::ev::MouseEvent| {
+        // Opening a block is not choosing it.
+        ev.stop_propagation();
+        expanded.update(|open| *open = !*open);
+    };
     let name = row.name.clone();
     let label = match has_children {
         true => view! {
@@ -88,7 +110,15 @@ fn LayerRow(row: Row, number: Option<usize>, depth: usize) -> impl IntoView {
         d => format!("row inner depth-{}", d.min(4)),
     };
     view! {
-        <tr class=class data-depth=depth>
+        <tr
+            class=class
+            class:selected=selected
+            class:clickable=inside.is_some()
+            data-depth=depth
+            data-row=row_path_text(&path)
+            title=inside.is_some().then_some("click to see what this layer outputs")
+            on:click=select
+        >
             <td class="num">{number.map(|n| n.to_string()).unwrap_or_default()}</td>
             <td class="name" style=format!("padding-left: {}rem", 0.5 + depth as f64 * 1.1)>
                 {label}
@@ -106,7 +136,12 @@ fn LayerRow(row: Row, number: Option<usize>, depth: usize) -> impl IntoView {
                     children
                         .clone()
                         .into_iter()
-                        .map(|child| view! { <LayerRow row=child number=None depth=depth + 1 /> }.into_any())
+                        .enumerate()
+                        .map(|(i, child)| {
+                            let mut child_path = path.clone();
+                            child_path.push(i);
+                            view! { <LayerRow row=child path=child_path /> }.into_any()
+                        })
                         .collect_view()
                 })
         }}

@@ -2,6 +2,8 @@
 //! Fashion-MNIST, and the training worker the page talks to.
 
 pub mod fetch;
+#[cfg(feature = "train")]
+pub mod inspector;
 pub mod protocol;
 pub mod threads;
 pub mod webgpu;

@@ -1,4 +1,7 @@
-//! What the page and its training worker say to each other, as JSON.
+//! What the page and its training worker say to each other, as JSON, with
+//! bulk data (files, feature maps, weights, images) beside it as
+//! transferable ArrayBuffers: a message with buffers is an array of the
+//! JSON and its buffers, in the order the variant's comment gives.
 //!
 //! Training runs in a Web Worker: the page stays responsive whatever the
 //! backend does, and should a WebGPU kernel panic (which traps the wasm),
@@ -7,6 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::arch::NetConfig;
 use crate::training::{BenchReport, Calibration, Event, LayerTime, TrainConfig};
 use crate::web::webgpu::{Backend, BackendChoice};
 
@@ -63,6 +67,40 @@ pub enum Command {
     FailOnPurpose {
         how: Failure,
     },
+    /// What the net `net` at input side `resize` makes of `picture`: the
+    /// output of the row at `layer` (a row path, `ShapeTable::row_at`;
+    /// empty for none) and the class probabilities. The running model when
+    /// a run of that net holds one (answered between its steps), else the
+    /// last one trained, else a fresh one (random filters). An `Own`
+    /// picture's 28×28 grey levels come along as one buffer.
+    Inspect {
+        net: NetConfig,
+        resize: usize,
+        picture: PictureRef,
+        layer: Vec<usize>,
+    },
+    /// The 28×28 grey levels and labels of these test images.
+    TestImages {
+        indices: Vec<usize>,
+    },
+}
+
+/// A picture to look at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PictureRef {
+    /// Test image `index` (from 0).
+    Test { index: usize },
+    /// The user's own, made into a Fashion-MNIST image on the page.
+    Own,
+}
+
+/// A convolution's filters in an `Inspection`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FiltersShape {
+    /// `[out channels, inputs shown, k, k]`.
+    pub shape: [usize; 4],
+    pub in_channels: usize,
 }
 
 /// How `Command::FailOnPurpose` fails.
@@ -150,6 +188,34 @@ pub enum Report {
     /// The browser took the GPU device away (posted by `shims/device_lost.js`).
     DeviceLost {
         message: String,
+    },
+    /// The answer to `Inspect`. Buffers: the row's output (f32, `shape`),
+    /// the filters (f32, `filters.shape`; empty without), the picture's
+    /// 28×28 grey levels (u8).
+    Inspection {
+        picture: PictureRef,
+        /// The test image's label (none for one's own picture).
+        label: Option<u8>,
+        layer: Vec<usize>,
+        shape: Vec<usize>,
+        probabilities: Vec<f32>,
+        filters: Option<FiltersShape>,
+        /// Which weights: untrained, during a run, after one.
+        weights: String,
+    },
+    InspectFailed {
+        message: String,
+    },
+    /// The answer to `TestImages`: the images found, in order. Buffer:
+    /// their 28×28 grey levels (u8), image after image.
+    TestImages {
+        indices: Vec<usize>,
+        labels: Vec<u8>,
+    },
+    /// After each epoch's evaluation. Buffers: the class predicted for each
+    /// evaluated test image and its label (u8 each, in test-set order).
+    Predictions {
+        epoch: usize,
     },
 }
 

@@ -12,9 +12,11 @@ use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::data::Dataset;
+use crate::model::Net;
 use crate::training::{self, Control, Ending, Event, Host, TrainConfig};
 use crate::web::fetch::{self, Source};
-use crate::web::protocol::{Command, Failure, Report};
+use crate::web::inspector::{self, Inspector, Request};
+use crate::web::protocol::{Command, Failure, PictureRef, Report};
 use crate::web::webgpu::{self, Adapter, Backend, BackendChoice};
 
 #[derive(Default)]
@@ -31,16 +33,35 @@ struct Worker {
     preparing: Cell<bool>,
     /// The latest `Prepare` that came while one was compiling.
     next_prepare: RefCell<Option<TrainConfig>>,
+    /// The run going on, whose model answers `Inspect`s for its net.
+    running: RefCell<Option<TrainConfig>>,
+    inspector: Inspector,
 }
 
 thread_local! {
     static WORKER: Rc<Worker> = Rc::new(Worker::default());
 }
 
-fn post(report: &Report) {
+pub(crate) fn post(report: &Report) {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     // Posting only fails for values that cannot be cloned; a string can.
     let _ = scope.post_message(&JsValue::from_str(&report.to_json()));
+}
+
+/// Posts `report` with its bulk data, the buffers handed over (not copied).
+pub(crate) fn post_with(report: &Report, buffers: &[JsValue]) {
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let message = Array::of1(&JsValue::from_str(&report.to_json()));
+    let transfer = Array::new();
+    for buffer in buffers {
+        message.push(buffer);
+        transfer.push(buffer);
+    }
+    if let Err(e) = scope.post_message_with_transfer(&message, &transfer) {
+        post(&Report::Failed {
+            message: format!("the worker could not send its answer: {e:?}"),
+        });
+    }
 }
 
 fn now_ms() -> f64 {
@@ -125,7 +146,54 @@ fn receive(worker: Rc<Worker>, data: JsValue) {
         Command::Profile { config, reps } => exclusive(worker, move |worker| async move {
             profile(&worker, &config, reps).await
         }),
+        Command::Inspect {
+            net,
+            resize,
+            picture,
+            layer,
+        } => {
+            let own = (picture == PictureRef::Own && buffers.length() == 1)
+                .then(|| Uint8Array::new(&buffers.get(0)).to_vec());
+            inspect(
+                worker,
+                Request {
+                    net,
+                    resize,
+                    picture,
+                    own,
+                    layer,
+                },
+            );
+        }
+        Command::TestImages { indices } => match worker.data.borrow().as_ref() {
+            Some(data) => inspector::test_images(&data.1, &indices),
+            None => post(&Report::InspectFailed {
+                message: "the test images are not loaded yet".to_string(),
+            }),
+        },
     }
+}
+
+/// Answers an `Inspect`: between the steps of the run that holds its net's
+/// model, or now.
+fn inspect(worker: Rc<Worker>, request: Request) {
+    let running = worker.running.borrow().clone();
+    let Some(request) = worker.inspector.wait_for_run(request, running.as_ref()) else {
+        return;
+    };
+    let Some((device, backend)) = worker.device.borrow().clone() else {
+        return post(&Report::InspectFailed {
+            message: "no backend chosen yet".to_string(),
+        });
+    };
+    wasm_bindgen_futures::spawn_local(async move {
+        let data = worker.data.borrow().clone();
+        let test = data.as_ref().map(|data| &data.1);
+        worker
+            .inspector
+            .answer_idle(request, test, &device, backend.short_name())
+            .await;
+    });
 }
 
 fn fail_on_purpose(how: Failure) {
@@ -228,6 +296,34 @@ fn use_files(worker: &Worker, buffers: &Array) {
 struct PageHost<'a> {
     worker: &'a Worker,
     device: &'a Device,
+    backend: &'static str,
+    test: &'a Dataset,
+    /// `(epoch, batch, batches)` of the last step, to say which weights an
+    /// inspection saw.
+    progress: (usize, usize, usize),
+}
+
+impl PageHost<'_> {
+    /// Answers the inspection waiting for this run, with its model as it is.
+    async fn answer_waiting(&self, model: &Net) {
+        if let Some(request) = self.worker.inspector.take_waiting() {
+            let (epoch, batch, batches) = self.progress;
+            let weights = match batch {
+                0 if epoch <= 1 => "training: before its first step".to_string(),
+                0 => format!("training: after epoch {}", epoch - 1),
+                _ => format!("training: epoch {epoch}, step {batch} of {batches}"),
+            };
+            inspector::answer(
+                &request,
+                model,
+                &weights,
+                Some(self.test),
+                self.device,
+                self.backend,
+            )
+            .await;
+        }
+    }
 }
 
 impl Host for PageHost<'_> {
@@ -240,6 +336,16 @@ impl Host for PageHost<'_> {
             Event::Epoch { ref report } => Some(report.epoch),
             _ => None,
         };
+        match event {
+            Event::Batch {
+                epoch,
+                batch,
+                batches,
+                ..
+            } => self.progress = (epoch, batch, batches),
+            Event::Epoch { ref report } => self.progress = (report.epoch + 1, 0, self.progress.2),
+            _ => {}
+        }
         post(&Report::Training { event });
         if epoch.is_some() {
             post_memory(epoch, self.device);
@@ -250,13 +356,19 @@ impl Host for PageHost<'_> {
         }
     }
 
-    async fn between_steps(&mut self) {
-        // Lets the page's messages (pause, stop) in, even on the CPU backend
-        // whose steps never wait.
+    async fn between_steps(&mut self, model: &Net) {
+        // Lets the page's messages (pause, stop, inspect) in, even on the
+        // CPU backend whose steps never wait.
         TimeoutFuture::new(0).await;
+        self.answer_waiting(model).await;
         while self.worker.paused.get() && !self.worker.stop.get() {
             TimeoutFuture::new(50).await;
+            self.answer_waiting(model).await;
         }
+    }
+
+    fn evaluated(&mut self, epoch: usize, predicted: &[u8]) {
+        inspector::post_predictions(epoch, predicted, self.test);
     }
 }
 
@@ -373,18 +485,42 @@ async fn run(worker: &Worker, config: &TrainConfig) {
     };
     post(&Report::Preparing);
     let (train, test) = &*data;
+    // The run makes its own model; the one kept for looking at goes.
+    worker.inspector.forget();
+    *worker.running.borrow_mut() = Some(config.clone());
     let mut host = PageHost {
         worker,
         device: &device,
+        backend: backend.short_name(),
+        test,
+        progress: (1, 0, 0),
     };
-    match training::train(config, train, test, &device, backend.short_name(), &mut host).await {
-        Ok(outcome) => post(&Report::Finished {
-            message: outcome.ending.message(),
-            diverged: matches!(outcome.ending, Ending::Diverged { .. }),
-        }),
+    let result = training::train(config, train, test, &device, backend.short_name(), &mut host).await;
+    worker.running.borrow_mut().take();
+    // An inspection asked for as the run ended is answered after it.
+    let waiting = worker.inspector.take_waiting();
+    match result {
+        Ok(outcome) => {
+            post(&Report::Finished {
+                message: outcome.ending.message(),
+                diverged: matches!(outcome.ending, Ending::Diverged { .. }),
+            });
+            let weights = match outcome.history.len() {
+                0 => "stopped before its first epoch ended".to_string(),
+                1 => "trained 1 epoch".to_string(),
+                n => format!("trained {n} epochs"),
+            };
+            worker.inspector.keep(config, outcome.model, weights);
+        }
         Err(e) => post(&Report::Failed {
             message: e.to_string(),
         }),
+    }
+    if let Some(request) = waiting {
+        worker
+            .inspector
+            .answer_idle(request, Some(test), &device, backend.short_name())
+            .await;
     }
     post_memory(None, &device);
 }

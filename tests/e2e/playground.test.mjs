@@ -534,3 +534,91 @@ test("the course page embeds two playgrounds, each with its net's table", async 
   await page.screenshot({ path: join(ARTIFACTS, "embed.png"), fullPage: true });
   await page.close();
 });
+
+/** The probabilities shown for the chosen picture: ten, and their sum. */
+async function probabilities(page) {
+  const values = await page.$$eval(".chosen .probabilities li", (items) => items.map((li) => Number(li.dataset.p)));
+  return { count: values.length, sum: values.reduce((a, b) => a + b, 0) };
+}
+
+test("inside the net: a row's maps and filters, predictions, the confusion matrix's cells, one's own picture", async () => {
+  const page = await open("?arch=lenet&train=1024&test=256&batch=128&epochs=1&backend=cpu", { width: 1366, height: 1000 });
+  await page.waitForSelector('.badge[data-backend="CPU"]', { timeout: 60_000 });
+  const fixtures = join(import.meta.dirname, "fixtures");
+
+  // Before training: the first convolution's six 28×28 maps and its six
+  // 5×5 filters, from random weights.
+  await page.click('table.layers tr[data-row="1"]');
+  const conv = '.layer-view[data-row="1"][data-shape="[1, 6, 28, 28]"]';
+  await page.waitForSelector(`${conv} .maps canvas`, { timeout: 120_000 });
+  assert.equal(await page.locator(`${conv} .maps canvas[data-width="28"][data-height="28"]`).count(), 6);
+  assert.equal(await page.locator(`${conv} .filters canvas[data-width="5"]`).count(), 6);
+  assert.match(await page.textContent(".chosen .weights"), /untrained/);
+  let p = await probabilities(page);
+  assert.equal(p.count, 10);
+  assert.ok(Math.abs(p.sum - 1) < 1e-3, `probabilities sum to ${p.sum}`);
+  // The test images, to pick from, before any prediction.
+  await page.waitForSelector(".gallery .thumb[data-index] canvas");
+
+  await page.click('button[name="train"]');
+  await page.waitForSelector(".phase.done", { timeout: 300_000 });
+  // The matrix, and the book's true/predicted gallery of the same images.
+  await page.waitForSelector("details.confusion");
+  await page.waitForFunction(() => document.querySelectorAll(".gallery .thumb[data-index] canvas").length === 16, null, { timeout: 60_000 });
+  assert.match(await page.textContent(".gallery-title"), /^After epoch 1: true class over predicted class \(256 images\)/);
+  assert.match(await page.textContent(".chosen .weights"), /trained 1 epoch/);
+  await page.check('input[name="mistakes-only"]');
+  await page.waitForFunction(() => [...document.querySelectorAll(".gallery .thumb")].every((t) => t.classList.contains("wrong")));
+  const mistakes = Number(/\((\d+) images, mistakes only\)/.exec(await page.textContent(".gallery-title"))[1]);
+  const total = Number(await page.getAttribute("details.confusion", "data-total"));
+  const correct = Number(await page.getAttribute("details.confusion", "data-correct"));
+  assert.equal(mistakes, total - correct, "the mistakes are the matrix's off-diagonal");
+  // A cell of the matrix: its images.
+  const cell = await page.$$eval("details.confusion td.cell", (cells) => {
+    const best = cells.filter((c) => Number(c.textContent) > 0).sort((a, b) => Number(b.textContent) - Number(a.textContent))[0];
+    return { id: best.dataset.cell, count: Number(best.textContent) };
+  });
+  await page.click(`details.confusion td[data-cell="${cell.id}"]`);
+  await page.waitForFunction((n) => document.querySelector(".gallery-title").textContent.includes(` ${n} `), cell.count);
+  await page.waitForFunction((n) => document.querySelectorAll(".gallery .thumb[data-index] canvas").length === n, Math.min(16, cell.count));
+  await page.screenshot({ path: join(ARTIFACTS, "inside-predictions.png"), fullPage: true });
+
+  // One's own picture: a dark shirt on white, inverted, ten probabilities.
+  await page.setInputFiles('input[name="own-picture"]', join(fixtures, "shirt.png"));
+  await page.waitForFunction(() => document.querySelector(".chosen-head strong")?.textContent === "shirt.png" && document.querySelector(".chosen .probabilities"));
+  p = await probabilities(page);
+  assert.equal(p.count, 10);
+  assert.ok(Math.abs(p.sum - 1) < 1e-3, `probabilities sum to ${p.sum}`);
+  assert.match(await page.textContent(".picture-note"), /inverted/);
+  // The maps follow the picture.
+  await page.waitForSelector(`${conv} .maps canvas`);
+  await page.screenshot({ path: join(ARTIFACTS, "inside-own-picture.png"), fullPage: true });
+  // A file that is not a picture, and a blank picture: a message; the shirt stays.
+  await page.setInputFiles('input[name="own-picture"]', { name: "notes.png", mimeType: "image/png", buffer: Buffer.from("not a picture") });
+  await page.waitForFunction(() => /notes\.png is not a picture/.test(document.querySelector(".own .inside-problem")?.textContent));
+  await page.setInputFiles('input[name="own-picture"]', join(fixtures, "blank.png"));
+  await page.waitForFunction(() => /blank\.png: the picture is empty/.test(document.querySelector(".own .inside-problem")?.textContent));
+  assert.equal(await page.textContent(".chosen-head strong"), "shirt.png");
+
+  // A stroke drawn with the pointer is classified.
+  const pad = await page.locator("canvas.drawing").boundingBox();
+  await page.mouse.move(pad.x + 40, pad.y + 30);
+  await page.mouse.down();
+  for (const [x, y] of [[60, 80], [84, 140], [110, 80], [130, 30]]) await page.mouse.move(pad.x + x, pad.y + y, { steps: 5 });
+  await page.mouse.up();
+  await page.waitForFunction(() => document.querySelector(".chosen-head strong")?.textContent === "your drawing" && document.querySelector(".chosen .probabilities"));
+  p = await probabilities(page);
+  assert.equal(p.count, 10);
+  assert.ok(Math.abs(p.sum - 1) < 1e-3, `probabilities sum to ${p.sum}`);
+  console.log(`drawing classified as ${await page.getAttribute(".chosen .probabilities", "data-predicted")}`);
+
+  // A flat row shows bars; the last row the logits.
+  await page.click('table.layers tr[data-row="12"]');
+  await page.waitForSelector('.layer-view[data-row="12"][data-shape="[1, 10]"] canvas.bitmap[data-width="10"]');
+  assert.match(await page.textContent(".layer-view .range"), /the logits/);
+  await page.click('table.layers tr[data-row="1"]');
+  await page.waitForSelector(`${conv} .maps canvas`);
+  await page.screenshot({ path: join(ARTIFACTS, "inside-feature-maps.png"), fullPage: true });
+  await page.locator("section.inside").screenshot({ path: join(ARTIFACTS, "inside.png") });
+  await page.close();
+});

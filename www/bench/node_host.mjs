@@ -34,7 +34,9 @@ export async function hostWorker({ dist, data, drive }) {
     setTimeout(() => globalThis.onmessage({ data: buffers.length ? [JSON.stringify(command), ...buffers] : JSON.stringify(command) }));
   const loadData = () => send({ type: "use_files" }, FILES.map(fileBuffer));
   const onReport = drive({ send, loadData });
-  globalThis.postMessage = (message) => onReport(JSON.parse(message));
+  // A report with bulk data is an array of its JSON and its buffers.
+  globalThis.postMessage = (message) =>
+    onReport(Array.isArray(message) ? { ...JSON.parse(message[0]), buffers: message.slice(1) } : JSON.parse(message));
   vm.runInThisContext(`${readFileSync(join(dist, "worker.js"), "utf8")}\n;globalThis.wasm_bindgen = wasm_bindgen;`);
   await globalThis.wasm_bindgen({ module_or_path: readFileSync(join(dist, "worker_bg.wasm")) });
 }

@@ -7,6 +7,11 @@
 // `--arch lenet --setting book --epochs 3`):
 //   node www/bench/quick.mjs [--arch lenet,resnet|all] [--setting quick|book]
 //        [--epochs N] [--set '{"train_limit":512}'] [--cnnp PATH] [--dist DIR] [--data DIR]
+//        [--inspect 1]
+// --inspect 1 looks inside the net throughout the run, as fast as the
+// worker answers (the page asks five times an epoch): row 1's output for
+// test image 0, the next asked as soon as one is answered; the line then
+// says how many were answered, to weigh their cost against a run without.
 // The settings come from the Rust code (`cnnp train --print-config`), so
 // this script cannot drift from what the page's buttons pick.
 import { spawnSync } from "node:child_process";
@@ -25,7 +30,8 @@ const now = () => performance.now();
 
 /** Runs `config` once in this process; resolves with what was measured. */
 async function trainOnce(config) {
-  const result = { config, epochs: [] };
+  const result = { config, epochs: [], inspections: 0 };
+  const inspect = { type: "inspect", net: config.net, resize: config.resize, picture: { kind: "test", index: 0 }, layer: [0] };
   let started = null;
   let finish;
   const done = new Promise((resolve) => (finish = resolve));
@@ -47,6 +53,14 @@ async function trainOnce(config) {
           result.seconds_per_example = report.calibration.seconds_per_example;
           started = now();
           send({ type: "train", config });
+          if (args.inspect) send(inspect);
+          break;
+        case "inspection":
+          result.inspections += 1;
+          if (result.total_s === undefined) send(inspect);
+          break;
+        case "inspect_failed":
+          finish({ ...result, error: report.message });
           break;
         case "training": {
           const event = report.event;

@@ -1,0 +1,111 @@
+//! What the page knows about the inside of the net: the row and picture
+//! chosen, the worker's last answer, each epoch's predictions, and the
+//! test images fetched for the gallery.
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+
+use crate::web::protocol::{FiltersShape, PictureRef};
+
+/// An `Inspection` as it arrived: its JSON and its buffers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Seen {
+    pub picture: PictureRef,
+    pub label: Option<u8>,
+    pub layer: Vec<usize>,
+    /// The row's output shape (`[1, C, H, W]` or `[1, F]`); empty for none.
+    pub shape: Vec<usize>,
+    pub values: Vec<f32>,
+    pub probabilities: Vec<f32>,
+    pub filters: Option<(FiltersShape, Vec<f32>)>,
+    /// The picture's 28×28 grey levels.
+    pub pixels: Vec<u8>,
+    pub weights: String,
+}
+
+/// One epoch's class for every evaluated test image, and their labels.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Predictions {
+    pub epoch: usize,
+    pub predicted: Vec<u8>,
+    pub labels: Vec<u8>,
+}
+
+impl Predictions {
+    /// The evaluated images that pass the gallery's filters, in order.
+    pub fn matching(&self, mistakes_only: bool, cell: Option<(usize, usize)>) -> Vec<usize> {
+        (0..self.predicted.len().min(self.labels.len()))
+            .filter(|&i| {
+                let (label, predicted) = (self.labels[i] as usize, self.predicted[i] as usize);
+                match cell {
+                    Some(cell) => cell == (label, predicted),
+                    None => !mistakes_only || label != predicted,
+                }
+            })
+            .collect()
+    }
+}
+
+/// The user's own picture, made into a Fashion-MNIST image.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OwnPicture {
+    pub pixels: Vec<u8>,
+    /// What was done to it (inverted, transparency), when anything was.
+    pub note: Option<String>,
+    /// Where it came from: "your drawing", a file's name.
+    pub source: String,
+}
+
+#[derive(Clone, Copy)]
+pub struct Inside {
+    /// The user has asked to look (a row clicked, a picture picked): from
+    /// then on the data loads and the worker is asked.
+    pub active: RwSignal<bool>,
+    /// The worker holds the test images.
+    pub data_loaded: RwSignal<bool>,
+    /// The row path clicked in the table.
+    pub layer: RwSignal<Option<Vec<usize>>>,
+    pub picture: RwSignal<PictureRef>,
+    pub own: RwSignal<Option<OwnPicture>>,
+    /// The worker's last answer.
+    pub seen: RwSignal<Option<Seen>>,
+    /// Why the last picture or answer failed.
+    pub problem: RwSignal<Option<String>>,
+    pub predictions: RwSignal<Option<Predictions>>,
+    /// Test images fetched so far: index → (label, 28×28 grey levels).
+    pub images: RwSignal<BTreeMap<usize, (u8, Vec<u8>)>>,
+    pub mistakes_only: RwSignal<bool>,
+    /// The confusion-matrix cell clicked: (true class, predicted class).
+    pub cell: RwSignal<Option<(usize, usize)>>,
+    /// The gallery's first shown image, among those that match.
+    pub gallery_start: RwSignal<usize>,
+    /// Every channel, not only the first `MAPS_SHOWN`.
+    pub show_all: RwSignal<bool>,
+}
+
+impl Inside {
+    pub fn new() -> Inside {
+        Inside {
+            active: RwSignal::new(false),
+            data_loaded: RwSignal::new(false),
+            layer: RwSignal::new(None),
+            picture: RwSignal::new(PictureRef::Test { index: 0 }),
+            own: RwSignal::new(None),
+            seen: RwSignal::new(None),
+            problem: RwSignal::new(None),
+            predictions: RwSignal::new(None),
+            images: RwSignal::new(BTreeMap::new()),
+            mistakes_only: RwSignal::new(false),
+            cell: RwSignal::new(None),
+            gallery_start: RwSignal::new(0),
+            show_all: RwSignal::new(false),
+        }
+    }
+}
+
+impl Default for Inside {
+    fn default() -> Self {
+        Inside::new()
+    }
+}
