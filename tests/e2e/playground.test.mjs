@@ -601,7 +601,7 @@ test("inside the net: a row's maps and filters, predictions, the confusion matri
   assert.equal(await page.textContent(".chosen-head strong"), "shirt.png");
 
   // A stroke drawn with the pointer is classified.
-  const pad = await page.locator("canvas.drawing").boundingBox();
+  await page.locator("canvas.drawing").scrollIntoViewIfNeeded(); const pad = await page.locator("canvas.drawing").boundingBox();
   await page.mouse.move(pad.x + 40, pad.y + 30);
   await page.mouse.down();
   for (const [x, y] of [[60, 80], [84, 140], [110, 80], [130, 30]]) await page.mouse.move(pad.x + x, pad.y + y, { steps: 5 });
