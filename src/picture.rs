@@ -50,6 +50,62 @@ impl Picture {
     }
 }
 
+/// The width and height a PNG, JPEG, GIF, BMP or WebP file says it has,
+/// read from its header without decoding it: a small file can hold a huge
+/// picture, whose decoded pixels would take the tab's memory. `None` for
+/// other formats or a header too short to say.
+pub fn dimensions(file: &[u8]) -> Option<(u32, u32)> {
+    let u16_le = |at: usize| Some(u16::from_le_bytes(file.get(at..at + 2)?.try_into().ok()?) as u32);
+    let u16_be = |at: usize| Some(u16::from_be_bytes(file.get(at..at + 2)?.try_into().ok()?) as u32);
+    let u24_le = |at: usize| {
+        let b = file.get(at..at + 3)?;
+        Some(b[0] as u32 | (b[1] as u32) << 8 | (b[2] as u32) << 16)
+    };
+    let u32_be = |at: usize| Some(u32::from_be_bytes(file.get(at..at + 4)?.try_into().ok()?));
+    let i32_le = |at: usize| Some(i32::from_le_bytes(file.get(at..at + 4)?.try_into().ok()?).unsigned_abs());
+    if file.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return Some((u32_be(16)?, u32_be(20)?));
+    }
+    if file.starts_with(b"GIF87a") || file.starts_with(b"GIF89a") {
+        return Some((u16_le(6)?, u16_le(8)?));
+    }
+    if file.starts_with(b"BM") {
+        return Some((i32_le(18)?, i32_le(22)?));
+    }
+    if file.starts_with(b"RIFF") && file.get(8..12) == Some(b"WEBP") {
+        return match file.get(12..16)? {
+            b"VP8 " => Some((u16_le(26)? & 0x3fff, u16_le(28)? & 0x3fff)),
+            b"VP8L" => {
+                let bits = u32::from_le_bytes(file.get(21..25)?.try_into().ok()?);
+                Some(((bits & 0x3fff) + 1, ((bits >> 14) & 0x3fff) + 1))
+            }
+            b"VP8X" => Some((u24_le(24)? + 1, u24_le(27)? + 1)),
+            _ => None,
+        };
+    }
+    if file.starts_with(&[0xff, 0xd8]) {
+        // JPEG: the frame header (SOFn) holds the size; skip the segments before it.
+        let mut at = 2;
+        while at + 4 <= file.len() {
+            if file[at] != 0xff {
+                return None;
+            }
+            let marker = file[at + 1];
+            if marker == 0xff {
+                at += 1;
+                continue;
+            }
+            let length = u16_be(at + 2)? as usize;
+            let frame = (0xc0..=0xcf).contains(&marker) && ![0xc4, 0xc8, 0xcc].contains(&marker);
+            if frame {
+                return Some((u16_be(at + 7)?, u16_be(at + 5)?));
+            }
+            at += 2 + length;
+        }
+    }
+    None
+}
+
 /// Makes a picture of `width`×`height` RGBA bytes (as a canvas gives them)
 /// into a Fashion-MNIST image.
 pub fn from_rgba(width: usize, height: usize, rgba: &[u8]) -> Result<Picture, PictureError> {

@@ -103,3 +103,41 @@ fn bad_pictures_get_a_message() {
         let _ = from_rgba(1, 1, &[value, value, value, value]);
     }
 }
+
+#[test]
+fn a_files_header_says_its_size_before_decoding() {
+    use cnn_playground::picture::dimensions;
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+    png.extend_from_slice(&10_000u32.to_be_bytes());
+    png.extend_from_slice(&7_000u32.to_be_bytes());
+    assert_eq!(dimensions(&png), Some((10_000, 7_000)));
+    let gif = [b"GIF89a".as_slice(), &640u16.to_le_bytes(), &480u16.to_le_bytes()].concat();
+    assert_eq!(dimensions(&gif), Some((640, 480)));
+    let mut bmp = vec![0u8; 26];
+    bmp[..2].copy_from_slice(b"BM");
+    bmp[18..22].copy_from_slice(&300i32.to_le_bytes());
+    bmp[22..26].copy_from_slice(&(-200i32).to_le_bytes()); // top-down rows
+    assert_eq!(dimensions(&bmp), Some((300, 200)));
+    // JPEG: an APP0 segment, then the frame header (SOF0): height, width.
+    let jpeg = [
+        &[0xff, 0xd8, 0xff, 0xe0, 0, 4, 0, 0][..],
+        &[0xff, 0xc0, 0, 11, 8],
+        &1080u16.to_be_bytes(),
+        &1920u16.to_be_bytes(),
+        &[3],
+    ]
+    .concat();
+    assert_eq!(dimensions(&jpeg), Some((1920, 1080)));
+    let mut webp = b"RIFF\0\0\0\0WEBPVP8X".to_vec();
+    webp.resize(30, 0);
+    webp[24..27].copy_from_slice(&[0x3f, 0x1f, 0]); // 8000 - 1
+    webp[27..30].copy_from_slice(&[0xcf, 0x07, 0]); // 2000 - 1
+    assert_eq!(dimensions(&webp), Some((8000, 2000)));
+    // Too short, or another format: unknown, never a panic.
+    for bytes in [&png[..12], b"GIF89a", b"BM", &jpeg[..6], b"hello", &[]] {
+        assert_eq!(dimensions(bytes), None, "{bytes:?}");
+    }
+    for len in 0..jpeg.len() {
+        let _ = dimensions(&jpeg[..len]);
+    }
+}

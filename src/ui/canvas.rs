@@ -132,6 +132,17 @@ pub async fn picture_from_file(file: &web_sys::File) -> Result<Picture, String> 
             MAX_FILE_BYTES / 1e6
         ));
     }
+    // A small file can hold a huge picture: its header says how big before
+    // the browser decodes it.
+    let bytes = JsFuture::from(file.array_buffer())
+        .await
+        .map_err(|e| format!("could not read {name}: {e:?}"))?;
+    let bytes = js_sys::Uint8Array::new(&bytes).to_vec();
+    if let Some((w, h)) = picture::dimensions(&bytes)
+        && (w as u64) * (h as u64) > MAX_DECODED_PIXELS as u64
+    {
+        return Err(too_large(&name, w, h));
+    }
     let window = web_sys::window().ok_or("no window")?;
     let promise = window
         .create_image_bitmap_with_blob(file)
@@ -141,12 +152,9 @@ pub async fn picture_from_file(file: &web_sys::File) -> Result<Picture, String> 
         .map_err(|_| format!("{name} is not a picture this browser can read (PNG, JPEG, GIF, WebP…)"))?
         .unchecked_into();
     let (w, h) = (bitmap.width(), bitmap.height());
-    if w.saturating_mul(h) > MAX_DECODED_PIXELS {
+    if (w as u64) * (h as u64) > MAX_DECODED_PIXELS as u64 {
         bitmap.close();
-        return Err(format!(
-            "{name} is {w}×{h}: at most {} megapixels are taken",
-            MAX_DECODED_PIXELS / 1_000_000
-        ));
+        return Err(too_large(&name, w, h));
     }
     // Scaled down on a canvas first: the picture is read at most 256 px on
     // a side, whatever its size.
@@ -169,4 +177,11 @@ pub async fn picture_from_file(file: &web_sys::File) -> Result<Picture, String> 
     drawn.map_err(|e| format!("{name}: {e:?}"))?;
     let (w, h, rgba) = read_canvas(&canvas).ok_or("the picture could not be read back")?;
     picture::from_rgba(w, h, &rgba).map_err(|e| format!("{name}: {e}"))
+}
+
+fn too_large(name: &str, w: u32, h: u32) -> String {
+    format!(
+        "{name} is {w}×{h}: pictures up to {} megapixels are taken",
+        MAX_DECODED_PIXELS / 1_000_000
+    )
 }

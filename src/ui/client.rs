@@ -567,9 +567,9 @@ impl Client {
                     }
                 });
             }
-            Report::Predictions { epoch } if buffers.length() == 2 => {
+            Report::Predictions { when } if buffers.length() == 2 => {
                 inside.predictions.set(Some(Predictions {
-                    epoch,
+                    when,
                     predicted: bytes(0),
                     labels: bytes(1),
                 }));

@@ -28,6 +28,13 @@ fn class_name(class: impl Into<usize>) -> &'static str {
     CLASS_NAMES.get(class.into()).copied().unwrap_or("?")
 }
 
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map_or(String::new(), |first| first.to_uppercase().chain(chars).collect())
+}
+
 /// The whole "inside the net" section, under the table.
 #[component]
 pub fn InsidePanel(table: Memo<Option<ShapeTable>>) -> impl IntoView {
@@ -146,15 +153,15 @@ fn Gallery() -> impl IntoView {
     let heading = move || match (inside.predictions.get(), inside.cell.get()) {
         (None, _) => "Test images (train to see what the net predicts)".to_string(),
         (Some(p), Some((label, predicted))) => format!(
-            "After epoch {}: {} {} images classified as {}",
-            p.epoch,
+            "{}: {} {} images classified as {}",
+            capitalised(&p.when),
             total().unwrap_or(0),
             class_name(label),
             class_name(predicted)
         ),
         (Some(p), None) => format!(
-            "After epoch {}: true class over predicted class ({} images{})",
-            p.epoch,
+            "{}: true class over predicted class ({} images{})",
+            capitalised(&p.when),
             total().unwrap_or(0),
             if inside.mistakes_only.get() {
                 ", mistakes only"

@@ -27,7 +27,8 @@ pub struct Seen {
 /// One epoch's class for every evaluated test image, and their labels.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Predictions {
-    pub epoch: usize,
+    /// When they were made: "after epoch 2", "when paused at …".
+    pub when: String,
     pub predicted: Vec<u8>,
     pub labels: Vec<u8>,
 }

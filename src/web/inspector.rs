@@ -177,6 +177,25 @@ pub async fn answer(
     }
 }
 
+/// Evaluates `model` on the run's test images and posts the predictions:
+/// for a run that pauses or stops within an epoch, whose last evaluation
+/// is of older weights (or missing).
+pub async fn evaluate_now(
+    model: &Net,
+    config: &TrainConfig,
+    test: &Dataset,
+    device: &Device,
+    backend: &str,
+    when: String,
+) {
+    let test = test.truncated(config.test_limit.unwrap_or(usize::MAX));
+    let resize = Resize::to(config.resize);
+    match training::evaluate(model, &test, &resize, config.batch_size, device, backend).await {
+        Ok((_, predicted)) => post_predictions(when, &predicted, &test),
+        Err(e) => failed(format!("evaluating the test images failed: {e}")),
+    }
+}
+
 /// The grey levels and labels of test images, as one transfer.
 pub fn test_images(test: &Dataset, indices: &[usize]) {
     let found: Vec<usize> = indices.iter().copied().filter(|&i| i < test.len()).collect();
@@ -196,12 +215,12 @@ pub fn test_images(test: &Dataset, indices: &[usize]) {
 }
 
 /// Each evaluated test image's predicted class and label, as one transfer.
-pub fn post_predictions(epoch: usize, predicted: &[u8], test: &Dataset) {
+pub fn post_predictions(when: String, predicted: &[u8], test: &Dataset) {
     let labels: Vec<u8> = (0..predicted.len().min(test.len()))
         .map(|i| test.label(i))
         .collect();
     super::worker::post_with(
-        &Report::Predictions { epoch },
+        &Report::Predictions { when },
         &[
             Uint8Array::from(predicted).buffer().into(),
             Uint8Array::from(labels.as_slice()).buffer().into(),

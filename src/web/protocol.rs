@@ -212,10 +212,13 @@ pub enum Report {
         indices: Vec<usize>,
         labels: Vec<u8>,
     },
-    /// After each epoch's evaluation. Buffers: the class predicted for each
-    /// evaluated test image and its label (u8 each, in test-set order).
+    /// After each epoch's evaluation, and when a run pauses or stops
+    /// within an epoch (the test set evaluated then). Buffers: the class
+    /// predicted for each evaluated test image and its label (u8 each, in
+    /// test-set order).
     Predictions {
-        epoch: usize,
+        /// When: "after epoch 2", "when paused at epoch 3, step 40 of 235".
+        when: String,
     },
 }
 

@@ -295,6 +295,7 @@ fn use_files(worker: &Worker, buffers: &Array) {
 /// Reports the loop's events to the page; stops and pauses on its word.
 struct PageHost<'a> {
     worker: &'a Worker,
+    config: &'a TrainConfig,
     device: &'a Device,
     backend: &'static str,
     test: &'a Dataset,
@@ -303,15 +304,20 @@ struct PageHost<'a> {
     progress: (usize, usize, usize),
 }
 
+/// Where a run is, as the page says it: "epoch 2, step 40 of 235".
+fn position((epoch, batch, batches): (usize, usize, usize)) -> String {
+    format!("epoch {epoch}, step {batch} of {batches}")
+}
+
 impl PageHost<'_> {
     /// Answers the inspection waiting for this run, with its model as it is.
     async fn answer_waiting(&self, model: &Net) {
         if let Some(request) = self.worker.inspector.take_waiting() {
-            let (epoch, batch, batches) = self.progress;
+            let (epoch, batch, _) = self.progress;
             let weights = match batch {
                 0 if epoch <= 1 => "training: before its first step".to_string(),
                 0 => format!("training: after epoch {}", epoch - 1),
-                _ => format!("training: epoch {epoch}, step {batch} of {batches}"),
+                _ => format!("training: {}", position(self.progress)),
             };
             inspector::answer(
                 &request,
@@ -361,6 +367,11 @@ impl Host for PageHost<'_> {
         // CPU backend whose steps never wait.
         TimeoutFuture::new(0).await;
         self.answer_waiting(model).await;
+        if self.worker.paused.get() && self.progress.1 > 0 && !self.worker.stop.get() {
+            // The gallery shows what the weights of the pause predict.
+            let when = format!("when paused at {}", position(self.progress));
+            inspector::evaluate_now(model, self.config, self.test, self.device, self.backend, when).await;
+        }
         while self.worker.paused.get() && !self.worker.stop.get() {
             TimeoutFuture::new(50).await;
             self.answer_waiting(model).await;
@@ -368,7 +379,8 @@ impl Host for PageHost<'_> {
     }
 
     fn evaluated(&mut self, epoch: usize, predicted: &[u8]) {
-        inspector::post_predictions(epoch, predicted, self.test);
+        let test = self.test.truncated(predicted.len());
+        inspector::post_predictions(format!("after epoch {epoch}"), predicted, &test);
     }
 }
 
@@ -490,6 +502,7 @@ async fn run(worker: &Worker, config: &TrainConfig) {
     *worker.running.borrow_mut() = Some(config.clone());
     let mut host = PageHost {
         worker,
+        config,
         device: &device,
         backend: backend.short_name(),
         test,
@@ -505,6 +518,15 @@ async fn run(worker: &Worker, config: &TrainConfig) {
                 message: outcome.ending.message(),
                 diverged: matches!(outcome.ending, Ending::Diverged { .. }),
             });
+            // Stopped within an epoch (or diverged): the gallery shows what
+            // the weights kept predict, not the last epoch's.
+            if let Ending::Stopped { batch, .. } | Ending::Diverged { batch, .. } = outcome.ending
+                && batch < host.progress.2
+            {
+                let when = format!("when stopped at {}", position(host.progress));
+                let backend = backend.short_name();
+                inspector::evaluate_now(&outcome.model, config, test, &device, backend, when).await;
+            }
             let weights = match outcome.history.len() {
                 0 => "stopped before its first epoch ended".to_string(),
                 1 => "trained 1 epoch".to_string(),

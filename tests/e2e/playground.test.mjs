@@ -542,7 +542,7 @@ async function probabilities(page) {
 }
 
 test("inside the net: a row's maps and filters, predictions, the confusion matrix's cells, one's own picture", async () => {
-  const page = await open("?arch=lenet&train=1024&test=256&batch=128&epochs=1&backend=cpu", { width: 1366, height: 1000 });
+  const page = await open("?arch=lenet&train=20000&test=256&batch=32&epochs=1&backend=cpu", { width: 1366, height: 1000 });
   await page.waitForSelector('.badge[data-backend="CPU"]', { timeout: 60_000 });
   const fixtures = join(import.meta.dirname, "fixtures");
 
@@ -560,6 +560,20 @@ test("inside the net: a row's maps and filters, predictions, the confusion matri
   // The test images, to pick from, before any prediction.
   await page.waitForSelector(".gallery .thumb[data-index] canvas");
 
+  // Paused within an epoch, then stopped: the gallery shows what the
+  // weights of that moment predict.
+  await page.click('button[name="train"]');
+  await page.waitForFunction(() => Number(document.querySelector(".chart svg")?.dataset.points) >= 1, null, { timeout: 120_000 });
+  await page.click('button[name="pause"]');
+  await page.waitForFunction(() => /^When paused at epoch 1, step \d+ of 625: true class over predicted class \(256 images\)/.test(document.querySelector(".gallery-title")?.textContent), null, { timeout: 60_000 });
+  await page.click('button[name="stop"]');
+  await page.waitForSelector(".phase.done", { timeout: 60_000 });
+  await page.waitForFunction(() => /^When stopped at epoch 1, step \d+ of 625/.test(document.querySelector(".gallery-title")?.textContent), null, { timeout: 60_000 });
+  assert.match(await page.textContent(".chosen .weights"), /stopped before its first epoch ended/);
+
+  // A whole (short) epoch.
+  await page.fill('input[name="train"]', "1024");
+  await page.fill('input[name="batch"]', "128");
   await page.click('button[name="train"]');
   await page.waitForSelector(".phase.done", { timeout: 300_000 });
   // The matrix, and the book's true/predicted gallery of the same images.

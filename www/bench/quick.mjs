@@ -132,7 +132,7 @@ const archs = !args.arch || args.arch === "all" ? ARCHS : args.arch.split(",");
 for (const arch of archs) {
   const config = configFor(arch);
   // A fresh process per net: a fresh wasm memory, as a new page would have.
-  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--child", JSON.stringify(config)], {
+  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--child", JSON.stringify(config), ...(args.inspect ? ["--inspect", args.inspect] : [])], {
     encoding: "utf8",
     maxBuffer: 64 << 20,
     timeout: Number(process.env.CNNP_QUICK_TIMEOUT_S || 3600) * 1000,
