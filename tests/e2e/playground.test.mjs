@@ -610,6 +610,9 @@ test("inside the net: a row's maps and filters, predictions, the confusion matri
   // A file that is not a picture, and a blank picture: a message; the shirt stays.
   await page.setInputFiles('input[name="own-picture"]', { name: "notes.png", mimeType: "image/png", buffer: Buffer.from("not a picture") });
   await page.waitForFunction(() => /notes\.png is not a picture/.test(document.querySelector(".own .inside-problem")?.textContent));
+  // A 10000×10000 picture in a 12 kB file: refused from its header, before decoding.
+  await page.setInputFiles('input[name="own-picture"]', join(fixtures, "huge.png"));
+  await page.waitForFunction(() => /huge\.png is 10000×10000: pictures up to 50 megapixels/.test(document.querySelector(".own .inside-problem")?.textContent));
   await page.setInputFiles('input[name="own-picture"]', join(fixtures, "blank.png"));
   await page.waitForFunction(() => /blank\.png: the picture is empty/.test(document.querySelector(".own .inside-problem")?.textContent));
   assert.equal(await page.textContent(".chosen-head strong"), "shirt.png");
