@@ -19,6 +19,8 @@ pub mod model;
 pub mod picture;
 pub mod shape;
 pub mod training;
+#[cfg(feature = "train")]
+pub mod weights;
 
 /// The page (Leptos) and its training worker: browser only.
 #[cfg(target_arch = "wasm32")]

@@ -116,9 +116,20 @@ fn per_second(examples: usize, ms: f64) -> f64 {
     }
 }
 
+/// What a net makes of a data set (`evaluate`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Evaluation {
+    /// Its accuracy is the test accuracy.
+    pub confusion: Confusion,
+    /// The class predicted for every image, in order.
+    pub predicted: Vec<u8>,
+    /// The mean cross-entropy.
+    pub loss: f64,
+}
+
 /// What `model` predicts for `data`, in eval mode (dropout off, batch norm
-/// on its running statistics): the class of every image, and the confusion
-/// matrix, whose accuracy is the test accuracy.
+/// on its running statistics): the class of every image, the confusion
+/// matrix and the mean loss.
 pub async fn evaluate(
     model: &Net,
     data: &Dataset,
@@ -126,7 +137,7 @@ pub async fn evaluate(
     batch_size: usize,
     device: &Device,
     backend: &str,
-) -> Result<(Confusion, Vec<u8>), TrainError> {
+) -> Result<Evaluation, TrainError> {
     if data.is_empty() {
         return Err(TrainError::NoData);
     }
@@ -134,22 +145,33 @@ pub async fn evaluate(
     let device = device.clone().inner();
     let indices: Vec<usize> = (0..data.len()).collect();
     let mut predicted: Vec<Tensor<1>> = vec![];
+    let mut loss_sum: Option<Tensor<1>> = None;
     for chunk in indices.chunks(batch_size) {
-        let (images, _) = batch_tensors(&data.batch(chunk, resize), &device);
+        let (images, labels) = batch_tensors(&data.batch(chunk, resize), &device);
+        let logits = model.forward(images);
+        // Summed over the batch: batches may differ in size.
+        let loss = CrossEntropyLoss::new(None, &device).forward(logits.clone(), labels) * chunk.len() as f32;
+        loss_sum = Some(match loss_sum {
+            Some(sum) => sum + loss,
+            None => loss,
+        });
         // Classes as floats (exact up to 2^24): the readback reads floats.
-        predicted.push(model.forward(images).argmax(1).reshape([chunk.len()]).float());
+        predicted.push(logits.argmax(1).reshape([chunk.len()]).float());
     }
     // Joined on the device and read once: one wait per evaluation.
-    let predicted: Vec<u8> = read(Tensor::cat(predicted, 0), backend)
-        .await?
-        .iter()
-        .map(|&class| class as u8)
-        .collect();
+    predicted.extend(loss_sum);
+    let mut figures = read(Tensor::cat(predicted, 0), backend).await?;
+    let loss = figures.pop().unwrap_or(f32::NAN) as f64 / data.len() as f64;
+    let predicted: Vec<u8> = figures.iter().map(|&class| class as u8).collect();
     let confusion = Confusion::new(
         (0..data.len()).map(|i| data.label(i) as usize),
         predicted.iter().map(|&class| class as usize),
     );
-    Ok((confusion, predicted))
+    Ok(Evaluation {
+        confusion,
+        predicted,
+        loss,
+    })
 }
 
 /// Trains a fresh net as `train_ch6` does: per epoch, a shuffled pass over
@@ -167,13 +189,32 @@ pub async fn train(
     if !problems.is_empty() {
         return Err(TrainError::Config(problems));
     }
+    let autodiff = device.clone().inner().autodiff();
+    let model = init_model(config, &autodiff).map_err(|e| TrainError::Config(vec![e.to_string()]))?;
+    train_from(model, config, train, test, device, backend, host).await
+}
+
+/// `train`, from the weights of `model` (on `device` with autodiff, as
+/// `weights::from_bytes` makes it there) instead of fresh ones.
+pub async fn train_from(
+    model: Net,
+    config: &TrainConfig,
+    train: &Dataset,
+    test: &Dataset,
+    device: &Device,
+    backend: &str,
+    host: &mut impl Host,
+) -> Result<Outcome, TrainError> {
+    let problems = config.problems();
+    if !problems.is_empty() {
+        return Err(TrainError::Config(problems));
+    }
     let train = train.truncated(config.train_limit.unwrap_or(usize::MAX));
     let test = test.truncated(config.test_limit.unwrap_or(usize::MAX));
     if train.is_empty() || test.is_empty() {
         return Err(TrainError::NoData);
     }
     let device = device.clone().inner().autodiff();
-    let model = init_model(config, &device).map_err(|e| TrainError::Config(vec![e.to_string()]))?;
     train_model(model, config, &train, &test, &device, backend, host).await
 }
 
@@ -277,8 +318,9 @@ async fn train_model(
             }
         }
         host.event(Event::Evaluating { epoch });
-        let (confusion, predicted) =
-            evaluate(&model, test, &resize, config.batch_size, device, backend).await?;
+        let Evaluation {
+            confusion, predicted, ..
+        } = evaluate(&model, test, &resize, config.batch_size, device, backend).await?;
         host.evaluated(epoch, &predicted);
         let report = EpochReport {
             epoch,

@@ -191,7 +191,7 @@ pub async fn evaluate_now(
     let test = test.truncated(config.test_limit.unwrap_or(usize::MAX));
     let resize = Resize::to(config.resize);
     match training::evaluate(model, &test, &resize, config.batch_size, device, backend).await {
-        Ok((_, predicted)) => post_predictions(when, &predicted, &test),
+        Ok(evaluation) => post_predictions(when, &evaluation.predicted, &test),
         Err(e) => failed(format!("evaluating the test images failed: {e}")),
     }
 }

@@ -5,10 +5,12 @@
 //! cnnp train  --arch A [--epochs N] [--lr X] [--batch N] [--resize N] [--ratio R]
 //!             [--optimizer sgd|momentum|adam] [--weight-decay X] [--backend cpu|wgpu]
 //!             [--train-limit N] [--test-limit N] [--seed S] [--data DIR] [--json]
-//!             [--quick] [--print-config]
+//!             [--quick] [--print-config] [--save FILE] [--weights FILE]
 //! cnnp bench  --arch A --backend cpu|wgpu [--batch N] [--steps N] [--resize N] [--conv ours|burn]
 //!             [--readback-every K] [--data DIR] [--json]
 //! cnnp features --arch A --image I --layer L [--resize N] [--ratio R] [--seed S]
+//!             [--backend cpu|wgpu] [--data DIR] [--json] [--weights FILE]
+//! cnnp eval   --arch A --weights FILE [--resize N] [--ratio R] [--test-limit N]
 //!             [--backend cpu|wgpu] [--data DIR] [--json]
 //! ```
 
@@ -22,8 +24,9 @@ use cnn_playground::backend::{self, BackendKind};
 use cnn_playground::data::{self, Dataset};
 use cnn_playground::shape::ShapeTable;
 use cnn_playground::training::{self, Control, Event, Host, OptimizerKind, TrainConfig};
+use cnn_playground::weights;
 
-const USAGE: &str = "usage: cnnp shapes|train|bench|features --arch A [options]; cnnp help";
+const USAGE: &str = "usage: cnnp shapes|train|eval|bench|features --arch A [options]; cnnp help";
 
 const HELP: &str = "cnnp: the classic CNNs of Dive into Deep Learning
 
@@ -35,12 +38,19 @@ const HELP: &str = "cnnp: the classic CNNs of Dive into Deep Learning
   cnnp train --arch A [--epochs N] [--lr X] [--batch N] [--resize N] [--ratio R]
              [--optimizer sgd|momentum|adam] [--weight-decay X] [--backend cpu|wgpu]
              [--train-limit N] [--test-limit N] [--seed S] [--data DIR] [--json]
-             [--quick] [--print-config]
+             [--quick] [--print-config] [--save FILE] [--weights FILE]
       Trains on Fashion-MNIST with the book's settings for the net (--quick:
       the page's quick setting) unless told otherwise, printing the book's
       line after each epoch (--json: one object per epoch, with its confusion
       matrix), then the test set's confusion matrix. --print-config
       prints the run's settings as the worker takes them, and stops.
+      --save FILE writes the trained weights (safetensors, with the book's
+      PyTorch names: load_state_dict reads them); --weights FILE starts from
+      a weights file (ours, or one saved from the book's PyTorch net).
+
+  cnnp eval --arch A --weights FILE [--resize N] [--ratio R] [--test-limit N]
+            [--backend cpu|wgpu] [--data DIR] [--json]
+      The test loss, test accuracy and confusion matrix of a weights file.
 
   cnnp bench --arch A --backend cpu|wgpu [--batch N] [--steps N] [--resize N] [--conv ours|burn]
              [--readback-every K] [--profile] [--data DIR] [--json]
@@ -57,7 +67,8 @@ const HELP: &str = "cnnp: the classic CNNs of Dive into Deep Learning
       third row, 3.2 the second layer inside it) outputs for test image I
       (from 0): its shape and each channel's min, max and mean, then the ten
       class probabilities. The net is untrained (initialised from --seed, as
-      a run starts), at the book's training size unless --resize says.
+      a run starts; --weights FILE for trained ones), at the book's
+      training size unless --resize says.
 
   A: lenet|alexnet|vgg|nin|googlenet|bn-lenet|resnet|densenet";
 
@@ -338,6 +349,8 @@ fn train(args: &[String]) -> Result<(), Failure> {
             "test-limit",
             "seed",
             "data",
+            "save",
+            "weights",
         ],
     )?;
     let arch = flags.arch()?;
@@ -375,15 +388,43 @@ fn train(args: &[String]) -> Result<(), Failure> {
         json: flags.has("json"),
         progress: std::io::stderr().is_terminal(),
     };
-    let outcome = pollster::block_on(training::train(
-        &config,
-        &train_set,
-        &test_set,
-        &device,
-        kind.id(),
-        &mut host,
-    ))
-    .map_err(|e| Failure::Run(e.to_string()))?;
+    let run = async {
+        match flags.value("weights") {
+            Some(path) => {
+                let (model, _) = load_weights(path, &config.net, config.resize, &device)?;
+                training::train_from(
+                    model,
+                    &config,
+                    &train_set,
+                    &test_set,
+                    &device,
+                    kind.id(),
+                    &mut host,
+                )
+                .await
+            }
+            None => training::train(&config, &train_set, &test_set, &device, kind.id(), &mut host).await,
+        }
+        .map_err(|e| Failure::Run(e.to_string()))
+    };
+    let outcome = pollster::block_on(run)?;
+    if let Some(path) = flags.value("save") {
+        let about = weights::About {
+            net: config.net.clone(),
+            resize: config.resize,
+            description: describe_weights(&config, outcome.history.len()),
+            training: Some(config.clone()),
+            results: outcome.history.last().map(|last| weights::Results {
+                epochs: outcome.history.len(),
+                loss: last.loss,
+                train_acc: last.train_acc,
+                test_acc: last.test_acc,
+            }),
+        };
+        let bytes = weights::to_bytes(&outcome.model, &about).map_err(|e| Failure::Run(e.to_string()))?;
+        std::fs::write(path, bytes).map_err(|e| Failure::Run(format!("cannot write {path}: {e}")))?;
+        eprintln!("cnnp: weights saved to {path}");
+    }
     // The book's closing look at the test set: which classes it confuses.
     if let (false, Some(last)) = (flags.has("json"), outcome.history.last()) {
         print!("{}", confusion_table(&last.confusion));
@@ -548,13 +589,112 @@ fn profile(
     Ok(())
 }
 
+/// "LeNet (d2l §6.6), 28×28, trained 10 epochs".
+fn describe_weights(config: &TrainConfig, epochs: usize) -> String {
+    let arch = config.net.arch();
+    format!(
+        "{} (d2l §{}), {}×{}, trained {epochs} epoch{}",
+        arch.title(),
+        arch.book_section(),
+        config.resize,
+        config.resize,
+        if epochs == 1 { "" } else { "s" }
+    )
+}
+
+/// A weights file for `net` at `side`, on `device` with autodiff (to
+/// train on), and what it says of itself.
+fn load_weights(
+    path: &str,
+    net: &NetConfig,
+    side: usize,
+    device: &burn::tensor::Device,
+) -> Result<(cnn_playground::model::Net, Option<weights::About>), Failure> {
+    let bytes = std::fs::read(path).map_err(|e| Failure::Run(format!("cannot read {path}: {e}")))?;
+    weights::from_bytes(&bytes, net, side, &device.clone().autodiff())
+        .map_err(|e| Failure::Run(format!("{path}: {e}")))
+}
+
+/// `cnnp eval`: a weights file's test loss, accuracy and confusion matrix.
+fn eval(args: &[String]) -> Result<(), Failure> {
+    let flags = Flags::parse(
+        args,
+        &["json"],
+        &[
+            "arch",
+            "weights",
+            "resize",
+            "ratio",
+            "test-limit",
+            "backend",
+            "data",
+        ],
+    )?;
+    let arch = flags.arch()?;
+    let path = flags
+        .value("weights")
+        .ok_or_else(|| UsageError("--weights FILE: the weights to evaluate".to_string()))?;
+    let bytes = std::fs::read(path).map_err(|e| Failure::Run(format!("cannot read {path}: {e}")))?;
+    let about = weights::read_about(&bytes).map_err(|e| Failure::Run(format!("{path}: {e}")))?;
+    // The file's own net and size, unless told otherwise.
+    let book = TrainConfig::book(arch);
+    let net = match &about {
+        Some(about) if about.net.arch() == arch && flags.value("ratio").is_none() => about.net.clone(),
+        _ => flags.net(arch, book.net.clone())?,
+    };
+    let side = flags
+        .number("resize", 1, 4096)?
+        .or(about.as_ref().map(|a| a.resize))
+        .unwrap_or(book.resize);
+    let kind = flags.backend(Some(BackendKind::Cpu))?;
+    let device = device(kind)?;
+    let (model, _) = load_weights(path, &net, side, &device)?;
+    let (_, test_set) = load_data(&flags.data_dir())?;
+    let test_set = test_set.truncated(flags.number("test-limit", 1, 10_000)?.unwrap_or(usize::MAX));
+    let evaluation = pollster::block_on(training::evaluate(
+        &model,
+        &test_set,
+        &data::Resize::to(side),
+        book.batch_size,
+        &device,
+        kind.id(),
+    ))
+    .map_err(|e| Failure::Run(e.to_string()))?;
+    let confusion = &evaluation.confusion;
+    if flags.has("json") {
+        let object = serde_json::json!({
+            "arch": arch.id(),
+            "weights": path,
+            "about": about,
+            "resize": side,
+            "test_loss": evaluation.loss,
+            "test_acc": confusion.accuracy(),
+            "images": confusion.total(),
+            "confusion": confusion,
+        });
+        println!("{object}");
+    } else {
+        if let Some(about) = &about {
+            println!("{path}: {}", about.description);
+        }
+        println!(
+            "test loss {:.3}, test acc {:.3} on {} images",
+            evaluation.loss,
+            confusion.accuracy(),
+            confusion.total()
+        );
+        print!("{}", confusion_table(confusion));
+    }
+    Ok(())
+}
+
 /// `cnnp features`: one row's output for one test image, per channel.
 fn features(args: &[String]) -> Result<(), Failure> {
     let flags = Flags::parse(
         args,
         &["json"],
         &[
-            "arch", "image", "layer", "resize", "ratio", "seed", "backend", "data",
+            "arch", "image", "layer", "resize", "ratio", "seed", "backend", "data", "weights",
         ],
     )?;
     let arch = flags.arch()?;
@@ -594,8 +734,17 @@ fn features(args: &[String]) -> Result<(), Failure> {
     }
     let kind = flags.backend(Some(BackendKind::Cpu))?;
     let device = device(kind)?;
-    let model =
-        training::init_model(&config, &device.clone().autodiff()).map_err(|e| Failure::Run(e.to_string()))?;
+    let (model, weights) = match flags.value("weights") {
+        Some(path) => (
+            load_weights(path, &config.net, side, &device)?.0,
+            path.to_string(),
+        ),
+        None => (
+            training::init_model(&config, &device.clone().autodiff())
+                .map_err(|e| Failure::Run(e.to_string()))?,
+            format!("untrained (seed {})", config.seed),
+        ),
+    };
     let batch = test_set.batch(&[index], &data::Resize::to(side));
     let image = training::image_tensor(&batch, &device);
     let seen = pollster::block_on(training::inspect(&model, image, &layer, kind.id()))
@@ -611,6 +760,7 @@ fn features(args: &[String]) -> Result<(), Failure> {
             "arch": arch.id(),
             "resize": side,
             "seed": config.seed,
+            "weights": weights,
             "image": index,
             "label": label,
             "class": data::CLASS_NAMES[label],
@@ -625,9 +775,8 @@ fn features(args: &[String]) -> Result<(), Failure> {
         return Ok(());
     }
     println!(
-        "{}, untrained (seed {}), test image {index} ({}), {side}×{side}: row {layer_text} {} ({}) outputs {}",
+        "{}, {weights}, test image {index} ({}), {side}×{side}: row {layer_text} {} ({}) outputs {}",
         arch.title(),
-        config.seed,
         data::CLASS_NAMES[label],
         row.name,
         row.settings,
@@ -657,12 +806,13 @@ fn run(args: &[String]) -> Result<(), Failure> {
         Some("train") => train(&args[1..]),
         Some("bench") => bench(&args[1..]),
         Some("features") => features(&args[1..]),
+        Some("eval") => eval(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{HELP}");
             Ok(())
         }
         Some(other) => Err(UsageError(format!(
-            "unknown command '{other}'; accepted: shapes|train|bench|features|help"
+            "unknown command '{other}'; accepted: shapes|train|eval|bench|features|help"
         ))
         .into()),
         None => Err(UsageError(USAGE.to_string()).into()),

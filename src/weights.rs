@@ -1,0 +1,263 @@
+//! Weights files: safetensors, written and read by Burn's store
+//! (`burn::store::SafetensorsStore`), with the tensor names and layouts of
+//! the book's PyTorch `state_dict` — `0.weight`, `1.0.conv1.weight`,
+//! `3.0.p2_2.bias`, `1.net.0.0.running_mean` — so that
+//! `net.load_state_dict(safetensors.torch.load_file(F))` loads our file
+//! into the book's own net, and a file saved from it loads here. The
+//! metadata says which net, at which input size, trained how, to what.
+
+use std::collections::HashMap;
+
+use burn::module::Module;
+use burn::store::{
+    BurnToPyTorchAdapter, KeyRemapper, ModuleSnapshot, PyTorchToBurnAdapter, SafetensorsStore,
+};
+use burn::tensor::Device;
+use safetensors::{Dtype, SafeTensors};
+use serde::{Deserialize, Serialize};
+
+use crate::arch::NetConfig;
+use crate::model::Net;
+use crate::shape::ShapeError;
+use crate::training::TrainConfig;
+
+/// The version of what the metadata holds.
+pub const FORMAT_VERSION: u32 = 1;
+/// The metadata's keys (values are JSON).
+const KEY_VERSION: &str = "cnnp.format_version";
+const KEY_ABOUT: &str = "cnnp.about";
+
+/// What a weights file says of itself.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct About {
+    pub net: NetConfig,
+    /// Side of the (square) input the net was built for.
+    pub resize: usize,
+    /// A line for people: "LeNet (d2l §6.6), 28×28, trained 10 epochs".
+    pub description: String,
+    /// How it was trained, when it was.
+    pub training: Option<TrainConfig>,
+    /// Where training got to, when it was trained.
+    pub results: Option<Results>,
+}
+
+/// The last epoch's figures.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Results {
+    pub epochs: usize,
+    pub loss: f64,
+    pub train_acc: f64,
+    pub test_acc: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum WeightsError {
+    #[error("not a safetensors weights file ({0})")]
+    NotSafetensors(String),
+    #[error("this file holds {found}, not {expected}")]
+    WrongNet { found: String, expected: String },
+    #[error("tensor {name} is missing: the file is not of this net ({expected})")]
+    Missing { name: String, expected: String },
+    #[error("tensor {name} is {found:?}, but this net's is {expected:?}")]
+    WrongShape {
+        name: String,
+        expected: Vec<usize>,
+        found: Vec<usize>,
+    },
+    #[error("tensor {name} is stored as {dtype}; only 32-bit floats (F32) are read")]
+    Dtype { name: String, dtype: String },
+    #[error("the file's metadata cannot be read: {0}")]
+    Metadata(String),
+    #[error("the net cannot be built: {0}")]
+    Shape(#[from] ShapeError),
+    #[error("{0}")]
+    Store(String),
+}
+
+/// The book's PyTorch name of a tensor, from its path in our module tree
+/// (Burn's, enum variants left out): `layers.` steps are `nn.Sequential`
+/// indices; Inception's paths, a residual block's body and shortcut, and a
+/// dense block's conv blocks take the names the book's classes give them.
+pub fn torch_name(path: &str) -> String {
+    let parts: Vec<&str> = path.split('.').collect();
+    let mut name: Vec<String> = Vec::with_capacity(parts.len());
+    let mut i = 0;
+    while i < parts.len() {
+        let at = |k: usize| parts.get(i + k).copied().unwrap_or("");
+        match parts[i] {
+            // A list of layers: its index is nn.Sequential's.
+            "layers" => i += 1,
+            // paths.P.layers.K: Inception's p1_1 … p4_2.
+            "paths" => {
+                let layer = match (at(1), at(3)) {
+                    ("0", "0") => "p1_1".to_string(),
+                    ("1", "0") => "p2_1".to_string(),
+                    ("1", "2") => "p2_2".to_string(),
+                    ("2", "0") => "p3_1".to_string(),
+                    ("2", "2") => "p3_2".to_string(),
+                    ("3", "1") => "p4_2".to_string(),
+                    (p, k) => format!("path{p}_{k}"),
+                };
+                name.push(layer);
+                i += 4;
+            }
+            // body.layers.K: Residual's conv1, bn1, (ReLU), conv2, bn2.
+            "body" => {
+                let layer = match at(2) {
+                    "0" => "conv1".to_string(),
+                    "1" => "bn1".to_string(),
+                    "3" => "conv2".to_string(),
+                    "4" => "bn2".to_string(),
+                    k => format!("body{k}"),
+                };
+                name.push(layer);
+                i += 3;
+            }
+            // shortcut.layers.0: the 1×1 convolution, conv3.
+            "shortcut" => {
+                name.push("conv3".to_string());
+                i += 3;
+            }
+            // conv_blocks.J: DenseBlock's `self.net`, an nn.Sequential of them.
+            "conv_blocks" => {
+                name.push("net".to_string());
+                name.push(at(1).to_string());
+                i += 2;
+            }
+            "gamma" => {
+                name.push("weight".to_string());
+                i += 1;
+            }
+            "beta" => {
+                name.push("bias".to_string());
+                i += 1;
+            }
+            other => {
+                name.push(other.to_string());
+                i += 1;
+            }
+        }
+    }
+    name.join(".")
+}
+
+/// Every tensor of `model` as the store writes it (PyTorch's layout):
+/// its path in our tree, its PyTorch name and shape.
+fn tensors(model: &Net) -> Vec<(String, String, Vec<usize>)> {
+    model
+        .collect(None, Some(Box::new(BurnToPyTorchAdapter)), true)
+        .into_iter()
+        .map(|tensor| {
+            let torch = torch_name(&tensor.name);
+            (tensor.name, torch, tensor.shape.to_vec())
+        })
+        .collect()
+}
+
+/// Escapes a tensor name (letters, digits, `_` and `.`) for a regex.
+fn exact(name: &str) -> String {
+    format!("^{}$", name.replace('.', r"\."))
+}
+
+fn store_error(e: impl std::fmt::Display) -> WeightsError {
+    WeightsError::Store(e.to_string())
+}
+
+/// The safetensors bytes of `model`, with `about` in the metadata.
+pub fn to_bytes(model: &Net, about: &About) -> Result<Vec<u8>, WeightsError> {
+    // Batch norm's running statistics take their last update when the
+    // module is made valid (`RunningState::sync`); visited before that,
+    // they would be one step old.
+    let model = &model.valid();
+    let mut remapper = KeyRemapper::new();
+    for (path, torch, _) in tensors(model) {
+        remapper = remapper.add_pattern(exact(&path), torch).map_err(store_error)?;
+    }
+    let about_json = serde_json::to_string(about).expect("About serialises");
+    let mut store = SafetensorsStore::from_bytes(None)
+        .with_to_adapter(BurnToPyTorchAdapter)
+        .skip_enum_variants(true)
+        .remap(remapper)
+        .metadata(KEY_VERSION, FORMAT_VERSION.to_string())
+        .metadata(KEY_ABOUT, about_json);
+    model.save_into(&mut store).map_err(store_error)?;
+    store.get_bytes().map_err(store_error)
+}
+
+/// What the file says of itself: `None` for a file without our metadata
+/// (one saved from PyTorch), an error for one that is not safetensors.
+pub fn read_about(bytes: &[u8]) -> Result<Option<About>, WeightsError> {
+    let (_, metadata) =
+        SafeTensors::read_metadata(bytes).map_err(|e| WeightsError::NotSafetensors(e.to_string()))?;
+    let fields: HashMap<String, String> = metadata.metadata().clone().unwrap_or_default();
+    match (fields.get(KEY_VERSION), fields.get(KEY_ABOUT)) {
+        (Some(version), Some(about)) => {
+            let version: u32 = version
+                .parse()
+                .map_err(|_| WeightsError::Metadata(format!("format version `{version}`")))?;
+            if version > FORMAT_VERSION {
+                return Err(WeightsError::Metadata(format!(
+                    "format version {version}; this playground reads up to {FORMAT_VERSION}"
+                )));
+            }
+            serde_json::from_str(about)
+                .map(Some)
+                .map_err(|e| WeightsError::Metadata(e.to_string()))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// A net described by `net` at input side `resize`, on `device`, with the
+/// weights in `bytes`: checked tensor by tensor before any is applied, so
+/// a bad file loads nothing. A file that names another net is refused.
+pub fn from_bytes(
+    bytes: &[u8],
+    net: &NetConfig,
+    resize: usize,
+    device: &Device,
+) -> Result<(Net, Option<About>), WeightsError> {
+    let about = read_about(bytes)?;
+    if let Some(about) = &about
+        && about.net.arch() != net.arch()
+    {
+        return Err(WeightsError::WrongNet {
+            found: about.net.arch().title().to_string(),
+            expected: net.arch().title().to_string(),
+        });
+    }
+    let file = SafeTensors::deserialize(bytes).map_err(|e| WeightsError::NotSafetensors(e.to_string()))?;
+    let mut model = Net::init(net, resize, device)?;
+    let expected = tensors(&model);
+    let mut remapper = KeyRemapper::new();
+    for (path, torch, shape) in &expected {
+        let tensor = file.tensor(torch).map_err(|_| WeightsError::Missing {
+            name: torch.clone(),
+            expected: net.arch().title().to_string(),
+        })?;
+        if tensor.dtype() != Dtype::F32 {
+            return Err(WeightsError::Dtype {
+                name: torch.clone(),
+                dtype: format!("{:?}", tensor.dtype()),
+            });
+        }
+        if tensor.shape() != shape.as_slice() {
+            return Err(WeightsError::WrongShape {
+                name: torch.clone(),
+                expected: shape.clone(),
+                found: tensor.shape().to_vec(),
+            });
+        }
+        remapper = remapper
+            .add_pattern(exact(torch), path.as_str())
+            .map_err(store_error)?;
+    }
+    let mut store = SafetensorsStore::from_bytes(Some(bytes.to_vec()))
+        .with_from_adapter(PyTorchToBurnAdapter)
+        .skip_enum_variants(true)
+        .remap(remapper)
+        .allow_partial(false)
+        .validate(true);
+    model.load_from(&mut store).map_err(store_error)?;
+    Ok((model, about))
+}
