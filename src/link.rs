@@ -42,6 +42,9 @@ pub struct Link {
     pub embed: bool,
     pub hide: Vec<String>,
     pub autostart: bool,
+    /// `weights=PATH`: a weights file on the same site to load as the page
+    /// opens (a relative path, or one from the site's root).
+    pub weights: Option<String>,
     /// One line per parameter that was ignored, naming it and why.
     pub notices: Vec<String>,
 }
@@ -80,6 +83,36 @@ fn whole(value: &str, min: usize, max: usize) -> Result<usize, String> {
         Ok(n) if (min..=max).contains(&n) => Ok(n),
         _ => Err(format!("a whole number from {min} to {max}")),
     }
+}
+
+/// A path on this site: relative (`weights/lenet.safetensors`) or from the
+/// root (`/course/lenet.safetensors`); no scheme, no other host.
+fn site_path(value: &str) -> Result<String, String> {
+    let expected = || "a path to a weights file on this site (assets/weights/lenet.safetensors)".to_string();
+    let scheme = value.split('/').next().is_some_and(|first| first.contains(':'));
+    let fine = !value.is_empty()
+        && value.len() <= 500
+        && !scheme
+        && !value.starts_with("//")
+        && !value.contains('\\')
+        && value.chars().all(|c| !c.is_control());
+    match fine {
+        true => Ok(value.to_string()),
+        false => Err(expected()),
+    }
+}
+
+/// Percent-encodes what a query value cannot hold as it is.
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 fn flag(value: &str) -> Result<bool, String> {
@@ -131,6 +164,7 @@ impl Link {
                     .ok_or_else(|| "auto, webgpu or cpu".to_string()),
                 "embed" => flag(value).map(|on| link.embed = on),
                 "autostart" => flag(value).map(|on| link.autostart = on),
+                "weights" => site_path(value).map(|path| link.weights = Some(path)),
                 "hide" => {
                     let mut unknown = vec![];
                     for control in value.split(',').map(str::trim).filter(|c| !c.is_empty()) {
@@ -228,6 +262,9 @@ impl Link {
         }
         if self.autostart {
             put("autostart", "1".to_string());
+        }
+        if let Some(weights) = &self.weights {
+            put("weights", encode(weights));
         }
         let query: Vec<String> = pairs.into_iter().map(|(k, v)| format!("{k}={v}")).collect();
         format!("?{}", query.join("&"))

@@ -243,3 +243,34 @@ fn a_quick_link_is_short_and_changes_from_the_quick_setting() {
         vec!["setup=fast ignored: expected quick or book; the default stands"]
     );
 }
+
+#[test]
+fn a_weights_path_on_this_site_is_kept_and_others_are_refused() {
+    for path in [
+        "assets/weights/lenet.safetensors",
+        "/course/bn-lenet.safetensors",
+        "../w/my net.safetensors",
+    ] {
+        let query = format!("?arch=lenet&weights={}", path.replace(' ', "%20"));
+        let link = Link::parse(&query);
+        assert_eq!(link.weights.as_deref(), Some(path), "{path}");
+        assert!(link.notices.is_empty(), "{path}: {:?}", link.notices);
+        // And back into a link.
+        assert_eq!(Link::parse(&link.to_query()).weights.as_deref(), Some(path));
+    }
+    for bad in [
+        "https://elsewhere.example/w.safetensors",
+        "//elsewhere.example/w.safetensors",
+        "javascript:alert(1)",
+        "data:application/octet-stream;base64,AAAA",
+        "",
+    ] {
+        let link = Link::parse(&format!("?weights={bad}"));
+        assert_eq!(link.weights, None, "{bad}");
+        assert!(
+            link.notices[0].starts_with("weights="),
+            "{bad}: {:?}",
+            link.notices
+        );
+    }
+}

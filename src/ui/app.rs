@@ -40,6 +40,12 @@ pub fn App(link: Link) -> impl IntoView {
     if embed {
         crate::ui::url::report_height_to_parent();
     }
+    if let Some(path) = link.weights.clone() {
+        let run_config = settings.train_config();
+        leptos::task::spawn_local(async move {
+            load_weights_from(client, run, &path, run_config).await;
+        });
+    }
     if link.autostart {
         // A small subset, unless the link says how many.
         if link.train.is_none() {
@@ -455,6 +461,7 @@ fn TrainPanel(hidden: Vec<String>) -> impl IntoView {
                 <p class="waiting">"Waiting for the training worker to start…"</p>
             })}
             <Status />
+            <WeightsBar config=config />
             {show_files.then(|| view! { <DataFiles /> })}
             <Chart points=run.points history=run.history epochs=chart_epochs />
             <EpochLines />
@@ -697,6 +704,109 @@ fn confusion_row(confusion: &Confusion, class: usize) -> impl IntoView + use<> {
             {cells}
             <td class="class-accuracy">{accuracy}</td>
         </tr>
+    }
+}
+
+/// Fetches the weights file at `path` (this site) and loads it for the
+/// form's net; what fails is said beside the weights buttons.
+async fn load_weights_from(
+    client: ClientHandle,
+    run: Run,
+    path: &str,
+    config: Result<TrainConfig, Vec<String>>,
+) {
+    let config = match config {
+        Ok(config) => config,
+        Err(problems) => return run.weights_problem.set(Some(problems.join("; "))),
+    };
+    run.weights_note.set(Some(format!("fetching {path}…")));
+    match crate::ui::files::fetch_bytes(path).await {
+        Ok(bytes) => {
+            let name = path.rsplit('/').next().unwrap_or(path).to_string();
+            client.with_value(|client| client.load_weights(name, bytes, &config));
+        }
+        Err(e) => {
+            run.weights_note.set(None);
+            run.weights_problem
+                .set(Some(format!("the weights could not be loaded: {e}")));
+        }
+    }
+}
+
+/// Save the net's weights, load a file (ours or one saved from the book's
+/// PyTorch net), start from the book's trained LeNet, and train on from
+/// loaded weights.
+#[component]
+fn WeightsBar(config: Memo<Result<TrainConfig, Vec<String>>>) -> impl IntoView {
+    let settings = expect_context::<Settings>();
+    let run = expect_context::<Run>();
+    let client = expect_context::<ClientHandle>();
+    let running = Signal::derive(move || run.phase.get().is_running());
+    let on_save = move |_| client.with_value(Client::save_weights);
+    let on_pick = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = ev.target().expect("an input").unchecked_into();
+        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+            return;
+        };
+        input.set_value("");
+        let Ok(config) = config.get_untracked() else {
+            run.weights_problem.set(Some(
+                "fix the settings first: the weights are for the net they describe".to_string(),
+            ));
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let name = file.name();
+            match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
+                Ok(bytes) => {
+                    client.with_value(|client| client.load_weights(name, bytes.unchecked_into(), &config))
+                }
+                Err(e) => run
+                    .weights_problem
+                    .set(Some(format!("{name} could not be read: {e:?}"))),
+            }
+        });
+    };
+    let book_trained = move || {
+        let arch = settings.arch.get();
+        matches!(arch, Arch::LeNet | Arch::BnLeNet).then(|| {
+            let start = move |_| {
+                let path = format!("assets/weights/{}.safetensors", arch.id());
+                let config = config.get_untracked();
+                leptos::task::spawn_local(async move { load_weights_from(client, run, &path, config).await });
+            };
+            view! {
+                <button name="book-weights" on:click=start disabled=move || running.get()>
+                    {format!("load the book's trained {}", arch.title())}
+                </button>
+            }
+        })
+    };
+    view! {
+        <div class="weights-bar">
+            <button name="save-weights" on:click=on_save title="the net's weights as a safetensors file PyTorch's load_state_dict reads">
+                "Save weights"
+            </button>
+            <label class="button" class:disabled=move || running.get()>
+                "Load weights…"
+                <input type="file" name="load-weights" accept=".safetensors" on:change=on_pick disabled=move || running.get() />
+            </label>
+            {book_trained}
+            {move || run.can_continue.get().then(|| view! {
+                <label class="continue">
+                    <input
+                        type="checkbox"
+                        name="from-weights"
+                        prop:checked=move || run.from_weights.get()
+                        on:change=move |ev| run.from_weights.set(event_target_checked(&ev))
+                        disabled=move || running.get()
+                    />
+                    "Train on from these weights"
+                </label>
+            })}
+        </div>
+        {move || run.weights_note.get().map(|note| view! { <p class="weights-note">{note}</p> })}
+        {move || run.weights_problem.get().map(|problem| view! { <p class="weights-problem" role="alert">{problem}</p> })}
     }
 }
 

@@ -77,6 +77,8 @@ struct Inner {
     /// data and the backend were ready does.
     inspecting: bool,
     next_inspect: Option<(Command, Option<Vec<u8>>)>,
+    /// A `LoadWeights` (and its file) asked for before the data was ready.
+    pending_weights: Option<(Command, ArrayBuffer)>,
 }
 
 /// How often the watchdog pings the worker.
@@ -117,6 +119,7 @@ impl Client {
                 data_requested: false,
                 inspecting: false,
                 next_inspect: None,
+                pending_weights: None,
             })),
             run,
             inside,
@@ -297,7 +300,8 @@ impl Client {
         self.inner.borrow_mut().longest_step_ms = expected_step_ms;
         self.run.phase.set(Phase::Preparing);
         self.run.prepare_started.set(Some(now_ms()));
-        self.send(&Command::Train { config });
+        let from_weights = self.run.can_continue.get_untracked() && self.run.from_weights.get_untracked();
+        self.send(&Command::Train { config, from_weights });
     }
 
     fn load_data(&self) {
@@ -361,6 +365,45 @@ impl Client {
                 let _ = worker.post_message_with_transfer(&message, &transfer);
             }
             None => drop(inner),
+        }
+    }
+
+    /// Asks the worker for its weights as a file (a download follows).
+    pub fn save_weights(&self) {
+        self.run.weights_problem.set(None);
+        self.send(&Command::SaveWeights);
+    }
+
+    /// Hands the worker a weights file for `config`'s net; it is checked
+    /// whole, then evaluated on `config`'s test images.
+    pub fn load_weights(&self, name: String, file: ArrayBuffer, config: &TrainConfig) {
+        self.run.weights_problem.set(None);
+        self.run.weights_note.set(Some(format!("loading {name}…")));
+        let command = Command::LoadWeights {
+            net: config.net.clone(),
+            resize: config.resize,
+            name,
+            test_limit: config.test_limit,
+            batch_size: config.batch_size,
+        };
+        self.inner.borrow_mut().pending_weights = Some((command, file));
+        if !self.inner.borrow().data_requested {
+            self.load_data();
+        }
+        self.send_pending_weights();
+    }
+
+    fn send_pending_weights(&self) {
+        let pending = {
+            let mut inner = self.inner.borrow_mut();
+            if !inner.data_loaded || !inner.backend_known {
+                return;
+            }
+            inner.pending_weights.take()
+        };
+        if let Some((command, file)) = pending {
+            let message = Array::of2(&JsValue::from_str(&command.to_json()), &file);
+            self.post(message.into());
         }
     }
 
@@ -487,6 +530,7 @@ impl Client {
                 run.backend.set(Some(backend));
                 self.inner.borrow_mut().backend_known = true;
                 self.start_pending();
+                self.send_pending_weights();
                 self.send_inspect();
             }
             Report::Download { file, loaded, total } => run.download.set(Some((file, loaded, total))),
@@ -507,6 +551,7 @@ impl Client {
                 self.inner.borrow_mut().data_loaded = true;
                 inside.data_loaded.set(true);
                 self.start_pending();
+                self.send_pending_weights();
                 self.send_inspect();
             }
             Report::DataFailed { message } => {
@@ -524,7 +569,10 @@ impl Client {
             Report::Bench { .. } | Report::Profile { .. } | Report::Trace { .. } => {}
             Report::Paused => run.phase.set(Phase::Paused),
             Report::Resumed => run.phase.set(Phase::Training),
-            Report::Finished { message, .. } => run.phase.set(Phase::Done(message)),
+            Report::Finished { message, .. } => {
+                run.phase.set(Phase::Done(message));
+                run.can_continue.set(true);
+            }
             Report::Failed { message } => run.phase.set(Phase::Failed(message)),
             Report::Inspection {
                 picture,
@@ -574,7 +622,31 @@ impl Client {
                     labels: bytes(1),
                 }));
             }
-            Report::TestImages { .. } | Report::Predictions { .. } => {
+            Report::WeightsFile { file_name } if buffers.length() == 1 => {
+                match crate::ui::files::download(&file_name, &buffers.get(0)) {
+                    Ok(()) => run.weights_note.set(Some(format!("saved {file_name}"))),
+                    Err(e) => run.weights_problem.set(Some(format!("the download failed: {e}"))),
+                }
+            }
+            Report::WeightsLoaded {
+                name,
+                description,
+                test_acc,
+                test_images,
+            } => {
+                let what = description.map_or(String::new(), |d| format!(" ({d})"));
+                run.weights_note.set(Some(format!(
+                    "loaded {name}{what}: test acc {test_acc:.3} on {test_images} test images"
+                )));
+                run.can_continue.set(true);
+                // The loaded weights answer what the page shows inside.
+                inside.active.set(true);
+            }
+            Report::WeightsFailed { message } => {
+                run.weights_note.set(None);
+                run.weights_problem.set(Some(message));
+            }
+            Report::TestImages { .. } | Report::Predictions { .. } | Report::WeightsFile { .. } => {
                 web_sys::console::warn_1(&"a report came without its data".into())
             }
             // The error event that follows restarts the worker.

@@ -25,3 +25,46 @@ pub async fn read_picked(files: Vec<web_sys::File>) -> Result<Vec<ArrayBuffer>, 
     }
     Ok(buffers)
 }
+
+/// Offers `buffer` to the user as a download named `file_name`.
+pub fn download(file_name: &str, buffer: &wasm_bindgen::JsValue) -> Result<(), String> {
+    let parts = js_sys::Array::of1(buffer);
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/octet-stream");
+    let blob = web_sys::Blob::new_with_buffer_source_sequence_and_options(&parts, &options)
+        .map_err(|e| format!("{e:?}"))?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| format!("{e:?}"))?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let link: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(|e| format!("{e:?}"))?
+        .unchecked_into();
+    link.set_href(&url);
+    link.set_download(file_name);
+    link.click();
+    // The browser has taken the file once the click is handled.
+    gloo_timers::callback::Timeout::new(10_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    })
+    .forget();
+    Ok(())
+}
+
+/// The bytes at `url` (a weights file on this site), or why not.
+pub async fn fetch_bytes(url: &str) -> Result<ArrayBuffer, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
+        .await
+        .map_err(|e| format!("{url} could not be fetched ({e:?})"))?
+        .unchecked_into();
+    if !response.ok() {
+        return Err(format!("{url}: not found (HTTP {})", response.status()));
+    }
+    let promise = response.array_buffer().map_err(|e| format!("{url}: {e:?}"))?;
+    Ok(JsFuture::from(promise)
+        .await
+        .map_err(|e| format!("{url} could not be read ({e:?})"))?
+        .unchecked_into())
+}

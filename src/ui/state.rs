@@ -257,6 +257,13 @@ pub struct Run {
     pub epoch_memory: RwSignal<Vec<EpochMemory>>,
     /// The worker's wasm memory at the end of the last run.
     pub worker_memory: RwSignal<Option<u64>>,
+    /// What the last weights saved or loaded were, and why that failed.
+    pub weights_note: RwSignal<Option<String>>,
+    pub weights_problem: RwSignal<Option<String>>,
+    /// The worker holds weights a run may start from (a finished run's, a
+    /// loaded file's), and whether the user wants that.
+    pub can_continue: RwSignal<bool>,
+    pub from_weights: RwSignal<bool>,
 }
 
 impl Run {
@@ -278,6 +285,10 @@ impl Run {
             calibration: RwSignal::new(None),
             epoch_memory: RwSignal::new(vec![]),
             worker_memory: RwSignal::new(None),
+            weights_note: RwSignal::new(None),
+            weights_problem: RwSignal::new(None),
+            can_continue: RwSignal::new(false),
+            from_weights: RwSignal::new(false),
         }
     }
 

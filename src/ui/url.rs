@@ -29,6 +29,7 @@ pub fn current_link(settings: &Settings, base: &Link) -> Link {
         embed: base.embed,
         hide: base.hide.clone(),
         autostart: base.autostart,
+        weights: base.weights.clone(),
         notices: vec![],
     }
 }

@@ -13,6 +13,7 @@ use crate::data::{Dataset, Resize, SIDE};
 use crate::model::Net;
 use crate::training::{self, TrainConfig};
 use crate::web::protocol::{FiltersShape, PictureRef, Report};
+use crate::weights::{self, About};
 
 /// One `Inspect`, with its picture's pixels when it is the user's own.
 #[derive(Clone, Debug)]
@@ -30,11 +31,11 @@ impl Request {
     }
 }
 
-/// A model kept to be looked at between runs.
+/// A model kept to be looked at, saved, or trained on between runs.
 struct Kept {
-    net: NetConfig,
-    resize: usize,
     model: Net,
+    /// Which net, at which size, trained how: what a saved file says.
+    about: About,
     /// What its weights are, as the page says it.
     weights: String,
 }
@@ -45,17 +46,36 @@ pub struct Inspector {
     /// The latest request made while a run of its net holds the model:
     /// answered between two of its steps.
     waiting: RefCell<Option<Request>>,
+    /// A `SaveWeights` made during a run, answered between two steps.
+    pub save_waiting: std::cell::Cell<bool>,
 }
 
 impl Inspector {
-    /// Keeps the model a run ended with, to be looked at after it.
-    pub fn keep(&self, config: &TrainConfig, model: Net, weights: String) {
+    /// Keeps a model (a run's, a loaded one) to be looked at, saved or
+    /// trained on after it.
+    pub fn keep(&self, model: Net, about: About, weights: String) {
         *self.kept.borrow_mut() = Some(Kept {
-            net: config.net.clone(),
-            resize: config.resize,
             model,
+            about,
             weights,
         });
+    }
+
+    /// The kept model, if it is of `net` at `resize` (to train on).
+    pub fn kept_for(&self, net: &NetConfig, resize: usize) -> Option<Net> {
+        let kept = self.kept.borrow();
+        let kept = kept.as_ref()?;
+        (kept.about.net == *net && kept.about.resize == resize).then(|| kept.model.clone())
+    }
+
+    /// Posts the kept model as a weights file.
+    pub fn save(&self) {
+        match &*self.kept.borrow() {
+            Some(kept) => post_weights(&kept.model, &kept.about),
+            None => super::worker::post(&Report::WeightsFailed {
+                message: "there are no weights yet: train the net, or look inside it, first".to_string(),
+            }),
+        }
     }
 
     /// Lets a model go (a run is about to make its own).
@@ -93,7 +113,7 @@ impl Inspector {
             .kept
             .borrow()
             .as_ref()
-            .is_some_and(|kept| request.is_for(&kept.net, kept.resize));
+            .is_some_and(|kept| request.is_for(&kept.about.net, kept.about.resize));
         if !matches {
             let config = TrainConfig {
                 net: request.net.clone(),
@@ -104,7 +124,8 @@ impl Inspector {
                 Ok(model) => model,
                 Err(e) => return failed(e.to_string()),
             };
-            self.keep(&config, model, "untrained: random filters".to_string());
+            let about = about_untrained(&config);
+            self.keep(model, about, "untrained: random filters".to_string());
         }
         let (model, weights) = {
             let kept = self.kept.borrow();
@@ -113,6 +134,88 @@ impl Inspector {
         };
         answer(&request, &model, &weights, test, device, backend).await;
     }
+}
+
+/// What a file of an untrained net says of itself.
+pub fn about_untrained(config: &TrainConfig) -> About {
+    about(config, None, "untrained")
+}
+
+/// What a weights file of `config`'s net says of itself, after `results`.
+pub fn about(config: &TrainConfig, results: Option<weights::Results>, state: &str) -> About {
+    let arch = config.net.arch();
+    About {
+        net: config.net.clone(),
+        resize: config.resize,
+        description: format!(
+            "{} (d2l §{}), {}×{}, {state}",
+            arch.title(),
+            arch.book_section(),
+            config.resize,
+            config.resize
+        ),
+        training: results.is_some().then(|| config.clone()),
+        results,
+    }
+}
+
+/// Posts `model` as a weights file named after its net.
+pub fn post_weights(model: &Net, about: &About) {
+    match weights::to_bytes(model, about) {
+        Ok(bytes) => {
+            let file_name = format!("{}-{}px.safetensors", about.net.arch().id(), about.resize);
+            let buffer: JsValue = Uint8Array::from(bytes.as_slice()).buffer().into();
+            super::worker::post_with(&Report::WeightsFile { file_name }, &[buffer]);
+        }
+        Err(e) => super::worker::post(&Report::WeightsFailed {
+            message: format!("the weights could not be saved: {e}"),
+        }),
+    }
+}
+
+/// Loads a weights file for `net` at `resize`: checked whole first, so a
+/// bad one changes nothing; then kept, evaluated on the test images and
+/// shown in the gallery.
+#[allow(clippy::too_many_arguments)]
+pub async fn load(
+    inspector: &Inspector,
+    bytes: &[u8],
+    name: &str,
+    config: &TrainConfig,
+    test: Option<&Dataset>,
+    device: &Device,
+    backend: &str,
+) {
+    let fail = |message: String| super::worker::post(&Report::WeightsFailed { message });
+    let Some(test) = test else {
+        return fail("the test images are not loaded yet".to_string());
+    };
+    let autodiff = device.clone().inner().autodiff();
+    let (model, about) = match weights::from_bytes(bytes, &config.net, config.resize, &autodiff) {
+        Ok(loaded) => loaded,
+        Err(e) => return fail(format!("{name}: {e}")),
+    };
+    let test = test.truncated(config.test_limit.unwrap_or(usize::MAX));
+    let resize = Resize::to(config.resize);
+    let evaluation =
+        match training::evaluate(&model, &test, &resize, config.batch_size, device, backend).await {
+            Ok(evaluation) => evaluation,
+            Err(e) => return fail(format!("{name}: evaluating it failed: {e}")),
+        };
+    let description = about.as_ref().map(|about| about.description.clone());
+    let about = about.unwrap_or_else(|| self::about(config, None, &format!("loaded from {name}")));
+    super::worker::post(&Report::WeightsLoaded {
+        name: name.to_string(),
+        description,
+        test_acc: evaluation.confusion.accuracy(),
+        test_images: test.len(),
+    });
+    post_predictions(
+        format!("with the weights of {name}"),
+        &evaluation.predicted,
+        &test,
+    );
+    inspector.keep(model, about, format!("loaded from {name}"));
 }
 
 fn failed(message: String) {

@@ -31,6 +31,10 @@ pub enum Command {
     UseFiles,
     Train {
         config: TrainConfig,
+        /// Start from the weights the worker holds for this net (loaded
+        /// from a file, or the last run's) instead of fresh ones.
+        #[serde(default)]
+        from_weights: bool,
     },
     /// Get a run of `config` ready before it is asked for
     /// (`training::prepare`): compile its kernels (WebGPU) and measure what
@@ -82,6 +86,19 @@ pub enum Command {
     /// The 28×28 grey levels and labels of these test images.
     TestImages {
         indices: Vec<usize>,
+    },
+    /// The weights the worker holds (the running model's, between two
+    /// steps, or the last one's), as a weights file (`crate::weights`).
+    SaveWeights,
+    /// A weights file, posted along as one buffer, for `net` at `resize`:
+    /// checked whole before anything changes, then evaluated on the first
+    /// `test_limit` test images (and shown in the gallery).
+    LoadWeights {
+        net: NetConfig,
+        resize: usize,
+        name: String,
+        test_limit: Option<usize>,
+        batch_size: usize,
     },
 }
 
@@ -211,6 +228,22 @@ pub enum Report {
     TestImages {
         indices: Vec<usize>,
         labels: Vec<u8>,
+    },
+    /// The answer to `SaveWeights`. Buffer: the file's bytes.
+    WeightsFile {
+        file_name: String,
+    },
+    /// A `LoadWeights` took: what the file says of itself, and the test
+    /// accuracy it gives here.
+    WeightsLoaded {
+        name: String,
+        description: Option<String>,
+        test_acc: f64,
+        test_images: usize,
+    },
+    /// Saving or loading weights failed; nothing changed.
+    WeightsFailed {
+        message: String,
     },
     /// After each epoch's evaluation, and when a run pauses or stops
     /// within an epoch (the test set evaluated then). Buffers: the class

@@ -127,8 +127,50 @@ fn receive(worker: Rc<Worker>, data: JsValue) {
         Command::ChooseBackend { choice } => wasm_bindgen_futures::spawn_local(choose(worker, choice)),
         Command::LoadData { data_url } => wasm_bindgen_futures::spawn_local(load(worker, data_url)),
         Command::UseFiles => use_files(&worker, &buffers),
-        Command::Train { config } => {
-            exclusive(worker, move |worker| async move { run(&worker, &config).await })
+        Command::Train { config, from_weights } => exclusive(worker, move |worker| async move {
+            run(&worker, &config, from_weights).await
+        }),
+        Command::SaveWeights => match worker.running.borrow().is_some() {
+            true => worker.inspector.save_waiting.set(true),
+            false => worker.inspector.save(),
+        },
+        Command::LoadWeights {
+            net,
+            resize,
+            name,
+            test_limit,
+            batch_size,
+        } => {
+            let bytes = match buffers.length() {
+                1 => Uint8Array::new(&buffers.get(0)).to_vec(),
+                _ => Vec::new(),
+            };
+            let config = TrainConfig {
+                net,
+                resize,
+                test_limit,
+                batch_size,
+                ..TrainConfig::book(crate::arch::Arch::LeNet)
+            };
+            exclusive(worker, move |worker| async move {
+                let Some((device, backend)) = worker.device.borrow().clone() else {
+                    return post(&Report::WeightsFailed {
+                        message: "no backend chosen yet".to_string(),
+                    });
+                };
+                let data = worker.data.borrow().clone();
+                let test = data.as_ref().map(|data| &data.1);
+                inspector::load(
+                    &worker.inspector,
+                    &bytes,
+                    &name,
+                    &config,
+                    test,
+                    &device,
+                    backend.short_name(),
+                )
+                .await;
+            });
         }
         Command::Prepare { config } => prepare(worker, config),
         Command::Bench {
@@ -302,6 +344,8 @@ struct PageHost<'a> {
     /// `(epoch, batch, batches)` of the last step, to say which weights an
     /// inspection saw.
     progress: (usize, usize, usize),
+    /// The last epoch's figures, for a weights file saved during the run.
+    results: Option<crate::weights::Results>,
 }
 
 /// Where a run is, as the page says it: "epoch 2, step 40 of 235".
@@ -349,7 +393,15 @@ impl Host for PageHost<'_> {
                 batches,
                 ..
             } => self.progress = (epoch, batch, batches),
-            Event::Epoch { ref report } => self.progress = (report.epoch + 1, 0, self.progress.2),
+            Event::Epoch { ref report } => {
+                self.progress = (report.epoch + 1, 0, self.progress.2);
+                self.results = Some(crate::weights::Results {
+                    epochs: report.epoch,
+                    loss: report.loss,
+                    train_acc: report.train_acc,
+                    test_acc: report.test_acc,
+                });
+            }
             _ => {}
         }
         post(&Report::Training { event });
@@ -367,6 +419,13 @@ impl Host for PageHost<'_> {
         // CPU backend whose steps never wait.
         TimeoutFuture::new(0).await;
         self.answer_waiting(model).await;
+        if self.worker.inspector.save_waiting.replace(false) {
+            let state = format!("during training ({})", position(self.progress));
+            inspector::post_weights(
+                model,
+                &inspector::about(self.config, self.results.clone(), &state),
+            );
+        }
         if self.worker.paused.get() && self.progress.1 > 0 && !self.worker.stop.get() {
             // The gallery shows what the weights of the pause predict.
             let when = format!("when paused at {}", position(self.progress));
@@ -485,7 +544,7 @@ async fn profile(worker: &Worker, config: &TrainConfig, reps: usize) {
     }
 }
 
-async fn run(worker: &Worker, config: &TrainConfig) {
+async fn run(worker: &Worker, config: &TrainConfig, from_weights: bool) {
     worker.stop.set(false);
     worker.paused.set(false);
     // The kernels being compiled are this run's too (or most of them).
@@ -497,7 +556,20 @@ async fn run(worker: &Worker, config: &TrainConfig) {
     };
     post(&Report::Preparing);
     let (train, test) = &*data;
-    // The run makes its own model; the one kept for looking at goes.
+    // The run makes its own model, or starts from the one kept; either
+    // way the kept one goes.
+    let start = match from_weights {
+        true => match worker.inspector.kept_for(&config.net, config.resize) {
+            Some(model) => Some(model),
+            None => {
+                return post(&Report::Failed {
+                    message: "there are no weights of this net at this input size to continue from"
+                        .to_string(),
+                });
+            }
+        },
+        false => None,
+    };
     worker.inspector.forget();
     *worker.running.borrow_mut() = Some(config.clone());
     let mut host = PageHost {
@@ -507,8 +579,23 @@ async fn run(worker: &Worker, config: &TrainConfig) {
         backend: backend.short_name(),
         test,
         progress: (1, 0, 0),
+        results: None,
     };
-    let result = training::train(config, train, test, &device, backend.short_name(), &mut host).await;
+    let result = match start {
+        Some(model) => {
+            training::train_from(
+                model,
+                config,
+                train,
+                test,
+                &device,
+                backend.short_name(),
+                &mut host,
+            )
+            .await
+        }
+        None => training::train(config, train, test, &device, backend.short_name(), &mut host).await,
+    };
     worker.running.borrow_mut().take();
     // An inspection asked for as the run ended is answered after it.
     let waiting = worker.inspector.take_waiting();
@@ -532,7 +619,14 @@ async fn run(worker: &Worker, config: &TrainConfig) {
                 1 => "trained 1 epoch".to_string(),
                 n => format!("trained {n} epochs"),
             };
-            worker.inspector.keep(config, outcome.model, weights);
+            let results = outcome.history.last().map(|last| crate::weights::Results {
+                epochs: outcome.history.len(),
+                loss: last.loss,
+                train_acc: last.train_acc,
+                test_acc: last.test_acc,
+            });
+            let about = inspector::about(config, results, &weights);
+            worker.inspector.keep(outcome.model, about, weights);
         }
         Err(e) => post(&Report::Failed {
             message: e.to_string(),

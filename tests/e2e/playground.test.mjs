@@ -639,3 +639,48 @@ test("inside the net: a row's maps and filters, predictions, the confusion matri
   await page.locator("section.inside").screenshot({ path: join(ARTIFACTS, "inside.png") });
   await page.close();
 });
+
+test("weights: saved in the page, loaded back with the same test accuracy, trained on; the book's trained LeNet; a missing ?weights= file", async () => {
+  const query = "?arch=bn-lenet&train=2048&test=500&batch=128&epochs=1&backend=cpu";
+  const page = await open(query);
+  await page.waitForSelector('.badge[data-backend="CPU"]', { timeout: 60_000 });
+  await page.click('button[name="train"]');
+  await page.waitForSelector(".phase.done", { timeout: 300_000 });
+  const trained = /test acc ([\d.]+)/.exec(await page.textContent(".book-line"))[1];
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click('button[name="save-weights"]')]);
+  assert.equal(download.suggestedFilename(), "bn-lenet-28px.safetensors");
+  const saved = join(ARTIFACTS, "bn-lenet-28px.safetensors");
+  await download.saveAs(saved);
+  await page.close();
+
+  // A new page: the file loads, and gives the test accuracy the run ended with.
+  const again = await open(query);
+  await again.waitForSelector('.badge[data-backend="CPU"]', { timeout: 60_000 });
+  await again.setInputFiles('input[name="load-weights"]', saved);
+  await again.waitForFunction(() => /^loaded bn-lenet-28px\.safetensors/.test(document.querySelector(".weights-note")?.textContent), null, { timeout: 120_000 });
+  const note = await again.textContent(".weights-note");
+  console.log(note);
+  assert.match(note, /\(LeNet \+ BatchNorm \(d2l §7\.5\), 28×28, trained 1 epoch\)/);
+  assert.equal(/test acc ([\d.]+) on 500 test images/.exec(note)[1], trained, "the same test accuracy");
+  // Train on from them.
+  await again.check('input[name="from-weights"]');
+  await again.click('button[name="train"]');
+  await again.waitForSelector(".phase.done", { timeout: 300_000 });
+  assert.match(await again.textContent(".book-line"), /examples\/sec on CPU$/);
+  // A file of another net: a message, the weights held stay.
+  await again.click('button.net-card[data-arch="lenet"]');
+  await again.setInputFiles('input[name="load-weights"]', saved);
+  await again.waitForFunction(() => /this file holds LeNet \+ BatchNorm, not LeNet/.test(document.querySelector(".weights-problem")?.textContent), null, { timeout: 60_000 });
+  // The book's trained LeNet, shipped with the page.
+  await again.click('button[name="book-weights"]');
+  await again.waitForFunction(() => /^loaded lenet\.safetensors \(LeNet \(d2l §6\.6\), 28×28, trained 10 epochs\): test acc 0\.[6-9]/.test(document.querySelector(".weights-note")?.textContent), null, { timeout: 120_000 });
+  console.log(await again.textContent(".weights-note"));
+  await again.screenshot({ path: join(ARTIFACTS, "weights.png"), fullPage: true });
+  await again.close();
+
+  // ?weights= naming a file that is not there: a message; the page works on.
+  const missing = await open("?arch=lenet&weights=assets/weights/missing.safetensors&backend=cpu");
+  await missing.waitForFunction(() => /missing\.safetensors: not found \(HTTP 404\)/.test(document.querySelector(".weights-problem")?.textContent), null, { timeout: 60_000 });
+  await missing.waitForSelector('button[name="train"]:not([disabled])', { timeout: 60_000 });
+  await missing.close();
+});
