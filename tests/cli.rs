@@ -83,15 +83,30 @@ fn train_saves_weights_that_eval_scores_the_same() {
     let file = dir.join("bn.safetensors");
     let file = file.to_str().unwrap();
     let limits = ["--train-limit", "1024", "--test-limit", "300"];
-    let mut train = vec!["train", "--arch", "bn-lenet", "--epochs", "1", "--json", "--save", file];
+    let mut train = vec![
+        "train", "--arch", "bn-lenet", "--epochs", "1", "--json", "--save", file,
+    ];
     train.extend(limits);
     let out = cnnp(&train);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let last: serde_json::Value = serde_json::from_str(String::from_utf8_lossy(&out.stdout).lines().last().unwrap()).unwrap();
-    let out = cnnp(&["eval", "--arch", "bn-lenet", "--weights", file, "--test-limit", "300", "--json"]);
+    let last: serde_json::Value =
+        serde_json::from_str(String::from_utf8_lossy(&out.stdout).lines().last().unwrap()).unwrap();
+    let out = cnnp(&[
+        "eval",
+        "--arch",
+        "bn-lenet",
+        "--weights",
+        file,
+        "--test-limit",
+        "300",
+        "--json",
+    ]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let eval: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(eval["test_acc"], last["test_acc"], "the file scores what the run ended with");
+    assert_eq!(
+        eval["test_acc"], last["test_acc"],
+        "the file scores what the run ended with"
+    );
     assert_eq!(eval["images"], 300);
     assert_eq!(eval["about"]["results"]["epochs"], 1);
     assert!(eval["test_loss"].as_f64().unwrap() > 0.0);
@@ -104,7 +119,13 @@ fn train_saves_weights_that_eval_scores_the_same() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("this file holds LeNet + BatchNorm, not LeNet"));
     std::fs::write(dir.join("notes.txt"), "hello").unwrap();
-    let out = cnnp(&["eval", "--arch", "lenet", "--weights", dir.join("notes.txt").to_str().unwrap()]);
+    let out = cnnp(&[
+        "eval",
+        "--arch",
+        "lenet",
+        "--weights",
+        dir.join("notes.txt").to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a safetensors weights file"));
     std::fs::remove_dir_all(&dir).unwrap();
@@ -118,7 +139,10 @@ fn the_shipped_trained_lenets_score_what_their_files_say() {
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let eval: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(eval["images"], 10_000);
-        assert_eq!(eval["about"]["results"]["epochs"], 10, "{arch}: the book's ten epochs");
+        assert_eq!(
+            eval["about"]["results"]["epochs"], 10,
+            "{arch}: the book's ten epochs"
+        );
         let said = eval["about"]["results"]["test_acc"].as_f64().unwrap();
         assert!((eval["test_acc"].as_f64().unwrap() - said).abs() < 1e-9, "{arch}");
         assert!(said > 0.75, "{arch}: {said}");

@@ -12,6 +12,7 @@ use crate::ui::client::Client;
 
 /// How views reach the worker client.
 type ClientHandle = StoredValue<Client, LocalStorage>;
+use crate::ui::history::{History, RunHistory};
 use crate::ui::inside::InsidePanel;
 use crate::ui::inside_state::Inside;
 use crate::ui::state::{Phase, Run, Settings, Setup, TableProblem};
@@ -25,7 +26,9 @@ pub fn App(link: Link) -> impl IntoView {
     apply_link(&settings, &link);
     let run = Run::new();
     let inside = Inside::new();
-    let client = Client::new(run, inside, settings.backend);
+    let history = History::new();
+    let client = Client::new(run, inside, history, settings.backend);
+    provide_context(history);
     provide_context(settings);
     provide_context(run);
     provide_context(inside);
@@ -70,6 +73,7 @@ pub fn App(link: Link) -> impl IntoView {
                 <NetPanel hidden=link.hide.clone() />
                 <TrainPanel hidden=link.hide.clone() />
             </main>
+            {(!embed).then(|| view! { <RunHistory /> })}
             {(!embed).then(|| view! { <Footer /> })}
         </div>
     }

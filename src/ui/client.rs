@@ -11,6 +11,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 
 use crate::training::{Event, TrainConfig};
+use crate::ui::history::{History, RunRecord};
 use crate::ui::inside_state::{Inside, Predictions, Seen};
 use crate::ui::state::{EpochMemory, Phase, Point, Run};
 use crate::web::protocol::{Command, Report};
@@ -79,6 +80,8 @@ struct Inner {
     next_inspect: Option<(Command, Option<Vec<u8>>)>,
     /// A `LoadWeights` (and its file) asked for before the data was ready.
     pending_weights: Option<(Command, ArrayBuffer)>,
+    /// The run going on, as the history keeps it.
+    recording: Option<RunRecord>,
 }
 
 /// How often the watchdog pings the worker.
@@ -93,13 +96,14 @@ pub struct Client {
     inner: Rc<RefCell<Inner>>,
     run: Run,
     inside: Inside,
+    history: History,
     /// The backend the user asked for: the page's setting itself, so that
     /// the form (and the URL) show it when a crash switches to the CPU.
     choice: RwSignal<BackendChoice>,
 }
 
 impl Client {
-    pub fn new(run: Run, inside: Inside, choice: RwSignal<BackendChoice>) -> Client {
+    pub fn new(run: Run, inside: Inside, history: History, choice: RwSignal<BackendChoice>) -> Client {
         let client = Client {
             inner: Rc::new(RefCell::new(Inner {
                 worker: None,
@@ -120,9 +124,11 @@ impl Client {
                 inspecting: false,
                 next_inspect: None,
                 pending_weights: None,
+                recording: None,
             })),
             run,
             inside,
+            history,
             choice,
         };
         client.spawn();
@@ -301,6 +307,7 @@ impl Client {
         self.run.phase.set(Phase::Preparing);
         self.run.prepare_started.set(Some(now_ms()));
         let from_weights = self.run.can_continue.get_untracked() && self.run.from_weights.get_untracked();
+        self.begin_record(&config, from_weights);
         self.send(&Command::Train { config, from_weights });
     }
 
@@ -478,6 +485,8 @@ impl Client {
             ),
             None => message,
         };
+        // The run so far stays in the history.
+        self.update_record(Some(format!("crashed: {message}")));
         let was_webgpu = matches!(self.run.backend.get_untracked(), Some(Backend::WebGpu(_)));
         if let Some(worker) = self.inner.borrow_mut().worker.take() {
             worker.terminate();
@@ -570,10 +579,14 @@ impl Client {
             Report::Paused => run.phase.set(Phase::Paused),
             Report::Resumed => run.phase.set(Phase::Training),
             Report::Finished { message, .. } => {
+                self.update_record(Some(message.clone().unwrap_or_else(|| "finished".to_string())));
                 run.phase.set(Phase::Done(message));
                 run.can_continue.set(true);
             }
-            Report::Failed { message } => run.phase.set(Phase::Failed(message)),
+            Report::Failed { message } => {
+                self.update_record(Some(format!("failed: {message}")));
+                run.phase.set(Phase::Failed(message));
+            }
             Report::Inspection {
                 picture,
                 label,
@@ -683,6 +696,61 @@ impl Client {
         }
     }
 
+    /// Starts the history's record of a run of `config`.
+    fn begin_record(&self, config: &TrainConfig, from_weights: bool) {
+        let arch = config.net.arch();
+        let number = self
+            .history
+            .runs
+            .with_untracked(|runs| runs.iter().filter(|r| r.config.net.arch() == arch).count() + 1);
+        let backend = self
+            .run
+            .backend
+            .get_untracked()
+            .map_or("?".to_string(), |b| b.short_name().to_string());
+        let record = RunRecord {
+            id: js_sys::Date::now(),
+            name: format!(
+                "{} #{number}{}",
+                arch.title(),
+                if from_weights { " (on from weights)" } else { "" }
+            ),
+            config: config.clone(),
+            backend,
+            epochs: vec![],
+            points: vec![],
+            ending: "running".to_string(),
+            seconds: 0.0,
+        };
+        self.inner.borrow_mut().recording = Some(record.clone());
+        self.history.record(record);
+    }
+
+    /// Brings the history's record of this run up to date; `ending` ends it.
+    fn update_record(&self, ending: Option<String>) {
+        let record = {
+            let mut inner = self.inner.borrow_mut();
+            let Some(record) = inner.recording.as_mut() else {
+                return;
+            };
+            record.epochs = self.run.history.get_untracked();
+            record.points = self
+                .run
+                .points
+                .with_untracked(|points| points.iter().map(|p| [p.x, p.loss, p.train_acc]).collect());
+            record.seconds = (js_sys::Date::now() - record.id) / 1000.0;
+            if let Some(ending) = ending {
+                record.ending = ending;
+            }
+            let record = record.clone();
+            if record.ending != "running" {
+                inner.recording = None;
+            }
+            record
+        };
+        self.history.record(record);
+    }
+
     /// The worker answered an `Inspect`: the next one may go.
     fn inspected(&self) {
         self.inner.borrow_mut().inspecting = false;
@@ -738,6 +806,7 @@ impl Client {
             Event::Evaluating { .. } => run.phase.set(Phase::Evaluating),
             Event::Epoch { report } => {
                 run.history.update(|history| history.push(report));
+                self.update_record(None);
                 if run.phase.get_untracked() == Phase::Evaluating {
                     run.phase.set(Phase::Training);
                 }

@@ -6,6 +6,7 @@ pub mod canvas;
 pub mod chart;
 pub mod client;
 pub mod files;
+pub mod history;
 pub mod inside;
 pub mod inside_state;
 pub mod state;

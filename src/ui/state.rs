@@ -81,6 +81,14 @@ impl Settings {
         self.apply(arch, &setup.config(arch));
     }
 
+    /// Fills the form with a run's settings ("run again").
+    pub fn fill(&self, config: &TrainConfig) {
+        self.apply(config.net.arch(), config);
+        if let NetConfig::Vgg(vgg) = &config.net {
+            self.ratio.set(vgg.ratio.to_string());
+        }
+    }
+
     /// Fills the form from `preset`, all but the backend.
     fn apply(&self, arch: Arch, preset: &TrainConfig) {
         self.arch.set(arch);

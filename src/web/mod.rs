@@ -2,6 +2,7 @@
 //! Fashion-MNIST, and the training worker the page talks to.
 
 pub mod fetch;
+pub mod idb;
 #[cfg(feature = "train")]
 pub mod inspector;
 pub mod protocol;

@@ -4,6 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
 import { serve } from "./server.mjs";
@@ -683,4 +684,60 @@ test("weights: saved in the page, loaded back with the same test accuracy, train
   await missing.waitForFunction(() => /missing\.safetensors: not found \(HTTP 404\)/.test(document.querySelector(".weights-problem")?.textContent), null, { timeout: 60_000 });
   await missing.waitForSelector('button[name="train"]:not([disabled])', { timeout: 60_000 });
   await missing.close();
+});
+
+test("run history: runs kept over a reload, compared on one chart, renamed, exported, run again, deleted; without storage the page trains on", async () => {
+  const page = await open("?arch=bn-lenet&train=512&test=128&batch=64&epochs=2&backend=cpu");
+  const trainOnce = async () => {
+    await page.waitForSelector('.badge[data-backend="CPU"]', { timeout: 60_000 });
+    await page.click('button[name="train"]');
+    await page.waitForSelector(".phase.done", { timeout: 300_000 });
+  };
+  await trainOnce();
+  // The same site, another net: the same browser storage.
+  await page.goto(`${server.url}/index.html?arch=lenet&train=512&test=128&batch=64&epochs=2&backend=cpu`);
+  await trainOnce();
+  await page.reload();
+  await page.waitForFunction(() => document.querySelectorAll("table.runs tbody tr").length === 2, null, { timeout: 30_000 });
+  const names = await page.$$eval("table.runs input.run-name", (inputs) => inputs.map((i) => i.value));
+  assert.deepEqual(names, ["LeNet #1", "LeNet + BatchNorm #1"], "newest first");
+  // Both ticked: one chart, two legend entries.
+  for (const box of await page.$$('table.runs input[name="compare"]')) await box.check();
+  await page.waitForSelector('figure.compare[data-runs="2"]');
+  assert.equal(await page.locator("figure.compare .legend-entry").count(), 2);
+  assert.equal(await page.locator("figure.compare svg path").count(), 4, "test accuracy and loss for each");
+  await page.locator("section.history").screenshot({ path: join(ARTIFACTS, "history.png") });
+  // Renamed, and still so after a reload.
+  await page.fill("table.runs tbody tr:first-child input.run-name", "sigmoid LeNet");
+  await page.press("table.runs tbody tr:first-child input.run-name", "Enter");
+  await page.locator("table.runs tbody tr:first-child input.run-name").blur();
+  await page.waitForTimeout(300);
+  await page.reload();
+  await page.waitForFunction(() => document.querySelector("table.runs tbody tr:first-child input.run-name")?.value === "sigmoid LeNet", null, { timeout: 30_000 });
+  // Exported as CSV: a line per epoch.
+  const [csv] = await Promise.all([page.waitForEvent("download"), page.click('button[name="export-csv"]')]);
+  const lines = (await readFile(await csv.path(), "utf8")).trim().split("\n");
+  assert.equal(lines.length, 1 + 4, "a header and two epochs for each run");
+  assert.match(lines[1], /"(sigmoid LeNet|LeNet \+ BatchNorm #1)",(lenet|bn-lenet),28,64,/);
+  // Run again fills the form; delete takes the run away for good.
+  await page.click('table.runs tbody tr:last-child button[name="run-again"]');
+  await page.waitForFunction(() => document.querySelector("button.net-card.selected")?.dataset.arch === "bn-lenet");
+  assert.equal(await page.inputValue('input[name="train"]'), "512");
+  await page.click('table.runs tbody tr:last-child button[name="delete-run"]');
+  await page.waitForFunction(() => document.querySelectorAll("table.runs tbody tr").length === 1);
+  await page.reload();
+  await page.waitForFunction(() => document.querySelectorAll("table.runs tbody tr").length === 1, null, { timeout: 30_000 });
+  await page.close();
+
+  // No IndexedDB (as in some private modes): a message, and training works.
+  const bare = await browser.newPage();
+  await bare.addInitScript(() => Object.defineProperty(window, "indexedDB", { value: undefined }));
+  await bare.goto(`${server.url}/index.html?arch=lenet&train=256&test=64&batch=64&epochs=1&backend=cpu`);
+  await bare.waitForSelector(".history-problem", { timeout: 30_000 });
+  assert.match(await bare.textContent(".history-problem"), /Run history is not kept in this browser \(this browser gives the page no IndexedDB\); the page works on without it\./);
+  await bare.waitForSelector('.badge[data-backend="CPU"]', { timeout: 60_000 });
+  await bare.click('button[name="train"]');
+  await bare.waitForSelector(".phase.done", { timeout: 300_000 });
+  assert.equal(await bare.locator("table.runs tbody tr").count(), 1, "this page's runs are listed, not kept");
+  await bare.close();
 });

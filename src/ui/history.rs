@@ -1,0 +1,372 @@
+//! Every run, kept in the browser (IndexedDB, `web::idb`) and listed after
+//! a reload: its settings, backend, epochs and curve; several ticked
+//! together draw on one chart (the book's point that batch norm converges
+//! faster needs two curves side by side). Where storage fails, the page
+//! says so and works on without history.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::training::{EpochReport, TrainConfig};
+use crate::ui::state::{Run, Settings};
+use crate::web::idb::Database;
+
+/// One run as kept.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunRecord {
+    /// When it started (ms since 1970): its key.
+    pub id: f64,
+    pub name: String,
+    pub config: TrainConfig,
+    pub backend: String,
+    pub epochs: Vec<EpochReport>,
+    /// The live plot: `[x in epochs, loss, train acc]`.
+    pub points: Vec<[f64; 3]>,
+    /// How it ended: "running", "finished", "stopped …", "failed: …".
+    pub ending: String,
+    pub seconds: f64,
+}
+
+impl RunRecord {
+    pub fn last(&self) -> Option<&EpochReport> {
+        self.epochs.last()
+    }
+}
+
+#[derive(Clone, Copy)]
+pub struct History {
+    pub runs: RwSignal<Vec<RunRecord>>,
+    /// The runs ticked to compare, by id.
+    pub ticked: RwSignal<Vec<f64>>,
+    /// Why there is no history (storage refused), when there is none.
+    pub problem: RwSignal<Option<String>>,
+    database: StoredValue<Option<Database>, LocalStorage>,
+}
+
+impl History {
+    /// Opens the store and lists what it holds.
+    pub fn new() -> History {
+        let history = History {
+            runs: RwSignal::new(vec![]),
+            ticked: RwSignal::new(vec![]),
+            problem: RwSignal::new(None),
+            database: StoredValue::new_local(None),
+        };
+        leptos::task::spawn_local(async move {
+            match Database::open().await {
+                Ok(database) => {
+                    match database.all().await {
+                        Ok(records) => {
+                            let mut runs: Vec<RunRecord> = records
+                                .iter()
+                                .filter_map(|json| serde_json::from_str(json).ok())
+                                .collect();
+                            runs.sort_by(|a, b| a.id.total_cmp(&b.id));
+                            history.runs.update(|kept| {
+                                // Runs recorded while the store opened stay.
+                                let fresh = std::mem::take(kept);
+                                *kept = runs;
+                                for run in fresh {
+                                    upsert(kept, run);
+                                }
+                            });
+                        }
+                        Err(e) => history.fail(&e),
+                    }
+                    history.database.set_value(Some(database));
+                    // What was recorded before the store opened is stored now.
+                    for run in history.runs.get_untracked() {
+                        history.store(run);
+                    }
+                }
+                Err(e) => history.fail(&e),
+            }
+        });
+        history
+    }
+
+    fn fail(&self, reason: &str) {
+        self.problem.set(Some(format!(
+            "Run history is not kept in this browser ({reason}); the page works on without it."
+        )));
+    }
+
+    fn store(&self, record: RunRecord) {
+        let Some(database) = self.database.get_value() else {
+            return;
+        };
+        let history = *self;
+        leptos::task::spawn_local(async move {
+            let json = serde_json::to_string(&record).expect("a record serialises");
+            if let Err(e) = database.put(record.id, &json).await {
+                history.fail(&e);
+            }
+        });
+    }
+
+    /// Records `record` (new, or an update of the same run) and stores it.
+    pub fn record(&self, record: RunRecord) {
+        self.runs.update(|runs| upsert(runs, record.clone()));
+        self.store(record);
+    }
+
+    pub fn rename(&self, id: f64, name: String) {
+        let record = self
+            .runs
+            .with_untracked(|runs| runs.iter().find(|r| r.id == id).cloned());
+        if let Some(mut record) = record {
+            record.name = name;
+            self.record(record);
+        }
+    }
+
+    pub fn delete(&self, id: f64) {
+        self.runs.update(|runs| runs.retain(|r| r.id != id));
+        self.ticked.update(|ticked| ticked.retain(|&t| t != id));
+        let Some(database) = self.database.get_value() else {
+            return;
+        };
+        let history = *self;
+        leptos::task::spawn_local(async move {
+            if let Err(e) = database.delete(id).await {
+                history.fail(&e);
+            }
+        });
+    }
+}
+
+impl Default for History {
+    fn default() -> Self {
+        History::new()
+    }
+}
+
+fn upsert(runs: &mut Vec<RunRecord>, record: RunRecord) {
+    match runs.iter_mut().find(|r| r.id == record.id) {
+        Some(kept) => *kept = record,
+        None => runs.push(record),
+    }
+}
+
+/// The runs as CSV: one line per epoch.
+pub fn to_csv(runs: &[RunRecord]) -> String {
+    let mut csv = String::from(
+        "run,name,net,resize,batch,lr,optimizer,backend,epoch,loss,train_acc,test_acc,examples_per_s,seconds\n",
+    );
+    let quote = |text: &str| format!("\"{}\"", text.replace('"', "\"\""));
+    for run in runs {
+        for e in &run.epochs {
+            csv += &format!(
+                "{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+                run.id,
+                quote(&run.name),
+                run.config.net.arch().id(),
+                run.config.resize,
+                run.config.batch_size,
+                run.config.lr,
+                run.config.optimizer.id(),
+                quote(&run.backend),
+                e.epoch,
+                e.loss,
+                e.train_acc,
+                e.test_acc,
+                e.examples_per_s,
+                e.seconds
+            );
+        }
+    }
+    csv
+}
+
+fn download_text(name: &str, text: &str) {
+    let buffer = js_sys::Uint8Array::from(text.as_bytes()).buffer();
+    if let Err(e) = crate::ui::files::download(name, &buffer.into()) {
+        web_sys::console::warn_1(&format!("the download failed: {e}").into());
+    }
+}
+
+/// Colours of the compared runs, in turn.
+const COLOURS: [&str; 6] = ["#2f6fbd", "#c2572b", "#2e7d4f", "#8a4fbd", "#b3261e", "#5d6570"];
+
+/// The runs table and, for the ticked runs, their curves on one chart.
+#[component]
+pub fn RunHistory() -> impl IntoView {
+    let history = expect_context::<History>();
+    let settings = expect_context::<Settings>();
+    let run = expect_context::<Run>();
+    let export_json = move |_| {
+        let runs = history.runs.get_untracked();
+        download_text(
+            "cnn-playground-runs.json",
+            &serde_json::to_string_pretty(&runs).expect("runs serialise"),
+        );
+    };
+    let export_csv =
+        move |_| download_text("cnn-playground-runs.csv", &to_csv(&history.runs.get_untracked()));
+    let rows = move || {
+        let ticked = history.ticked.get();
+        history
+            .runs
+            .get()
+            .into_iter()
+            .rev()
+            .map(|record| {
+                let id = record.id;
+                let is_ticked = ticked.contains(&id);
+                let tick = move |ev: leptos::ev::Event| {
+                    let on = event_target_checked(&ev);
+                    history.ticked.update(|ticked| {
+                        ticked.retain(|&t| t != id);
+                        if on {
+                            ticked.push(id);
+                        }
+                    });
+                };
+                let rename = move |ev: leptos::ev::Event| history.rename(id, event_target_value(&ev));
+                let config = record.config.clone();
+                let again = move |_| {
+                    if !run.phase.get_untracked().is_running() {
+                        settings.fill(&config);
+                    }
+                };
+                let delete = move |_| history.delete(id);
+                let one = record.clone();
+                let export = move |_| {
+                    let json = serde_json::to_string_pretty(&one).expect("a run serialises");
+                    download_text(&format!("run-{}.json", one.id as u64), &json);
+                };
+                let last = record.last();
+                let figures = last.map_or("–".to_string(), |l| format!("{:.3}", l.test_acc));
+                let settings_text = format!(
+                    "{}px, batch {}, lr {}, {} epochs",
+                    record.config.resize, record.config.batch_size, record.config.lr, record.config.epochs
+                );
+                view! {
+                    <tr data-run=id>
+                        <td><input type="checkbox" name="compare" prop:checked=is_ticked on:change=tick /></td>
+                        <td><input class="run-name" name="run-name" value=record.name.clone() on:change=rename /></td>
+                        <td>{record.config.net.arch().title()}</td>
+                        <td class="muted">{settings_text}</td>
+                        <td>{record.backend.clone()}</td>
+                        <td class="num">{record.epochs.len()}</td>
+                        <td class="num">{figures}</td>
+                        <td class="muted">{record.ending.clone()}</td>
+                        <td class="actions">
+                            <button name="run-again" on:click=again title="fill the form with this run's settings">"run again"</button>
+                            <button name="export-run" on:click=export>"JSON"</button>
+                            <button name="delete-run" on:click=delete>"delete"</button>
+                        </td>
+                    </tr>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <section class="history panel" aria-labelledby="history-title">
+            <div class="history-head">
+                <h2 id="history-title">"Your runs"</h2>
+                <button name="export-json" on:click=export_json>"export all (JSON)"</button>
+                <button name="export-csv" on:click=export_csv>"export all (CSV)"</button>
+            </div>
+            {move || history.problem.get().map(|p| view! { <p class="history-problem" role="alert">{p}</p> })}
+            {move || history.runs.with(Vec::is_empty).then(|| view! {
+                <p class="muted">"Runs you train are kept here, in this browser, with their curves; tick several to compare them."</p>
+            })}
+            <div class="table-scroll">
+                <table class="runs">
+                    <thead><tr>
+                        <th>"compare"</th><th>"name"</th><th>"net"</th><th>"settings"</th><th>"backend"</th>
+                        <th class="num">"epochs"</th><th class="num">"test acc"</th><th>"ended"</th><th></th>
+                    </tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+            <CompareChart />
+        </section>
+    }
+}
+
+/// The ticked runs' test accuracy (solid) and training loss (dashed) per
+/// epoch on one chart, a colour and a legend entry each.
+#[component]
+fn CompareChart() -> impl IntoView {
+    let history = expect_context::<History>();
+    move || {
+        let ticked = history.ticked.get();
+        let runs: Vec<RunRecord> = history
+            .runs
+            .get()
+            .into_iter()
+            .filter(|r| ticked.contains(&r.id) && !r.epochs.is_empty())
+            .collect();
+        if runs.is_empty() {
+            return None;
+        }
+        let (width, height, pad) = (640.0, 220.0, 32.0);
+        let max_epoch = runs.iter().map(|r| r.epochs.len()).max().unwrap_or(1).max(2) as f64;
+        let max_loss = runs
+            .iter()
+            .flat_map(|r| r.epochs.iter().map(|e| e.loss))
+            .filter(|l| l.is_finite())
+            .fold(1.0f64, f64::max);
+        let x = move |epoch: f64| pad + (epoch - 1.0) / (max_epoch - 1.0) * (width - 2.0 * pad);
+        let y = move |share: f64| height - pad - share.clamp(0.0, 1.0) * (height - 2.0 * pad);
+        let path = |values: Vec<(f64, f64)>| {
+            values
+                .iter()
+                .enumerate()
+                .map(|(i, (ex, v))| format!("{}{:.1},{:.1}", if i == 0 { "M" } else { "L" }, x(*ex), y(*v)))
+                .collect::<String>()
+        };
+        let lines = runs
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let colour = COLOURS[i % COLOURS.len()];
+                let acc = path(r.epochs.iter().map(|e| (e.epoch as f64, e.test_acc)).collect());
+                let loss = path(
+                    r.epochs
+                        .iter()
+                        .map(|e| (e.epoch as f64, e.loss / max_loss))
+                        .collect(),
+                );
+                view! {
+                    <path d=acc fill="none" stroke=colour stroke-width="2" />
+                    <path d=loss fill="none" stroke=colour stroke-width="1.5" stroke-dasharray="5 4" />
+                }
+            })
+            .collect_view();
+        let legend = runs
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let colour = COLOURS[i % COLOURS.len()];
+                let figures = r
+                    .last()
+                    .map_or(String::new(), |l| format!(" — test acc {:.3}", l.test_acc));
+                view! {
+                    <li class="legend-entry">
+                        <span class="swatch" style=format!("background: {colour}")></span>
+                        {format!("{}{figures}", r.name)}
+                    </li>
+                }
+            })
+            .collect_view();
+        Some(view! {
+            <figure class="compare" data-runs=runs.len()>
+                <svg viewBox=format!("0 0 {width} {height}") role="img" aria-label="the ticked runs compared">
+                    <line x1=pad y1=y(0.0) x2=width - pad y2=y(0.0) stroke="#ccc" />
+                    <line x1=pad y1=y(1.0) x2=width - pad y2=y(1.0) stroke="#eee" />
+                    <text x=4 y=y(1.0) + 4.0 font-size="10">"1.0"</text>
+                    <text x=4 y=y(0.0) + 4.0 font-size="10">"0"</text>
+                    <text x=width - pad y=height - 8.0 font-size="10" text-anchor="end">{format!("epoch (1 to {max_epoch})")}</text>
+                    {lines}
+                </svg>
+                <figcaption>
+                    {format!("test accuracy (solid) and training loss (dashed, up to {max_loss:.2}) per epoch")}
+                    <ul class="legend">{legend}</ul>
+                </figcaption>
+            </figure>
+        })
+    }
+}
