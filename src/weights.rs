@@ -8,11 +8,11 @@
 
 use std::collections::HashMap;
 
-use burn::module::Module;
+use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
 use burn::store::{
     BurnToPyTorchAdapter, KeyRemapper, ModuleSnapshot, PyTorchToBurnAdapter, SafetensorsStore,
 };
-use burn::tensor::Device;
+use burn::tensor::{Device, Tensor, TensorData};
 use safetensors::{Dtype, SafeTensors};
 use serde::{Deserialize, Serialize};
 
@@ -182,6 +182,55 @@ pub fn to_bytes(model: &Net, about: &About) -> Result<Vec<u8>, WeightsError> {
         .metadata(KEY_ABOUT, about_json);
     model.save_into(&mut store).map_err(store_error)?;
     store.get_bytes().map_err(store_error)
+}
+
+/// Every float tensor of a module, flattened, in visiting order.
+#[derive(Default)]
+struct Flatten {
+    tensors: Vec<Tensor<1>>,
+}
+
+impl ModuleVisitor for Flatten {
+    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+        self.tensors.push(param.val().flatten::<1>(0, D - 1));
+    }
+}
+
+/// Fills a module's float tensors from `values`, in visiting order.
+struct Fill {
+    values: Vec<f32>,
+    at: usize,
+}
+
+impl ModuleMapper for Fill {
+    fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
+        param.map(|tensor| {
+            let shape = tensor.shape();
+            let n = shape.num_elements();
+            let values = self.values[self.at..self.at + n].to_vec();
+            self.at += n;
+            Tensor::from_data(TensorData::new(values, shape), &tensor.device())
+        })
+    }
+}
+
+/// A copy of `model` (the net `net` at `resize`) on the CPU backend, its
+/// tensors read without blocking: Burn's store reads tensors synchronously,
+/// which WebGPU in the browser cannot do. One read for all of them.
+pub async fn to_cpu(model: &Net, net: &NetConfig, resize: usize) -> Result<Net, WeightsError> {
+    let mut flatten = Flatten::default();
+    model.valid().visit(&mut flatten);
+    let values = match flatten.tensors.is_empty() {
+        true => vec![],
+        false => Tensor::cat(flatten.tensors, 0)
+            .into_data_async()
+            .await
+            .map_err(|e| store_error(format!("{e:?}")))?
+            .try_to_vec::<f32>()
+            .map_err(|e| store_error(format!("{e:?}")))?,
+    };
+    let fresh = Net::init(net, resize, &crate::backend::cpu())?;
+    Ok(fresh.map(&mut Fill { values, at: 0 }))
 }
 
 /// What the file says of itself: `None` for a file without our metadata

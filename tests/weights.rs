@@ -315,3 +315,28 @@ fn a_pytorch_file_trains_on_here() {
         "the weights moved"
     );
 }
+
+#[test]
+fn a_cpu_copy_read_without_blocking_saves_the_same_file() {
+    // What the page does on WebGPU, whose tensors cannot be read synchronously.
+    let device = backend::cpu();
+    let config = NetConfig::default_for(Arch::GoogLeNet);
+    let net = Net::init(&config, 40, &device.clone().autodiff()).unwrap();
+    let copy = pollster::block_on(weights::to_cpu(&net, &config, 40)).unwrap();
+    assert_eq!(logits(&net, 2, 40, &device), logits(&copy, 2, 40, &device));
+    let tensors = |bytes: Vec<u8>| -> Vec<(String, Vec<u8>)> {
+        let mut all: Vec<_> = SafeTensors::deserialize(&bytes)
+            .unwrap()
+            .tensors()
+            .into_iter()
+            .map(|(name, view)| (name, view.data().to_vec()))
+            .collect();
+        all.sort();
+        all
+    };
+    let about = about(&config, 40);
+    assert!(
+        tensors(weights::to_bytes(&net, &about).unwrap())
+            == tensors(weights::to_bytes(&copy, &about).unwrap())
+    );
+}

@@ -69,9 +69,14 @@ impl Inspector {
     }
 
     /// Posts the kept model as a weights file.
-    pub fn save(&self) {
-        match &*self.kept.borrow() {
-            Some(kept) => post_weights(&kept.model, &kept.about),
+    pub async fn save(&self) {
+        let kept = self
+            .kept
+            .borrow()
+            .as_ref()
+            .map(|kept| (kept.model.clone(), kept.about.clone()));
+        match kept {
+            Some((model, about)) => post_weights(&model, &about).await,
             None => super::worker::post(&Report::WeightsFailed {
                 message: "there are no weights yet: train the net, or look inside it, first".to_string(),
             }),
@@ -159,9 +164,14 @@ pub fn about(config: &TrainConfig, results: Option<weights::Results>, state: &st
     }
 }
 
-/// Posts `model` as a weights file named after its net.
-pub fn post_weights(model: &Net, about: &About) {
-    match weights::to_bytes(model, about) {
+/// Posts `model` as a weights file named after its net (written from a
+/// CPU copy: Burn's store reads synchronously, WebGPU cannot).
+pub async fn post_weights(model: &Net, about: &About) {
+    let bytes = match weights::to_cpu(model, &about.net, about.resize).await {
+        Ok(cpu) => weights::to_bytes(&cpu, about),
+        Err(e) => Err(e),
+    };
+    match bytes {
         Ok(bytes) => {
             let file_name = format!("{}-{}px.safetensors", about.net.arch().id(), about.resize);
             let buffer: JsValue = Uint8Array::from(bytes.as_slice()).buffer().into();

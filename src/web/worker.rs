@@ -130,10 +130,13 @@ fn receive(worker: Rc<Worker>, data: JsValue) {
         Command::Train { config, from_weights } => exclusive(worker, move |worker| async move {
             run(&worker, &config, from_weights).await
         }),
-        Command::SaveWeights => match worker.running.borrow().is_some() {
-            true => worker.inspector.save_waiting.set(true),
-            false => worker.inspector.save(),
-        },
+        Command::SaveWeights => {
+            let running = worker.running.borrow().is_some();
+            match running {
+                true => worker.inspector.save_waiting.set(true),
+                false => wasm_bindgen_futures::spawn_local(async move { worker.inspector.save().await }),
+            }
+        }
         Command::LoadWeights {
             net,
             resize,
@@ -424,7 +427,8 @@ impl Host for PageHost<'_> {
             inspector::post_weights(
                 model,
                 &inspector::about(self.config, self.results.clone(), &state),
-            );
+            )
+            .await;
         }
         if self.worker.paused.get() && self.progress.1 > 0 && !self.worker.stop.get() {
             // The gallery shows what the weights of the pause predict.
