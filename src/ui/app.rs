@@ -747,12 +747,7 @@ fn WeightsBar(config: Memo<Result<TrainConfig, Vec<String>>>) -> impl IntoView {
     let client = expect_context::<ClientHandle>();
     let running = Signal::derive(move || run.phase.get().is_running());
     let on_save = move |_| client.with_value(Client::save_weights);
-    let on_pick = move |ev: leptos::ev::Event| {
-        let input: web_sys::HtmlInputElement = ev.target().expect("an input").unchecked_into();
-        let Some(file) = input.files().and_then(|files| files.get(0)) else {
-            return;
-        };
-        input.set_value("");
+    let load_file = move |file: web_sys::File| {
         let Ok(config) = config.get_untracked() else {
             run.weights_problem.set(Some(
                 "fix the settings first: the weights are for the net they describe".to_string(),
@@ -771,6 +766,24 @@ fn WeightsBar(config: Memo<Result<TrainConfig, Vec<String>>>) -> impl IntoView {
             }
         });
     };
+    let on_pick = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = ev.target().expect("an input").unchecked_into();
+        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+            return;
+        };
+        input.set_value("");
+        load_file(file);
+    };
+    // A weights file dropped on the bar loads as a picked one does.
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        if running.get_untracked() {
+            return;
+        }
+        if let Some(file) = ev.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)) {
+            load_file(file);
+        }
+    };
     let book_trained = move || {
         let arch = settings.arch.get();
         matches!(arch, Arch::LeNet | Arch::BnLeNet).then(|| {
@@ -787,11 +800,11 @@ fn WeightsBar(config: Memo<Result<TrainConfig, Vec<String>>>) -> impl IntoView {
         })
     };
     view! {
-        <div class="weights-bar">
+        <div class="weights-bar" on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=on_drop>
             <button name="save-weights" on:click=on_save title="the net's weights as a safetensors file PyTorch's load_state_dict reads">
                 "Save weights"
             </button>
-            <label class="button" class:disabled=move || running.get()>
+            <label class="button" class:disabled=move || running.get() title="a safetensors file: ours, or one saved from the book's PyTorch net (or drop it on this bar)">
                 "Load weights…"
                 <input type="file" name="load-weights" accept=".safetensors" on:change=on_pick disabled=move || running.get() />
             </label>

@@ -707,7 +707,7 @@ impl Client {
             .run
             .backend
             .get_untracked()
-            .map_or("?".to_string(), |b| b.short_name().to_string());
+            .map_or("?".to_string(), |b| b.label());
         let record = RunRecord {
             id: js_sys::Date::now(),
             name: format!(

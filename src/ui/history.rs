@@ -231,9 +231,13 @@ pub fn RunHistory() -> impl IntoView {
                 };
                 let delete = move |_| history.delete(id);
                 let one = record.clone();
+                let one_csv = one.clone();
                 let export = move |_| {
                     let json = serde_json::to_string_pretty(&one).expect("a run serialises");
                     download_text(&format!("run-{}.json", one.id as u64), &json);
+                };
+                let export_csv = move |_| {
+                    download_text(&format!("run-{}.csv", one_csv.id as u64), &to_csv(std::slice::from_ref(&one_csv)));
                 };
                 let last = record.last();
                 let figures = last.map_or("–".to_string(), |l| format!("{:.3}", l.test_acc));
@@ -254,6 +258,7 @@ pub fn RunHistory() -> impl IntoView {
                         <td class="actions">
                             <button name="run-again" on:click=again title="fill the form with this run's settings">"run again"</button>
                             <button name="export-run" on:click=export>"JSON"</button>
+                            <button name="export-run-csv" on:click=export_csv>"CSV"</button>
                             <button name="delete-run" on:click=delete>"delete"</button>
                         </td>
                     </tr>

@@ -72,6 +72,16 @@ impl Backend {
         }
     }
 
+    /// The backend and its adapter or threads, without the reason:
+    /// "WebGPU (google swiftshader)", "CPU, 2 threads".
+    pub fn label(&self) -> String {
+        match self {
+            Backend::WebGpu(adapter) => format!("WebGPU ({})", adapter.name),
+            Backend::Cpu { threads: 1, .. } => "CPU, 1 thread".to_string(),
+            Backend::Cpu { threads, .. } => format!("CPU, {threads} threads"),
+        }
+    }
+
     /// Why the CPU backend runs on one thread only, as a sentence.
     pub fn threads_note(&self) -> Option<String> {
         match self {
