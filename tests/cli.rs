@@ -148,3 +148,81 @@ fn the_shipped_trained_lenets_score_what_their_files_say() {
         assert!(said > 0.75, "{arch}: {said}");
     }
 }
+
+#[test]
+fn a_net_description_from_cnnp_config_edited_runs_as_config() {
+    let out = cnnp(&["config", "--arch", "vgg"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut vgg: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(vgg["arch"], "vgg");
+    assert_eq!(
+        vgg["conv_arch"],
+        serde_json::json!([[1, 64], [1, 128], [2, 256], [2, 512], [2, 512]])
+    );
+    // VGG-16: three convolutions in the last three blocks.
+    vgg["conv_arch"] = serde_json::json!([[2, 64], [2, 128], [3, 256], [3, 512], [3, 512]]);
+    let dir = std::env::temp_dir().join(format!("cnnp-config-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("vgg16.json");
+    std::fs::write(&file, vgg.to_string()).unwrap();
+    let file = file.to_str().unwrap();
+    let out = cnnp(&["shapes", "--arch", "vgg", "--config", file, "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let table: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let convs: usize = table["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|row| row["children"].as_array().cloned().unwrap_or_default())
+        .filter(|row| row["name"] == "Conv2d")
+        .count();
+    assert_eq!(convs, 13, "VGG-16 has 13 convolutions");
+    // The same description trains (a few images) and names what is wrong.
+    let out = cnnp(&[
+        "train",
+        "--arch",
+        "vgg",
+        "--config",
+        file,
+        "--resize",
+        "32",
+        "--epochs",
+        "1",
+        "--batch",
+        "16",
+        "--train-limit",
+        "32",
+        "--test-limit",
+        "16",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for (args, says) in [
+        (
+            vec!["shapes", "--arch", "lenet", "--config", file],
+            "describes a vgg net, not a lenet one",
+        ),
+        (
+            vec!["shapes", "--arch", "vgg", "--config", "/nonexistent.json"],
+            "cannot read /nonexistent.json",
+        ),
+    ] {
+        let out = cnnp(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(says),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    std::fs::write(dir.join("bad.json"), "{\"arch\": \"vgg\", \"conv_arch\": 3}").unwrap();
+    let out = cnnp(&[
+        "shapes",
+        "--arch",
+        "vgg",
+        "--config",
+        dir.join("bad.json").to_str().unwrap(),
+    ]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not a net description"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -26,7 +26,7 @@ use cnn_playground::shape::ShapeTable;
 use cnn_playground::training::{self, Control, Event, Host, OptimizerKind, TrainConfig};
 use cnn_playground::weights;
 
-const USAGE: &str = "usage: cnnp shapes|train|eval|bench|features --arch A [options]; cnnp help";
+const USAGE: &str = "usage: cnnp shapes|train|eval|bench|features|config --arch A [options]; cnnp help";
 
 const HELP: &str = "cnnp: the classic CNNs of Dive into Deep Learning
 
@@ -69,6 +69,11 @@ const HELP: &str = "cnnp: the classic CNNs of Dive into Deep Learning
       class probabilities. The net is untrained (initialised from --seed, as
       a run starts; --weights FILE for trained ones), at the book's
       training size unless --resize says.
+
+  cnnp config --arch A [--ratio R]
+      The net's description as JSON (as the book trains it): edit it and
+      pass it to shapes, train, eval, bench or features as --config FILE
+      (VGG's conv_arch, ResNet's stages, DenseNet's growth and blocks).
 
   A: lenet|alexnet|vgg|nin|googlenet|bn-lenet|resnet|densenet";
 
@@ -183,8 +188,27 @@ impl Flags {
         }
     }
 
-    /// The net's config with VGG's `--ratio` applied.
+    /// The net's config: `--config FILE` (a description as `cnnp config`
+    /// prints it) or `config`, with VGG's `--ratio` applied.
     fn net(&self, arch: Arch, mut config: NetConfig) -> Result<NetConfig, UsageError> {
+        if let Some(path) = self.value("config") {
+            let text =
+                std::fs::read_to_string(path).map_err(|e| UsageError(format!("cannot read {path}: {e}")))?;
+            let described: NetConfig = serde_json::from_str(&text).map_err(|e| {
+                UsageError(format!(
+                    "{path} is not a net description ({e}); `cnnp config --arch {}` prints one",
+                    arch.id()
+                ))
+            })?;
+            if described.arch() != arch {
+                return Err(UsageError(format!(
+                    "{path} describes a {} net, not a {} one",
+                    described.arch().id(),
+                    arch.id()
+                )));
+            }
+            config = described;
+        }
         if let Some(ratio) = self.number("ratio", 1, 64)? {
             if arch != Arch::Vgg {
                 return Err(UsageError(format!(
@@ -208,7 +232,7 @@ impl Flags {
 }
 
 fn shapes(args: &[String]) -> Result<(), UsageError> {
-    let flags = Flags::parse(args, &["json", "expand"], &["arch", "resize", "ratio"])?;
+    let flags = Flags::parse(args, &["json", "expand"], &["arch", "resize", "ratio", "config"])?;
     let arch = flags.arch()?;
     // By default, the table as the book prints it.
     let (config, mut side) = arch.book_table();
@@ -342,6 +366,7 @@ fn train(args: &[String]) -> Result<(), Failure> {
             "batch",
             "resize",
             "ratio",
+            "config",
             "optimizer",
             "weight-decay",
             "backend",
@@ -482,6 +507,7 @@ fn bench(args: &[String]) -> Result<(), Failure> {
             "steps",
             "resize",
             "ratio",
+            "config",
             "readback-every",
             "data",
             "conv",
@@ -615,6 +641,18 @@ fn load_weights(
         .map_err(|e| Failure::Run(format!("{path}: {e}")))
 }
 
+/// `cnnp config`: the net's description as JSON, for `--config FILE`.
+fn config(args: &[String]) -> Result<(), Failure> {
+    let flags = Flags::parse(args, &[], &["arch", "ratio", "config"])?;
+    let arch = flags.arch()?;
+    let net = flags.net(arch, NetConfig::default_for(arch))?;
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&net).expect("a net description serialises")
+    );
+    Ok(())
+}
+
 /// `cnnp eval`: a weights file's test loss, accuracy and confusion matrix.
 fn eval(args: &[String]) -> Result<(), Failure> {
     let flags = Flags::parse(
@@ -625,6 +663,7 @@ fn eval(args: &[String]) -> Result<(), Failure> {
             "weights",
             "resize",
             "ratio",
+            "config",
             "test-limit",
             "backend",
             "data",
@@ -694,7 +733,7 @@ fn features(args: &[String]) -> Result<(), Failure> {
         args,
         &["json"],
         &[
-            "arch", "image", "layer", "resize", "ratio", "seed", "backend", "data", "weights",
+            "arch", "image", "layer", "resize", "ratio", "config", "seed", "backend", "data", "weights",
         ],
     )?;
     let arch = flags.arch()?;
@@ -807,12 +846,13 @@ fn run(args: &[String]) -> Result<(), Failure> {
         Some("bench") => bench(&args[1..]),
         Some("features") => features(&args[1..]),
         Some("eval") => eval(&args[1..]),
+        Some("config") => config(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{HELP}");
             Ok(())
         }
         Some(other) => Err(UsageError(format!(
-            "unknown command '{other}'; accepted: shapes|train|eval|bench|features|help"
+            "unknown command '{other}'; accepted: shapes|train|eval|bench|features|config|help"
         ))
         .into()),
         None => Err(UsageError(USAGE.to_string()).into()),
