@@ -152,11 +152,14 @@ fn save_then_load_predicts_the_same_bit_for_bit() {
     }
 }
 
+/// A tensor as safetensors stores it: its dtype, shape and bytes.
+type Stored = (Dtype, Vec<usize>, Vec<u8>);
+
 /// The LeNet fixture with its tensors changed by `change` (name → None drops it).
-fn altered(change: impl Fn(&str, TensorView) -> Option<(Dtype, Vec<usize>, Vec<u8>)>) -> Vec<u8> {
+fn altered(change: impl Fn(&str, TensorView) -> Option<Stored>) -> Vec<u8> {
     let bytes = fixture("lenet.safetensors");
     let file = SafeTensors::deserialize(&bytes).unwrap();
-    let tensors: Vec<(String, (Dtype, Vec<usize>, Vec<u8>))> = file
+    let tensors: Vec<(String, Stored)> = file
         .tensors()
         .into_iter()
         .filter_map(|(name, view)| change(&name, view).map(|t| (name, t)))
