@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::arch::NetConfig;
 use crate::model::Net;
 use crate::shape::ShapeError;
-use crate::training::TrainConfig;
+use crate::training::{EpochReport, TrainConfig};
 
 /// The version of what the metadata holds.
 pub const FORMAT_VERSION: u32 = 1;
@@ -48,6 +48,47 @@ pub struct Results {
     pub loss: f64,
     pub train_acc: f64,
     pub test_acc: f64,
+}
+
+impl Results {
+    /// The figures of `report`, a run's last epoch.
+    pub fn of(report: &EpochReport) -> Results {
+        Results {
+            epochs: report.epoch,
+            loss: report.loss,
+            train_acc: report.train_acc,
+            test_acc: report.test_acc,
+        }
+    }
+}
+
+impl About {
+    /// What a file of `config`'s net says of itself: `state` ("untrained",
+    /// `trained(3)`) and, once it has trained, how and to what.
+    pub fn of_run(config: &TrainConfig, results: Option<Results>, state: &str) -> About {
+        let arch = config.net.arch();
+        About {
+            net: config.net.clone(),
+            resize: config.resize,
+            description: format!(
+                "{} (d2l §{}), {}×{}, {state}",
+                arch.title(),
+                arch.book_section(),
+                config.resize,
+                config.resize
+            ),
+            training: results.is_some().then(|| config.clone()),
+            results,
+        }
+    }
+}
+
+/// "trained 1 epoch", "trained 10 epochs".
+pub fn trained(epochs: usize) -> String {
+    match epochs {
+        1 => "trained 1 epoch".to_string(),
+        n => format!("trained {n} epochs"),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -124,16 +165,14 @@ pub fn torch_name(path: &str) -> String {
                 name.push(at(1).to_string());
                 i += 2;
             }
-            "gamma" => {
-                name.push("weight".to_string());
-                i += 1;
-            }
-            "beta" => {
-                name.push("bias".to_string());
-                i += 1;
-            }
+            // Batch norm's scale and shift are PyTorch's weight and bias.
             other => {
-                name.push(other.to_string());
+                let param = match other {
+                    "gamma" => "weight",
+                    "beta" => "bias",
+                    other => other,
+                };
+                name.push(param.to_string());
                 i += 1;
             }
         }

@@ -10,6 +10,13 @@ fn cnnp(args: &[&str]) -> std::process::Output {
         .expect("cnnp runs")
 }
 
+/// A fresh folder for one test's files.
+fn scratch(test: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("cnnp-{test}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
 #[test]
 fn features_prints_a_rows_shape_and_each_channels_range() {
     let out = cnnp(&[
@@ -78,8 +85,7 @@ fn features_refuses_rows_and_images_that_do_not_exist() {
 
 #[test]
 fn train_saves_weights_that_eval_scores_the_same() {
-    let dir = std::env::temp_dir().join(format!("cnnp-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("cli");
     let file = dir.join("bn.safetensors");
     let file = file.to_str().unwrap();
     let limits = ["--train-limit", "1024", "--test-limit", "300"];
@@ -161,8 +167,7 @@ fn a_net_description_from_cnnp_config_edited_runs_as_config() {
     );
     // VGG-16: three convolutions in the last three blocks.
     vgg["conv_arch"] = serde_json::json!([[2, 64], [2, 128], [3, 256], [3, 512], [3, 512]]);
-    let dir = std::env::temp_dir().join(format!("cnnp-config-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("config");
     let file = dir.join("vgg16.json");
     std::fs::write(&file, vgg.to_string()).unwrap();
     let file = file.to_str().unwrap();

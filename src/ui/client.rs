@@ -84,6 +84,14 @@ struct Inner {
     recording: Option<RunRecord>,
 }
 
+impl Inner {
+    /// The worker holds the data and knows its backend: what runs,
+    /// inspections and weights wait for.
+    fn ready(&self) -> bool {
+        self.data_loaded && self.backend_known
+    }
+}
+
 /// How often the watchdog pings the worker.
 const PING_MS: u32 = 5_000;
 /// The least silence the watchdog takes for a hung worker: more than the
@@ -252,11 +260,17 @@ impl Client {
 
     /// Posts `message` to the worker, or keeps it until the worker listens.
     fn post(&self, message: JsValue) {
+        self.post_transferring(message, &Array::new());
+    }
+
+    /// `post`, handing over the buffers in `transfer` rather than copying
+    /// them (a message kept until the worker listens is copied then).
+    fn post_transferring(&self, message: JsValue, transfer: &Array) {
         let mut inner = self.inner.borrow_mut();
         if !inner.listening {
             inner.queued.push(message);
         } else if let Some(worker) = &inner.worker {
-            let _ = worker.post_message(&message);
+            let _ = worker.post_message_with_transfer(&message, transfer);
         }
     }
 
@@ -352,7 +366,7 @@ impl Client {
     fn send_inspect(&self) {
         let next = {
             let mut inner = self.inner.borrow_mut();
-            if inner.inspecting || !inner.data_loaded || !inner.backend_known {
+            if inner.inspecting || !inner.ready() {
                 return;
             }
             inner.next_inspect.take()
@@ -366,13 +380,7 @@ impl Client {
             message.push(&buffer);
             transfer.push(&buffer);
         }
-        let inner = self.inner.borrow();
-        match &inner.worker {
-            Some(worker) => {
-                let _ = worker.post_message_with_transfer(&message, &transfer);
-            }
-            None => drop(inner),
-        }
+        self.post_transferring(message.into(), &transfer);
     }
 
     /// Asks the worker for its weights as a file (a download follows).
@@ -403,14 +411,14 @@ impl Client {
     fn send_pending_weights(&self) {
         let pending = {
             let mut inner = self.inner.borrow_mut();
-            if !inner.data_loaded || !inner.backend_known {
+            if !inner.ready() {
                 return;
             }
             inner.pending_weights.take()
         };
         if let Some((command, file)) = pending {
             let message = Array::of2(&JsValue::from_str(&command.to_json()), &file);
-            self.post(message.into());
+            self.post_transferring(message.into(), &Array::of1(&file));
         }
     }
 
@@ -760,7 +768,7 @@ impl Client {
     fn start_pending(&self) {
         let ready = {
             let inner = self.inner.borrow();
-            inner.data_loaded && inner.backend_known && inner.pending.is_some()
+            inner.ready() && inner.pending.is_some()
         };
         if ready {
             let config = self.inner.borrow_mut().pending.take().expect("checked");

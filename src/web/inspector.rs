@@ -129,7 +129,7 @@ impl Inspector {
                 Ok(model) => model,
                 Err(e) => return failed(e.to_string()),
             };
-            let about = about_untrained(&config);
+            let about = About::of_run(&config, None, "untrained");
             self.keep(model, about, "untrained: random filters".to_string());
         }
         let (model, weights) = {
@@ -138,29 +138,6 @@ impl Inspector {
             (kept.model.clone(), kept.weights.clone())
         };
         answer(&request, &model, &weights, test, device, backend).await;
-    }
-}
-
-/// What a file of an untrained net says of itself.
-pub fn about_untrained(config: &TrainConfig) -> About {
-    about(config, None, "untrained")
-}
-
-/// What a weights file of `config`'s net says of itself, after `results`.
-pub fn about(config: &TrainConfig, results: Option<weights::Results>, state: &str) -> About {
-    let arch = config.net.arch();
-    About {
-        net: config.net.clone(),
-        resize: config.resize,
-        description: format!(
-            "{} (d2l §{}), {}×{}, {state}",
-            arch.title(),
-            arch.book_section(),
-            config.resize,
-            config.resize
-        ),
-        training: results.is_some().then(|| config.clone()),
-        results,
     }
 }
 
@@ -213,7 +190,7 @@ pub async fn load(
             Err(e) => return fail(format!("{name}: evaluating it failed: {e}")),
         };
     let description = about.as_ref().map(|about| about.description.clone());
-    let about = about.unwrap_or_else(|| self::about(config, None, &format!("loaded from {name}")));
+    let about = about.unwrap_or_else(|| About::of_run(config, None, &format!("loaded from {name}")));
     super::worker::post(&Report::WeightsLoaded {
         name: name.to_string(),
         description,

@@ -18,6 +18,7 @@ use crate::web::fetch::{self, Source};
 use crate::web::inspector::{self, Inspector, Request};
 use crate::web::protocol::{Command, Failure, PictureRef, Report};
 use crate::web::webgpu::{self, Adapter, Backend, BackendChoice};
+use crate::weights::{About, Results};
 
 #[derive(Default)]
 struct Worker {
@@ -398,12 +399,7 @@ impl Host for PageHost<'_> {
             } => self.progress = (epoch, batch, batches),
             Event::Epoch { ref report } => {
                 self.progress = (report.epoch + 1, 0, self.progress.2);
-                self.results = Some(crate::weights::Results {
-                    epochs: report.epoch,
-                    loss: report.loss,
-                    train_acc: report.train_acc,
-                    test_acc: report.test_acc,
-                });
+                self.results = Some(Results::of(report));
             }
             _ => {}
         }
@@ -424,11 +420,7 @@ impl Host for PageHost<'_> {
         self.answer_waiting(model).await;
         if self.worker.inspector.save_waiting.replace(false) {
             let state = format!("during training ({})", position(self.progress));
-            inspector::post_weights(
-                model,
-                &inspector::about(self.config, self.results.clone(), &state),
-            )
-            .await;
+            inspector::post_weights(model, &About::of_run(self.config, self.results.clone(), &state)).await;
         }
         if self.worker.paused.get() && self.progress.1 > 0 && !self.worker.stop.get() {
             // The gallery shows what the weights of the pause predict.
@@ -620,16 +612,10 @@ async fn run(worker: &Worker, config: &TrainConfig, from_weights: bool) {
             }
             let weights = match outcome.history.len() {
                 0 => "stopped before its first epoch ended".to_string(),
-                1 => "trained 1 epoch".to_string(),
-                n => format!("trained {n} epochs"),
+                n => crate::weights::trained(n),
             };
-            let results = outcome.history.last().map(|last| crate::weights::Results {
-                epochs: outcome.history.len(),
-                loss: last.loss,
-                train_acc: last.train_acc,
-                test_acc: last.test_acc,
-            });
-            let about = inspector::about(config, results, &weights);
+            let results = outcome.history.last().map(Results::of);
+            let about = About::of_run(config, results, &weights);
             worker.inspector.keep(outcome.model, about, weights);
         }
         Err(e) => post(&Report::Failed {

@@ -434,18 +434,8 @@ fn train(args: &[String]) -> Result<(), Failure> {
     };
     let outcome = pollster::block_on(run)?;
     if let Some(path) = flags.value("save") {
-        let about = weights::About {
-            net: config.net.clone(),
-            resize: config.resize,
-            description: describe_weights(&config, outcome.history.len()),
-            training: Some(config.clone()),
-            results: outcome.history.last().map(|last| weights::Results {
-                epochs: outcome.history.len(),
-                loss: last.loss,
-                train_acc: last.train_acc,
-                test_acc: last.test_acc,
-            }),
-        };
+        let results = outcome.history.last().map(weights::Results::of);
+        let about = weights::About::of_run(&config, results, &weights::trained(outcome.history.len()));
         let bytes = weights::to_bytes(&outcome.model, &about).map_err(|e| Failure::Run(e.to_string()))?;
         std::fs::write(path, bytes).map_err(|e| Failure::Run(format!("cannot write {path}: {e}")))?;
         eprintln!("cnnp: weights saved to {path}");
@@ -613,19 +603,6 @@ fn profile(
     let total: f64 = layers.iter().map(|l| l.forward_ms + l.backward_ms).sum();
     println!("{:<40} {:>25.2}", "all layers", total);
     Ok(())
-}
-
-/// "LeNet (d2l §6.6), 28×28, trained 10 epochs".
-fn describe_weights(config: &TrainConfig, epochs: usize) -> String {
-    let arch = config.net.arch();
-    format!(
-        "{} (d2l §{}), {}×{}, trained {epochs} epoch{}",
-        arch.title(),
-        arch.book_section(),
-        config.resize,
-        config.resize,
-        if epochs == 1 { "" } else { "s" }
-    )
 }
 
 /// A weights file for `net` at `side`, on `device` with autodiff (to
