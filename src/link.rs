@@ -3,12 +3,13 @@
 //! options. Parsing never fails: what it cannot use it names in notices,
 //! and the book's defaults stand for it.
 
-use crate::arch::Arch;
+use crate::arch::{Arch, NetConfig, edit};
 use crate::training::{BackendChoice, OptimizerKind, TrainConfig};
 
 /// Controls a course page may hide in an embedded playground (`hide=`).
-pub const HIDEABLE: [&str; 10] = [
+pub const HIDEABLE: [&str; 11] = [
     "arch",
+    "editor",
     "resize",
     "ratio",
     "lr",
@@ -30,6 +31,9 @@ pub struct Link {
     pub quick: bool,
     pub resize: Option<usize>,
     pub ratio: Option<usize>,
+    /// The net with the link's edits (`edit=`, in `edit::to_query`'s form)
+    /// and VGG's `ratio=`; `None`: the book's net.
+    pub net: Option<NetConfig>,
     pub lr: Option<f64>,
     pub batch: Option<usize>,
     pub epochs: Option<usize>,
@@ -127,6 +131,7 @@ impl Link {
     /// Reads a query string (with or without its leading `?`).
     pub fn parse(query: &str) -> Link {
         let mut link = Link::default();
+        let mut edits = None;
         let query = query.strip_prefix('?').unwrap_or(query);
         for pair in query.split('&').filter(|pair| !pair.is_empty()) {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
@@ -145,6 +150,10 @@ impl Link {
                 },
                 "resize" => whole(value, 1, 512).map(|n| link.resize = Some(n)),
                 "ratio" => whole(value, 1, 64).map(|n| link.ratio = Some(n)),
+                "edit" => {
+                    edits = Some(value.to_string());
+                    Ok(())
+                }
                 "lr" => match value.parse::<f64>() {
                     Ok(x) if x.is_finite() && (1e-6..=10.0).contains(&x) => {
                         link.lr = Some(x);
@@ -198,6 +207,17 @@ impl Link {
                 .push("ratio ignored: only VGG has a width ratio".to_string());
             link.ratio = None;
         }
+        let arch = link.arch.unwrap_or(Arch::LeNet);
+        if let Some(edits) = edits {
+            let (net, errors) = edit::from_query(arch, &edits);
+            link.notices
+                .extend(errors.into_iter().map(|e| format!("edit ignored: {e}")));
+            link.net = Some(net);
+        }
+        if let Some(ratio) = link.ratio {
+            let net = link.net.take().unwrap_or_else(|| NetConfig::default_for(arch));
+            link.net = Some(net.with_vgg_ratio(ratio));
+        }
         link
     }
 
@@ -225,8 +245,17 @@ impl Link {
         if let Some(resize) = self.resize.filter(|&r| r != base.resize) {
             put("resize", resize.to_string());
         }
-        if let Some(ratio) = self.ratio.filter(|&r| arch == Arch::Vgg && r != 4) {
+        let ratio = self.net.as_ref().and_then(NetConfig::vgg_ratio).or(self.ratio);
+        if let Some(ratio) = ratio.filter(|&r| arch == Arch::Vgg && r != 4) {
             put("ratio", ratio.to_string());
+        }
+        let edits = self
+            .net
+            .as_ref()
+            .filter(|net| net.arch() == arch)
+            .map(edit::to_query);
+        if let Some(edits) = edits.filter(|edits| !edits.is_empty()) {
+            put("edit", edits);
         }
         // Another optimizer than the base's starts from its own default rate.
         let base_lr = match optimizer == base.optimizer {

@@ -162,8 +162,13 @@ impl LayerModule {
                 linear.bias = Some(Initializer::Zeros.init([*out_features], device));
                 LayerModule::Linear(linear)
             }
-            // Burn's defaults are PyTorch's: eps 1e-5, momentum 0.1.
-            Layer::BatchNorm => LayerModule::BatchNorm(BatchNormConfig::new(input[1]).init(device)),
+            // Burn's momentum is PyTorch's: the weight of the newest batch.
+            Layer::BatchNorm { eps, momentum } => LayerModule::BatchNorm(
+                BatchNormConfig::new(input[1])
+                    .with_epsilon(*eps)
+                    .with_momentum(*momentum)
+                    .init(device),
+            ),
             Layer::Relu => LayerModule::Relu(Relu::new()),
             Layer::Sigmoid => LayerModule::Sigmoid(Sigmoid::new()),
             Layer::MaxPool2d {

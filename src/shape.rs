@@ -65,6 +65,20 @@ impl ShapeTable {
             shape = row.output.clone();
             rows.push(row);
         }
+        // The loss takes one score per class.
+        if let (Some(last), &[n, ..]) = (rows.last(), input)
+            && last.output != [n, crate::arch::NUM_CLASSES]
+        {
+            let name = format!("row {} {}", rows.len(), last.name);
+            return Err(error(
+                &name,
+                format!(
+                    "the net ends in {:?}, but the loss needs [N, {}]: one score per class",
+                    last.output,
+                    crate::arch::NUM_CLASSES
+                ),
+            ));
+        }
         Ok(ShapeTable {
             input: input.to_vec(),
             total_params: rows.iter().map(|row| row.params).sum(),
@@ -299,7 +313,16 @@ fn describe(layer: &Layer, input: &[usize]) -> String {
             text
         }
         Layer::Linear { out_features } => format!("{channels}→{out_features}"),
-        Layer::BatchNorm => format!("{channels}"),
+        Layer::BatchNorm { eps, momentum } => {
+            let mut text = format!("{channels}");
+            if *eps != crate::arch::layer::BN_EPS {
+                text += &format!(", eps {eps}");
+            }
+            if *momentum != crate::arch::layer::BN_MOMENTUM {
+                text += &format!(", momentum {momentum}");
+            }
+            text
+        }
         Layer::MaxPool2d {
             kernel,
             stride,
@@ -407,6 +430,9 @@ fn resolve(layer: &Layer, input: &[usize], parent: &str) -> Result<Row, ShapeErr
             stride,
             padding,
         } => {
+            if *out_channels == 0 {
+                return Err(error(path, "needs at least 1 output channel"));
+            }
             let output = window(input, path, Some(*out_channels), *kernel, *stride, *padding)?;
             let (c_in, c_out, k) = (input[1] as u64, *out_channels as u64, *kernel as u64);
             let params = c_out * c_in * k * k + c_out;
@@ -420,6 +446,9 @@ fn resolve(layer: &Layer, input: &[usize], parent: &str) -> Result<Row, ShapeErr
                     format!("needs a flat [N, F] input but gets {input:?}; add a Flatten before it"),
                 ));
             };
+            if *out_features == 0 {
+                return Err(error(path, "needs at least 1 output feature"));
+            }
             let output = vec![n, *out_features];
             let (f_in, f_out) = (features as u64, *out_features as u64);
             Ok(leaf(
@@ -431,7 +460,19 @@ fn resolve(layer: &Layer, input: &[usize], parent: &str) -> Result<Row, ShapeErr
                 n as u64 * f_in * f_out,
             ))
         }
-        Layer::BatchNorm => {
+        Layer::BatchNorm { eps, momentum } => {
+            if !(eps.is_finite() && *eps > 0.0 && *eps <= 1.0) {
+                return Err(error(
+                    path,
+                    format!("eps must be above 0 and at most 1, not {eps}"),
+                ));
+            }
+            if !(0.0..=1.0).contains(momentum) {
+                return Err(error(
+                    path,
+                    format!("momentum must be from 0 to 1, not {momentum}"),
+                ));
+            }
             if input.len() != 2 && input.len() != 4 {
                 return Err(error(
                     path,
@@ -447,6 +488,10 @@ fn resolve(layer: &Layer, input: &[usize], parent: &str) -> Result<Row, ShapeErr
                 numel(input),
             ))
         }
+        Layer::Dropout { prob } if !(0.0..1.0).contains(prob) => Err(error(
+            path,
+            format!("the dropout probability must be from 0 to below 1, not {prob}"),
+        )),
         Layer::Relu | Layer::Sigmoid | Layer::Dropout { .. } => {
             Ok(leaf(name, settings, input, input.to_vec(), 0, 0))
         }

@@ -231,3 +231,79 @@ fn a_net_description_from_cnnp_config_edited_runs_as_config() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("is not a net description"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn presets_and_edits_run_natively_and_grad_norms_adds_json_lines() {
+    // The page's edits and the book's exercises, on the command line.
+    let out = cnnp(&["shapes", "--arch", "resnet", "--preset", "plain-34"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with("plain 34-layer net (d2l §7.6) on an input of [1, 1, 224, 224]"),
+        "{text}"
+    );
+    let out = cnnp(&[
+        "shapes",
+        "--arch",
+        "lenet",
+        "--edit",
+        "ch-8_16~act-relu",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["layers"][0]["output"], serde_json::json!([1, 8, 28, 28]));
+    assert_eq!(json["layers"][1]["name"], "ReLU");
+    let out = cnnp(&["config", "--arch", "bn-lenet", "--preset", "bn-after"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["before_activation"], false);
+    // Bad edits and presets are usage errors that say what is accepted.
+    let out = cnnp(&["shapes", "--arch", "lenet", "--edit", "k-0"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--edit k-0: kernel size: a whole number from 1 to 11")
+    );
+    let out = cnnp(&["shapes", "--arch", "lenet", "--preset", "vgg-16"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("no preset 'vgg-16' for lenet; accepted: lenet-relu-max")
+    );
+
+    // --grad-norms: a started line naming the layers, a line per step.
+    let out = cnnp(&[
+        "train",
+        "--arch",
+        "lenet",
+        "--epochs",
+        "1",
+        "--train-limit",
+        "512",
+        "--test-limit",
+        "128",
+        "--grad-norms",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(lines[0]["event"], "started");
+    let layers = lines[0]["weighted_layers"].as_array().unwrap();
+    let names: Vec<&str> = layers.iter().map(|l| l.as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        [
+            "1 conv 1→6 k5",
+            "4 conv 6→16 k5",
+            "8 linear 400→120",
+            "10 linear 120→84",
+            "12 linear 84→10"
+        ]
+    );
+    let steps: Vec<&serde_json::Value> = lines.iter().filter(|l| l["event"] == "gradients").collect();
+    assert_eq!(steps.len(), 2, "512 images in batches of 256");
+    assert_eq!(steps[0]["norms"].as_array().unwrap().len(), 5);
+    assert_eq!(lines.last().unwrap()["epoch"], 1, "the epoch's report last");
+}

@@ -49,7 +49,10 @@ fn check(config: &NetConfig, side: usize) {
 
 #[test]
 fn lenets_match_their_tables() {
-    for config in [NetConfig::LeNet, NetConfig::BnLeNet] {
+    for config in [
+        NetConfig::default_for(Arch::LeNet),
+        NetConfig::default_for(Arch::BnLeNet),
+    ] {
         for side in [28, 32, 45] {
             check(&config, side);
         }
@@ -58,8 +61,8 @@ fn lenets_match_their_tables() {
 
 #[test]
 fn alexnet_matches_its_table() {
-    check(&NetConfig::AlexNet, 224);
-    check(&NetConfig::AlexNet, 99);
+    check(&NetConfig::default_for(Arch::AlexNet), 224);
+    check(&NetConfig::default_for(Arch::AlexNet), 99);
 }
 
 #[test]
@@ -77,14 +80,14 @@ fn vgg_matches_its_table() {
 
 #[test]
 fn nin_matches_its_table() {
-    check(&NetConfig::NiN, 224);
-    check(&NetConfig::NiN, 80);
+    check(&NetConfig::default_for(Arch::NiN), 224);
+    check(&NetConfig::default_for(Arch::NiN), 80);
 }
 
 #[test]
 fn googlenet_matches_its_table() {
-    check(&NetConfig::GoogLeNet, 96);
-    check(&NetConfig::GoogLeNet, 40);
+    check(&NetConfig::default_for(Arch::GoogLeNet), 96);
+    check(&NetConfig::default_for(Arch::GoogLeNet), 40);
 }
 
 #[test]
@@ -105,14 +108,14 @@ fn densenet_matches_its_table() {
 #[test]
 fn an_input_too_small_is_an_error_not_a_panic() {
     let device = backend::cpu();
-    let error = Net::init(&NetConfig::AlexNet, 28, &device).unwrap_err();
+    let error = Net::init(&NetConfig::default_for(Arch::AlexNet), 28, &device).unwrap_err();
     assert!(error.layer.contains("MaxPool2d"), "{error}");
 }
 
 #[test]
 fn weights_are_xavier_uniform_and_biases_zero() {
     let device = backend::cpu();
-    let net = Net::init(&NetConfig::LeNet, 28, &device).unwrap();
+    let net = Net::init(&NetConfig::default_for(Arch::LeNet), 28, &device).unwrap();
     let LayerModule::Linear(linear) = &net.layers[7] else {
         panic!("row 8 is the first Linear")
     };
@@ -207,5 +210,18 @@ fn row_paths_read_and_write_as_people_number_rows() {
     assert_eq!(row_path_text(&[2, 1]), "3.2");
     for bad in ["", "0", "1..2", "a", "-1", "1.0"] {
         assert!(parse_row_path(bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn every_preset_matches_its_table() {
+    // The book's exercises, each at the size it trains at: the table the
+    // page draws is what a real forward pass gives.
+    for arch in Arch::ALL {
+        for preset in cnn_playground::arch::edit::presets(arch) {
+            let side = preset.resize.unwrap_or(arch.book_settings().resize);
+            println!("{} at {side}", preset.id);
+            check(&preset.net, side);
+        }
     }
 }

@@ -268,7 +268,8 @@ fn macs_and_memory_add_up() {
 
 #[test]
 fn too_small_an_input_names_the_layer() {
-    let error = ShapeTable::compute(&NetConfig::AlexNet.layers(), &[1, 1, 28, 28]).unwrap_err();
+    let error =
+        ShapeTable::compute(&NetConfig::default_for(Arch::AlexNet).layers(), &[1, 1, 28, 28]).unwrap_err();
     assert!(error.layer.starts_with("row 6 › MaxPool2d"), "{error}");
     assert!(error.reason.contains("below 1"), "{error}");
     let error = ShapeTable::compute(&NetConfig::default_for(Arch::DenseNet).layers(), &[1, 1, 8, 8])
@@ -305,6 +306,7 @@ fn every_net_at_every_small_size_gives_a_table_or_an_error() {
 fn descriptions_are_editable_data() {
     let resnet = NetConfig::ResNet(ResNetConfig {
         stages: vec![(32, 1), (64, 1)],
+        ..ResNetConfig::default()
     });
     let table = ShapeTable::compute(&resnet.layers(), &[1, 1, 64, 64]).unwrap();
     assert_eq!(table.rows.len(), 1 + 2 + 3);
@@ -313,6 +315,7 @@ fn descriptions_are_editable_data() {
         num_channels: 32,
         growth_rate: 16,
         num_convs_in_dense_blocks: vec![2, 3],
+        ..DenseNetConfig::default()
     });
     let table = ShapeTable::compute(&densenet.layers(), &[1, 1, 96, 96]).unwrap();
     assert_eq!(table.rows[1].output, vec![1, 64, 24, 24]); // 32 + 2 × 16

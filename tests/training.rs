@@ -180,7 +180,8 @@ fn events_come_in_the_books_order() {
         Event::Started {
             batches_per_epoch: 10,
             train_examples: 1_000,
-            test_examples: 200
+            test_examples: 200,
+            weighted_layers: vec![],
         }
     );
     let batches = events.iter().filter(|e| matches!(e, Event::Batch { .. })).count();

@@ -295,7 +295,11 @@ fn the_table_component_renders_the_books_rows() {
     let document = web_sys::window().unwrap().document().unwrap();
     let host: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&host).unwrap();
-    let table = ShapeTable::compute(&NetConfig::AlexNet.layers(), &[1, INPUT_CHANNELS, 224, 224]).unwrap();
+    let table = ShapeTable::compute(
+        &NetConfig::default_for(Arch::AlexNet).layers(),
+        &[1, INPUT_CHANNELS, 224, 224],
+    )
+    .unwrap();
     let _mounted = leptos::mount::mount_to(host.clone(), move || {
         view! { <cnn_playground::ui::table::LayerTable table=table batch=Some(128) /> }
     });

@@ -179,7 +179,7 @@ fn altered(change: impl Fn(&str, TensorView) -> Option<Stored>) -> Vec<u8> {
 #[test]
 fn bad_files_say_what_is_wrong_and_load_nothing() {
     let device = backend::cpu();
-    let lenet = NetConfig::LeNet;
+    let lenet = NetConfig::default_for(Arch::LeNet);
     let load = |bytes: &[u8], net: &NetConfig, side: usize| {
         weights::from_bytes(bytes, net, side, &device).map(|_| ())
     };
@@ -204,7 +204,7 @@ fn bad_files_say_what_is_wrong_and_load_nothing() {
     let vgg_file = weights::to_bytes(&vgg, &about(&NetConfig::default_for(Arch::Vgg), 32)).unwrap();
     let error = load(&vgg_file, &lenet, 28).unwrap_err();
     assert_eq!(error.to_string(), "this file holds VGG-11, not LeNet");
-    let error = load(&good, &NetConfig::BnLeNet, 28).unwrap_err();
+    let error = load(&good, &NetConfig::default_for(Arch::BnLeNet), 28).unwrap_err();
     assert_eq!(
         error.to_string(),
         "tensor 1.weight is missing: the file is not of this net (LeNet + BatchNorm)"
@@ -285,7 +285,7 @@ fn a_pytorch_file_trains_on_here() {
     let autodiff = device.clone().autodiff();
     let (model, _) = weights::from_bytes(
         &fixture("bn-lenet.safetensors"),
-        &NetConfig::BnLeNet,
+        &NetConfig::default_for(Arch::BnLeNet),
         28,
         &autodiff,
     )

@@ -18,23 +18,55 @@
 //!     nn.Linear(4096, 10))
 //! ```
 
+//!
+//! with its widths, the first convolution's window (what must change to
+//! take 28×28 images without resizing) and dropout in [`AlexNetConfig`].
+
+use serde::{Deserialize, Serialize};
+
 use super::layer::*;
 
-pub fn alexnet() -> Vec<Layer> {
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AlexNetConfig {
+    /// Output channels of the five convolutions.
+    pub channels: Vec<usize>,
+    /// The first convolution's kernel, stride and padding: (11, 4, 1).
+    pub first_conv: (usize, usize, usize),
+    /// Width of the two hidden dense layers.
+    pub dense: usize,
+    pub dropout: f64,
+}
+
+impl Default for AlexNetConfig {
+    fn default() -> Self {
+        Self {
+            channels: vec![96, 256, 384, 384, 256],
+            first_conv: (11, 4, 1),
+            dense: 4096,
+            dropout: 0.5,
+        }
+    }
+}
+
+pub fn alexnet(config: &AlexNetConfig) -> Vec<Layer> {
+    let c = |i: usize| config.channels.get(i).copied().unwrap_or(0);
+    let (kernel, stride, padding) = config.first_conv;
+    let (dense, p) = (config.dense, config.dropout);
     vec![
-        conv(96, 11).stride(4).padding(1), relu(),
+        conv(c(0), kernel).stride(stride).padding(padding), relu(),
         max_pool(3, 2),
-        conv(256, 5).padding(2), relu(),
+        conv(c(1), 5).padding(2), relu(),
         max_pool(3, 2),
-        conv(384, 3).padding(1), relu(),
-        conv(384, 3).padding(1), relu(),
-        conv(256, 3).padding(1), relu(),
+        conv(c(2), 3).padding(1), relu(),
+        conv(c(3), 3).padding(1), relu(),
+        conv(c(4), 3).padding(1), relu(),
         max_pool(3, 2),
         flatten(),
-        linear(4096), relu(),
-        dropout(0.5),
-        linear(4096), relu(),
-        dropout(0.5),
+        linear(dense), relu(),
+        dropout(p),
+        linear(dense), relu(),
+        dropout(p),
         linear(10),
     ]
 }

@@ -55,12 +55,15 @@ use serde::{Deserialize, Serialize};
 use super::layer::*;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct DenseNetConfig {
     /// Channels out of b1, into the first dense block.
     pub num_channels: usize,
     /// Channels each conv block adds.
     pub growth_rate: usize,
     pub num_convs_in_dense_blocks: Vec<usize>,
+    /// Each transition block divides the channels by this: 2 in the book.
+    pub transition_divisor: usize,
 }
 
 impl Default for DenseNetConfig {
@@ -69,6 +72,7 @@ impl Default for DenseNetConfig {
             num_channels: 64,
             growth_rate: 32,
             num_convs_in_dense_blocks: vec![4, 4, 4, 4],
+            transition_divisor: 2,
         }
     }
 }
@@ -108,8 +112,9 @@ pub fn densenet(config: &DenseNetConfig) -> Vec<Layer> {
         // A transition layer that halves the number of channels is added
         // between the dense blocks
         if i != blocks.len() - 1 {
-            net.push(transition_block(num_channels / 2));
-            num_channels /= 2;
+            let divisor = config.transition_divisor.max(1);
+            net.push(transition_block(num_channels / divisor));
+            num_channels /= divisor;
         }
     }
     net.extend([

@@ -44,7 +44,39 @@
 //! net = nn.Sequential(b1, b2, b3, b4, b5, nn.Linear(1024, 10))
 //! ```
 
+//!
+//! with every Inception block's path widths in [`GoogLeNetConfig`].
+
+use serde::{Deserialize, Serialize};
+
 use super::layer::*;
+
+/// `(c1, c2[0], c2[1], c3[0], c3[1], c4)` of one Inception block.
+pub type InceptionWidths = (usize, usize, usize, usize, usize, usize);
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GoogLeNetConfig {
+    pub b3: Vec<InceptionWidths>,
+    pub b4: Vec<InceptionWidths>,
+    pub b5: Vec<InceptionWidths>,
+}
+
+impl Default for GoogLeNetConfig {
+    fn default() -> Self {
+        Self {
+            b3: vec![(64, 96, 128, 16, 32, 32), (128, 128, 192, 32, 96, 64)],
+            b4: vec![
+                (192, 96, 208, 16, 48, 64),
+                (160, 112, 224, 24, 64, 64),
+                (128, 128, 256, 24, 64, 64),
+                (112, 144, 288, 32, 64, 64),
+                (256, 160, 320, 32, 128, 128),
+            ],
+            b5: vec![(256, 160, 320, 32, 128, 128), (384, 192, 384, 48, 128, 128)],
+        }
+    }
+}
 
 /// `c1`..`c4` are the output channels of the four paths.
 fn inception(c1: usize, c2: (usize, usize), c3: (usize, usize), c4: usize) -> Layer {
@@ -62,7 +94,11 @@ fn inception(c1: usize, c2: (usize, usize), c3: (usize, usize), c4: usize) -> La
     }
 }
 
-pub fn googlenet() -> Vec<Layer> {
+fn inceptions(widths: &[InceptionWidths]) -> Vec<Layer> {
+    widths.iter().map(|&(c1, c2a, c2b, c3a, c3b, c4)| inception(c1, (c2a, c2b), (c3a, c3b), c4)).collect()
+}
+
+pub fn googlenet(config: &GoogLeNetConfig) -> Vec<Layer> {
     let b1 = sequential("b1", vec![
         conv(64, 7).stride(2).padding(3),
         relu(), max_pool(3, 2).padding(1),
@@ -72,24 +108,12 @@ pub fn googlenet() -> Vec<Layer> {
         conv(192, 3).padding(1), relu(),
         max_pool(3, 2).padding(1),
     ]);
-    let b3 = sequential("b3", vec![
-        inception(64, (96, 128), (16, 32), 32),
-        inception(128, (128, 192), (32, 96), 64),
-        max_pool(3, 2).padding(1),
-    ]);
-    let b4 = sequential("b4", vec![
-        inception(192, (96, 208), (16, 48), 64),
-        inception(160, (112, 224), (24, 64), 64),
-        inception(128, (128, 256), (24, 64), 64),
-        inception(112, (144, 288), (32, 64), 64),
-        inception(256, (160, 320), (32, 128), 128),
-        max_pool(3, 2).padding(1),
-    ]);
-    let b5 = sequential("b5", vec![
-        inception(256, (160, 320), (32, 128), 128),
-        inception(384, (192, 384), (48, 128), 128),
-        global_avg_pool(),
-        flatten(),
-    ]);
+    let mut b3 = inceptions(&config.b3);
+    b3.push(max_pool(3, 2).padding(1));
+    let mut b4 = inceptions(&config.b4);
+    b4.push(max_pool(3, 2).padding(1));
+    let mut b5 = inceptions(&config.b5);
+    b5.extend([global_avg_pool(), flatten()]);
+    let (b3, b4, b5) = (sequential("b3", b3), sequential("b4", b4), sequential("b5", b5));
     vec![b1, b2, b3, b4, b5, linear(10)]
 }

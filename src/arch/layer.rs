@@ -24,8 +24,16 @@ pub enum Layer {
         out_features: usize,
     },
     /// `nn.BatchNorm2d` after a convolution, `nn.BatchNorm1d` after a linear
-    /// layer; the width is the input's channel count.
-    BatchNorm,
+    /// layer; the width is the input's channel count. `eps` is added to the
+    /// variance; `momentum` is PyTorch's (the weight of the newest batch in
+    /// the running statistics, 0.1 by default: "0.9" in the book's own
+    /// `batch_norm` is the weight of the old ones).
+    BatchNorm {
+        #[serde(default = "default_eps")]
+        eps: f64,
+        #[serde(default = "default_momentum")]
+        momentum: f64,
+    },
     Relu,
     Sigmoid,
     MaxPool2d {
@@ -93,8 +101,8 @@ impl Layer {
         match self {
             Layer::Conv2d { .. } => "Conv2d",
             Layer::Linear { .. } => "Linear",
-            Layer::BatchNorm if input_rank == 2 => "BatchNorm1d",
-            Layer::BatchNorm => "BatchNorm2d",
+            Layer::BatchNorm { .. } if input_rank == 2 => "BatchNorm1d",
+            Layer::BatchNorm { .. } => "BatchNorm2d",
             Layer::Relu => "ReLU",
             Layer::Sigmoid => "Sigmoid",
             Layer::MaxPool2d { .. } => "MaxPool2d",
@@ -125,8 +133,58 @@ pub fn linear(out_features: usize) -> Layer {
     Layer::Linear { out_features }
 }
 
+/// PyTorch's defaults, which the book keeps.
+pub const BN_EPS: f64 = 1e-5;
+pub const BN_MOMENTUM: f64 = 0.1;
+
+fn default_eps() -> f64 {
+    BN_EPS
+}
+
+fn default_momentum() -> f64 {
+    BN_MOMENTUM
+}
+
+/// `nn.BatchNorm2d(c)` / `nn.BatchNorm1d(c)` with PyTorch's defaults.
 pub fn batch_norm() -> Layer {
-    Layer::BatchNorm
+    batch_norm_with(BN_EPS, BN_MOMENTUM)
+}
+
+/// `nn.BatchNorm2d(c, eps=eps, momentum=momentum)`.
+pub fn batch_norm_with(eps: f64, momentum: f64) -> Layer {
+    Layer::BatchNorm { eps, momentum }
+}
+
+/// `act()` for an activation chosen in a net's description.
+pub fn activation(kind: Activation) -> Layer {
+    match kind {
+        Activation::Sigmoid => sigmoid(),
+        Activation::Relu => relu(),
+    }
+}
+
+/// `nn.AvgPool2d` or `nn.MaxPool2d`, as a description chooses.
+pub fn pool(kind: Pooling, kernel: usize, stride: usize) -> Layer {
+    match kind {
+        Pooling::Avg => avg_pool(kernel, stride),
+        Pooling::Max => max_pool(kernel, stride),
+    }
+}
+
+/// The activation functions a description may choose between.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Activation {
+    Sigmoid,
+    Relu,
+}
+
+/// The pooling a description may choose.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Pooling {
+    Avg,
+    Max,
 }
 
 pub fn relu() -> Layer {

@@ -12,17 +12,58 @@
 //!     nn.Linear(84, 10))
 //! ```
 
+//!
+//! with what the book's exercises change named in [`LeNetConfig`]: the
+//! activation, the pooling, the channels, the kernel size, the dense widths.
+
+use serde::{Deserialize, Serialize};
+
 use super::layer::*;
 
-pub fn lenet() -> Vec<Layer> {
-    vec![
-        conv(6, 5).padding(2), sigmoid(),
-        avg_pool(2, 2),
-        conv(16, 5), sigmoid(),
-        avg_pool(2, 2),
-        flatten(),
-        linear(120), sigmoid(),
-        linear(84), sigmoid(),
-        linear(10),
-    ]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LeNetConfig {
+    /// `nn.Sigmoid()` in the book; the exercise tries `nn.ReLU()`.
+    pub activation: Activation,
+    /// `nn.AvgPool2d` in the book; the exercise tries `nn.MaxPool2d`.
+    pub pooling: Pooling,
+    /// Output channels of the two convolutions.
+    pub channels: Vec<usize>,
+    /// Kernel side of every convolution.
+    pub kernel: usize,
+    /// Padding of the first convolution (2 keeps 28×28 at 5×5).
+    pub padding: usize,
+    /// Widths of the dense layers before the last (10-way) one.
+    pub dense: Vec<usize>,
+}
+
+impl Default for LeNetConfig {
+    fn default() -> Self {
+        Self {
+            activation: Activation::Sigmoid,
+            pooling: Pooling::Avg,
+            channels: vec![6, 16],
+            kernel: 5,
+            padding: 2,
+            dense: vec![120, 84],
+        }
+    }
+}
+
+pub fn lenet(config: &LeNetConfig) -> Vec<Layer> {
+    let LeNetConfig { activation: act, pooling, kernel, padding, .. } = *config;
+    let mut net = vec![];
+    for (i, &channels) in config.channels.iter().enumerate() {
+        let padding = if i == 0 { padding } else { 0 };
+        net.extend([
+            conv(channels, kernel).padding(padding), activation(act),
+            pool(pooling, 2, 2),
+        ]);
+    }
+    net.push(flatten());
+    for &width in &config.dense {
+        net.extend([linear(width), activation(act)]);
+    }
+    net.push(linear(10));
+    net
 }

@@ -5,6 +5,7 @@
 //! table (`crate::shape`) and the Burn module (`crate::model`) are both built
 //! from that list, so they cannot disagree.
 
+pub mod edit;
 pub mod layer;
 
 // Laid out as the book lays out its Python, line for line; rustfmt would
@@ -28,8 +29,13 @@ mod vgg;
 
 use serde::{Deserialize, Serialize};
 
+pub use alexnet::AlexNetConfig;
+pub use bn_lenet::BnLeNetConfig;
 pub use densenet::DenseNetConfig;
-pub use layer::Layer;
+pub use googlenet::{GoogLeNetConfig, InceptionWidths};
+pub use layer::{Activation, Layer, Pooling};
+pub use lenet::LeNetConfig;
+pub use nin::NiNConfig;
 pub use resnet::ResNetConfig;
 pub use vgg::VggConfig;
 
@@ -194,21 +200,22 @@ impl std::fmt::Display for Arch {
     }
 }
 
-/// A net's description: which net, and the settings the book exposes for it.
+/// A net's description: which net, and the settings of it the book's text
+/// and exercises change. Each net's defaults are the book's.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "arch", rename_all = "kebab-case")]
 pub enum NetConfig {
     #[serde(rename = "lenet")]
-    LeNet,
+    LeNet(LeNetConfig),
     #[serde(rename = "alexnet")]
-    AlexNet,
+    AlexNet(AlexNetConfig),
     Vgg(VggConfig),
     #[serde(rename = "nin")]
-    NiN,
+    NiN(NiNConfig),
     #[serde(rename = "googlenet")]
-    GoogLeNet,
+    GoogLeNet(GoogLeNetConfig),
     #[serde(rename = "bn-lenet")]
-    BnLeNet,
+    BnLeNet(BnLeNetConfig),
     #[serde(rename = "resnet")]
     ResNet(ResNetConfig),
     #[serde(rename = "densenet")]
@@ -219,12 +226,12 @@ impl NetConfig {
     /// The net as the book trains it.
     pub fn default_for(arch: Arch) -> NetConfig {
         match arch {
-            Arch::LeNet => NetConfig::LeNet,
-            Arch::AlexNet => NetConfig::AlexNet,
+            Arch::LeNet => NetConfig::LeNet(LeNetConfig::default()),
+            Arch::AlexNet => NetConfig::AlexNet(AlexNetConfig::default()),
             Arch::Vgg => NetConfig::Vgg(VggConfig::default()),
-            Arch::NiN => NetConfig::NiN,
-            Arch::GoogLeNet => NetConfig::GoogLeNet,
-            Arch::BnLeNet => NetConfig::BnLeNet,
+            Arch::NiN => NetConfig::NiN(NiNConfig::default()),
+            Arch::GoogLeNet => NetConfig::GoogLeNet(GoogLeNetConfig::default()),
+            Arch::BnLeNet => NetConfig::BnLeNet(BnLeNetConfig::default()),
             Arch::ResNet => NetConfig::ResNet(ResNetConfig::default()),
             Arch::DenseNet => NetConfig::DenseNet(DenseNetConfig::default()),
         }
@@ -232,12 +239,12 @@ impl NetConfig {
 
     pub fn arch(&self) -> Arch {
         match self {
-            NetConfig::LeNet => Arch::LeNet,
-            NetConfig::AlexNet => Arch::AlexNet,
+            NetConfig::LeNet(_) => Arch::LeNet,
+            NetConfig::AlexNet(_) => Arch::AlexNet,
             NetConfig::Vgg(_) => Arch::Vgg,
-            NetConfig::NiN => Arch::NiN,
-            NetConfig::GoogLeNet => Arch::GoogLeNet,
-            NetConfig::BnLeNet => Arch::BnLeNet,
+            NetConfig::NiN(_) => Arch::NiN,
+            NetConfig::GoogLeNet(_) => Arch::GoogLeNet,
+            NetConfig::BnLeNet(_) => Arch::BnLeNet,
             NetConfig::ResNet(_) => Arch::ResNet,
             NetConfig::DenseNet(_) => Arch::DenseNet,
         }
@@ -246,12 +253,12 @@ impl NetConfig {
     /// The net's top-level elements: the rows of the book's shape table.
     pub fn layers(&self) -> Vec<Layer> {
         match self {
-            NetConfig::LeNet => lenet::lenet(),
-            NetConfig::AlexNet => alexnet::alexnet(),
+            NetConfig::LeNet(config) => lenet::lenet(config),
+            NetConfig::AlexNet(config) => alexnet::alexnet(config),
             NetConfig::Vgg(config) => vgg::vgg(config),
-            NetConfig::NiN => nin::nin(),
-            NetConfig::GoogLeNet => googlenet::googlenet(),
-            NetConfig::BnLeNet => bn_lenet::bn_lenet(),
+            NetConfig::NiN(config) => nin::nin(config),
+            NetConfig::GoogLeNet(config) => googlenet::googlenet(config),
+            NetConfig::BnLeNet(config) => bn_lenet::bn_lenet(config),
             NetConfig::ResNet(config) => resnet::resnet(config),
             NetConfig::DenseNet(config) => densenet::densenet(config),
         }
@@ -262,6 +269,56 @@ impl NetConfig {
         match self {
             NetConfig::Vgg(config) => NetConfig::Vgg(VggConfig { ratio, ..config }),
             other => other,
+        }
+    }
+
+    /// What to call this net: the book's name when it is the book's net,
+    /// the depth-named variant for VGG and ResNet (VGG-16, ResNet-34, a
+    /// plain 34-layer net), else the net's name with "(edited)".
+    pub fn title(&self) -> String {
+        let arch = self.arch();
+        // VGG's width ratio slims it without changing which VGG it is.
+        let book = NetConfig::default_for(arch).with_vgg_ratio(self.vgg_ratio().unwrap_or(4));
+        match self {
+            NetConfig::Vgg(config) => {
+                let convs: usize = config.conv_arch.iter().map(|&(n, _)| n).sum();
+                format!("VGG-{}", convs + 3)
+            }
+            NetConfig::ResNet(config) => {
+                // b1's convolution, two per residual block, the dense layer.
+                let depth = 2 + 2 * config.stages.iter().map(|&(_, n)| n).sum::<usize>();
+                let mut title = match config.shortcut {
+                    true => format!("ResNet-{depth}"),
+                    false => format!("plain {depth}-layer net"),
+                };
+                if !config.batch_norm {
+                    title += " without batch norm";
+                }
+                let book = ResNetConfig::default();
+                let widths = |c: &ResNetConfig| {
+                    let mut widths = vec![c.b1_channels];
+                    widths.extend(c.stages.iter().map(|&(channels, _)| channels));
+                    widths
+                };
+                let (ours, books) = (widths(config), widths(&book));
+                if ours.iter().zip(&books).all(|(a, b)| a <= b) && ours.iter().zip(&books).any(|(a, b)| a < b)
+                {
+                    title += " (narrow)";
+                } else if ours.iter().zip(&books).any(|(a, b)| a != b) {
+                    title += " (other widths)";
+                }
+                title
+            }
+            _ if *self == book => arch.title().to_string(),
+            _ => format!("{} (edited)", arch.title()),
+        }
+    }
+
+    /// VGG's width ratio.
+    pub fn vgg_ratio(&self) -> Option<usize> {
+        match self {
+            NetConfig::Vgg(config) => Some(config.ratio),
+            _ => None,
         }
     }
 }

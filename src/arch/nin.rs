@@ -21,31 +21,59 @@
 //!     nn.Flatten())
 //! ```
 
+//!
+//! with the blocks, the number of 1×1 convolutions in each (the exercise
+//! tries one) and dropout in [`NiNConfig`].
+
+use serde::{Deserialize, Serialize};
+
 use super::layer::*;
 
-fn nin_block(out_channels: usize, kernel_size: usize, strides: usize, padding: usize) -> Layer {
-    sequential(
-        format!("nin_block({out_channels}, {kernel_size}, {strides}, {padding})"),
-        vec![
-            conv(out_channels, kernel_size).stride(strides).padding(padding),
-            relu(),
-            conv(out_channels, 1), relu(),
-            conv(out_channels, 1), relu(),
-        ],
-    )
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NiNConfig {
+    /// `(out_channels, kernel_size, strides, padding)` of each nin_block; a
+    /// max pooling follows every one but the last, whose channels are the
+    /// classes.
+    pub blocks: Vec<(usize, usize, usize, usize)>,
+    /// 1×1 convolutions per block: 2 in the book.
+    pub one_by_one: usize,
+    pub dropout: f64,
 }
 
-pub fn nin() -> Vec<Layer> {
-    vec![
-        nin_block(96, 11, 4, 0),
-        max_pool(3, 2),
-        nin_block(256, 5, 1, 2),
-        max_pool(3, 2),
-        nin_block(384, 3, 1, 1),
-        max_pool(3, 2),
-        dropout(0.5),
-        nin_block(10, 3, 1, 1),
-        global_avg_pool(),
-        flatten(),
-    ]
+impl Default for NiNConfig {
+    fn default() -> Self {
+        Self {
+            blocks: vec![(96, 11, 4, 0), (256, 5, 1, 2), (384, 3, 1, 1), (10, 3, 1, 1)],
+            one_by_one: 2,
+            dropout: 0.5,
+        }
+    }
+}
+
+fn nin_block(out_channels: usize, kernel_size: usize, strides: usize, padding: usize, one_by_one: usize) -> Layer {
+    let mut layers = vec![
+        conv(out_channels, kernel_size).stride(strides).padding(padding),
+        relu(),
+    ];
+    for _ in 0..one_by_one {
+        layers.extend([conv(out_channels, 1), relu()]);
+    }
+    sequential(format!("nin_block({out_channels}, {kernel_size}, {strides}, {padding})"), layers)
+}
+
+pub fn nin(config: &NiNConfig) -> Vec<Layer> {
+    let mut net = vec![];
+    let last = config.blocks.len().saturating_sub(1);
+    for (i, &(channels, kernel, strides, padding)) in config.blocks.iter().enumerate() {
+        if i == last {
+            net.push(dropout(config.dropout));
+        }
+        net.push(nin_block(channels, kernel, strides, padding, config.one_by_one));
+        if i < last {
+            net.push(max_pool(3, 2));
+        }
+    }
+    net.extend([global_avg_pool(), flatten()]);
+    net
 }

@@ -46,30 +46,51 @@
 //!                     nn.Flatten(), nn.Linear(512, 10))
 //! ```
 
+//!
+//! with the stages, b1's width, the shortcut (off: a "plain" net of the same
+//! depth) and batch norm in [`ResNetConfig`].
+
 use serde::{Deserialize, Serialize};
 
 use super::layer::*;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ResNetConfig {
     /// `(num_channels, num_residuals)` of b2, b3, ...; every stage but the
     /// first halves the height and width.
     pub stages: Vec<(usize, usize)>,
+    /// Channels out of b1: 64 in the book.
+    pub b1_channels: usize,
+    /// `Y += X`: off, each block is `relu(body(x))`, a plain net.
+    pub shortcut: bool,
+    /// The `nn.BatchNorm2d` layers: off, none of them.
+    pub batch_norm: bool,
 }
 
 impl Default for ResNetConfig {
     fn default() -> Self {
         Self {
             stages: vec![(64, 2), (128, 2), (256, 2), (512, 2)],
+            b1_channels: 64,
+            shortcut: true,
+            batch_norm: true,
         }
     }
 }
 
-fn residual(num_channels: usize, use_1x1conv: bool, strides: usize) -> Layer {
-    let body = vec![
-        conv(num_channels, 3).padding(1).stride(strides), batch_norm(), relu(),
-        conv(num_channels, 3).padding(1), batch_norm(),
-    ];
+fn residual(config: &ResNetConfig, num_channels: usize, use_1x1conv: bool, strides: usize) -> Layer {
+    let bn = || config.batch_norm.then(batch_norm);
+    let mut body = vec![conv(num_channels, 3).padding(1).stride(strides)];
+    body.extend(bn());
+    body.push(relu());
+    body.push(conv(num_channels, 3).padding(1));
+    body.extend(bn());
+    if !config.shortcut {
+        // A plain block: the same layers, nothing added back.
+        body.push(relu());
+        return sequential("plain", body);
+    }
     let shortcut = match use_1x1conv {
         true => vec![conv(num_channels, 1).stride(strides)],
         false => vec![],
@@ -77,35 +98,30 @@ fn residual(num_channels: usize, use_1x1conv: bool, strides: usize) -> Layer {
     Layer::Residual { body, shortcut }
 }
 
-fn resnet_block(input_channels: usize, num_channels: usize, num_residuals: usize, first_block: bool) -> Vec<Layer> {
+fn resnet_block(config: &ResNetConfig, input_channels: usize, num_channels: usize, num_residuals: usize, first_block: bool) -> Vec<Layer> {
     let mut blk = vec![];
     for i in 0..num_residuals {
         if i == 0 && !first_block {
-            blk.push(residual(num_channels, true, 2));
+            blk.push(residual(config, num_channels, true, 2));
         } else if i == 0 && input_channels != num_channels {
             // Not in the book, whose b2 keeps b1's 64 channels: an edited
             // first stage that changes the width needs the 1x1 shortcut too.
-            blk.push(residual(num_channels, true, 1));
+            blk.push(residual(config, num_channels, true, 1));
         } else {
-            blk.push(residual(num_channels, false, 1));
+            blk.push(residual(config, num_channels, false, 1));
         }
     }
     blk
 }
 
-/// Channels out of b1.
-const B1_CHANNELS: usize = 64;
-
 pub fn resnet(config: &ResNetConfig) -> Vec<Layer> {
-    let b1 = sequential("b1", vec![
-        conv(B1_CHANNELS, 7).stride(2).padding(3),
-        batch_norm(), relu(),
-        max_pool(3, 2).padding(1),
-    ]);
-    let mut net = vec![b1];
-    let mut input_channels = B1_CHANNELS;
+    let mut b1 = vec![conv(config.b1_channels, 7).stride(2).padding(3)];
+    b1.extend(config.batch_norm.then(batch_norm));
+    b1.extend([relu(), max_pool(3, 2).padding(1)]);
+    let mut net = vec![sequential("b1", b1)];
+    let mut input_channels = config.b1_channels;
     for (i, &(num_channels, num_residuals)) in config.stages.iter().enumerate() {
-        let blk = resnet_block(input_channels, num_channels, num_residuals, i == 0);
+        let blk = resnet_block(config, input_channels, num_channels, num_residuals, i == 0);
         net.push(sequential(format!("b{}", i + 2), blk));
         input_channels = num_channels;
     }

@@ -37,6 +37,7 @@ use serde::{Deserialize, Serialize};
 use super::layer::*;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct VggConfig {
     /// `(num_convs, out_channels)` per block, at full width.
     pub conv_arch: Vec<(usize, usize)>,

@@ -94,6 +94,10 @@ pub enum Event {
         batches_per_epoch: usize,
         train_examples: usize,
         test_examples: usize,
+        /// With `grad_norms`: the weighted layers in depth order, named as
+        /// the shape table numbers them; what `Gradients` measures.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        weighted_layers: Vec<String>,
     },
     /// The run's first step is done: it compiled the kernels, and took `ms`.
     WarmedUp {
@@ -109,6 +113,13 @@ pub enum Event {
         examples_per_s: f64,
         /// Milliseconds the step took, readback included.
         step_ms: f64,
+    },
+    /// With `grad_norms`, after each step: the L2 norm of each weighted
+    /// layer's weight gradient, in `Started`'s `weighted_layers` order.
+    Gradients {
+        epoch: usize,
+        batch: usize,
+        norms: Vec<f64>,
     },
     /// A point of the book's live plot: five times an epoch, at `x` epochs.
     Point {

@@ -13,6 +13,8 @@
 
 mod events;
 #[cfg(feature = "train")]
+mod gradients;
+#[cfg(feature = "train")]
 mod inspect;
 #[cfg(feature = "train")]
 mod profile;
@@ -21,6 +23,8 @@ mod run;
 mod settings;
 
 pub use events::*;
+#[cfg(feature = "train")]
+pub use gradients::*;
 #[cfg(feature = "train")]
 pub use inspect::*;
 #[cfg(feature = "train")]

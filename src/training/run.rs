@@ -100,11 +100,28 @@ pub fn train_step(
     images: Tensor<4>,
     labels: Tensor<1, Int>,
 ) -> (Net, Tensor<1>) {
+    train_step_measured(model, optimizer, lr, images, labels, false)
+}
+
+/// `train_step`; with `grad_norms`, the squared norm of each weighted
+/// layer's weight gradient follows `[loss, correct]` in the same tensor
+/// (`gradients::squared_norms`), so the step is still read back once.
+pub fn train_step_measured(
+    model: Net,
+    optimizer: &mut ModuleOptimizer,
+    lr: f64,
+    images: Tensor<4>,
+    labels: Tensor<1, Int>,
+    grad_norms: bool,
+) -> (Net, Tensor<1>) {
     let device = images.device();
     let logits = model.forward(images);
     let loss = CrossEntropyLoss::new(None, &device).forward(logits.clone(), labels.clone());
-    let figures = Tensor::cat(vec![loss.clone().detach(), correct(logits.detach(), labels)], 0);
+    let mut figures = Tensor::cat(vec![loss.clone().detach(), correct(logits.detach(), labels)], 0);
     let grads = GradientsParams::from_grads(loss.backward(), &model);
+    if grad_norms {
+        figures = Tensor::cat(vec![figures, super::squared_norms(&model, &grads)], 0);
+    }
     (optimizer.step(lr, model, grads), figures)
 }
 
@@ -243,10 +260,18 @@ async fn train_model(
         })
     };
 
+    let weighted_layers = match config.grad_norms {
+        true => super::weighted_layers(&model)
+            .into_iter()
+            .map(|layer| layer.name)
+            .collect(),
+        false => vec![],
+    };
     host.event(Event::Started {
         batches_per_epoch: batches,
         train_examples: train.len(),
         test_examples: test.len(),
+        weighted_layers,
     });
     for epoch in 1..=config.epochs {
         let epoch_start = host.now_ms();
@@ -263,7 +288,14 @@ async fn train_model(
             let (images, labels) = batch_tensors(&batch, device);
             // Cloning a module shares its tensors; it copies no weights.
             let before = model.clone();
-            let (next, figures) = train_step(model, &mut optimizer, config.lr, images, labels);
+            let (next, figures) = train_step_measured(
+                model,
+                &mut optimizer,
+                config.lr,
+                images,
+                labels,
+                config.grad_norms,
+            );
             let figures = read(figures, backend).await?;
             let step_ms = host.now_ms() - step_start;
             let (loss, correct) = (figures[0] as f64, figures[1] as f64);
@@ -288,6 +320,17 @@ async fn train_model(
             } else {
                 timed += chunk.len();
                 train_ms += step_ms;
+            }
+            if config.grad_norms {
+                let norms = figures[2..]
+                    .iter()
+                    .map(|&square| (square as f64).sqrt())
+                    .collect();
+                host.event(Event::Gradients {
+                    epoch,
+                    batch: i + 1,
+                    norms,
+                });
             }
             loss_sum += loss * chunk.len() as f64;
             hits += correct;
@@ -460,7 +503,8 @@ pub async fn bench(
 
     let start = now_ms();
     let (images, labels) = batches[0].clone();
-    let (next, figures) = train_step(model, &mut optimizer, config.lr, images, labels);
+    let measure = config.grad_norms;
+    let (next, figures) = train_step_measured(model, &mut optimizer, config.lr, images, labels, measure);
     model = next;
     let warmup_loss = read(figures, &backend).await?[0] as f64;
     let warmup_s = (now_ms() - start) / 1000.0;
@@ -472,7 +516,7 @@ pub async fn bench(
     for step in 0..steps {
         let (images, labels) = batches[(step + 1) % batches.len()].clone();
         let building = now_ms();
-        let (next, figures) = train_step(model, &mut optimizer, config.lr, images, labels);
+        let (next, figures) = train_step_measured(model, &mut optimizer, config.lr, images, labels, measure);
         host_ms += now_ms() - building;
         model = next;
         if (step + 1) % readback_every == 0 || step + 1 == steps {

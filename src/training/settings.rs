@@ -58,6 +58,10 @@ pub struct TrainConfig {
     pub train_limit: Option<usize>,
     /// Evaluate on the first N test examples only.
     pub test_limit: Option<usize>,
+    /// Measure every weighted layer's gradient norm at every step
+    /// (`Event::Gradients`).
+    #[serde(default)]
+    pub grad_norms: bool,
 }
 
 impl TrainConfig {
@@ -75,6 +79,7 @@ impl TrainConfig {
             seed: 0,
             train_limit: None,
             test_limit: None,
+            grad_norms: false,
         }
     }
 

@@ -9,6 +9,8 @@ use crate::link::Link;
 use crate::training::{Confusion, OptimizerKind, TrainConfig};
 use crate::ui::chart::Chart;
 use crate::ui::client::Client;
+use crate::ui::editor::NetEditor;
+use crate::ui::gradients::GradientFlow;
 
 /// How views reach the worker client.
 type ClientHandle = StoredValue<Client, LocalStorage>;
@@ -98,7 +100,9 @@ fn apply_link(settings: &Settings, link: &Link) {
         }
     };
     set(settings.resize, link.resize.map(|n| n.to_string()));
-    set(settings.ratio, link.ratio.map(|n| n.to_string()));
+    if let Some(net) = &link.net {
+        settings.set_net(net);
+    }
     set(settings.lr, link.lr.map(|x| x.to_string()));
     set(settings.batch, link.batch.map(|n| n.to_string()));
     set(settings.epochs, link.epochs.map(|n| n.to_string()));
@@ -275,17 +279,20 @@ fn NetPanel(hidden: Vec<String>) -> impl IntoView {
     let resize_error = Signal::derive(move || {
         crate::ui::state::parse_whole(&settings.resize.get(), crate::ui::state::RESIZE, "input size").err()
     });
-    let ratio_error = Signal::derive(move || {
-        crate::ui::state::parse_whole(&settings.ratio.get(), crate::ui::state::RATIO, "width ratio").err()
-    });
     let show = |control: &str| !hidden.iter().any(|h| h == control);
     let show_resize = show("resize");
-    let show_ratio = show("ratio");
+    let show_editor = show("editor");
+    // The net's name as edited: VGG-16, ResNet-34, "LeNet (edited)".
+    let title = move || {
+        settings
+            .net()
+            .map_or_else(|_| arch.get().title().to_string(), |net| net.title())
+    };
     view! {
         <section class="net panel" aria-labelledby="net-title">
             <div class="net-head">
                 <h2 id="net-title">
-                    {move || arch.get().title()}
+                    {title}
                     <small class="section">{move || format!("d2l §{}", arch.get().book_section())}</small>
                 </h2>
                 <p class="net-blurb">{move || arch.get().summary()}</p>
@@ -294,15 +301,13 @@ fn NetPanel(hidden: Vec<String>) -> impl IntoView {
                 {show_resize.then(|| view! {
                     <Field label="input size (px)" name="resize" value=settings.resize error=resize_error disabled=running />
                 })}
-                {move || (show_ratio && arch.get() == Arch::Vgg).then(|| view! {
-                    <Field label="VGG width ratio" name="ratio" value=settings.ratio error=ratio_error disabled=running />
-                })}
             </div>
+            {show_editor.then(|| view! { <NetEditor hidden=hidden.clone() /> })}
             {move || match table.get() {
                 Ok(table) => view! { <LayerTable table=table batch=batch.get() /> }.into_any(),
                 Err(TableProblem::Shape(e)) => view! {
                     <div class="table-error" role="alert">
-                        <strong>{format!("A {}×{} input does not fit {}: ", settings.resize.get(), settings.resize.get(), arch.get().title())}</strong>
+                        <strong>{format!("A {}×{} input does not fit {}: ", settings.resize.get(), settings.resize.get(), title())}</strong>
                         <span class="where">{e.layer.clone()}</span>
                         ": " {e.reason.clone()}
                     </div>
@@ -433,6 +438,16 @@ fn TrainPanel(hidden: Vec<String>) -> impl IntoView {
                         </select>
                     </label>
                 })}
+                <label class="field flag" title="Measures each layer's weight gradient at every step for the gradient view; costs a few per cent of speed">
+                    <input
+                        type="checkbox"
+                        name="grad-norms"
+                        prop:checked=move || settings.grad_norms.get()
+                        disabled=move || running.get()
+                        on:change=move |ev| settings.grad_norms.set(event_target_checked(&ev))
+                    />
+                    <span class="field-label">"gradient view"</span>
+                </label>
             </form>
             {move || config.get().err().map(|problems| view! {
                 <ul class="form-problems">{problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
@@ -468,6 +483,7 @@ fn TrainPanel(hidden: Vec<String>) -> impl IntoView {
             <WeightsBar config=config />
             {show_files.then(|| view! { <DataFiles /> })}
             <Chart points=run.points history=run.history epochs=chart_epochs />
+            <GradientFlow />
             <EpochLines />
             <ConfusionMatrix />
         </section>

@@ -13,7 +13,7 @@ use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 use crate::training::{Event, TrainConfig};
 use crate::ui::history::{History, RunRecord};
 use crate::ui::inside_state::{Inside, Predictions, Seen};
-use crate::ui::state::{EpochMemory, Phase, Point, Run};
+use crate::ui::state::{EpochMemory, GradientRecord, Phase, Point, Run};
 use crate::web::protocol::{Command, Report};
 use crate::web::webgpu::{Backend, BackendChoice};
 
@@ -67,6 +67,8 @@ struct Inner {
     /// The longest a step of this run took, or is expected to take from the
     /// calibration, in ms: a worker silent for much longer is hung.
     longest_step_ms: f64,
+    /// The title of the net the current run trains (for the gradient view).
+    running_title: String,
     /// What the worker's panic hook said, for the crash that follows.
     panic: Option<String>,
     /// The current worker is the CPU one that may have threads.
@@ -126,6 +128,7 @@ impl Client {
                 generation: 0,
                 last_heard: now_ms(),
                 longest_step_ms: 0.0,
+                running_title: String::new(),
                 panic: None,
                 threaded: false,
                 data_requested: false,
@@ -321,6 +324,7 @@ impl Client {
         self.run.phase.set(Phase::Preparing);
         self.run.prepare_started.set(Some(now_ms()));
         let from_weights = self.run.can_continue.get_untracked() && self.run.from_weights.get_untracked();
+        self.inner.borrow_mut().running_title = config.net.title();
         self.begin_record(&config, from_weights);
         self.send(&Command::Train { config, from_weights });
     }
@@ -780,8 +784,29 @@ impl Client {
         let run = self.run;
         match event {
             Event::Started {
-                batches_per_epoch, ..
-            } => run.progress.set((1, 0, batches_per_epoch)),
+                batches_per_epoch,
+                weighted_layers,
+                ..
+            } => {
+                run.progress.set((1, 0, batches_per_epoch));
+                if !weighted_layers.is_empty() {
+                    // The last run that measured gradients stays beside it.
+                    if let Some(last) = run.gradients.get_untracked().filter(|g| !g.steps.is_empty()) {
+                        run.previous_gradients.set(Some(last));
+                    }
+                    let title = self.inner.borrow().running_title.clone();
+                    run.gradients.set(Some(GradientRecord {
+                        title,
+                        layers: weighted_layers,
+                        steps: vec![],
+                    }));
+                }
+            }
+            Event::Gradients { norms, .. } => run.gradients.update(|record| {
+                if let Some(record) = record {
+                    record.steps.push(norms.into_iter().map(|n| n as f32).collect());
+                }
+            }),
             Event::WarmedUp { .. } => {
                 if let Some(start) = run.prepare_started.get_untracked() {
                     run.prepare_ms.set(Some(now_ms() - start));

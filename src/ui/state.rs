@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::arch::{Arch, INPUT_CHANNELS, NetConfig};
+use crate::arch::{Arch, INPUT_CHANNELS, NetConfig, edit};
 use crate::shape::{ShapeError, ShapeTable};
 use crate::training::{BackendChoice, Calibration, EpochReport, OptimizerKind, TrainConfig};
 use crate::web::webgpu::Backend;
@@ -14,7 +14,12 @@ use crate::web::webgpu::Backend;
 pub struct Settings {
     pub arch: RwSignal<Arch>,
     pub resize: RwSignal<String>,
-    pub ratio: RwSignal<String>,
+    /// The text of each of the net's editable fields (`edit::fields`), by
+    /// key, as typed: VGG's width ratio is one of them.
+    pub edits: RwSignal<Vec<(&'static str, String)>>,
+    /// The book's exercise the net was last set to, if any (its question
+    /// is shown beside the editor).
+    pub preset: RwSignal<Option<&'static str>>,
     pub lr: RwSignal<String>,
     pub batch: RwSignal<String>,
     pub epochs: RwSignal<String>,
@@ -22,11 +27,12 @@ pub struct Settings {
     pub train_limit: RwSignal<String>,
     pub test_limit: RwSignal<String>,
     pub backend: RwSignal<BackendChoice>,
+    /// Measure each layer's gradient at every step (the gradient view).
+    pub grad_norms: RwSignal<bool>,
 }
 
 /// Smallest and largest accepted values of the numeric settings.
 pub const RESIZE: (usize, usize) = (1, 512);
-pub const RATIO: (usize, usize) = (1, 64);
 pub const BATCH: (usize, usize) = (1, 4096);
 pub const EPOCHS: (usize, usize) = (1, 200);
 pub const LR: (f64, f64) = (1e-6, 10.0);
@@ -53,7 +59,8 @@ impl Settings {
         let settings = Settings {
             arch: RwSignal::new(arch),
             resize: RwSignal::new(String::new()),
-            ratio: RwSignal::new("4".to_string()),
+            edits: RwSignal::new(vec![]),
+            preset: RwSignal::new(None),
             lr: RwSignal::new(String::new()),
             batch: RwSignal::new(String::new()),
             epochs: RwSignal::new(String::new()),
@@ -61,6 +68,7 @@ impl Settings {
             train_limit: RwSignal::new(TRAIN_EXAMPLES.1.to_string()),
             test_limit: RwSignal::new(TEST_EXAMPLES.1.to_string()),
             backend: RwSignal::new(BackendChoice::Auto),
+            grad_norms: RwSignal::new(false),
         };
         settings.reset_to_book(arch);
         settings
@@ -84,9 +92,65 @@ impl Settings {
     /// Fills the form with a run's settings ("run again").
     pub fn fill(&self, config: &TrainConfig) {
         self.apply(config.net.arch(), config);
-        if let NetConfig::Vgg(vgg) = &config.net {
-            self.ratio.set(vgg.ratio.to_string());
+        self.set_net(&config.net);
+        self.grad_norms.set(config.grad_norms);
+    }
+
+    /// Shows `net` in the editor's fields.
+    pub fn set_net(&self, net: &NetConfig) {
+        self.edits.set(
+            edit::fields(net)
+                .into_iter()
+                .map(|field| (field.key, field.value))
+                .collect(),
+        );
+    }
+
+    /// The book's net in the editor, at the book's input size.
+    pub fn reset_net(&self) {
+        let arch = self.arch.get_untracked();
+        self.set_net(&NetConfig::default_for(arch));
+        self.resize.set(Setup::Book.config(arch).resize.to_string());
+        self.preset.set(None);
+    }
+
+    /// Sets the net to one of the book's exercises (and the input size it
+    /// needs).
+    pub fn use_preset(&self, preset: &edit::Preset) {
+        self.set_net(&preset.net);
+        if let Some(resize) = preset.resize {
+            self.resize.set(resize.to_string());
         }
+        self.preset.set(Some(preset.id));
+        // The gradient view is what the deep pair is for.
+        if preset.id.starts_with("deep-") {
+            self.grad_norms.set(true);
+        }
+    }
+
+    /// The text of field `key`.
+    pub fn edit_text(&self, key: &str) -> Option<String> {
+        self.edits.with(|edits| {
+            edits
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, text)| text.clone())
+        })
+    }
+
+    /// Changes the text of field `key`.
+    pub fn set_edit(&self, key: &'static str, text: String) {
+        self.edits
+            .update(|edits| match edits.iter_mut().find(|(k, _)| *k == key) {
+                Some(entry) => entry.1 = text,
+                None => edits.push((key, text)),
+            });
+    }
+
+    /// Why field `key`'s text is not a value for it, if it is not.
+    pub fn edit_error(&self, key: &str) -> Option<String> {
+        let text = self.edit_text(key)?;
+        edit::set(&NetConfig::default_for(self.arch.get()), key, &text).err()
     }
 
     /// Fills the form from `preset`, all but the backend.
@@ -97,7 +161,8 @@ impl Settings {
         self.lr.set(preset.lr.to_string());
         self.batch.set(preset.batch_size.to_string());
         self.epochs.set(preset.epochs.to_string());
-        self.ratio.set("4".to_string());
+        self.set_net(&preset.net);
+        self.preset.set(None);
         let limit = |limit: Option<usize>, (_, all): (usize, usize)| limit.unwrap_or(all).to_string();
         self.train_limit.set(limit(preset.train_limit, TRAIN_EXAMPLES));
         self.test_limit.set(limit(preset.test_limit, TEST_EXAMPLES));
@@ -105,12 +170,11 @@ impl Settings {
 
     /// The net as described by the settings.
     pub fn net(&self) -> Result<NetConfig, String> {
-        let arch = self.arch.get();
-        let net = NetConfig::default_for(arch);
-        Ok(match arch {
-            Arch::Vgg => net.with_vgg_ratio(parse_whole(&self.ratio.get(), RATIO, "width ratio")?),
-            _ => net,
-        })
+        let mut net = NetConfig::default_for(self.arch.get());
+        for (key, text) in self.edits.get() {
+            net = edit::set(&net, key, &text)?;
+        }
+        Ok(net)
     }
 
     /// The shape table at batch 1, or why there is none.
@@ -147,6 +211,7 @@ impl Settings {
             seed: 0,
             train_limit: Some(train as usize),
             test_limit: Some(test as usize),
+            grad_norms: self.grad_norms.get(),
         };
         match config.problems() {
             problems if problems.is_empty() => Ok(config),
@@ -272,6 +337,21 @@ pub struct Run {
     /// loaded file's), and whether the user wants that.
     pub can_continue: RwSignal<bool>,
     pub from_weights: RwSignal<bool>,
+    /// The gradient view: this run's norms, and the run before it's, to
+    /// compare (`None` until a run measured them).
+    pub gradients: RwSignal<Option<GradientRecord>>,
+    pub previous_gradients: RwSignal<Option<GradientRecord>>,
+}
+
+/// Each weighted layer's weight-gradient norm at each step of one run.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GradientRecord {
+    /// The net, as `NetConfig::title` names it.
+    pub title: String,
+    /// The weighted layers in depth order.
+    pub layers: Vec<String>,
+    /// One entry per step: each layer's norm.
+    pub steps: Vec<Vec<f32>>,
 }
 
 impl Run {
@@ -297,6 +377,8 @@ impl Run {
             weights_problem: RwSignal::new(None),
             can_continue: RwSignal::new(false),
             from_weights: RwSignal::new(false),
+            gradients: RwSignal::new(None),
+            previous_gradients: RwSignal::new(None),
         }
     }
 

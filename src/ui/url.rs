@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
 use crate::link::Link;
-use crate::ui::state::{BATCH, EPOCHS, LR, RATIO, RESIZE, Settings, Setup, TEST_EXAMPLES, TRAIN_EXAMPLES};
+use crate::ui::state::{BATCH, EPOCHS, LR, RESIZE, Settings, Setup, TEST_EXAMPLES, TRAIN_EXAMPLES};
 use crate::ui::state::{parse_real, parse_whole};
 
 /// The link for the current settings; embed options are kept from `base`.
@@ -18,7 +18,8 @@ pub fn current_link(settings: &Settings, base: &Link) -> Link {
         arch: Some(settings.arch.get()),
         quick,
         resize: parse_whole(&settings.resize.get(), RESIZE, "").ok(),
-        ratio: parse_whole(&settings.ratio.get(), RATIO, "").ok(),
+        ratio: None,
+        net: settings.net().ok(),
         lr: parse_real(&settings.lr.get(), LR, "").ok(),
         batch: parse_whole(&settings.batch.get(), BATCH, "").ok(),
         epochs: parse_whole(&settings.epochs.get(), EPOCHS, "").ok(),

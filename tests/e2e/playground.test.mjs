@@ -741,3 +741,84 @@ test("run history: runs kept over a reload, compared on one chart, renamed, expo
   assert.equal(await bare.locator("table.runs tbody tr").count(), 1, "this page's runs are listed, not kept");
   await bare.close();
 });
+
+test("change the net: VGG's blocks edited in the page, the table and the URL follow, a reload restores them, the trained variant shows its gradient strip", async () => {
+  const page = await open("?arch=vgg&resize=32&train=128&test=64&batch=32&epochs=1&backend=cpu");
+  await page.waitForSelector("table.layers tbody tr.row.top");
+  const topRows = () => page.locator("table.layers tbody tr.row.top").count();
+  assert.equal(await topRows(), 5 + 8, "VGG-11: five blocks, then the dense part");
+  // Two blocks fewer, and two convolutions in the first.
+  const cell = (row, column) => page.locator(`.edit-field[data-key="blocks"] tbody tr:nth-child(${row}) input.cell >> nth=${column}`);
+  await page.click('.edit-field[data-key="blocks"] tbody tr:nth-child(5) button.remove-row');
+  await page.click('.edit-field[data-key="blocks"] tbody tr:nth-child(4) button.remove-row');
+  await cell(1, 0).fill("2");
+  await page.waitForFunction(() => document.querySelectorAll("table.layers tbody tr.row.top").length === 3 + 8);
+  assert.match(await page.textContent("#net-title"), /^VGG-8/, "named by its depth: 5 convolutions + 3 dense layers");
+  assert.equal((await shapes(page))[2], "[1, 64, 4, 4]", "three halvings of 32, 256 ÷ 4 channels");
+  await page.waitForFunction(() => new URLSearchParams(location.search).get("edit") === "blocks-2x64_1x128_2x256");
+  // A bad cell names the field and the row; the table waits for a number.
+  await cell(2, 1).fill("abc");
+  assert.match(await page.textContent('.edit-field[data-key="blocks"] .field-error'), /row 2: a whole number/);
+  await cell(2, 1).fill("128");
+  // The width ratio is an edit too, and travels as ratio=.
+  await page.fill('input[name="ratio"]', "16");
+  await page.waitForFunction(() => new URLSearchParams(location.search).get("ratio") === "16");
+  assert.equal((await shapes(page))[2], "[1, 16, 4, 4]");
+  const editedTable = await shapes(page);
+  // A reload restores the edits from the URL.
+  await page.reload();
+  await page.waitForSelector("table.layers tbody tr.row.top");
+  assert.deepEqual(await shapes(page), editedTable);
+  assert.equal(await cell(1, 0).inputValue(), "2");
+  assert.equal(await page.locator('.edit-field[data-key="blocks"] tbody tr').count(), 3);
+  // The book's exercise, then back to the book's net.
+  await page.click('button[data-preset="vgg-16"]');
+  assert.match(await page.textContent(".question"), /VGG-16 has three convolutions/);
+  assert.match(await page.textContent("#net-title"), /^VGG-16/);
+  await page.click("button.reset");
+  assert.match(await page.textContent("#net-title"), /^VGG-11/);
+  assert.equal(await page.evaluate(() => new URLSearchParams(location.search).get("edit")), null);
+  await page.goto(`${server.url}/index.html?arch=vgg&resize=32&train=128&test=64&batch=32&epochs=1&backend=cpu&ratio=16&edit=blocks-2x64_1x128_2x256`);
+  await page.waitForSelector('.badge[data-backend="CPU"]', { timeout: 60_000 });
+  // Trained with the gradient view on: a strip of its 5 + 3 weighted layers.
+  await page.check('input[name="grad-norms"]');
+  await page.click('button[name="train"]');
+  await page.waitForSelector(".phase.done", { timeout: 300_000 });
+  await page.waitForSelector("canvas.gradient-strip");
+  const caption = await page.textContent('figure.strip[data-which="this run"] figcaption');
+  assert.match(caption, /VGG-8 \(this run, 8 layers, 4 steps\)/);
+  const strip = await page.$eval("canvas.gradient-strip", (c) => ({ w: c.width, h: c.height }));
+  assert.deepEqual(strip, { w: 4, h: 8 * 6 }, "a column per step, a band per layer");
+  assert.match(await page.textContent(".first-norm"), /^1\.1 conv 1→4 k3: \d\.\d\de[-\d]+$/);
+  assert.match(await page.textContent(".last-norm"), /^11 linear 4096→10: \d\.\d\de[-\d]+$/);
+  // And a net that no longer fits names the layer, as the table does.
+  await page.click('button.net-card[data-arch="lenet"]');
+  await page.fill('.edit-field[data-key="k"] input', "11");
+  assert.match(await page.textContent(".table-error"), /row 6 › AvgPool2d \(k2, s2\): the height would drop below 1/);
+  await page.close();
+});
+
+test("gradient flow: the deep plain net and its residual twin side by side", async () => {
+  const page = await open("?arch=resnet&train=256&test=64&batch=64&epochs=1&backend=cpu");
+  await page.waitForSelector('.badge[data-backend="CPU"]', { timeout: 60_000 });
+  const trainPreset = async (id) => {
+    await page.click(`button[data-preset="${id}"]`);
+    assert.equal(await page.isChecked('input[name="grad-norms"]'), true, "the pair turns the gradient view on");
+    assert.equal(await page.inputValue('input[name="resize"]'), "28");
+    await page.click('button[name="train"]');
+    await page.waitForSelector(".phase.done", { timeout: 300_000 });
+  };
+  await trainPreset("deep-plain");
+  await trainPreset("deep-residual");
+  await page.waitForSelector('figure.strip[data-which="the run before"]');
+  const norm = async (which) => {
+    const text = await page.textContent(`figure.strip[data-which="${which}"] .first-norm`);
+    return Number(text.split(": ").pop());
+  };
+  const [residual, plain] = [await norm("this run"), await norm("the run before")];
+  console.log(`first layer's gradient norm: plain ${plain}, residual ${residual}`);
+  assert.ok(plain * 1000 < residual, `plain ${plain} ≪ residual ${residual}`);
+  assert.match(await page.textContent('figure.strip[data-which="the run before"] figcaption'), /plain 34-layer net without batch norm \(narrow\)/);
+  await page.locator("section.gradient-flow").screenshot({ path: join(ARTIFACTS, "gradients.png") });
+  await page.close();
+});

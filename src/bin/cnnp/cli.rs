@@ -12,14 +12,18 @@
 //!             [--backend cpu|wgpu] [--data DIR] [--json] [--weights FILE]
 //! cnnp eval   --arch A --weights FILE [--resize N] [--ratio R] [--test-limit N]
 //!             [--backend cpu|wgpu] [--data DIR] [--json]
+//! cnnp config --arch A
 //! ```
+//!
+//! Every command also takes `--config FILE`, `--preset P` and `--edit E`
+//! (the net as edited in the page); train and bench take `--grad-norms`.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use cnn_playground::arch::{Arch, INPUT_CHANNELS, NetConfig};
+use cnn_playground::arch::{Arch, INPUT_CHANNELS, NetConfig, edit};
 use cnn_playground::backend::{self, BackendKind};
 use cnn_playground::data::{self, Dataset};
 use cnn_playground::shape::ShapeTable;
@@ -70,10 +74,25 @@ const HELP: &str = "cnnp: the classic CNNs of Dive into Deep Learning
       a run starts; --weights FILE for trained ones), at the book's
       training size unless --resize says.
 
-  cnnp config --arch A [--ratio R]
+  cnnp config --arch A [--ratio R] [--preset P] [--edit E]
       The net's description as JSON (as the book trains it): edit it and
       pass it to shapes, train, eval, bench or features as --config FILE
-      (VGG's conv_arch, ResNet's stages, DenseNet's growth and blocks).
+      (every field the page's editor has: LeNet's activation, pooling,
+      channels, kernel and dense widths; VGG's conv_arch; ResNet's stages,
+      shortcut and batch norm; ...). The page shows the same JSON.
+
+  Every command that takes --arch also takes
+      --preset P   one of the book's exercises for the net (lenet-relu-max,
+                   alexnet-28, vgg-13, vgg-16, vgg-19, nin-one, googlenet-half,
+                   bn-after, bn-convs-only, resnet-34, plain-34, deep-plain,
+                   deep-residual, densenet-growth-16), with its input size
+      --edit E     the page's link form of edits, e.g. 'act-relu~pool-max'
+                   (as in its URL's edit=)
+      --grad-norms (train, bench) measure each weighted layer's
+                   weight-gradient norm at every step: train prints the
+                   epoch's means of the first and last layers, or with --json
+                   a 'gradients' line per step after a 'started' line naming
+                   the layers
 
   A: lenet|alexnet|vgg|nin|googlenet|bn-lenet|resnet|densenet";
 
@@ -191,6 +210,9 @@ impl Flags {
     /// The net's config: `--config FILE` (a description as `cnnp config`
     /// prints it) or `config`, with VGG's `--ratio` applied.
     fn net(&self, arch: Arch, mut config: NetConfig) -> Result<NetConfig, UsageError> {
+        if let Some(preset) = self.preset(arch)? {
+            config = preset.net;
+        }
         if let Some(path) = self.value("config") {
             let text =
                 std::fs::read_to_string(path).map_err(|e| UsageError(format!("cannot read {path}: {e}")))?;
@@ -209,6 +231,13 @@ impl Flags {
             }
             config = described;
         }
+        if let Some(edits) = self.value("edit") {
+            for edit in edits.split('~').filter(|edit| !edit.is_empty()) {
+                let (key, value) = edit.split_once('-').unwrap_or((edit, ""));
+                config =
+                    edit::set(&config, key, value).map_err(|e| UsageError(format!("--edit {edit}: {e}")))?;
+            }
+        }
         if let Some(ratio) = self.number("ratio", 1, 64)? {
             if arch != Arch::Vgg {
                 return Err(UsageError(format!(
@@ -219,6 +248,32 @@ impl Flags {
             config = config.with_vgg_ratio(ratio);
         }
         Ok(config)
+    }
+
+    /// `--preset ID`: one of the book's exercises for `arch`.
+    fn preset(&self, arch: Arch) -> Result<Option<edit::Preset>, UsageError> {
+        let Some(id) = self.value("preset") else {
+            return Ok(None);
+        };
+        let presets = edit::presets(arch);
+        match presets.iter().find(|preset| preset.id == id) {
+            Some(preset) => Ok(Some(preset.clone())),
+            None => Err(UsageError(format!(
+                "no preset '{id}' for {}; accepted: {}",
+                arch.id(),
+                presets
+                    .iter()
+                    .map(|preset| preset.id)
+                    .collect::<Vec<_>>()
+                    .join("|")
+            ))),
+        }
+    }
+
+    /// The input side: `--resize`, else the preset's, else `default`.
+    fn resize(&self, arch: Arch, default: usize) -> Result<usize, UsageError> {
+        let preset = self.preset(arch)?.and_then(|preset| preset.resize);
+        Ok(self.number("resize", 1, 4096)?.or(preset).unwrap_or(default))
     }
 
     fn data_dir(&self) -> PathBuf {
@@ -232,13 +287,15 @@ impl Flags {
 }
 
 fn shapes(args: &[String]) -> Result<(), UsageError> {
-    let flags = Flags::parse(args, &["json", "expand"], &["arch", "resize", "ratio", "config"])?;
+    let flags = Flags::parse(
+        args,
+        &["json", "expand"],
+        &["arch", "resize", "ratio", "config", "edit", "preset"],
+    )?;
     let arch = flags.arch()?;
     // By default, the table as the book prints it.
-    let (config, mut side) = arch.book_table();
-    if let Some(resize) = flags.number("resize", 1, 4096)? {
-        side = resize;
-    }
+    let (config, side) = arch.book_table();
+    let side = flags.resize(arch, side)?;
     let config = flags.net(arch, config)?;
     let input = [1, INPUT_CHANNELS, side, side];
     let table = ShapeTable::compute(&config.layers(), &input).map_err(|e| {
@@ -256,7 +313,7 @@ fn shapes(args: &[String]) -> Result<(), UsageError> {
         };
         println!(
             "{} (d2l §{}) on an input of {}{ratio}",
-            arch.title(),
+            config.title(),
             arch.book_section(),
             cnn_playground::format::shape(&input)
         );
@@ -306,6 +363,42 @@ struct Terminal {
     start: Instant,
     json: bool,
     progress: bool,
+    /// With --grad-norms: the weighted layers, and each one's norms summed
+    /// over the epoch so far (and how many steps).
+    weighted_layers: Vec<String>,
+    norm_sums: Vec<f64>,
+    norm_steps: usize,
+}
+
+impl Terminal {
+    /// The epoch's mean gradient norm of the first two and last two
+    /// weighted layers, in one line.
+    fn norms_line(&mut self) -> Option<String> {
+        if self.norm_steps == 0 {
+            return None;
+        }
+        let n = self.norm_sums.len();
+        let shown: Vec<usize> = match n {
+            0..=4 => (0..n).collect(),
+            _ => vec![0, 1, n - 2, n - 1],
+        };
+        let parts: Vec<String> = shown
+            .iter()
+            .map(|&i| {
+                format!(
+                    "{} {:.3e}",
+                    self.weighted_layers[i],
+                    self.norm_sums[i] / self.norm_steps as f64
+                )
+            })
+            .collect();
+        self.norm_sums.iter_mut().for_each(|sum| *sum = 0.0);
+        self.norm_steps = 0;
+        Some(format!(
+            "  weight-gradient norms (mean over the epoch): {}",
+            parts.join(" · ")
+        ))
+    }
 }
 
 impl Host for Terminal {
@@ -315,6 +408,24 @@ impl Host for Terminal {
 
     fn event(&mut self, event: Event) -> Control {
         match event {
+            Event::Started {
+                ref weighted_layers, ..
+            } if !weighted_layers.is_empty() => {
+                self.weighted_layers = weighted_layers.clone();
+                self.norm_sums = vec![0.0; weighted_layers.len()];
+                if self.json {
+                    println!("{}", serde_json::to_string(&event).expect("an event serialises"));
+                }
+            }
+            Event::Gradients { ref norms, .. } => {
+                for (sum, norm) in self.norm_sums.iter_mut().zip(norms) {
+                    *sum += norm;
+                }
+                self.norm_steps += 1;
+                if self.json {
+                    println!("{}", serde_json::to_string(&event).expect("an event serialises"));
+                }
+            }
             Event::Batch {
                 epoch,
                 batch,
@@ -346,7 +457,12 @@ impl Host for Terminal {
                 }
                 match self.json {
                     true => println!("{}", serde_json::to_string(&report).expect("a report serialises")),
-                    false => println!("{}", report.book_line()),
+                    false => {
+                        println!("{}", report.book_line());
+                        if let Some(line) = self.norms_line() {
+                            println!("{line}");
+                        }
+                    }
                 }
             }
             _ => {}
@@ -358,7 +474,7 @@ impl Host for Terminal {
 fn train(args: &[String]) -> Result<(), Failure> {
     let flags = Flags::parse(
         args,
-        &["json", "quick", "print-config"],
+        &["json", "quick", "print-config", "grad-norms"],
         &[
             "arch",
             "epochs",
@@ -367,6 +483,8 @@ fn train(args: &[String]) -> Result<(), Failure> {
             "resize",
             "ratio",
             "config",
+            "edit",
+            "preset",
             "optimizer",
             "weight-decay",
             "backend",
@@ -392,11 +510,12 @@ fn train(args: &[String]) -> Result<(), Failure> {
     config.epochs = flags.number("epochs", 1, 10_000)?.unwrap_or(config.epochs);
     config.lr = flags.real("lr", 1e-9, 100.0)?.unwrap_or(config.lr);
     config.batch_size = flags.number("batch", 1, 60_000)?.unwrap_or(config.batch_size);
-    config.resize = flags.number("resize", 1, 4096)?.unwrap_or(config.resize);
+    config.resize = flags.resize(arch, config.resize)?;
     config.weight_decay = flags.real("weight-decay", 0.0, 10.0)?.unwrap_or(0.0);
     config.train_limit = flags.number("train-limit", 1, 60_000)?.or(config.train_limit);
     config.test_limit = flags.number("test-limit", 1, 10_000)?.or(config.test_limit);
     config.seed = flags.number("seed", 0, usize::MAX)?.unwrap_or(0) as u64;
+    config.grad_norms = flags.has("grad-norms");
     let problems = config.problems();
     if !problems.is_empty() {
         return Err(UsageError(problems.join("; ")).into());
@@ -412,6 +531,9 @@ fn train(args: &[String]) -> Result<(), Failure> {
         start: Instant::now(),
         json: flags.has("json"),
         progress: std::io::stderr().is_terminal(),
+        weighted_layers: vec![],
+        norm_sums: vec![],
+        norm_steps: 0,
     };
     let run = async {
         match flags.value("weights") {
@@ -489,7 +611,7 @@ fn confusion_table(confusion: &training::Confusion) -> String {
 fn bench(args: &[String]) -> Result<(), Failure> {
     let flags = Flags::parse(
         args,
-        &["json", "profile"],
+        &["json", "profile", "grad-norms"],
         &[
             "arch",
             "backend",
@@ -498,6 +620,8 @@ fn bench(args: &[String]) -> Result<(), Failure> {
             "resize",
             "ratio",
             "config",
+            "edit",
+            "preset",
             "readback-every",
             "data",
             "conv",
@@ -514,7 +638,8 @@ fn bench(args: &[String]) -> Result<(), Failure> {
     let mut config = TrainConfig::book(arch);
     config.net = flags.net(arch, config.net)?;
     config.batch_size = flags.number("batch", 1, 60_000)?.unwrap_or(config.batch_size);
-    config.resize = flags.number("resize", 1, 4096)?.unwrap_or(config.resize);
+    config.resize = flags.resize(arch, config.resize)?;
+    config.grad_norms = flags.has("grad-norms");
     let steps = flags.number("steps", 1, 100_000)?.unwrap_or(20);
     let readback_every = flags.number("readback-every", 1, 100_000)?.unwrap_or(1);
     let problems = config.problems();
@@ -550,6 +675,7 @@ fn bench(args: &[String]) -> Result<(), Failure> {
                 "resize": config.resize,
                 "steps": steps,
                 "readback_every": readback_every,
+                "grad_norms": config.grad_norms,
                 "warmup_s": report.warmup_s,
                 "examples_per_s": report.examples_per_s,
                 "final_loss": report.final_loss,
@@ -620,7 +746,7 @@ fn load_weights(
 
 /// `cnnp config`: the net's description as JSON, for `--config FILE`.
 fn config(args: &[String]) -> Result<(), Failure> {
-    let flags = Flags::parse(args, &[], &["arch", "ratio", "config"])?;
+    let flags = Flags::parse(args, &[], &["arch", "ratio", "config", "edit", "preset"])?;
     let arch = flags.arch()?;
     let net = flags.net(arch, NetConfig::default_for(arch))?;
     println!(
@@ -641,6 +767,8 @@ fn eval(args: &[String]) -> Result<(), Failure> {
             "resize",
             "ratio",
             "config",
+            "edit",
+            "preset",
             "test-limit",
             "backend",
             "data",
@@ -710,13 +838,14 @@ fn features(args: &[String]) -> Result<(), Failure> {
         args,
         &["json"],
         &[
-            "arch", "image", "layer", "resize", "ratio", "config", "seed", "backend", "data", "weights",
+            "arch", "image", "layer", "resize", "ratio", "config", "edit", "preset", "seed", "backend",
+            "data", "weights",
         ],
     )?;
     let arch = flags.arch()?;
     let mut config = TrainConfig::book(arch);
     config.net = flags.net(arch, config.net)?;
-    config.resize = flags.number("resize", 1, 4096)?.unwrap_or(config.resize);
+    config.resize = flags.resize(arch, config.resize)?;
     config.seed = flags.number("seed", 0, usize::MAX)?.unwrap_or(0) as u64;
     let index = flags
         .number("image", 0, usize::MAX)?

@@ -1,0 +1,118 @@
+//! How large each layer's weight gradient is, step by step: the view that
+//! shows why a plain deep net stops learning in its first layers and a
+//! residual one does not.
+//!
+//! The norms are computed on the device from the step's own gradients and
+//! joined to the step's loss, so a step still waits for the device once.
+
+use burn::optim::GradientsParams;
+use burn::tensor::Tensor;
+
+use crate::model::{LayerModule, Net};
+use crate::shape::row_path_text;
+
+/// A layer with weights, in depth order (the order the forward pass runs
+/// them), named as the shape table numbers its rows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WeightedLayer {
+    /// The row path (`forward_seen`'s numbering).
+    pub path: Vec<usize>,
+    /// `3.1 conv 6→16 k5` or `6 linear 400→120`.
+    pub name: String,
+}
+
+/// Every convolution and linear layer of `model`, in depth order.
+pub fn weighted_layers(model: &Net) -> Vec<WeightedLayer> {
+    let mut layers = vec![];
+    let mut path = vec![];
+    walk_list(&model.layers, &mut path, 0, &mut |path, module| {
+        if let Some(name) = describe(module) {
+            layers.push(WeightedLayer {
+                path: path.to_vec(),
+                name: format!("{} {name}", row_path_text(path)),
+            });
+        }
+    });
+    layers
+}
+
+fn describe(module: &LayerModule) -> Option<String> {
+    match module {
+        LayerModule::Conv2d(conv) => {
+            let [out, input, k, _] = conv.weight.dims();
+            Some(format!("conv {input}→{out} k{k}"))
+        }
+        LayerModule::Linear(linear) => {
+            let [input, out] = linear.weight.dims();
+            Some(format!("linear {input}→{out}"))
+        }
+        _ => None,
+    }
+}
+
+/// Visits every module below `layers` in forward order, each at its row path.
+fn walk_list(
+    layers: &[LayerModule],
+    path: &mut Vec<usize>,
+    first: usize,
+    visit: &mut impl FnMut(&[usize], &LayerModule),
+) {
+    for (i, layer) in layers.iter().enumerate() {
+        path.push(first + i);
+        walk(layer, path, visit);
+        path.pop();
+    }
+}
+
+fn walk(module: &LayerModule, path: &mut Vec<usize>, visit: &mut impl FnMut(&[usize], &LayerModule)) {
+    visit(path, module);
+    match module {
+        LayerModule::Sequential(seq) => walk_list(&seq.layers, path, 0, visit),
+        LayerModule::Inception(inception) => {
+            for (i, branch) in inception.paths.iter().enumerate() {
+                path.push(i);
+                walk_list(&branch.layers, path, 0, visit);
+                path.pop();
+            }
+        }
+        LayerModule::Residual(residual) => {
+            walk_list(&residual.body.layers, path, 0, visit);
+            walk_list(&residual.shortcut.layers, path, residual.body.layers.len(), visit);
+        }
+        LayerModule::DenseBlock(dense) => {
+            for (i, block) in dense.conv_blocks.iter().enumerate() {
+                path.push(i);
+                walk_list(&block.layers, path, 0, visit);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The squared L2 norm of each weighted layer's weight gradient (biases left
+/// out), in `weighted_layers` order, as one tensor on the device; a layer
+/// without a gradient counts 0.
+pub fn squared_norms(model: &Net, grads: &GradientsParams) -> Tensor<1> {
+    let mut norms: Vec<Tensor<1>> = vec![];
+    let mut path = vec![];
+    walk_list(&model.layers, &mut path, 0, &mut |_, module| {
+        let norm = match module {
+            LayerModule::Conv2d(conv) => Some(
+                grads
+                    .get::<4>(conv.weight.id)
+                    .map(|g| g.square().sum())
+                    .unwrap_or_else(|| Tensor::zeros([1], &conv.weight.device().inner())),
+            ),
+            LayerModule::Linear(linear) => Some(
+                grads
+                    .get::<2>(linear.weight.id)
+                    .map(|g| g.square().sum())
+                    .unwrap_or_else(|| Tensor::zeros([1], &linear.weight.device().inner())),
+            ),
+            _ => None,
+        };
+        norms.extend(norm);
+    });
+    Tensor::cat(norms, 0)
+}
