@@ -90,6 +90,13 @@ fn walk(module: &LayerModule, path: &mut Vec<usize>, visit: &mut impl FnMut(&[us
     }
 }
 
+/// Flattened first: with a 2-D or 4-D gradient summed whole, Burn's fusion
+/// ran the optimiser's update as separate kernels on wgpu (LeNet on
+/// lavapipe lost a quarter of its speed; BENCHMARKS.md, "Gradient norms").
+fn sum_of_squares(g: Tensor<1>) -> Tensor<1> {
+    g.square().sum()
+}
+
 /// The squared L2 norm of each weighted layer's weight gradient (biases left
 /// out), in `weighted_layers` order, as one tensor on the device; a layer
 /// without a gradient counts 0.
@@ -101,13 +108,13 @@ pub fn squared_norms(model: &Net, grads: &GradientsParams) -> Tensor<1> {
             LayerModule::Conv2d(conv) => Some(
                 grads
                     .get::<4>(conv.weight.id)
-                    .map(|g| g.square().sum())
+                    .map(|g| sum_of_squares(g.flatten(0, 3)))
                     .unwrap_or_else(|| Tensor::zeros([1], &conv.weight.device().inner())),
             ),
             LayerModule::Linear(linear) => Some(
                 grads
                     .get::<2>(linear.weight.id)
-                    .map(|g| g.square().sum())
+                    .map(|g| sum_of_squares(g.flatten(0, 1)))
                     .unwrap_or_else(|| Tensor::zeros([1], &linear.weight.device().inner())),
             ),
             _ => None,

@@ -117,12 +117,17 @@ pub fn train_step_measured(
     let device = images.device();
     let logits = model.forward(images);
     let loss = CrossEntropyLoss::new(None, &device).forward(logits.clone(), labels.clone());
-    let mut figures = Tensor::cat(vec![loss.clone().detach(), correct(logits.detach(), labels)], 0);
+    let figures = Tensor::cat(vec![loss.clone().detach(), correct(logits.detach(), labels)], 0);
     let grads = GradientsParams::from_grads(loss.backward(), &model);
-    if grad_norms {
-        figures = Tensor::cat(vec![figures, super::squared_norms(&model, &grads)], 0);
+    let norms = grad_norms.then(|| super::squared_norms(&model, &grads));
+    let model = optimizer.step(lr, model, grads);
+    // Joined after the update: a copy queued between the norms and the
+    // update split the update's fused kernels on wgpu (BENCHMARKS.md,
+    // "Gradient norms").
+    match norms {
+        Some(norms) => (model, Tensor::cat(vec![figures, norms], 0)),
+        None => (model, figures),
     }
-    (optimizer.step(lr, model, grads), figures)
 }
 
 /// Examples per second, or 0 before anything was timed.
