@@ -305,5 +305,10 @@ fn presets_and_edits_run_natively_and_grad_norms_adds_json_lines() {
     let steps: Vec<&serde_json::Value> = lines.iter().filter(|l| l["event"] == "gradients").collect();
     assert_eq!(steps.len(), 2, "512 images in batches of 256");
     assert_eq!(steps[0]["norms"].as_array().unwrap().len(), 5);
+    assert_eq!(
+        steps[0]["outputs"].as_array().unwrap().len(),
+        5,
+        "each layer's output too"
+    );
     assert_eq!(lines.last().unwrap()["epoch"], 1, "the epoch's report last");
 }

@@ -81,7 +81,11 @@ fn norms_match_autodiff_and_the_last_layers_formula() {
         true,
     );
     let measured = floats(figures);
-    assert_eq!(measured.len(), 2 + layers.len());
+    assert_eq!(
+        measured.len(),
+        2 + 2 * layers.len(),
+        "the norms, then the outputs"
+    );
 
     // Autodiff's gradients, read back and summed here.
     let mut inputs_to_last = None;
@@ -93,6 +97,7 @@ fn norms_match_autodiff_and_the_last_layers_formula() {
             }
         }
     });
+    let logits_for_outputs = logits.clone().detach();
     let loss = CrossEntropyLoss::new(None, &device).forward(logits.clone(), labels.clone());
     let grads = GradientsParams::from_grads(loss.backward(), &model);
     let (LayerModule::Conv2d(conv), LayerModule::Linear(linear)) = (&model.layers[0], &model.layers[4])
@@ -123,10 +128,17 @@ fn norms_match_autodiff_and_the_last_layers_formula() {
         assert!((a - b).abs() <= 1e-5, "formula {a} vs autodiff {b}");
     }
     close(sum_of_squares(&formula), measured[3], "linear by the formula");
+
+    // The outputs' mean squares (over the batch's first images): the last
+    // layer's output is the logits.
+    let z = floats(logits_for_outputs.narrow(0, 0, training::OUTPUT_SAMPLE));
+    let mean_square = sum_of_squares(&z) / z.len() as f64;
+    close(measured[5], mean_square, "the logits' mean square");
 }
 
-/// The mean of each layer's norm over a few steps of the deep pair's net.
-fn first_and_last_norms(residual: bool) -> (Vec<f64>, Vec<String>) {
+/// Each weighted layer's gradient norm and output root mean square, after
+/// one step of the deep pair's net on a fixed batch, and the layers' names.
+fn first_and_last_norms(residual: bool) -> (Vec<f64>, Vec<f64>, Vec<String>) {
     let device = backend::cpu().autodiff();
     let config = TrainConfig {
         net: edit::deep_pair(residual),
@@ -145,14 +157,15 @@ fn first_and_last_norms(residual: bool) -> (Vec<f64>, Vec<String>) {
     let (images, labels) = batch_tensors(&data.batch(&indices, &Resize::to(config.resize)), &device);
     let mut optimizer = training::optimizer(&config);
     let (_, figures) = train_step_measured(model, &mut optimizer, config.lr, images, labels, true);
-    let norms = floats(figures)[2..].iter().map(|square| square.sqrt()).collect();
-    (norms, names)
+    let roots: Vec<f64> = floats(figures)[2..].iter().map(|square| square.sqrt()).collect();
+    let (norms, outputs) = roots.split_at(roots.len() / 2);
+    (norms.to_vec(), outputs.to_vec(), names)
 }
 
 #[test]
 fn the_plain_nets_first_layers_get_far_smaller_gradients_than_the_residual_twins() {
-    let (plain, names) = first_and_last_norms(false);
-    let (residual, residual_names) = first_and_last_norms(true);
+    let (plain, plain_outputs, names) = first_and_last_norms(false);
+    let (residual, residual_outputs, residual_names) = first_and_last_norms(true);
     assert_eq!(plain.len(), 34);
     assert_eq!(residual.len(), 34 + 3, "three 1×1 shortcut convolutions");
     assert_eq!(names[0], residual_names[0]);
@@ -178,6 +191,20 @@ fn the_plain_nets_first_layers_get_far_smaller_gradients_than_the_residual_twins
         residual.iter().all(|&n| (1e-3..10.0).contains(&n)),
         "residual: {residual:?}"
     );
+    // The outputs show the same: the plain net's signal fades layer by
+    // layer, the residual net's does not.
+    println!(
+        "output rms, first and last layer: plain {:.2e} {:.2e}, residual {:.2e} {:.2e}",
+        plain_outputs[0], plain_outputs[33], residual_outputs[0], residual_outputs[36]
+    );
+    assert!(
+        plain_outputs[33] * 1e3 < plain_outputs[0],
+        "plain: {plain_outputs:?}"
+    );
+    assert!(
+        residual_outputs[36] > residual_outputs[0] * 1e-2,
+        "residual: {residual_outputs:?}"
+    );
 }
 
 struct Recorder(Instant, Vec<Event>);
@@ -193,6 +220,22 @@ impl Host for Recorder {
     }
 }
 
+/// Every event of a run of `config` on the training set.
+fn events_of(config: &TrainConfig) -> Vec<Event> {
+    let data = train_set();
+    let mut host = Recorder(Instant::now(), vec![]);
+    pollster::block_on(training::train(
+        config,
+        &data,
+        &data,
+        &backend::cpu(),
+        "cpu",
+        &mut host,
+    ))
+    .unwrap();
+    host.1
+}
+
 #[test]
 fn a_run_with_grad_norms_reports_every_step() {
     let config = TrainConfig {
@@ -204,23 +247,12 @@ fn a_run_with_grad_norms_reports_every_step() {
         grad_norms: true,
         ..TrainConfig::book(Arch::LeNet)
     };
-    let data = train_set();
-    let mut host = Recorder(Instant::now(), vec![]);
-    pollster::block_on(training::train(
-        &config,
-        &data,
-        &data,
-        &backend::cpu(),
-        "cpu",
-        &mut host,
-    ))
-    .unwrap();
-    let Event::Started { weighted_layers, .. } = &host.1[0] else {
+    let events = events_of(&config);
+    let Event::Started { weighted_layers, .. } = &events[0] else {
         panic!("started first");
     };
     assert_eq!(weighted_layers.len(), 2);
-    let steps: Vec<&Vec<f64>> = host
-        .1
+    let steps: Vec<&Vec<f64>> = events
         .iter()
         .filter_map(|event| match event {
             Event::Gradients { norms, .. } => Some(norms),
@@ -228,29 +260,28 @@ fn a_run_with_grad_norms_reports_every_step() {
         })
         .collect();
     assert_eq!(steps.len(), 3);
-    assert!(
-        steps
-            .iter()
-            .all(|norms| norms.len() == 2 && norms.iter().all(|n| n.is_finite() && *n > 0.0))
-    );
+    let positive = |norms: &&Vec<f64>| norms.len() == 2 && norms.iter().all(|n| n.is_finite() && *n > 0.0);
+    assert!(steps.iter().all(positive));
+    // Every second step: the first and the third.
+    let every_second = TrainConfig {
+        grad_norms_every: 2,
+        ..config.clone()
+    };
+    let measured: Vec<usize> = events_of(&every_second)
+        .iter()
+        .filter_map(|event| match event {
+            Event::Gradients { batch, .. } => Some(*batch),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(measured, [1, 3]);
     // Off, nothing is measured.
-    let mut host = Recorder(Instant::now(), vec![]);
     let off = TrainConfig {
         grad_norms: false,
         ..config
     };
-    pollster::block_on(training::train(
-        &off,
-        &data,
-        &data,
-        &backend::cpu(),
-        "cpu",
-        &mut host,
-    ))
-    .unwrap();
     assert!(
-        !host
-            .1
+        !events_of(&off)
             .iter()
             .any(|event| matches!(event, Event::Gradients { .. }))
     );

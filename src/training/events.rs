@@ -115,11 +115,14 @@ pub enum Event {
         step_ms: f64,
     },
     /// With `grad_norms`, after each step: the L2 norm of each weighted
-    /// layer's weight gradient, in `Started`'s `weighted_layers` order.
+    /// layer's weight gradient, and the root mean square of its output (of
+    /// the step's forward pass), in `Started`'s `weighted_layers` order.
     Gradients {
         epoch: usize,
         batch: usize,
         norms: Vec<f64>,
+        #[serde(default)]
+        outputs: Vec<f64>,
     },
     /// A point of the book's live plot: five times an epoch, at `x` epochs.
     Point {

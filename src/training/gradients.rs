@@ -8,7 +8,7 @@
 use burn::optim::GradientsParams;
 use burn::tensor::Tensor;
 
-use crate::model::{LayerModule, Net};
+use crate::model::{Activation, LayerModule, Net};
 use crate::shape::row_path_text;
 
 /// A layer with weights, in depth order (the order the forward pass runs
@@ -122,4 +122,63 @@ pub fn squared_norms(model: &Net, grads: &GradientsParams) -> Tensor<1> {
         norms.extend(norm);
     });
     Tensor::cat(norms, 0)
+}
+
+/// Images of the batch whose outputs `OutputSquares` measures.
+pub const OUTPUT_SAMPLE: usize = 8;
+
+/// Collects, during a forward pass (`Net::forward_seen`), the mean square
+/// of each weighted layer's output over the batch's first
+/// `OUTPUT_SAMPLE` images, cut from the graph: how much signal reaches
+/// each depth.
+pub struct OutputSquares {
+    /// The weighted layers' row paths, in `weighted_layers` order.
+    paths: Vec<Vec<usize>>,
+    seen: Vec<Option<Tensor<1>>>,
+}
+
+impl OutputSquares {
+    pub fn new(model: &Net) -> OutputSquares {
+        let paths: Vec<Vec<usize>> = weighted_layers(model)
+            .into_iter()
+            .map(|layer| layer.path)
+            .collect();
+        let seen = vec![None; paths.len()];
+        OutputSquares { paths, seen }
+    }
+
+    /// `forward_seen`'s closure: keeps the output if `path` is a weighted layer.
+    pub fn see(&mut self, path: &[usize], x: &Activation) {
+        if let Some(i) = self.paths.iter().position(|p| p == path) {
+            // The first few images of the batch tell the size well enough,
+            // and summing a whole batch's feature maps cost LeNet on
+            // lavapipe 14 % of its kernel time.
+            let flat: Tensor<1> = match x {
+                Activation::Map(x) => {
+                    let n = x.dims()[0].min(OUTPUT_SAMPLE);
+                    x.clone().detach().narrow(0, 0, n).flatten(0, 3)
+                }
+                Activation::Flat(x) => {
+                    let n = x.dims()[0].min(OUTPUT_SAMPLE);
+                    x.clone().detach().narrow(0, 0, n).flatten(0, 1)
+                }
+            };
+            self.seen[i] = Some(flat.square().mean());
+        }
+    }
+
+    /// One value per weighted layer (0 for one the pass did not reach).
+    pub fn joined(self) -> Tensor<1> {
+        let device = self.seen.iter().flatten().next().map(|t| t.device());
+        let values: Vec<Tensor<1>> = self
+            .seen
+            .into_iter()
+            .map(|value| {
+                value.unwrap_or_else(|| {
+                    Tensor::zeros([1], device.as_ref().expect("the pass saw a weighted layer"))
+                })
+            })
+            .collect();
+        Tensor::cat(values, 0)
+    }
 }

@@ -103,9 +103,10 @@ pub fn train_step(
     train_step_measured(model, optimizer, lr, images, labels, false)
 }
 
-/// `train_step`; with `grad_norms`, the squared norm of each weighted
-/// layer's weight gradient follows `[loss, correct]` in the same tensor
-/// (`gradients::squared_norms`), so the step is still read back once.
+/// `train_step`; with `grad_norms`, `[loss, correct]` is followed in the
+/// same tensor by the squared norm of each weighted layer's weight gradient
+/// (`gradients::squared_norms`), then the mean square of each one's output
+/// (`gradients::OutputSquares`), so the step is still read back once.
 pub fn train_step_measured(
     model: Net,
     optimizer: &mut ModuleOptimizer,
@@ -115,7 +116,14 @@ pub fn train_step_measured(
     grad_norms: bool,
 ) -> (Net, Tensor<1>) {
     let device = images.device();
-    let logits = model.forward(images);
+    let (logits, outputs) = match grad_norms {
+        true => {
+            let mut outputs = super::OutputSquares::new(&model);
+            let logits = model.forward_seen(images, &mut |path, x| outputs.see(path, x));
+            (logits, Some(outputs))
+        }
+        false => (model.forward(images), None),
+    };
     let loss = CrossEntropyLoss::new(None, &device).forward(logits.clone(), labels.clone());
     let figures = Tensor::cat(vec![loss.clone().detach(), correct(logits.detach(), labels)], 0);
     let grads = GradientsParams::from_grads(loss.backward(), &model);
@@ -124,9 +132,9 @@ pub fn train_step_measured(
     // Joined after the update: a copy queued between the norms and the
     // update split the update's fused kernels on wgpu (BENCHMARKS.md,
     // "Gradient norms").
-    match norms {
-        Some(norms) => (model, Tensor::cat(vec![figures, norms], 0)),
-        None => (model, figures),
+    match (norms, outputs) {
+        (Some(norms), Some(outputs)) => (model, Tensor::cat(vec![figures, norms, outputs.joined()], 0)),
+        _ => (model, figures),
     }
 }
 
@@ -293,14 +301,12 @@ async fn train_model(
             let (images, labels) = batch_tensors(&batch, device);
             // Cloning a module shares its tensors; it copies no weights.
             let before = model.clone();
-            let (next, figures) = train_step_measured(
-                model,
-                &mut optimizer,
-                config.lr,
-                images,
-                labels,
-                config.grad_norms,
-            );
+            // Measured at the run's first step, then every
+            // `grad_norms_every` steps.
+            let step = (epoch - 1) * batches + i;
+            let measured = config.grad_norms && step.is_multiple_of(config.grad_norms_every.max(1));
+            let (next, figures) =
+                train_step_measured(model, &mut optimizer, config.lr, images, labels, measured);
             let figures = read(figures, backend).await?;
             let step_ms = host.now_ms() - step_start;
             let (loss, correct) = (figures[0] as f64, figures[1] as f64);
@@ -326,15 +332,14 @@ async fn train_model(
                 timed += chunk.len();
                 train_ms += step_ms;
             }
-            if config.grad_norms {
-                let norms = figures[2..]
-                    .iter()
-                    .map(|&square| (square as f64).sqrt())
-                    .collect();
+            if measured {
+                let root = |squares: &[f32]| squares.iter().map(|&square| (square as f64).sqrt()).collect();
+                let layers = (figures.len() - 2) / 2;
                 host.event(Event::Gradients {
                     epoch,
                     batch: i + 1,
-                    norms,
+                    norms: root(&figures[2..2 + layers]),
+                    outputs: root(&figures[2 + layers..]),
                 });
             }
             loss_sum += loss * chunk.len() as f64;
@@ -521,7 +526,8 @@ pub async fn bench(
     for step in 0..steps {
         let (images, labels) = batches[(step + 1) % batches.len()].clone();
         let building = now_ms();
-        let (next, figures) = train_step_measured(model, &mut optimizer, config.lr, images, labels, measure);
+        let measured = measure && (step + 1).is_multiple_of(config.grad_norms_every.max(1));
+        let (next, figures) = train_step_measured(model, &mut optimizer, config.lr, images, labels, measured);
         host_ms += now_ms() - building;
         model = next;
         if (step + 1) % readback_every == 0 || step + 1 == steps {

@@ -58,11 +58,20 @@ pub struct TrainConfig {
     pub train_limit: Option<usize>,
     /// Evaluate on the first N test examples only.
     pub test_limit: Option<usize>,
-    /// Measure every weighted layer's gradient norm at every step
-    /// (`Event::Gradients`).
+    /// Measure every weighted layer's gradient norm and output size
+    /// (`Event::Gradients`) ...
     #[serde(default)]
     pub grad_norms: bool,
+    /// ... at every this many steps (0 and 1: every step). On a GPU the
+    /// extra kernels cost a step ~15 % (BENCHMARKS.md, "Gradient norms"),
+    /// so the page measures every `GPU_GRAD_NORMS_EVERY` steps there.
+    #[serde(default)]
+    pub grad_norms_every: usize,
 }
+
+/// How often the page measures the gradient view on WebGPU: every 5th step
+/// keeps its cost to ~3 % of training.
+pub const GPU_GRAD_NORMS_EVERY: usize = 5;
 
 impl TrainConfig {
     /// The book's settings for `arch`.
@@ -80,6 +89,7 @@ impl TrainConfig {
             train_limit: None,
             test_limit: None,
             grad_norms: false,
+            grad_norms_every: 1,
         }
     }
 

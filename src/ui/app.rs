@@ -9,6 +9,7 @@ use crate::link::Link;
 use crate::training::{Confusion, OptimizerKind, TrainConfig};
 use crate::ui::chart::Chart;
 use crate::ui::client::Client;
+use crate::ui::copy::CopyButton;
 use crate::ui::editor::NetEditor;
 use crate::ui::gradients::GradientFlow;
 
@@ -493,29 +494,15 @@ fn TrainPanel(hidden: Vec<String>) -> impl IntoView {
 /// Copies the link to this exact setup.
 #[component]
 fn ShareButton() -> impl IntoView {
-    let said = RwSignal::new(None::<&'static str>);
-    let on_click = move |_| {
-        let url = crate::ui::url::share_url();
-        let Some(clipboard) = web_sys::window().map(|w| w.navigator().clipboard()) else {
-            return;
-        };
-        leptos::task::spawn_local(async move {
-            let copied = wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&url))
-                .await
-                .is_ok();
-            said.set(Some(if copied {
-                "link copied"
-            } else {
-                "copy the address bar: the clipboard is blocked"
-            }));
-            gloo_timers::future::TimeoutFuture::new(2500).await;
-            said.set(None);
-        });
-    };
     view! {
-        <button name="share" class="share" title="copy a link to this setup" on:click=on_click>
-            {move || said.get().unwrap_or("Share")}
-        </button>
+        <CopyButton
+            text=Callback::new(|()| crate::ui::url::share_url())
+            label="Share"
+            done="link copied"
+            blocked="copy the address bar: the clipboard is blocked"
+            name="share"
+            title="copy a link to this setup"
+        />
     }
 }
 

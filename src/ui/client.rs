@@ -799,12 +799,16 @@ impl Client {
                         title,
                         layers: weighted_layers,
                         steps: vec![],
+                        outputs: vec![],
                     }));
                 }
             }
-            Event::Gradients { norms, .. } => run.gradients.update(|record| {
+            Event::Gradients { norms, outputs, .. } => run.gradients.update(|record| {
                 if let Some(record) = record {
                     record.steps.push(norms.into_iter().map(|n| n as f32).collect());
+                    record
+                        .outputs
+                        .push(outputs.into_iter().map(|n| n as f32).collect());
                 }
             }),
             Event::WarmedUp { .. } => {

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 
 use crate::arch::NetConfig;
 use crate::arch::edit::{self, Field, Kind};
+use crate::ui::copy::CopyButton;
 use crate::ui::state::{Run, Settings};
 
 #[component]
@@ -70,6 +71,13 @@ pub fn NetEditor(hidden: Vec<String>) -> impl IntoView {
             </div>
             <details class="as-json">
                 <summary>"As JSON, for " <code>"cnnp … --config FILE"</code></summary>
+                <CopyButton
+                    text=Callback::new(move |()| json())
+                    label="Copy"
+                    done="copied"
+                    blocked="select it below: the clipboard is blocked"
+                    name="copy-json"
+                />
                 <pre class="net-json">{json}</pre>
             </details>
         </details>

@@ -1,7 +1,7 @@
-//! The gradient view: each weighted layer's weight-gradient norm at each
-//! step, first layer on top, as a heat strip on a log scale; the run before
-//! it beside it on the same scale, so a plain deep net and its residual
-//! twin can be compared.
+//! The gradient view: each weighted layer's weight-gradient norm (or the
+//! size of its output) at each step, first layer on top, as a heat strip on
+//! a log scale; the run before it beside it on the same scale, so a plain
+//! deep net and its residual twin can be compared.
 
 use leptos::html::Canvas;
 use leptos::prelude::*;
@@ -39,11 +39,12 @@ fn log_norm(norm: f32) -> f32 {
     }
 }
 
-/// The smallest and largest log10 norm over `records`.
-pub fn log_range(records: &[&GradientRecord]) -> Option<(f32, f32)> {
+/// The smallest and largest log10 value over `records` (their gradients,
+/// or their outputs).
+pub fn log_range(records: &[&GradientRecord], outputs: bool) -> Option<(f32, f32)> {
     let logs = records
         .iter()
-        .flat_map(|record| record.steps.iter().flatten())
+        .flat_map(|record| record.values(outputs).iter().flatten())
         .map(|&n| log_norm(n))
         .filter(|l| l.is_finite());
     logs.fold(None, |range, l| match range {
@@ -53,10 +54,9 @@ pub fn log_range(records: &[&GradientRecord]) -> Option<(f32, f32)> {
 }
 
 /// The strip as RGBA: `width` columns (steps, averaged in log space when
-/// there are more), a band of rows per layer.
-pub fn strip_rgba(record: &GradientRecord, (lo, hi): (f32, f32)) -> (usize, usize, Vec<u8>) {
-    let steps = record.steps.len();
-    let layers = record.layers.len();
+/// there are more), a band of rows per layer; `values` has a row per step.
+pub fn strip_rgba(values: &[Vec<f32>], layers: usize, (lo, hi): (f32, f32)) -> (usize, usize, Vec<u8>) {
+    let steps = values.len();
     let width = steps.clamp(1, COLUMNS);
     let height = layers * ROW_HEIGHT;
     let mut rgba = vec![255u8; width * height * 4];
@@ -67,7 +67,7 @@ pub fn strip_rgba(record: &GradientRecord, (lo, hi): (f32, f32)) -> (usize, usiz
             ((x + 1) * steps / width).max(x * steps / width + 1).min(steps),
         );
         for layer in 0..layers {
-            let logs: Vec<f32> = record.steps[from..to]
+            let logs: Vec<f32> = values[from..to]
                 .iter()
                 .filter_map(|step| step.get(layer))
                 .map(|&n| log_norm(n).max(lo))
@@ -86,10 +86,9 @@ pub fn strip_rgba(record: &GradientRecord, (lo, hi): (f32, f32)) -> (usize, usiz
     (width, height, rgba)
 }
 
-/// A layer's norm at the last step, averaged over up to the last 10 steps.
-fn recent(record: &GradientRecord, layer: usize) -> Option<f32> {
-    let tail: Vec<f32> = record
-        .steps
+/// A layer's value over up to the last 10 steps, averaged.
+fn recent(values: &[Vec<f32>], layer: usize) -> Option<f32> {
+    let tail: Vec<f32> = values
         .iter()
         .rev()
         .take(10)
@@ -101,23 +100,30 @@ fn recent(record: &GradientRecord, layer: usize) -> Option<f32> {
 #[component]
 pub fn GradientFlow() -> impl IntoView {
     let run = expect_context::<Run>();
+    // Which the strips show: the weight gradients, or the layers' outputs.
+    let outputs = RwSignal::new(false);
     let range = Memo::new(move |_| {
         let (now, before) = (run.gradients.get(), run.previous_gradients.get());
         let records: Vec<&GradientRecord> = now.iter().chain(before.iter()).collect();
-        log_range(&records)
+        log_range(&records, outputs.get())
     });
+    let choose = move |ev| outputs.set(event_target_value(&ev) == "outputs");
     view! {
         {move || run.gradients.get().map(|_| view! {
             <section class="gradient-flow" aria-label="gradient flow">
                 <h3>"Gradient flow"</h3>
                 <p class="hint">
                     "Each row is a layer with weights, the first layer on top; each column a training step. \
-                     The colour is the size (L2 norm) of the layer's weight gradient on a log scale shared by both strips."
+                     The colour is on a log scale shared by both strips: "
+                    <select name="gradient-values" on:change=choose>
+                        <option value="gradients" selected=move || !outputs.get()>"the L2 norm of the layer's weight gradient"</option>
+                        <option value="outputs" selected=move || outputs.get()>"the root mean square of the layer's output"</option>
+                    </select>
                 </p>
                 <div class="strips">
-                    <Strip record=run.gradients.into() range=range.into() which="this run" />
+                    <Strip record=run.gradients.into() range=range.into() outputs=outputs.into() which="this run" />
                     {move || run.previous_gradients.get().map(|_| view! {
-                        <Strip record=run.previous_gradients.into() range=range.into() which="the run before" />
+                        <Strip record=run.previous_gradients.into() range=range.into() outputs=outputs.into() which="the run before" />
                     })}
                 </div>
                 {move || range.get().map(|(lo, hi)| view! {
@@ -136,6 +142,7 @@ pub fn GradientFlow() -> impl IntoView {
 fn Strip(
     record: Signal<Option<GradientRecord>>,
     range: Signal<Option<(f32, f32)>>,
+    outputs: Signal<bool>,
     which: &'static str,
 ) -> impl IntoView {
     let node = NodeRef::<Canvas>::new();
@@ -143,15 +150,14 @@ fn Strip(
         let (Some(canvas), Some(record), Some(range)) = (node.get(), record.get(), range.get()) else {
             return;
         };
-        let (width, height, rgba) = strip_rgba(&record, range);
+        let (width, height, rgba) = strip_rgba(record.values(outputs.get()), record.layers.len(), range);
         paint(&canvas, width, height, &rgba);
     });
     let named = move |pick: fn(usize) -> usize| {
         record.get().and_then(|record| {
-            let n = record.layers.len();
-            let layer = pick(n);
-            let norm = recent(&record, layer)?;
-            Some(format!("{}: {norm:.2e}", record.layers.get(layer)?))
+            let layer = pick(record.layers.len());
+            let value = recent(record.values(outputs.get()), layer)?;
+            Some(format!("{}: {value:.2e}", record.layers.get(layer)?))
         })
     };
     view! {
@@ -159,7 +165,7 @@ fn Strip(
             <figcaption>
                 <strong>{move || record.get().map(|r| r.title).unwrap_or_default()}</strong>
                 {format!(" ({which}, ")}
-                {move || record.get().map(|r| format!("{} layers, {} steps", r.layers.len(), r.steps.len())).unwrap_or_default()}
+                {move || record.get().map(|r| format!("{} layers, {} steps measured", r.layers.len(), r.steps.len())).unwrap_or_default()}
                 ")"
             </figcaption>
             // Stretched to the figure's width; a fixed height per layer, so a

@@ -5,6 +5,7 @@ pub mod app;
 pub mod canvas;
 pub mod chart;
 pub mod client;
+pub mod copy;
 pub mod editor;
 pub mod files;
 pub mod gradients;

@@ -212,6 +212,7 @@ impl Settings {
             train_limit: Some(train as usize),
             test_limit: Some(test as usize),
             grad_norms: self.grad_norms.get(),
+            grad_norms_every: 1,
         };
         match config.problems() {
             problems if problems.is_empty() => Ok(config),
@@ -350,8 +351,20 @@ pub struct GradientRecord {
     pub title: String,
     /// The weighted layers in depth order.
     pub layers: Vec<String>,
-    /// One entry per step: each layer's norm.
+    /// One entry per step: each layer's weight-gradient norm.
     pub steps: Vec<Vec<f32>>,
+    /// One entry per step: the root mean square of each layer's output.
+    pub outputs: Vec<Vec<f32>>,
+}
+
+impl GradientRecord {
+    /// What the view shows: the gradients, or the outputs.
+    pub fn values(&self, outputs: bool) -> &[Vec<f32>] {
+        match outputs {
+            true => &self.outputs,
+            false => &self.steps,
+        }
+    }
 }
 
 impl Run {

@@ -567,6 +567,13 @@ async fn run(worker: &Worker, config: &TrainConfig, from_weights: bool) {
         false => None,
     };
     worker.inspector.forget();
+    // On WebGPU the gradient view measures every few steps (its kernels
+    // would cost each step ~15 %); on the CPU, every step.
+    let mut config = config.clone();
+    if matches!(backend, Backend::WebGpu(_)) {
+        config.grad_norms_every = training::GPU_GRAD_NORMS_EVERY;
+    }
+    let config = &config;
     *worker.running.borrow_mut() = Some(config.clone());
     let mut host = PageHost {
         worker,

@@ -771,6 +771,10 @@ test("change the net: VGG's blocks edited in the page, the table and the URL fol
   assert.deepEqual(await shapes(page), editedTable);
   assert.equal(await cell(1, 0).inputValue(), "2");
   assert.equal(await page.locator('.edit-field[data-key="blocks"] tbody tr').count(), 3);
+  // The same description as JSON, for `cnnp --config`.
+  await page.click(".as-json summary");
+  const json = JSON.parse(await page.textContent("pre.net-json"));
+  assert.deepEqual(json, { arch: "vgg", conv_arch: [[2, 64], [1, 128], [2, 256]], ratio: 16 });
   // The book's exercise, then back to the book's net.
   await page.click('button[data-preset="vgg-16"]');
   assert.match(await page.textContent(".question"), /VGG-16 has three convolutions/);
@@ -786,7 +790,7 @@ test("change the net: VGG's blocks edited in the page, the table and the URL fol
   await page.waitForSelector(".phase.done", { timeout: 300_000 });
   await page.waitForSelector("canvas.gradient-strip");
   const caption = await page.textContent('figure.strip[data-which="this run"] figcaption');
-  assert.match(caption, /VGG-8 \(this run, 8 layers, 4 steps\)/);
+  assert.match(caption, /VGG-8 \(this run, 8 layers, 4 steps measured\)/);
   const strip = await page.$eval("canvas.gradient-strip", (c) => ({ w: c.width, h: c.height }));
   assert.deepEqual(strip, { w: 4, h: 8 * 6 }, "a column per step, a band per layer");
   assert.match(await page.textContent(".first-norm"), /^1\.1 conv 1→4 k3: \d\.\d\de[-\d]+$/);
@@ -820,5 +824,15 @@ test("gradient flow: the deep plain net and its residual twin side by side", asy
   assert.ok(plain * 1000 < residual, `plain ${plain} ≪ residual ${residual}`);
   assert.match(await page.textContent('figure.strip[data-which="the run before"] figcaption'), /plain 34-layer net without batch norm \(narrow\)/);
   await page.locator("section.gradient-flow").screenshot({ path: join(ARTIFACTS, "gradients.png") });
+  // The same strips for the layers' outputs: the first layer's is the same
+  // size in both nets; the plain net's last layers get nothing of it.
+  await page.selectOption('select[name="gradient-values"]', "outputs");
+  await page.waitForFunction((plain) => !document.querySelector('figure.strip[data-which="the run before"] .first-norm').textContent.endsWith(plain), String(plain));
+  const output = async (which, named) =>
+    Number((await page.textContent(`figure.strip[data-which="${which}"] .${named}`)).split(": ").pop());
+  const [plainFirst, residualFirst] = [await output("the run before", "first-norm"), await output("this run", "first-norm")];
+  console.log(`first layer's output rms: plain ${plainFirst}, residual ${residualFirst}`);
+  assert.ok(plainFirst > 0.5 * residualFirst && plainFirst < 2 * residualFirst, "the same first layer");
+  await page.locator("section.gradient-flow").screenshot({ path: join(ARTIFACTS, "gradients-outputs.png") });
   await page.close();
 });

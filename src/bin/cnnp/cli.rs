@@ -92,7 +92,7 @@ const HELP: &str = "cnnp: the classic CNNs of Dive into Deep Learning
                    weight-gradient norm at every step: train prints the
                    epoch's means of the first and last layers, or with --json
                    a 'gradients' line per step after a 'started' line naming
-                   the layers
+                   the layers; --grad-norms-every N measures every Nth step
 
   A: lenet|alexnet|vgg|nin|googlenet|bn-lenet|resnet|densenet";
 
@@ -494,6 +494,7 @@ fn train(args: &[String]) -> Result<(), Failure> {
             "data",
             "save",
             "weights",
+            "grad-norms-every",
         ],
     )?;
     let arch = flags.arch()?;
@@ -516,6 +517,7 @@ fn train(args: &[String]) -> Result<(), Failure> {
     config.test_limit = flags.number("test-limit", 1, 10_000)?.or(config.test_limit);
     config.seed = flags.number("seed", 0, usize::MAX)?.unwrap_or(0) as u64;
     config.grad_norms = flags.has("grad-norms");
+    config.grad_norms_every = flags.number("grad-norms-every", 1, 100_000)?.unwrap_or(1);
     let problems = config.problems();
     if !problems.is_empty() {
         return Err(UsageError(problems.join("; ")).into());
@@ -625,6 +627,7 @@ fn bench(args: &[String]) -> Result<(), Failure> {
             "readback-every",
             "data",
             "conv",
+            "grad-norms-every",
         ],
     )?;
     let arch = flags.arch()?;
@@ -640,6 +643,7 @@ fn bench(args: &[String]) -> Result<(), Failure> {
     config.batch_size = flags.number("batch", 1, 60_000)?.unwrap_or(config.batch_size);
     config.resize = flags.resize(arch, config.resize)?;
     config.grad_norms = flags.has("grad-norms");
+    config.grad_norms_every = flags.number("grad-norms-every", 1, 100_000)?.unwrap_or(1);
     let steps = flags.number("steps", 1, 100_000)?.unwrap_or(20);
     let readback_every = flags.number("readback-every", 1, 100_000)?.unwrap_or(1);
     let problems = config.problems();
