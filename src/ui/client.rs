@@ -710,11 +710,12 @@ impl Client {
 
     /// Starts the history's record of a run of `config`.
     fn begin_record(&self, config: &TrainConfig, from_weights: bool) {
-        let arch = config.net.arch();
+        // Named as the editor names the net: "VGG-16 #2".
+        let title = config.net.title();
         let number = self
             .history
             .runs
-            .with_untracked(|runs| runs.iter().filter(|r| r.config.net.arch() == arch).count() + 1);
+            .with_untracked(|runs| runs.iter().filter(|r| r.config.net.title() == title).count() + 1);
         let backend = self
             .run
             .backend
@@ -723,8 +724,7 @@ impl Client {
         let record = RunRecord {
             id: js_sys::Date::now(),
             name: format!(
-                "{} #{number}{}",
-                arch.title(),
+                "{title} #{number}{}",
                 if from_weights { " (on from weights)" } else { "" }
             ),
             config: config.clone(),
