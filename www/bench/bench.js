@@ -10,6 +10,7 @@ const arch = params.get("arch") || "lenet";
 const batch = Number(params.get("batch") || NETS[arch].batch);
 const steps = Number(params.get("steps") || 10);
 const readback = Number(params.get("readback") || 1);
+const gradNorms = Number(params.get("grad_norms") || 0);
 // `mode=profile`: ours only, each layer of the net timed on its own;
 // `mode=trace`: ours only, every kernel of the timed steps timed on the
 // WebGPU queue (one dispatch per submission, so a little slower overall).
@@ -34,7 +35,7 @@ function runOurs() {
   const worker = new Worker(new URL(loader, root));
   const send = (command) => worker.postMessage(JSON.stringify(command));
   const loadData = () => send({ type: "load_data", data_url: new URL("assets/fashion-mnist/", root).href });
-  const { onReport, done } = driveOurs({ send, loadData, arch, batch, steps, readback, backend, mode });
+  const { onReport, done } = driveOurs({ send, loadData, arch, batch, steps, readback, backend, mode, gradNorms });
   worker.onerror = (event) => fail(`worker error: ${event.message}`);
   worker.onmessage = (event) => onReport(JSON.parse(event.data));
   return done.then((result) => {

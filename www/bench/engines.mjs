@@ -9,7 +9,7 @@ export const NETS = {
 };
 
 /** Our worker's `TrainConfig` for `arch` at `batch`. */
-export function oursConfig(arch, batch) {
+export function oursConfig(arch, batch, gradNormsEvery = 0) {
   const net = NETS[arch];
   return {
     net: arch === "lenet" ? { arch: "lenet" } : { arch: "resnet", stages: [[64, 2], [128, 2], [256, 2], [512, 2]] },
@@ -22,6 +22,9 @@ export function oursConfig(arch, batch) {
     seed: 0,
     train_limit: null,
     test_limit: null,
+    // The gradient view: measured every N steps (0: off).
+    grad_norms: gradNormsEvery > 0,
+    grad_norms_every: Math.max(1, gradNormsEvery),
   };
 }
 
@@ -31,7 +34,7 @@ export function oursConfig(arch, batch) {
  * `onReport` takes each report, and `done` resolves with the result (or
  * `{error}`). `mode`: "bench", "profile" or "trace".
  */
-export function driveOurs({ send, loadData, arch, batch, steps, readback, backend, mode }) {
+export function driveOurs({ send, loadData, arch, batch, steps, readback, backend, mode, gradNorms = 0 }) {
   let adapter = null;
   let trace = null;
   let finish;
@@ -70,7 +73,7 @@ export function driveOurs({ send, loadData, arch, batch, steps, readback, backen
         break;
       case "data_ready":
         if (mode === "profile") send({ type: "profile", config: oursConfig(arch, batch), reps: steps });
-        else send({ type: "bench", config: oursConfig(arch, batch), steps, readback_every: readback });
+        else send({ type: "bench", config: oursConfig(arch, batch, gradNorms), steps, readback_every: readback });
         break;
       case "profile":
         finish({ ...common(), mode, reps: steps, layers: report.layers });

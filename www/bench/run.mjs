@@ -6,6 +6,7 @@
 // `npm ci` here (TF.js, for this page only). Usage:
 //   node www/bench/run.mjs [--runs 3] [--arch lenet|resnet|all] [--steps N] [--batch N]
 //                          [--engines ours,tfjs] [--readback 1,10] [--backends webgpu,cpu,...]
+//                          [--grad-norms 0,1,5]  (ours: the gradient view measured every N steps; 0 off)
 //   node www/bench/run.mjs --profile 1 [--arch lenet] [--backends webgpu] [--steps N]
 //       (ours only: each layer timed on its own, one JSON line per layer)
 //   node www/bench/run.mjs --trace 1 [--arch lenet] [--steps N]
@@ -29,6 +30,7 @@ const runs = Number(args.runs || 3);
 const archs = (args.arch || "all") === "all" ? ["lenet", "resnet"] : [args.arch];
 const engines = (args.engines || "ours,tfjs").split(",");
 const readbacks = (args.readback || "1,10").split(",").map(Number);
+const gradNormsList = (args.grad_norms || args["grad-norms"] || "0").split(",").map(Number);
 const BACKENDS = { ours: ["webgpu", "cpu", "cpu-threads"], tfjs: ["webgpu", "webgl", "wasm", "cpu"] };
 const wanted = args.backends ? args.backends.split(",") : null;
 // SwiftShader runs WebGPU on the CPU: ResNet-18 steps take long, so fewer.
@@ -93,17 +95,17 @@ try {
     const steps = Number(args.steps || DEFAULTS[arch].steps);
     for (const engine of engines) {
       for (const backend of BACKENDS[engine].filter((b) => !wanted || wanted.includes(b))) {
-        for (const readback of readbacks) {
+        for (const readback of readbacks) for (const grad_norms of engine === "ours" ? gradNormsList : [0]) {
           const results = [];
           for (let run = 0; run < runs; run++) {
-            const result = await once(new URLSearchParams({ engine, backend, arch, batch, steps, readback }));
+            const result = await once(new URLSearchParams({ engine, backend, arch, batch, steps, readback, grad_norms }));
             if (result.error) {
               results.push(result);
               break;
             }
             results.push(result);
           }
-          console.log(JSON.stringify(summarize({ engine, backend, arch, batch, readback_every: readback, steps }, results)));
+          console.log(JSON.stringify(summarize({ engine, backend, arch, batch, readback_every: readback, steps, ...(grad_norms ? { grad_norms_every: grad_norms } : {}) }, results)));
         }
       }
     }
