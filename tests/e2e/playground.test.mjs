@@ -799,6 +799,11 @@ test("change the net: VGG's blocks edited in the page, the table and the URL fol
   await page.click('button.net-card[data-arch="lenet"]');
   await page.fill('.edit-field[data-key="k"] input', "11");
   assert.match(await page.textContent(".table-error"), /row 6 › AvgPool2d \(k2, s2\): the height would drop below 1/);
+  // Embedded with the edits and without the editor.
+  await page.goto(`${server.url}/index.html?embed=1&arch=vgg&hide=editor&edit=blocks-1x64_1x128`);
+  await page.waitForSelector("table.layers tbody tr.row.top");
+  assert.equal(await page.locator(".editor").count(), 0);
+  assert.equal(await topRows(), 2 + 8, "the edits apply without the editor");
   await page.close();
 });
 
