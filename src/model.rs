@@ -54,11 +54,21 @@ impl Activation {
 
     /// The first value, as a one-element tensor (still on the graph).
     pub fn first(self) -> Tensor<1> {
-        let flat: Tensor<1> = match self {
-            Activation::Map(x) => x.flatten(0, 3),
-            Activation::Flat(x) => x.flatten(0, 1),
-        };
-        flat.narrow(0, 0, 1)
+        self.head(1).narrow(0, 0, 1)
+    }
+
+    /// The values of the batch's first `n` examples (all, if fewer), flat.
+    pub fn head(self, n: usize) -> Tensor<1> {
+        match self {
+            Activation::Map(x) => {
+                let n = n.min(x.dims()[0]);
+                x.narrow(0, 0, n).flatten(0, 3)
+            }
+            Activation::Flat(x) => {
+                let n = n.min(x.dims()[0]);
+                x.narrow(0, 0, n).flatten(0, 1)
+            }
+        }
     }
 
     fn map(self) -> Tensor<4> {
@@ -377,6 +387,43 @@ fn forward_list(
     x
 }
 
+/// `layers` and everything inside them, numbered from `first` under `path`
+/// (`Net::visit_rows`).
+fn visit_list(
+    layers: &[LayerModule],
+    path: &mut Vec<usize>,
+    first: usize,
+    visit: &mut impl FnMut(&[usize], &LayerModule),
+) {
+    for (i, layer) in layers.iter().enumerate() {
+        path.push(first + i);
+        visit(path, layer);
+        match layer {
+            LayerModule::Sequential(seq) => visit_list(&seq.layers, path, 0, visit),
+            LayerModule::Inception(inception) => {
+                for (i, branch) in inception.paths.iter().enumerate() {
+                    path.push(i);
+                    visit_list(&branch.layers, path, 0, visit);
+                    path.pop();
+                }
+            }
+            LayerModule::Residual(residual) => {
+                visit_list(&residual.body.layers, path, 0, visit);
+                visit_list(&residual.shortcut.layers, path, residual.body.layers.len(), visit);
+            }
+            LayerModule::DenseBlock(dense) => {
+                for (i, block) in dense.conv_blocks.iter().enumerate() {
+                    path.push(i);
+                    visit_list(&block.layers, path, 0, visit);
+                    path.pop();
+                }
+            }
+            _ => {}
+        }
+        path.pop();
+    }
+}
+
 /// Counts parameters as PyTorch's `net.parameters()` does: Burn visits batch
 /// norm's running statistics like parameters, but they are buffers.
 #[derive(Default)]
@@ -431,6 +478,12 @@ impl Net {
     /// table, `[2, 0]` the first layer inside it.
     pub fn forward_seen(&self, images: Tensor<4>, seen: &mut Seen) -> Tensor<2> {
         forward_list(&self.layers, Activation::Map(images), &mut vec![], 0, seen).flat()
+    }
+
+    /// Shows `visit` every element, in the order the forward pass runs
+    /// them, each at its row path (as `forward_seen` and `at` number them).
+    pub fn visit_rows(&self, visit: &mut impl FnMut(&[usize], &LayerModule)) {
+        visit_list(&self.layers, &mut vec![], 0, visit);
     }
 
     /// The element at row path `path`, when there is one.

@@ -17,7 +17,6 @@
 //!     nn.Dropout(p=0.5),
 //!     nn.Linear(4096, 10))
 //! ```
-
 //!
 //! with its widths, the first convolution's window (what must change to
 //! take 28×28 images without resizing) and dropout in [`AlexNetConfig`].

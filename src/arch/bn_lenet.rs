@@ -10,7 +10,6 @@
 //!     nn.Linear(120, 84), nn.BatchNorm1d(84), nn.Sigmoid(),
 //!     nn.Linear(84, 10))
 //! ```
-
 //!
 //! with where batch norm goes, and its `eps` and `momentum`, in
 //! [`BnLeNetConfig`].

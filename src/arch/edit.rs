@@ -535,13 +535,19 @@ pub fn to_query(config: &NetConfig) -> String {
 /// applied in order; an edit that cannot be used is named in the errors
 /// and left out.
 pub fn from_query(arch: Arch, query: &str) -> (NetConfig, Vec<String>) {
-    let mut config = NetConfig::default_for(arch);
+    let (config, errors) = apply_query(NetConfig::default_for(arch), query);
+    (config, errors.into_iter().map(|(_, error)| error).collect())
+}
+
+/// `config` with the edits of `query` (`to_query`'s form) applied in
+/// order; each edit that cannot be used is left out and returned with why.
+pub fn apply_query(mut config: NetConfig, query: &str) -> (NetConfig, Vec<(&str, String)>) {
     let mut errors = vec![];
     for edit in query.split('~').filter(|edit| !edit.is_empty()) {
         let (key, value) = edit.split_once('-').unwrap_or((edit, ""));
         match set(&config, key, value) {
             Ok(edited) => config = edited,
-            Err(e) => errors.push(e),
+            Err(e) => errors.push((edit, e)),
         }
     }
     (config, errors)

@@ -43,7 +43,6 @@
 //!                    nn.Flatten())
 //! net = nn.Sequential(b1, b2, b3, b4, b5, nn.Linear(1024, 10))
 //! ```
-
 //!
 //! with every Inception block's path widths in [`GoogLeNetConfig`].
 

@@ -11,7 +11,6 @@
 //!     nn.Linear(120, 84), nn.Sigmoid(),
 //!     nn.Linear(84, 10))
 //! ```
-
 //!
 //! with what the book's exercises change named in [`LeNetConfig`]: the
 //! activation, the pooling, the channels, the kernel size, the dense widths.

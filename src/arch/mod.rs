@@ -277,8 +277,6 @@ impl NetConfig {
     /// plain 34-layer net), else the net's name with "(edited)".
     pub fn title(&self) -> String {
         let arch = self.arch();
-        // VGG's width ratio slims it without changing which VGG it is.
-        let book = NetConfig::default_for(arch).with_vgg_ratio(self.vgg_ratio().unwrap_or(4));
         match self {
             NetConfig::Vgg(config) => {
                 let convs: usize = config.conv_arch.iter().map(|&(n, _)| n).sum();
@@ -309,7 +307,7 @@ impl NetConfig {
                 }
                 title
             }
-            _ if *self == book => arch.title().to_string(),
+            _ if *self == NetConfig::default_for(arch) => arch.title().to_string(),
             _ => format!("{} (edited)", arch.title()),
         }
     }

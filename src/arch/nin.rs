@@ -20,7 +20,6 @@
 //!     nn.AdaptiveAvgPool2d((1, 1)),
 //!     nn.Flatten())
 //! ```
-
 //!
 //! with the blocks, the number of 1×1 convolutions in each (the exercise
 //! tries one) and dropout in [`NiNConfig`].

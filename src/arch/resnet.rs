@@ -45,7 +45,6 @@
 //!                     nn.AdaptiveAvgPool2d((1,1)),
 //!                     nn.Flatten(), nn.Linear(512, 10))
 //! ```
-
 //!
 //! with the stages, b1's width, the shortcut (off: a "plain" net of the same
 //! depth) and batch norm in [`ResNetConfig`].

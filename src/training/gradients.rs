@@ -24,8 +24,7 @@ pub struct WeightedLayer {
 /// Every convolution and linear layer of `model`, in depth order.
 pub fn weighted_layers(model: &Net) -> Vec<WeightedLayer> {
     let mut layers = vec![];
-    let mut path = vec![];
-    walk_list(&model.layers, &mut path, 0, &mut |path, module| {
+    model.visit_rows(&mut |path, module| {
         if let Some(name) = describe(module) {
             layers.push(WeightedLayer {
                 path: path.to_vec(),
@@ -34,6 +33,10 @@ pub fn weighted_layers(model: &Net) -> Vec<WeightedLayer> {
         }
     });
     layers
+}
+
+fn is_weighted(module: &LayerModule) -> bool {
+    matches!(module, LayerModule::Conv2d(_) | LayerModule::Linear(_))
 }
 
 fn describe(module: &LayerModule) -> Option<String> {
@@ -50,46 +53,6 @@ fn describe(module: &LayerModule) -> Option<String> {
     }
 }
 
-/// Visits every module below `layers` in forward order, each at its row path.
-fn walk_list(
-    layers: &[LayerModule],
-    path: &mut Vec<usize>,
-    first: usize,
-    visit: &mut impl FnMut(&[usize], &LayerModule),
-) {
-    for (i, layer) in layers.iter().enumerate() {
-        path.push(first + i);
-        walk(layer, path, visit);
-        path.pop();
-    }
-}
-
-fn walk(module: &LayerModule, path: &mut Vec<usize>, visit: &mut impl FnMut(&[usize], &LayerModule)) {
-    visit(path, module);
-    match module {
-        LayerModule::Sequential(seq) => walk_list(&seq.layers, path, 0, visit),
-        LayerModule::Inception(inception) => {
-            for (i, branch) in inception.paths.iter().enumerate() {
-                path.push(i);
-                walk_list(&branch.layers, path, 0, visit);
-                path.pop();
-            }
-        }
-        LayerModule::Residual(residual) => {
-            walk_list(&residual.body.layers, path, 0, visit);
-            walk_list(&residual.shortcut.layers, path, residual.body.layers.len(), visit);
-        }
-        LayerModule::DenseBlock(dense) => {
-            for (i, block) in dense.conv_blocks.iter().enumerate() {
-                path.push(i);
-                walk_list(&block.layers, path, 0, visit);
-                path.pop();
-            }
-        }
-        _ => {}
-    }
-}
-
 /// Flattened first: with a 2-D or 4-D gradient summed whole, Burn's fusion
 /// ran the optimiser's update as separate kernels on wgpu (LeNet on
 /// lavapipe lost a quarter of its speed; BENCHMARKS.md, "Gradient norms").
@@ -102,8 +65,7 @@ fn sum_of_squares(g: Tensor<1>) -> Tensor<1> {
 /// without a gradient counts 0.
 pub fn squared_norms(model: &Net, grads: &GradientsParams) -> Tensor<1> {
     let mut norms: Vec<Tensor<1>> = vec![];
-    let mut path = vec![];
-    walk_list(&model.layers, &mut path, 0, &mut |_, module| {
+    model.visit_rows(&mut |_, module| {
         let norm = match module {
             LayerModule::Conv2d(conv) => Some(
                 grads
@@ -139,10 +101,14 @@ pub struct OutputSquares {
 
 impl OutputSquares {
     pub fn new(model: &Net) -> OutputSquares {
-        let paths: Vec<Vec<usize>> = weighted_layers(model)
-            .into_iter()
-            .map(|layer| layer.path)
-            .collect();
+        // Only the paths: this runs at every measured step, and the names
+        // are `weighted_layers`'s, made once a run.
+        let mut paths = vec![];
+        model.visit_rows(&mut |path, module| {
+            if is_weighted(module) {
+                paths.push(path.to_vec());
+            }
+        });
         let seen = vec![None; paths.len()];
         OutputSquares { paths, seen }
     }
@@ -153,16 +119,7 @@ impl OutputSquares {
             // The first few images of the batch tell the size well enough,
             // and summing a whole batch's feature maps cost LeNet on
             // lavapipe 14 % of its kernel time.
-            let flat: Tensor<1> = match x {
-                Activation::Map(x) => {
-                    let n = x.dims()[0].min(OUTPUT_SAMPLE);
-                    x.clone().detach().narrow(0, 0, n).flatten(0, 3)
-                }
-                Activation::Flat(x) => {
-                    let n = x.dims()[0].min(OUTPUT_SAMPLE);
-                    x.clone().detach().narrow(0, 0, n).flatten(0, 1)
-                }
-            };
+            let flat = x.clone().detached(false).head(OUTPUT_SAMPLE);
             self.seen[i] = Some(flat.square().mean());
         }
     }

@@ -301,10 +301,7 @@ async fn train_model(
             let (images, labels) = batch_tensors(&batch, device);
             // Cloning a module shares its tensors; it copies no weights.
             let before = model.clone();
-            // Measured at the run's first step, then every
-            // `grad_norms_every` steps.
-            let step = (epoch - 1) * batches + i;
-            let measured = config.grad_norms && step.is_multiple_of(config.grad_norms_every.max(1));
+            let measured = config.measures_step((epoch - 1) * batches + i);
             let (next, figures) =
                 train_step_measured(model, &mut optimizer, config.lr, images, labels, measured);
             let figures = read(figures, backend).await?;
@@ -513,8 +510,14 @@ pub async fn bench(
 
     let start = now_ms();
     let (images, labels) = batches[0].clone();
-    let measure = config.grad_norms;
-    let (next, figures) = train_step_measured(model, &mut optimizer, config.lr, images, labels, measure);
+    let (next, figures) = train_step_measured(
+        model,
+        &mut optimizer,
+        config.lr,
+        images,
+        labels,
+        config.measures_step(0),
+    );
     model = next;
     let warmup_loss = read(figures, &backend).await?[0] as f64;
     let warmup_s = (now_ms() - start) / 1000.0;
@@ -526,7 +529,8 @@ pub async fn bench(
     for step in 0..steps {
         let (images, labels) = batches[(step + 1) % batches.len()].clone();
         let building = now_ms();
-        let measured = measure && (step + 1).is_multiple_of(config.grad_norms_every.max(1));
+        // The warm-up was step 0.
+        let measured = config.measures_step(step + 1);
         let (next, figures) = train_step_measured(model, &mut optimizer, config.lr, images, labels, measured);
         host_ms += now_ms() - building;
         model = next;

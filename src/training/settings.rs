@@ -137,6 +137,13 @@ impl TrainConfig {
         }
     }
 
+    /// Whether the run's `step`th step (counted from 0 over the whole run)
+    /// measures the gradient view: the first, then every
+    /// `grad_norms_every`th.
+    pub fn measures_step(&self, step: usize) -> bool {
+        self.grad_norms && step.is_multiple_of(self.grad_norms_every.max(1))
+    }
+
     /// Every problem with the settings, each naming the setting; empty when
     /// the run can start. Includes whether the net fits the input size.
     pub fn problems(&self) -> Vec<String> {

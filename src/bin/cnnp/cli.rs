@@ -232,11 +232,11 @@ impl Flags {
             config = described;
         }
         if let Some(edits) = self.value("edit") {
-            for edit in edits.split('~').filter(|edit| !edit.is_empty()) {
-                let (key, value) = edit.split_once('-').unwrap_or((edit, ""));
-                config =
-                    edit::set(&config, key, value).map_err(|e| UsageError(format!("--edit {edit}: {e}")))?;
+            let (edited, errors) = edit::apply_query(config, edits);
+            if let Some((edit, error)) = errors.first() {
+                return Err(UsageError(format!("--edit {edit}: {error}")));
             }
+            config = edited;
         }
         if let Some(ratio) = self.number("ratio", 1, 64)? {
             if arch != Arch::Vgg {
@@ -248,6 +248,13 @@ impl Flags {
             config = config.with_vgg_ratio(ratio);
         }
         Ok(config)
+    }
+
+    /// `--grad-norms [--grad-norms-every N]` into `config`.
+    fn gradient_view(&self, config: &mut TrainConfig) -> Result<(), UsageError> {
+        config.grad_norms = self.has("grad-norms");
+        config.grad_norms_every = self.number("grad-norms-every", 1, 100_000)?.unwrap_or(1);
+        Ok(())
     }
 
     /// `--preset ID`: one of the book's exercises for `arch`.
@@ -516,8 +523,7 @@ fn train(args: &[String]) -> Result<(), Failure> {
     config.train_limit = flags.number("train-limit", 1, 60_000)?.or(config.train_limit);
     config.test_limit = flags.number("test-limit", 1, 10_000)?.or(config.test_limit);
     config.seed = flags.number("seed", 0, usize::MAX)?.unwrap_or(0) as u64;
-    config.grad_norms = flags.has("grad-norms");
-    config.grad_norms_every = flags.number("grad-norms-every", 1, 100_000)?.unwrap_or(1);
+    flags.gradient_view(&mut config)?;
     let problems = config.problems();
     if !problems.is_empty() {
         return Err(UsageError(problems.join("; ")).into());
@@ -642,8 +648,7 @@ fn bench(args: &[String]) -> Result<(), Failure> {
     config.net = flags.net(arch, config.net)?;
     config.batch_size = flags.number("batch", 1, 60_000)?.unwrap_or(config.batch_size);
     config.resize = flags.resize(arch, config.resize)?;
-    config.grad_norms = flags.has("grad-norms");
-    config.grad_norms_every = flags.number("grad-norms-every", 1, 100_000)?.unwrap_or(1);
+    flags.gradient_view(&mut config)?;
     let steps = flags.number("steps", 1, 100_000)?.unwrap_or(20);
     let readback_every = flags.number("readback-every", 1, 100_000)?.unwrap_or(1);
     let problems = config.problems();
