@@ -99,6 +99,9 @@ const PING_MS: u32 = 5_000;
 /// The least silence the watchdog takes for a hung worker: more than the
 /// slowest first step seen here (shader compilation on a software GPU).
 const MIN_SILENCE_MS: f64 = 120_000.0;
+/// A gap between two of the watchdog's ticks longer than this means the
+/// page itself was not running.
+const ASLEEP_MS: f64 = 3.0 * PING_MS as f64;
 
 /// A handle on the worker; cheap to clone.
 #[derive(Clone)]
@@ -153,12 +156,21 @@ impl Client {
     /// stays.
     fn watch(&self) {
         let client = self.clone();
+        let last_tick = std::cell::Cell::new(now_ms());
         let ping = gloo_timers::callback::Interval::new(PING_MS, move || {
+            let now = now_ms();
+            // A tick long after the last one: the page was asleep (a frozen
+            // or suspended tab, a machine put to sleep, a background tab's
+            // timers held back), and its worker with it or unheard by it.
+            // That time is not the worker's silence: count afresh.
+            if now - last_tick.replace(now) > ASLEEP_MS {
+                client.inner.borrow_mut().last_heard = now;
+            }
             let (listening, silent_ms, longest_step_ms) = {
                 let inner = client.inner.borrow();
                 (
                     inner.listening && inner.worker.is_some(),
-                    now_ms() - inner.last_heard,
+                    now - inner.last_heard,
                     inner.longest_step_ms,
                 )
             };

@@ -4,11 +4,12 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
 import { serve } from "./server.mjs";
 import { chromiumLaunchOptions } from "./chromium.mjs";
+import { launchBare } from "./cdp.mjs";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const DIST = process.env.CNNP_DIST || join(ROOT, "dist");
@@ -323,6 +324,29 @@ test("a worker that panics, traps or hangs is replaced: the page says so, keeps 
   await page.close();
 });
 
+test("a page that slept (a frozen tab, a suspended machine) does not take its worker for hung", async () => {
+  const page = await browser.newPage();
+  page.on("pageerror", (error) => console.log(`page error: ${error.message}`));
+  // The page's clocks (performance.now, timers) under the test's hand; the
+  // worker's are its own.
+  await page.clock.install();
+  await page.goto(`${server.url}/index.html?arch=lenet&train=4096&test=256&batch=64&epochs=2&backend=cpu`);
+  await page.waitForSelector('button[name="train"]:not([disabled])', { timeout: 120_000 });
+  await page.click('button[name="train"]');
+  const progress = () => page.textContent(".progress-label");
+  await page.waitForFunction(() => /batch [1-9]\d* of/.test(document.querySelector(".progress-label")?.textContent ?? ""), null, { timeout: 60_000 });
+  // Ten minutes pass at once for the page, as after a freeze or a
+  // suspend: its watchdog's next tick comes late, with the worker's last
+  // word ten minutes old; the worker itself was asleep, not hung.
+  const before = await progress();
+  await page.clock.fastForward("10:00");
+  await page.waitForFunction((before) => document.querySelector(".progress-label")?.textContent !== before, before, { timeout: 30_000 });
+  await page.waitForSelector(".phase.done, .phase.failed", { timeout: 300_000 });
+  assert.equal(await page.locator(".phase.failed").count(), 0, await page.locator(".phase.failed").textContent().catch(() => ""));
+  assert.match(await page.textContent(".book-line"), /examples\/sec on CPU$/);
+  await page.close();
+});
+
 test("the page trains on WebGPU under the Content-Security-Policy the README gives hosts", async () => {
   const page = await browser.newPage();
   const refused = [];
@@ -488,6 +512,47 @@ test("on WebGPU a run's worker memory and the bytes Burn holds on the GPU stay f
   assert.ok(gpu[2] <= gpu[0] * 1.05, `GPU bytes grew from ${gpu[0]} to ${gpu[2]}`);
   assert.ok(wasm[2] <= wasm[0] * 1.05, `worker memory grew from ${wasm[0]} to ${wasm[2]}`);
   await page.close();
+});
+
+test("a hidden tab trains on, and the chart has every point when the tab returns", async () => {
+  // Playwright keeps its pages visible; a bare Chromium hides a tab behind another.
+  const chrome = await launchBare(`${server.url}/index.html?arch=lenet&train=8192&test=512&batch=128&epochs=3&backend=cpu`);
+  const { tab } = chrome;
+  try {
+    await tab.waitFor(`document.querySelector('button[name="train"]:not([disabled])')`, 120_000);
+    await tab.evaluate(`window.__visibility = []; document.addEventListener("visibilitychange", () => __visibility.push(document.visibilityState)); true`);
+    await tab.evaluate(`document.querySelector('button[name="train"]').click(), true`);
+    await tab.waitFor(`document.querySelectorAll(".epochs li").length >= 1`, 300_000);
+    const other = await chrome.openTabInFront("about:blank");
+    await tab.waitFor(`document.visibilityState === "hidden"`, 10_000);
+    const pointsAtHide = await tab.evaluate(`Number(document.querySelector(".chart svg").dataset.points)`);
+    const epochsAtHide = await tab.evaluate(`document.querySelectorAll(".epochs li").length`);
+    assert.ok(epochsAtHide < 3, "the run was still going when the tab was hidden");
+    // Done while nobody looks.
+    await tab.waitFor(`document.querySelector(".phase.done")`, 300_000);
+    assert.equal(await tab.evaluate("document.visibilityState"), "hidden", "the tab stayed behind the other all run");
+    const pointsAtDone = await tab.evaluate(`Number(document.querySelector(".chart svg").dataset.points)`);
+    const speeds = await tab.evaluate(
+      `[...document.querySelectorAll(".epochs li")].map((li) => Number(/([\\d.]+) examples\\/sec/.exec(li.textContent)[1]))`,
+    );
+    console.log(`hidden after epoch ${epochsAtHide} with ${pointsAtHide} points; done hidden with ${pointsAtDone}; examples/sec per epoch: ${speeds.join(", ")}`);
+    assert.equal(speeds.length, 3);
+    assert.ok(pointsAtDone > pointsAtHide, "points were added while hidden");
+    for (const hiddenSpeed of speeds.slice(epochsAtHide)) {
+      assert.ok(hiddenSpeed >= 0.5 * speeds[0], `a hidden epoch ran at ${hiddenSpeed} examples/sec, the visible one at ${speeds[0]}`);
+    }
+    await chrome.closeTab(other);
+    await chrome.bringToFront(tab.targetId);
+    await tab.waitFor(`document.visibilityState === "visible"`, 10_000);
+    assert.deepEqual(await tab.evaluate("__visibility"), ["hidden", "visible"]);
+    // The chart drawn on return holds every point the run made.
+    assert.equal(await tab.evaluate(`Number(document.querySelector(".chart svg").dataset.points)`), pointsAtDone);
+    assert.equal(await tab.evaluate(`document.querySelectorAll(".chart svg path, .chart svg polyline").length > 0`), true);
+    assert.match(await tab.evaluate(`document.querySelector(".book-line").textContent`), /examples\/sec on CPU$/);
+    await writeFile(join(ARTIFACTS, "hidden-tab-returned.png"), await tab.screenshot());
+  } finally {
+    await chrome.close();
+  }
 });
 
 test("two playgrounds on one course page train at once, each with its own worker", async () => {
