@@ -57,6 +57,10 @@ fn every_field_of_every_net_survives_a_link() {
     for arch in Arch::ALL {
         let book = NetConfig::default_for(arch);
         assert_eq!(edit::to_query(&book), "", "{arch}: the book's net needs no edits");
+        assert!(
+            edit::changes(&book).is_empty(),
+            "{arch}: the book's net changes nothing"
+        );
         let fields = edit::fields(&book);
         assert!(!fields.is_empty(), "{arch} has fields");
         for field in &fields {
@@ -66,6 +70,12 @@ fn every_field_of_every_net_survives_a_link() {
             assert_ne!(edited, book, "{arch} {} = {text} changes the net", field.key);
             let shown = edit::fields(&edited);
             let shown = shown.iter().find(|f| f.key == field.key).unwrap();
+            // The page's "changed from the book's" line: this field, from the
+            // book's text to the new one.
+            let changes = edit::changes(&edited);
+            assert_eq!(changes.len(), 1, "{arch} {}: one change", field.key);
+            assert_eq!((changes[0].0.key, &changes[0].1), (field.key, &field.value));
+            assert_eq!(changes[0].0.value, shown.value);
             assert_eq!(
                 edit::set(&edited, field.key, &shown.value).unwrap(),
                 edited,

@@ -514,15 +514,25 @@ pub fn set(config: &NetConfig, key: &str, text: &str) -> Result<NetConfig, Strin
     Ok(config)
 }
 
-/// The fields where `config` differs from the book's net, as `key-value`
-/// pairs joined by `~`, in the link's URL-safe form (`ch-6_16~act-relu`);
-/// empty for the book's net. VGG's width ratio is left to `ratio=`.
-pub fn to_query(config: &NetConfig) -> String {
+/// The fields where `config` differs from the book's net, each with the
+/// book's text for it.
+pub fn changes(config: &NetConfig) -> Vec<(Field, String)> {
     let book = fields(&NetConfig::default_for(config.arch()));
     fields(config)
         .into_iter()
         .zip(book)
-        .filter(|(field, book)| field.value != book.value && field.key != "ratio")
+        .filter(|(field, book)| field.value != book.value)
+        .map(|(field, book)| (field, book.value))
+        .collect()
+}
+
+/// The fields where `config` differs from the book's net, as `key-value`
+/// pairs joined by `~`, in the link's URL-safe form (`ch-6_16~act-relu`);
+/// empty for the book's net. VGG's width ratio is left to `ratio=`.
+pub fn to_query(config: &NetConfig) -> String {
+    changes(config)
+        .into_iter()
+        .filter(|(field, _)| field.key != "ratio")
         .map(|(field, _)| {
             let value = field.value.replace(", ", "_").replace('×', "x");
             format!("{}-{value}", field.key)

@@ -297,6 +297,9 @@ fn NetPanel(hidden: Vec<String>) -> impl IntoView {
                     <small class="section">{move || format!("d2l §{}", arch.get().book_section())}</small>
                 </h2>
                 <p class="net-blurb">{move || arch.get().summary()}</p>
+                {move || changed_from_book(&settings).map(|changes| view! {
+                    <p class="net-changes">"Changed from the book's: " {changes}</p>
+                })}
             </div>
             <div class="net-controls">
                 {show_resize.then(|| view! {
@@ -318,6 +321,19 @@ fn NetPanel(hidden: Vec<String>) -> impl IntoView {
             <InsidePanel table=table_ok />
         </section>
     }
+}
+
+/// What the form's net changes from the book's ("activation sigmoid →
+/// relu; pooling avg → max"): the blurb above describes the book's.
+fn changed_from_book(settings: &Settings) -> Option<String> {
+    let changes = crate::arch::edit::changes(&settings.net().ok()?);
+    (!changes.is_empty()).then(|| {
+        changes
+            .iter()
+            .map(|(field, book)| format!("{} {book} → {}", field.label, field.value))
+            .collect::<Vec<_>>()
+            .join("; ")
+    })
 }
 
 #[component]
