@@ -72,7 +72,7 @@ impl About {
             resize: config.resize,
             description: format!(
                 "{} (d2l §{}), {}×{}, {state}",
-                arch.title(),
+                config.net.title(),
                 arch.book_section(),
                 config.resize,
                 config.resize
@@ -272,6 +272,21 @@ pub async fn to_cpu(model: &Net, net: &NetConfig, resize: usize) -> Result<Net, 
     Ok(fresh.map(&mut Fill { values, at: 0 }))
 }
 
+/// A net as a message names it, with its edits as `--edit` and the link
+/// write them: "LeNet", "LeNet (edited), edit=act-relu~pool-max",
+/// "VGG-11 at width ratio 4".
+fn described(net: &NetConfig) -> String {
+    let mut text = net.title();
+    if let Some(ratio) = net.vgg_ratio().filter(|&ratio| ratio != 1) {
+        text += &format!(" at width ratio {ratio}");
+    }
+    let edits = crate::arch::edit::to_query(net);
+    if !edits.is_empty() {
+        text += &format!(", edit={edits}");
+    }
+    text
+}
+
 /// What the file says of itself: `None` for a file without our metadata
 /// (one saved from PyTorch), an error for one that is not safetensors.
 pub fn read_about(bytes: &[u8]) -> Result<Option<About>, WeightsError> {
@@ -306,12 +321,15 @@ pub fn from_bytes(
     device: &Device,
 ) -> Result<(Net, Option<About>), WeightsError> {
     let about = read_about(bytes)?;
+    // Edits that keep every tensor's shape (LeNet with ReLU and max
+    // pooling) would load silently into the wrong net: the whole
+    // description must match, not only the kind of net.
     if let Some(about) = &about
-        && about.net.arch() != net.arch()
+        && about.net != *net
     {
         return Err(WeightsError::WrongNet {
-            found: about.net.arch().title().to_string(),
-            expected: net.arch().title().to_string(),
+            found: described(&about.net),
+            expected: described(net),
         });
     }
     let file = SafeTensors::deserialize(bytes).map_err(|e| WeightsError::NotSafetensors(e.to_string()))?;

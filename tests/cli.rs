@@ -17,6 +17,14 @@ fn scratch(test: &str) -> std::path::PathBuf {
     dir
 }
 
+/// Runs `cnnp args`, which must succeed, and reads the last line it
+/// printed as JSON.
+fn last_json(args: &[&str]) -> serde_json::Value {
+    let out = cnnp(args);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_str(String::from_utf8_lossy(&out.stdout).lines().last().unwrap()).unwrap()
+}
+
 #[test]
 fn features_prints_a_rows_shape_and_each_channels_range() {
     let out = cnnp(&[
@@ -93,11 +101,8 @@ fn train_saves_weights_that_eval_scores_the_same() {
         "train", "--arch", "bn-lenet", "--epochs", "1", "--json", "--save", file,
     ];
     train.extend(limits);
-    let out = cnnp(&train);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let last: serde_json::Value =
-        serde_json::from_str(String::from_utf8_lossy(&out.stdout).lines().last().unwrap()).unwrap();
-    let out = cnnp(&[
+    let last = last_json(&train);
+    let eval = last_json(&[
         "eval",
         "--arch",
         "bn-lenet",
@@ -107,8 +112,6 @@ fn train_saves_weights_that_eval_scores_the_same() {
         "300",
         "--json",
     ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let eval: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
         eval["test_acc"], last["test_acc"],
         "the file scores what the run ended with"
@@ -134,6 +137,72 @@ fn train_saves_weights_that_eval_scores_the_same() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a safetensors weights file"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn an_edited_nets_file_is_read_as_that_net_unless_told_another() {
+    let dir = scratch("cli-edited");
+    let file = dir.join("relu.safetensors");
+    let file = file.to_str().unwrap();
+    let limits = ["--train-limit", "512", "--test-limit", "200"];
+    let mut train = vec![
+        "train",
+        "--arch",
+        "lenet",
+        "--edit",
+        "act-relu~pool-max",
+        "--lr",
+        "0.1",
+        "--epochs",
+        "1",
+        "--json",
+        "--save",
+        file,
+    ];
+    train.extend(limits);
+    let last = last_json(&train);
+    // `--arch lenet` alone: the file's ReLU and max pooling, so the file
+    // scores what the run ended with (LeNet's shapes would also take the
+    // weights, into sigmoids and averages).
+    let eval = last_json(&[
+        "eval",
+        "--arch",
+        "lenet",
+        "--weights",
+        file,
+        "--test-limit",
+        "200",
+        "--json",
+    ]);
+    assert_eq!(eval["test_acc"], last["test_acc"]);
+    assert_eq!(eval["about"]["net"]["activation"], "relu");
+    let features = last_json(&[
+        "features",
+        "--arch",
+        "lenet",
+        "--weights",
+        file,
+        "--image",
+        "0",
+        "--layer",
+        "2",
+        "--json",
+    ]);
+    assert_eq!(features["row"]["name"], "ReLU");
+    let mut again = vec!["train", "--arch", "lenet", "--epochs", "1", "--weights", file];
+    again.extend(limits);
+    assert!(cnnp(&again).status.success());
+    // Told another net: refused, naming both.
+    let out = cnnp(&["eval", "--arch", "lenet", "--edit", "pool-max", "--weights", file]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(
+            "this file holds LeNet (edited), edit=act-relu~pool-max, not LeNet (edited), edit=pool-max"
+        ),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

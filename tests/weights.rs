@@ -9,36 +9,21 @@ use std::collections::BTreeMap;
 
 use burn::module::Module;
 use burn::tensor::{Device, Tensor};
-use cnn_playground::arch::{Arch, NetConfig};
+use cnn_playground::arch::{Arch, NetConfig, edit};
 use cnn_playground::backend;
-use cnn_playground::data::{Dataset, Resize};
+use cnn_playground::data::Resize;
 use cnn_playground::model::Net;
 use cnn_playground::training::{self, TrainConfig};
 use cnn_playground::weights::{self, About, WeightsError};
 use safetensors::{Dtype, SafeTensors, tensor::TensorView};
+
+mod common;
 
 fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(format!(
         "{}/tests/fixtures/pytorch/{name}",
         env!("CARGO_MANIFEST_DIR")
     ))
-    .unwrap()
-}
-
-fn test_set() -> Dataset {
-    let read = |name: &str| {
-        std::fs::read(format!(
-            "{}/assets/fashion-mnist/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .unwrap()
-    };
-    Dataset::from_gz(
-        cnn_playground::data::TEST_IMAGES,
-        &read(cnn_playground::data::TEST_IMAGES),
-        cnn_playground::data::TEST_LABELS,
-        &read(cnn_playground::data::TEST_LABELS),
-    )
     .unwrap()
 }
 
@@ -55,7 +40,7 @@ fn about(net: &NetConfig, resize: usize) -> About {
 /// Eval-mode logits of the first `n` test images.
 fn logits(model: &Net, n: usize, side: usize, device: &Device) -> Vec<f32> {
     let indices: Vec<usize> = (0..n).collect();
-    let (images, _) = training::batch_tensors(&test_set().batch(&indices, &Resize::to(side)), device);
+    let (images, _) = training::batch_tensors(&common::test_set().batch(&indices, &Resize::to(side)), device);
     let logits: Tensor<2> = model.valid().forward(images);
     logits.into_data().try_to_vec::<f32>().unwrap()
 }
@@ -119,7 +104,7 @@ fn save_then_load_predicts_the_same_bit_for_bit() {
         // A few steps, so that batch norm's running statistics are not the defaults.
         let mut optimizer = training::optimizer(&config);
         let mut model = model;
-        let train = test_set();
+        let train = common::test_set();
         for start in [0, 64] {
             let indices: Vec<usize> = (start..start + 64).collect();
             let (images, labels) =
@@ -203,7 +188,19 @@ fn bad_files_say_what_is_wrong_and_load_nothing() {
     let vgg = Net::init(&NetConfig::default_for(Arch::Vgg), 32, &device).unwrap();
     let vgg_file = weights::to_bytes(&vgg, &about(&NetConfig::default_for(Arch::Vgg), 32)).unwrap();
     let error = load(&vgg_file, &lenet, 28).unwrap_err();
-    assert_eq!(error.to_string(), "this file holds VGG-11, not LeNet");
+    assert_eq!(
+        error.to_string(),
+        "this file holds VGG-11 at width ratio 4, not LeNet"
+    );
+    // Edits that keep every tensor's shape are another net all the same.
+    let relu_max = edit::apply_query(lenet.clone(), "act-relu~pool-max").0;
+    let lenet_model = Net::init(&lenet, 28, &device).unwrap();
+    let lenet_file = weights::to_bytes(&lenet_model, &about(&lenet, 28)).unwrap();
+    assert_eq!(
+        load(&lenet_file, &relu_max, 28).unwrap_err().to_string(),
+        "this file holds LeNet, not LeNet (edited), edit=act-relu~pool-max"
+    );
+    assert!(load(&lenet_file, &lenet, 28).is_ok());
     let error = load(&good, &NetConfig::default_for(Arch::BnLeNet), 28).unwrap_err();
     assert_eq!(
         error.to_string(),
@@ -306,7 +303,7 @@ fn a_pytorch_file_trains_on_here() {
             training::Control::Continue
         }
     }
-    let test = test_set();
+    let test = common::test_set();
     let outcome = pollster::block_on(training::train_from(
         model, &config, &test, &test, &device, "cpu", &mut Quiet,
     ))

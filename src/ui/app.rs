@@ -30,7 +30,7 @@ pub fn App(link: Link) -> impl IntoView {
     let run = Run::new();
     let inside = Inside::new();
     let history = History::new();
-    let client = Client::new(run, inside, history, settings.backend);
+    let client = Client::new(run, inside, history, settings);
     provide_context(history);
     provide_context(settings);
     provide_context(run);

@@ -13,7 +13,7 @@ use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 use crate::training::{Event, TrainConfig};
 use crate::ui::history::{History, RunRecord};
 use crate::ui::inside_state::{Inside, Predictions, Seen};
-use crate::ui::state::{EpochMemory, GradientRecord, Phase, Point, Run};
+use crate::ui::state::{EpochMemory, GradientRecord, Phase, Point, Run, Settings};
 use crate::web::protocol::{Command, Report};
 use crate::web::webgpu::{Backend, BackendChoice};
 
@@ -110,13 +110,14 @@ pub struct Client {
     run: Run,
     inside: Inside,
     history: History,
-    /// The backend the user asked for: the page's setting itself, so that
-    /// the form (and the URL) show it when a crash switches to the CPU.
-    choice: RwSignal<BackendChoice>,
+    /// The page's settings: the backend asked for (the form and the URL
+    /// show it when a crash switches to the CPU) and the net (a weights
+    /// file of another net switches it).
+    settings: Settings,
 }
 
 impl Client {
-    pub fn new(run: Run, inside: Inside, history: History, choice: RwSignal<BackendChoice>) -> Client {
+    pub fn new(run: Run, inside: Inside, history: History, settings: Settings) -> Client {
         let client = Client {
             inner: Rc::new(RefCell::new(Inner {
                 worker: None,
@@ -143,7 +144,7 @@ impl Client {
             run,
             inside,
             history,
-            choice,
+            settings,
         };
         client.spawn();
         client.watch();
@@ -194,7 +195,7 @@ impl Client {
     /// Starts the worker the backend choice asks for: the CPU choice on an
     /// isolated page gets the threaded one.
     fn spawn(&self) {
-        self.spawn_worker(wants_threads(self.choice.get_untracked()));
+        self.spawn_worker(wants_threads(self.settings.backend.get_untracked()));
     }
 
     fn spawn_worker(&self, threaded: bool) {
@@ -471,10 +472,10 @@ impl Client {
 
     /// Switches the backend later runs use.
     pub fn set_backend(&self, choice: BackendChoice) {
-        if self.choice.get_untracked() == choice {
+        if self.settings.backend.get_untracked() == choice {
             return;
         }
-        self.choice.set(choice);
+        self.settings.backend.set(choice);
         self.inner.borrow_mut().backend_known = false;
         self.inner.borrow_mut().prepared = None;
         // The threaded worker has no WebGPU, the other no threads: a switch
@@ -519,7 +520,7 @@ impl Client {
         // What was shown stays: table, chart and history.
         let advice = match was_webgpu {
             true => {
-                self.choice.set(BackendChoice::Cpu);
+                self.settings.backend.set(BackendChoice::Cpu);
                 self.run.backend_note.set(Some(format!(
                     "WebGPU failed ({message}); switched to the CPU backend"
                 )));
@@ -541,7 +542,7 @@ impl Client {
         match report {
             Report::Ready => {
                 self.inner.borrow_mut().listening = true;
-                let choice = self.choice.get_untracked();
+                let choice = self.settings.backend.get_untracked();
                 self.send(&Command::ChooseBackend { choice });
                 // What was asked for before (Train clicked at once: the data).
                 let queued = std::mem::take(&mut self.inner.borrow_mut().queued);
@@ -668,12 +669,18 @@ impl Client {
             Report::WeightsLoaded {
                 name,
                 description,
+                net,
+                resize,
                 test_acc,
                 test_images,
             } => {
                 let what = description.map_or(String::new(), |d| format!(" ({d})"));
+                let switched = self
+                    .settings
+                    .show_net(&net, resize)
+                    .map_or(String::new(), |switch| format!("; {switch}"));
                 run.weights_note.set(Some(format!(
-                    "loaded {name}{what}: test acc {test_acc:.3} on {test_images} test images"
+                    "loaded {name}{what}: test acc {test_acc:.3} on {test_images} test images{switched}"
                 )));
                 run.can_continue.set(true);
                 // The loaded weights answer what the page shows inside.

@@ -177,6 +177,17 @@ pub async fn load(
     let Some(test) = test else {
         return fail("the test images are not loaded yet".to_string());
     };
+    // A file of ours says which net it holds (edits and input size too):
+    // that net is built, whatever the form shows, and the page follows it.
+    // A file from PyTorch says nothing: it is read as the form's net.
+    let file_net = match weights::read_about(bytes) {
+        Ok(Some(about)) if (&about.net, about.resize) != (&config.net, config.resize) => {
+            Some(for_file_net(config, about.net, about.resize))
+        }
+        Ok(_) => None,
+        Err(e) => return fail(format!("{name}: {e}")),
+    };
+    let config = file_net.as_ref().unwrap_or(config);
     let autodiff = device.clone().inner().autodiff();
     let (model, about) = match weights::from_bytes(bytes, &config.net, config.resize, &autodiff) {
         Ok(loaded) => loaded,
@@ -194,6 +205,8 @@ pub async fn load(
     super::worker::post(&Report::WeightsLoaded {
         name: name.to_string(),
         description,
+        net: config.net.clone(),
+        resize: config.resize,
         test_acc: evaluation.confusion.accuracy(),
         test_images: test.len(),
     });
@@ -203,6 +216,18 @@ pub async fn load(
         &test,
     );
     inspector.keep(model, about, format!("loaded from {name}"));
+}
+
+/// `config` for a file's own net: evaluated at the form's batch size, or
+/// the book's for that net if smaller (a LeNet batch may not fit AlexNet).
+fn for_file_net(config: &TrainConfig, net: NetConfig, resize: usize) -> TrainConfig {
+    let book_batch = TrainConfig::book(net.arch()).batch_size;
+    TrainConfig {
+        batch_size: config.batch_size.min(book_batch),
+        net,
+        resize,
+        ..config.clone()
+    }
 }
 
 fn failed(message: String) {

@@ -238,6 +238,10 @@ pub enum Report {
     WeightsLoaded {
         name: String,
         description: Option<String>,
+        /// The net the weights are for, at this input size: the file's
+        /// own when it says (the page switches to it), else the form's.
+        net: NetConfig,
+        resize: usize,
         test_acc: f64,
         test_images: usize,
     },

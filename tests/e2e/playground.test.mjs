@@ -733,10 +733,29 @@ test("weights: saved in the page, loaded back with the same test accuracy, train
   await again.click('button[name="train"]');
   await again.waitForSelector(".phase.done", { timeout: 300_000 });
   assert.match(await again.textContent(".book-line"), /examples\/sec on CPU$/);
-  // A file of another net: a message, the weights held stay.
+  // A file of another net: the page shows the file's net, and says so.
   await again.click('button.net-card[data-arch="lenet"]');
   await again.setInputFiles('input[name="load-weights"]', saved);
-  await again.waitForFunction(() => /this file holds LeNet \+ BatchNorm, not LeNet/.test(document.querySelector(".weights-problem")?.textContent), null, { timeout: 60_000 });
+  await again.waitForFunction(() => /; the page now shows the file's net, LeNet \+ BatchNorm at 28×28 \(it showed LeNet at 28×28\)$/.test(document.querySelector(".weights-note")?.textContent), null, { timeout: 120_000 });
+  assert.equal(await again.getAttribute("button.net-card.selected", "data-arch"), "bn-lenet");
+  assert.equal((await shapes(again))[8], "[1, 256]", "BN-LeNet's table");
+  // An edited net's file (cnnp train --arch lenet --edit act-relu~pool-max
+  // --save): the editor shows its edits, and training goes on from it.
+  await again.click('button.net-card[data-arch="lenet"]');
+  await again.setInputFiles('input[name="load-weights"]', join(import.meta.dirname, "fixtures", "lenet-relu-max.safetensors"));
+  await again.waitForFunction(() => /^loaded lenet-relu-max\.safetensors \(LeNet \(edited\) \(d2l §6\.6\), 28×28, trained 1 epoch\): test acc [\d.]+ on 10000 test images; the page now shows the file's net, LeNet \(edited\) at 28×28 \(it showed LeNet at 28×28\)$/.test(document.querySelector(".weights-note")?.textContent), null, { timeout: 120_000 });
+  console.log(await again.textContent(".weights-note"));
+  assert.equal(await again.inputValue('select[name="act"]'), "relu");
+  assert.equal(await again.inputValue('select[name="pool"]'), "max");
+  assert.match(again.url(), /edit=act-relu~pool-max/);
+  assert.equal(await again.textContent(".net-changes"), "Changed from the book's: activation sigmoid → relu; pooling avg → max");
+  await again.fill('input[name="train"]', "512");
+  await again.fill('input[name="test"]', "256");
+  await again.fill('input[name="epochs"]', "1");
+  await again.check('input[name="from-weights"]');
+  await again.click('button[name="train"]');
+  await again.waitForSelector(".phase.done", { timeout: 300_000 });
+  assert.match(await again.textContent(".book-line"), /examples\/sec on CPU$/);
   // The book's trained LeNet, shipped with the page.
   await again.click('button[name="book-weights"]');
   await again.waitForFunction(() => /^loaded lenet\.safetensors \(LeNet \(d2l §6\.6\), 28×28, trained 10 epochs\): test acc 0\.[6-9]/.test(document.querySelector(".weights-note")?.textContent), null, { timeout: 120_000 });

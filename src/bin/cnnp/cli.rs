@@ -207,6 +207,34 @@ impl Flags {
         }
     }
 
+    /// The `--weights` file, read, if there is one.
+    fn weights_file(&self) -> Result<Option<WeightsFile>, Failure> {
+        self.value("weights").map(WeightsFile::read).transpose()
+    }
+
+    /// The net and input size to read `file` into: those the file says it
+    /// holds (ours say, PyTorch's do not), each unless the flags give one;
+    /// without such a file, the flags' over `default`'s.
+    fn net_for_weights(
+        &self,
+        arch: Arch,
+        default: &TrainConfig,
+        file: Option<&WeightsFile>,
+    ) -> Result<(NetConfig, usize), UsageError> {
+        let about = file
+            .and_then(|file| file.about.as_ref())
+            .filter(|about| about.net.arch() == arch);
+        let describes_net = ["ratio", "config", "edit", "preset"]
+            .iter()
+            .any(|flag| self.value(flag).is_some());
+        let net = match about {
+            Some(about) if !describes_net => about.net.clone(),
+            _ => self.net(arch, default.net.clone())?,
+        };
+        let side = about.map_or(default.resize, |about| about.resize);
+        self.resize(arch, side).map(|side| (net, side))
+    }
+
     /// The net's config: `--config FILE` (a description as `cnnp config`
     /// prints it) or `config`, with VGG's `--ratio` applied.
     fn net(&self, arch: Arch, mut config: NetConfig) -> Result<NetConfig, UsageError> {
@@ -509,7 +537,8 @@ fn train(args: &[String]) -> Result<(), Failure> {
         true => TrainConfig::quick(arch),
         false => TrainConfig::book(arch),
     };
-    config.net = flags.net(arch, config.net)?;
+    let weights_file = flags.weights_file()?;
+    (config.net, config.resize) = flags.net_for_weights(arch, &config, weights_file.as_ref())?;
     if let Some(id) = flags.value("optimizer") {
         config.optimizer = OptimizerKind::from_id(id)
             .ok_or_else(|| UsageError(format!("unknown optimizer '{id}'; accepted: sgd|momentum|adam")))?;
@@ -518,7 +547,6 @@ fn train(args: &[String]) -> Result<(), Failure> {
     config.epochs = flags.number("epochs", 1, 10_000)?.unwrap_or(config.epochs);
     config.lr = flags.real("lr", 1e-9, 100.0)?.unwrap_or(config.lr);
     config.batch_size = flags.number("batch", 1, 60_000)?.unwrap_or(config.batch_size);
-    config.resize = flags.resize(arch, config.resize)?;
     config.weight_decay = flags.real("weight-decay", 0.0, 10.0)?.unwrap_or(0.0);
     config.train_limit = flags.number("train-limit", 1, 60_000)?.or(config.train_limit);
     config.test_limit = flags.number("test-limit", 1, 10_000)?.or(config.test_limit);
@@ -543,10 +571,13 @@ fn train(args: &[String]) -> Result<(), Failure> {
         norm_sums: vec![],
         norm_steps: 0,
     };
+    // Loaded before the run, so the file's bytes are not held through it.
+    let start = weights_file
+        .map(|file| file.load(&config.net, config.resize, &device))
+        .transpose()?;
     let run = async {
-        match flags.value("weights") {
-            Some(path) => {
-                let (model, _) = load_weights(path, &config.net, config.resize, &device)?;
+        match start {
+            Some(model) => {
                 training::train_from(
                     model,
                     &config,
@@ -740,17 +771,36 @@ fn profile(
     Ok(())
 }
 
-/// A weights file for `net` at `side`, on `device` with autodiff (to
-/// train on), and what it says of itself.
-fn load_weights(
-    path: &str,
-    net: &NetConfig,
-    side: usize,
-    device: &burn::tensor::Device,
-) -> Result<(cnn_playground::model::Net, Option<weights::About>), Failure> {
-    let bytes = std::fs::read(path).map_err(|e| Failure::Run(format!("cannot read {path}: {e}")))?;
-    weights::from_bytes(&bytes, net, side, &device.clone().autodiff())
-        .map_err(|e| Failure::Run(format!("{path}: {e}")))
+/// A `--weights` file: its bytes, read once, and what it says of itself.
+struct WeightsFile {
+    path: String,
+    bytes: Vec<u8>,
+    about: Option<weights::About>,
+}
+
+impl WeightsFile {
+    fn read(path: &str) -> Result<WeightsFile, Failure> {
+        let bytes = std::fs::read(path).map_err(|e| Failure::Run(format!("cannot read {path}: {e}")))?;
+        let about = weights::read_about(&bytes).map_err(|e| Failure::Run(format!("{path}: {e}")))?;
+        Ok(WeightsFile {
+            path: path.to_string(),
+            bytes,
+            about,
+        })
+    }
+
+    /// The weights as `net` at `side`, on `device` with autodiff (to train
+    /// on).
+    fn load(
+        &self,
+        net: &NetConfig,
+        side: usize,
+        device: &burn::tensor::Device,
+    ) -> Result<cnn_playground::model::Net, Failure> {
+        weights::from_bytes(&self.bytes, net, side, &device.clone().autodiff())
+            .map(|(model, _)| model)
+            .map_err(|e| Failure::Run(format!("{}: {e}", self.path)))
+    }
 }
 
 /// `cnnp config`: the net's description as JSON, for `--config FILE`.
@@ -784,24 +834,15 @@ fn eval(args: &[String]) -> Result<(), Failure> {
         ],
     )?;
     let arch = flags.arch()?;
-    let path = flags
-        .value("weights")
+    let file = flags
+        .weights_file()?
         .ok_or_else(|| UsageError("--weights FILE: the weights to evaluate".to_string()))?;
-    let bytes = std::fs::read(path).map_err(|e| Failure::Run(format!("cannot read {path}: {e}")))?;
-    let about = weights::read_about(&bytes).map_err(|e| Failure::Run(format!("{path}: {e}")))?;
-    // The file's own net and size, unless told otherwise.
     let book = TrainConfig::book(arch);
-    let net = match &about {
-        Some(about) if about.net.arch() == arch && flags.value("ratio").is_none() => about.net.clone(),
-        _ => flags.net(arch, book.net.clone())?,
-    };
-    let side = flags
-        .number("resize", 1, 4096)?
-        .or(about.as_ref().map(|a| a.resize))
-        .unwrap_or(book.resize);
+    let (net, side) = flags.net_for_weights(arch, &book, Some(&file))?;
     let kind = flags.backend(Some(BackendKind::Cpu))?;
     let device = device(kind)?;
-    let (model, _) = load_weights(path, &net, side, &device)?;
+    let model = file.load(&net, side, &device)?;
+    let WeightsFile { path, about, .. } = file;
     let (_, test_set) = load_data(&flags.data_dir())?;
     let test_set = test_set.truncated(flags.number("test-limit", 1, 10_000)?.unwrap_or(usize::MAX));
     let evaluation = pollster::block_on(training::evaluate(
@@ -853,8 +894,8 @@ fn features(args: &[String]) -> Result<(), Failure> {
     )?;
     let arch = flags.arch()?;
     let mut config = TrainConfig::book(arch);
-    config.net = flags.net(arch, config.net)?;
-    config.resize = flags.resize(arch, config.resize)?;
+    let weights_file = flags.weights_file()?;
+    (config.net, config.resize) = flags.net_for_weights(arch, &config, weights_file.as_ref())?;
     config.seed = flags.number("seed", 0, usize::MAX)?.unwrap_or(0) as u64;
     let index = flags
         .number("image", 0, usize::MAX)?
@@ -888,11 +929,8 @@ fn features(args: &[String]) -> Result<(), Failure> {
     }
     let kind = flags.backend(Some(BackendKind::Cpu))?;
     let device = device(kind)?;
-    let (model, weights) = match flags.value("weights") {
-        Some(path) => (
-            load_weights(path, &config.net, side, &device)?.0,
-            path.to_string(),
-        ),
+    let (model, weights) = match weights_file {
+        Some(file) => (file.load(&config.net, side, &device)?, file.path),
         None => (
             training::init_model(&config, &device.clone().autodiff())
                 .map_err(|e| Failure::Run(e.to_string()))?,
