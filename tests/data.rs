@@ -4,21 +4,16 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use cnn_playground::data::{
     self, DataError, Dataset, Resize, TEST_IMAGES, TEST_LABELS, TRAIN_IMAGES, TRAIN_LABELS, decode_images,
     decode_labels, epoch_order,
 };
+use common::asset;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 
-fn asset(name: &str) -> Vec<u8> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("assets/fashion-mnist")
-        .join(name);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
+mod common;
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut encoder = GzEncoder::new(Vec::new(), Compression::fast());
@@ -205,7 +200,7 @@ fn a_decompression_bomb_is_refused() {
 
 #[test]
 fn pixels_scale_to_unit_range() {
-    let test = Dataset::from_gz(TEST_IMAGES, &asset(TEST_IMAGES), TEST_LABELS, &asset(TEST_LABELS)).unwrap();
+    let test = common::test_set();
     let batch = test.batch(&[0, 1, 2], &Resize::to(28));
     assert_eq!((batch.len(), batch.side, batch.images.len()), (3, 28, 3 * 784));
     assert_eq!(batch.images[100], test.image(0)[100] as f32 / 255.0);
@@ -222,13 +217,7 @@ fn pixels_scale_to_unit_range() {
 /// first two training images, which is what torchvision's `Resize` does.
 #[test]
 fn resize_equals_pillows_bilinear() {
-    let train = Dataset::from_gz(
-        TRAIN_IMAGES,
-        &asset(TRAIN_IMAGES),
-        TRAIN_LABELS,
-        &asset(TRAIN_LABELS),
-    )
-    .unwrap();
+    let train = common::train_set();
     let pillow = [
         (0, 96, 895_957u64, 112_011_962u64),
         (0, 224, 4_881_392, 609_450_826),
@@ -259,7 +248,7 @@ fn every_epoch_is_a_different_permutation_and_repeats_by_seed() {
 
 #[test]
 fn truncated_sets_keep_the_first_examples() {
-    let test = Dataset::from_gz(TEST_IMAGES, &asset(TEST_IMAGES), TEST_LABELS, &asset(TEST_LABELS)).unwrap();
+    let test = common::test_set();
     let small = test.truncated(50);
     assert_eq!(small.len(), 50);
     assert_eq!(small.image(49), test.image(49));

@@ -4,39 +4,19 @@
 //! net's first layers get far smaller gradients than the residual twin's.
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::path::PathBuf;
-use std::time::Instant;
-
 use burn::nn::loss::CrossEntropyLoss;
 use burn::optim::GradientsParams;
 use burn::tensor::Tensor;
 use burn::tensor::activation::softmax;
 use cnn_playground::arch::{Arch, NetConfig, edit};
 use cnn_playground::backend;
-use cnn_playground::data::{Dataset, Resize, TRAIN_IMAGES, TRAIN_LABELS};
+use cnn_playground::data::Resize;
 use cnn_playground::model::{Activation, LayerModule};
 use cnn_playground::training::{
-    self, Control, Event, Host, TrainConfig, batch_tensors, init_model, squared_norms, train_step_measured,
-    weighted_layers,
+    self, Event, TrainConfig, batch_tensors, init_model, squared_norms, train_step_measured, weighted_layers,
 };
 
-fn train_set() -> Dataset {
-    let asset = |name: &str| {
-        std::fs::read(
-            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("assets/fashion-mnist")
-                .join(name),
-        )
-        .unwrap()
-    };
-    Dataset::from_gz(
-        TRAIN_IMAGES,
-        &asset(TRAIN_IMAGES),
-        TRAIN_LABELS,
-        &asset(TRAIN_LABELS),
-    )
-    .unwrap()
-}
+mod common;
 
 fn floats<const D: usize>(tensor: Tensor<D>) -> Vec<f64> {
     tensor
@@ -67,7 +47,7 @@ fn norms_match_autodiff_and_the_last_layers_formula() {
     let names: Vec<&str> = layers.iter().map(|layer| layer.name.as_str()).collect();
     assert_eq!(names, ["1 conv 1→2 k5", "5 linear 392→10"]);
 
-    let data = train_set();
+    let data = common::train_set();
     let indices: Vec<usize> = (0..16).collect();
     let (images, labels) = batch_tensors(&data.batch(&indices, &Resize::to(28)), &device);
     // The step's own measurement.
@@ -152,7 +132,7 @@ fn first_and_last_norms(residual: bool) -> (Vec<f64>, Vec<f64>, Vec<String>) {
         .into_iter()
         .map(|layer| layer.name)
         .collect();
-    let data = train_set();
+    let data = common::train_set();
     let indices: Vec<usize> = (0..64).collect();
     let (images, labels) = batch_tensors(&data.batch(&indices, &Resize::to(config.resize)), &device);
     let mut optimizer = training::optimizer(&config);
@@ -207,33 +187,11 @@ fn the_plain_nets_first_layers_get_far_smaller_gradients_than_the_residual_twins
     );
 }
 
-struct Recorder(Instant, Vec<Event>);
-
-impl Host for Recorder {
-    fn now_ms(&self) -> f64 {
-        self.0.elapsed().as_secs_f64() * 1000.0
-    }
-
-    fn event(&mut self, event: Event) -> Control {
-        self.1.push(event);
-        Control::Continue
-    }
-}
-
-/// Every event of a run of `config` on the training set.
+/// Every event of a run of `config`.
 fn events_of(config: &TrainConfig) -> Vec<Event> {
-    let data = train_set();
-    let mut host = Recorder(Instant::now(), vec![]);
-    pollster::block_on(training::train(
-        config,
-        &data,
-        &data,
-        &backend::cpu(),
-        "cpu",
-        &mut host,
-    ))
-    .unwrap();
-    host.1
+    let mut host = common::Recorder::new(|_| false);
+    common::train(config, &mut host).unwrap();
+    host.events
 }
 
 #[test]

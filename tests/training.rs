@@ -3,94 +3,19 @@
 // Native tests: in the browser, tests/web.rs (`wasm-pack test` builds them all).
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::path::PathBuf;
-use std::time::Instant;
-
 use burn::module::Module;
 use burn::tensor::Tensor;
 use cnn_playground::arch::{Arch, INPUT_CHANNELS, NetConfig, VggConfig};
 use cnn_playground::backend;
-use cnn_playground::data::{Dataset, Resize, TEST_IMAGES, TEST_LABELS, TRAIN_IMAGES, TRAIN_LABELS};
+use cnn_playground::data::Resize;
 use cnn_playground::model::{LayerModule, Net};
 use cnn_playground::shape::ShapeTable;
 use cnn_playground::training::{
-    self, Confusion, Control, Ending, Event, Host, OptimizerKind, TrainConfig, batch_tensors, init_model,
-    train_step,
+    self, Confusion, Ending, Event, OptimizerKind, TrainConfig, batch_tensors, init_model, train_step,
 };
+use common::Recorder;
 
-fn asset(name: &str) -> Vec<u8> {
-    std::fs::read(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("assets/fashion-mnist")
-            .join(name),
-    )
-    .unwrap()
-}
-
-fn datasets() -> (Dataset, Dataset) {
-    (
-        Dataset::from_gz(
-            TRAIN_IMAGES,
-            &asset(TRAIN_IMAGES),
-            TRAIN_LABELS,
-            &asset(TRAIN_LABELS),
-        )
-        .unwrap(),
-        Dataset::from_gz(TEST_IMAGES, &asset(TEST_IMAGES), TEST_LABELS, &asset(TEST_LABELS)).unwrap(),
-    )
-}
-
-/// Records every event; answers `Stop` to the event `stop_at` picks.
-struct Recorder {
-    start: Instant,
-    events: Vec<Event>,
-    stop_at: fn(&Event) -> bool,
-    /// Each epoch's predicted classes (`Host::evaluated`).
-    predictions: Vec<(usize, Vec<u8>)>,
-}
-
-impl Recorder {
-    fn new(stop_at: fn(&Event) -> bool) -> Self {
-        Recorder {
-            start: Instant::now(),
-            events: vec![],
-            stop_at,
-            predictions: vec![],
-        }
-    }
-}
-
-impl Host for Recorder {
-    fn now_ms(&self) -> f64 {
-        self.start.elapsed().as_secs_f64() * 1000.0
-    }
-
-    fn event(&mut self, event: Event) -> Control {
-        let stop = (self.stop_at)(&event);
-        self.events.push(event);
-        match stop {
-            true => Control::Stop,
-            false => Control::Continue,
-        }
-    }
-
-    fn evaluated(&mut self, epoch: usize, predicted: &[u8]) {
-        self.predictions.push((epoch, predicted.to_vec()));
-    }
-}
-
-fn run(config: &TrainConfig, host: &mut Recorder) -> training::Outcome {
-    let (train, test) = datasets();
-    pollster::block_on(training::train(
-        config,
-        &train,
-        &test,
-        &backend::cpu(),
-        "cpu",
-        host,
-    ))
-    .unwrap()
-}
+mod common;
 
 #[test]
 fn bn_lenet_learns_on_a_subset() {
@@ -101,7 +26,7 @@ fn bn_lenet_learns_on_a_subset() {
         ..TrainConfig::book(Arch::BnLeNet)
     };
     let mut host = Recorder::new(|_| false);
-    let outcome = run(&config, &mut host);
+    let outcome = common::train(&config, &mut host).unwrap();
     assert_eq!(outcome.ending, Ending::Finished);
     let history = &outcome.history;
     assert_eq!(history.len(), 3);
@@ -122,7 +47,7 @@ fn bn_lenet_learns_on_a_subset() {
     );
     // The confusion matrix counts every test image once, by its true class
     // (the test set's own label counts), and its diagonal is the accuracy.
-    let (_, test) = datasets();
+    let test = common::test_set();
     for report in history {
         let confusion = &report.confusion;
         assert_eq!(confusion.total(), 1_000);
@@ -173,7 +98,7 @@ fn events_come_in_the_books_order() {
         ..TrainConfig::book(Arch::LeNet)
     };
     let mut host = Recorder::new(|_| false);
-    let outcome = run(&config, &mut host);
+    let outcome = common::train(&config, &mut host).unwrap();
     let events = &host.events;
     assert_eq!(
         events[0],
@@ -232,7 +157,7 @@ fn stop_keeps_the_model_and_the_history() {
             }
         )
     });
-    let outcome = run(&config, &mut host);
+    let outcome = common::train(&config, &mut host).unwrap();
     assert_eq!(outcome.ending, Ending::Stopped { epoch: 2, batch: 3 });
     assert_eq!(outcome.history.len(), 1);
     assert!(outcome.ending.message().unwrap().contains("kept"));
@@ -260,7 +185,7 @@ fn divergence_stops_with_a_message_and_finite_weights() {
         ..TrainConfig::book(Arch::Vgg)
     };
     let mut host = Recorder::new(|_| false);
-    let outcome = run(&config, &mut host);
+    let outcome = common::train(&config, &mut host).unwrap();
     let Ending::Diverged { epoch, batch, lr } = outcome.ending else {
         panic!("expected divergence, got {:?}", outcome.ending)
     };
@@ -269,7 +194,7 @@ fn divergence_stops_with_a_message_and_finite_weights() {
     assert!(message.contains(&format!("epoch 1, batch {batch}")), "{message}");
     assert!(message.contains("smaller learning rate"), "{message}");
     // The weights kept are the last that gave a finite loss.
-    let (train, _) = datasets();
+    let train = common::train_set();
     let device = backend::cpu();
     let (images, _) = batch_tensors(&train.batch(&[0, 1, 2, 3], &Resize::to(32)), &device);
     let logits = outcome
@@ -293,15 +218,7 @@ fn bad_settings_are_refused_before_training() {
     assert!(problems.iter().any(|p| p.contains("learning rate")));
     assert!(problems.iter().any(|p| p.contains("batch size")));
     assert!(problems.iter().any(|p| p.contains("MaxPool2d")));
-    let (train, test) = datasets();
-    let result = pollster::block_on(training::train(
-        &config,
-        &train,
-        &test,
-        &backend::cpu(),
-        "cpu",
-        &mut Recorder::new(|_| false),
-    ));
+    let result = common::train(&config, &mut Recorder::new(|_| false));
     assert!(matches!(result, Err(training::TrainError::Config(_))));
 }
 
@@ -314,7 +231,7 @@ fn smallest_side(config: &NetConfig) -> usize {
 
 #[test]
 fn every_net_takes_a_training_step() {
-    let (train, _) = datasets();
+    let train = common::train_set();
     let device = backend::cpu().autodiff();
     for arch in Arch::ALL {
         for optimizer in OptimizerKind::ALL {
@@ -364,7 +281,7 @@ fn weights(model: &Net) -> Vec<f32> {
 fn evaluation_uses_running_statistics() {
     // A batch-norm net in eval mode gives each image the same logits whatever
     // else is in its batch; in training mode it would not.
-    let (_, test) = datasets();
+    let test = common::test_set();
     let device = backend::cpu();
     let config = TrainConfig::book(Arch::BnLeNet);
     let model = init_model(&config, &device.clone().autodiff()).unwrap().valid();
@@ -384,7 +301,7 @@ fn inspecting_a_row_reads_its_output_the_probabilities_and_the_filters() {
     let config = TrainConfig::book(Arch::LeNet);
     let device = backend::cpu();
     let model = training::init_model(&config, &device.clone().autodiff()).unwrap();
-    let (_, test) = datasets();
+    let test = common::test_set();
     let image = || training::image_tensor(&test.batch(&[0], &Resize::to(28)), &device);
     let inspect = |layer: &[usize]| pollster::block_on(training::inspect(&model, image(), layer, "cpu"));
 

@@ -15,8 +15,10 @@ use burn::nn::{BatchNormConfig, PaddingConfig2d};
 use burn::tensor::{Device, Distribution, Tensor, TensorData};
 use cnn_playground::arch::Arch;
 use cnn_playground::backend;
-use cnn_playground::data::{Dataset, Resize, TRAIN_IMAGES, TRAIN_LABELS};
+use cnn_playground::data::Resize;
 use cnn_playground::training::{TrainConfig, batch_tensors, init_model, optimizer, train_step};
+
+mod common;
 
 const TOLERANCE: f32 = 1e-4;
 
@@ -169,20 +171,7 @@ fn batch_norm_in_train_mode_agrees_with_the_cpu() {
 
 #[test]
 fn lenet_trains_on_wgpu() {
-    let read = |name: &str| {
-        std::fs::read(format!(
-            "{}/assets/fashion-mnist/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .unwrap()
-    };
-    let train = Dataset::from_gz(
-        TRAIN_IMAGES,
-        &read(TRAIN_IMAGES),
-        TRAIN_LABELS,
-        &read(TRAIN_LABELS),
-    )
-    .unwrap();
+    let train = common::train_set();
     let device = wgpu().autodiff();
     let config = TrainConfig {
         batch_size: 64,

@@ -67,8 +67,6 @@ struct Inner {
     /// The longest a step of this run took, or is expected to take from the
     /// calibration, in ms: a worker silent for much longer is hung.
     longest_step_ms: f64,
-    /// The title of the net the current run trains (for the gradient view).
-    running_title: String,
     /// What the worker's panic hook said, for the crash that follows.
     panic: Option<String>,
     /// The current worker is the CPU one that may have threads.
@@ -132,7 +130,6 @@ impl Client {
                 generation: 0,
                 last_heard: now_ms(),
                 longest_step_ms: 0.0,
-                running_title: String::new(),
                 panic: None,
                 threaded: false,
                 data_requested: false,
@@ -337,7 +334,6 @@ impl Client {
         self.run.phase.set(Phase::Preparing);
         self.run.prepare_started.set(Some(now_ms()));
         let from_weights = self.run.can_continue.get_untracked() && self.run.from_weights.get_untracked();
-        self.inner.borrow_mut().running_title = config.net.title();
         self.begin_record(&config, from_weights);
         self.send(&Command::Train { config, from_weights });
     }
@@ -750,7 +746,7 @@ impl Client {
             backend,
             epochs: vec![],
             points: vec![],
-            ending: "running".to_string(),
+            ending: crate::ui::history::RUNNING.to_string(),
             seconds: 0.0,
         };
         self.inner.borrow_mut().recording = Some(record.clone());
@@ -813,7 +809,13 @@ impl Client {
                     if let Some(last) = run.gradients.get_untracked().filter(|g| !g.steps.is_empty()) {
                         run.previous_gradients.set(Some(last));
                     }
-                    let title = self.inner.borrow().running_title.clone();
+                    // The run's record (`begin_record`) holds its net.
+                    let title = self
+                        .inner
+                        .borrow()
+                        .recording
+                        .as_ref()
+                        .map_or_else(String::new, |record| record.config.net.title());
                     run.gradients.set(Some(GradientRecord {
                         title,
                         layers: weighted_layers,

@@ -22,10 +22,16 @@ pub struct RunRecord {
     pub epochs: Vec<EpochReport>,
     /// The live plot: `[x in epochs, loss, train acc]`.
     pub points: Vec<[f64; 3]>,
-    /// How it ended: "running", "finished", "stopped …", "failed: …".
+    /// How it ended: `RUNNING`, "finished", "stopped …", "failed: …".
     pub ending: String,
     pub seconds: f64,
 }
+
+/// The ending of a run still going.
+pub const RUNNING: &str = "running";
+/// What a stored run still `RUNNING` shows when a page opens: the page
+/// that ran it was closed or reloaded mid-run (or runs it in another tab).
+pub const INTERRUPTED: &str = "interrupted: its page was closed or reloaded";
 
 impl RunRecord {
     pub fn last(&self) -> Option<&EpochReport> {
@@ -55,27 +61,39 @@ impl History {
         leptos::task::spawn_local(async move {
             match Database::open().await {
                 Ok(database) => {
+                    // Runs recorded while the store opened: kept, and stored
+                    // once it is open (the ones read from it are there).
+                    let fresh;
                     match database.all().await {
                         Ok(records) => {
                             let mut runs: Vec<RunRecord> = records
                                 .iter()
-                                .filter_map(|json| serde_json::from_str(json).ok())
+                                .filter_map(|json| serde_json::from_str::<RunRecord>(json).ok())
+                                .map(|mut run| {
+                                    // Shown so, not stored so: another tab may still be running it.
+                                    if run.ending == RUNNING {
+                                        run.ending = INTERRUPTED.to_string();
+                                    }
+                                    run
+                                })
                                 .collect();
                             runs.sort_by(|a, b| a.id.total_cmp(&b.id));
-                            history.runs.update(|kept| {
-                                // Runs recorded while the store opened stay.
-                                let fresh = std::mem::take(kept);
+                            fresh = history.runs.try_update(|kept| {
+                                let during = std::mem::take(kept);
                                 *kept = runs;
-                                for run in fresh {
-                                    upsert(kept, run);
+                                for run in &during {
+                                    upsert(kept, run.clone());
                                 }
+                                during
                             });
                         }
-                        Err(e) => history.fail(&e),
+                        Err(e) => {
+                            history.fail(&e);
+                            fresh = Some(history.runs.get_untracked());
+                        }
                     }
                     history.database.set_value(Some(database));
-                    // What was recorded before the store opened is stored now.
-                    for run in history.runs.get_untracked() {
+                    for run in fresh.unwrap_or_default() {
                         history.store(run);
                     }
                 }
@@ -256,7 +274,14 @@ pub fn RunHistory() -> impl IntoView {
                         <td class="num">{figures}</td>
                         <td class="muted">{record.ending.clone()}</td>
                         <td class="actions">
-                            <button name="run-again" on:click=again title="fill the form with this run's settings">"run again"</button>
+                            <button
+                                name="run-again"
+                                on:click=again
+                                disabled=move || run.phase.get().is_running()
+                                title="fill the form with this run's settings"
+                            >
+                                "run again"
+                            </button>
                             <button name="export-run" on:click=export>"JSON"</button>
                             <button name="export-run-csv" on:click=export_csv>"CSV"</button>
                             <button name="delete-run" on:click=delete>"delete"</button>

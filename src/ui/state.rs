@@ -92,7 +92,6 @@ impl Settings {
     /// Fills the form with a run's settings ("run again").
     pub fn fill(&self, config: &TrainConfig) {
         self.apply(config.net.arch(), config);
-        self.set_net(&config.net);
         self.grad_norms.set(config.grad_norms);
     }
 

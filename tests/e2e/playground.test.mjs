@@ -486,6 +486,11 @@ test("a run's worker memory stays flat epoch to epoch, and twenty start/stop cyc
     await page.waitForFunction(() => /batch [1-9]\d* of/.test(document.querySelector(".progress-label")?.textContent ?? ""), null, {
       timeout: 60_000,
     });
+    // Mid-run, what would change the net is visibly off.
+    if (cycle === 1) {
+      assert.equal(await page.isDisabled('button.net-card[data-arch="lenet"]'), true);
+      assert.equal(await page.isDisabled('table.runs button[name="run-again"] >> nth=0'), true);
+    }
     await page.click('button[name="stop"]');
     await page.waitForSelector(".phase.done", { timeout: 60_000 });
     await page.waitForFunction(() => document.querySelector(".status")?.dataset.workerMemory, null, { timeout: 10_000 });
@@ -811,6 +816,14 @@ test("run history: runs kept over a reload, compared on one chart, renamed, expo
   await page.waitForFunction(() => document.querySelectorAll("table.runs tbody tr").length === 1);
   await page.reload();
   await page.waitForFunction(() => document.querySelectorAll("table.runs tbody tr").length === 1, null, { timeout: 30_000 });
+  // A reload mid-run: the run is listed as cut off, not as still running.
+  await page.fill('input[name="epochs"]', "50");
+  await page.waitForSelector('button[name="train"]:not([disabled])', { timeout: 60_000 });
+  await page.click('button[name="train"]');
+  await page.waitForFunction(() => /batch [1-9]\d* of/.test(document.querySelector(".progress-label")?.textContent ?? ""), null, { timeout: 60_000 });
+  await page.reload();
+  await page.waitForFunction(() => document.querySelectorAll("table.runs tbody tr").length === 2, null, { timeout: 30_000 });
+  assert.equal(await page.textContent("table.runs tbody tr:first-child td:nth-child(8)"), "interrupted: its page was closed or reloaded");
   await page.close();
 
   // No IndexedDB (as in some private modes): a message, and training works.
