@@ -16,9 +16,9 @@ use burn::tensor::{Device, Tensor, TensorData};
 use safetensors::{Dtype, SafeTensors};
 use serde::{Deserialize, Serialize};
 
-use crate::arch::NetConfig;
+use crate::arch::{INPUT_CHANNELS, MAX_INPUT_SIDE, NetConfig, edit};
 use crate::model::Net;
-use crate::shape::ShapeError;
+use crate::shape::{ShapeError, ShapeTable};
 use crate::training::{EpochReport, TrainConfig};
 
 /// The version of what the metadata holds.
@@ -107,6 +107,8 @@ pub enum WeightsError {
     },
     #[error("tensor {name} is stored as {dtype}; only 32-bit floats (F32) are read")]
     Dtype { name: String, dtype: String },
+    #[error("the file is {bytes} bytes, but the weights of {net} take {needs} bytes")]
+    TooSmall { net: String, needs: u64, bytes: usize },
     #[error("the file's metadata cannot be read: {0}")]
     Metadata(String),
     #[error("the net cannot be built: {0}")]
@@ -280,12 +282,17 @@ fn described(net: &NetConfig) -> String {
     if let Some(ratio) = net.vgg_ratio().filter(|&ratio| ratio != 1) {
         text += &format!(" at width ratio {ratio}");
     }
-    let edits = crate::arch::edit::to_query(net);
+    let edits = edit::to_query(net);
     if !edits.is_empty() {
         text += &format!(", edit={edits}");
     }
     text
 }
+
+/// The weights' bytes of a net built whatever the file's size, to match
+/// its tensors to the file's: ResNet-18's 45 MB is, AlexNet's 187 MB only
+/// for a file that big.
+const BUILT_FOR_ANY_FILE: u64 = 64 << 20;
 
 /// What the file says of itself: `None` for a file without our metadata
 /// (one saved from PyTorch), an error for one that is not safetensors.
@@ -303,9 +310,18 @@ pub fn read_about(bytes: &[u8]) -> Result<Option<About>, WeightsError> {
                     "format version {version}; this playground reads up to {FORMAT_VERSION}"
                 )));
             }
-            serde_json::from_str(about)
-                .map(Some)
-                .map_err(|e| WeightsError::Metadata(e.to_string()))
+            let about: About =
+                serde_json::from_str(about).map_err(|e| WeightsError::Metadata(e.to_string()))?;
+            // The net it names is built from it: refuse one the editor
+            // could not make (a hostile file's billion channels).
+            edit::check(&about.net).map_err(WeightsError::Metadata)?;
+            if !(1..=MAX_INPUT_SIDE).contains(&about.resize) {
+                return Err(WeightsError::Metadata(format!(
+                    "input size {}; a net here takes 1 to {MAX_INPUT_SIDE}",
+                    about.resize
+                )));
+            }
+            Ok(Some(about))
         }
         _ => Ok(None),
     }
@@ -333,6 +349,19 @@ pub fn from_bytes(
         });
     }
     let file = SafeTensors::deserialize(bytes).map_err(|e| WeightsError::NotSafetensors(e.to_string()))?;
+    // The net is allocated before its tensors are matched to the file's
+    // (which names the tensor that differs): a big net is built only for a
+    // file that could hold it, so a few bytes naming a huge net cost
+    // nothing.
+    let table = ShapeTable::compute(&net.layers(), &[1, INPUT_CHANNELS, resize, resize])?;
+    let needs = table.total_params.saturating_mul(size_of::<f32>() as u64);
+    if needs > bytes.len() as u64 && needs > BUILT_FOR_ANY_FILE {
+        return Err(WeightsError::TooSmall {
+            net: described(net),
+            needs,
+            bytes: bytes.len(),
+        });
+    }
     let mut model = Net::init(net, resize, device)?;
     let expected = tensors(&model);
     let mut remapper = KeyRemapper::new();

@@ -129,6 +129,40 @@ fn all_edits_at_once_survive_a_link_and_the_json_the_command_line_reads() {
     assert_eq!(old, NetConfig::default_for(Arch::LeNet));
 }
 
+/// What the editor can make passes the check a description read from a
+/// file goes through; what it cannot is refused, naming the field.
+#[test]
+fn the_check_passes_every_net_the_editor_makes_and_no_other() {
+    for arch in Arch::ALL {
+        let book = NetConfig::default_for(arch);
+        assert_eq!(edit::check(&book), Ok(()), "{arch}");
+        let mut edited = book.clone();
+        for field in edit::fields(&book) {
+            edited = edit::set(&edited, field.key, &another_value(&field)).unwrap();
+            assert_eq!(edit::check(&edited), Ok(()), "{arch} {}", field.key);
+        }
+        for preset in edit::presets(arch) {
+            assert_eq!(edit::check(&preset.net), Ok(()), "{}", preset.id);
+        }
+    }
+    for shortcut in [false, true] {
+        assert_eq!(edit::check(&edit::deep_pair(shortcut)), Ok(()));
+    }
+    let hostile = |json: &str| edit::check(&serde_json::from_str::<NetConfig>(json).unwrap()).unwrap_err();
+    assert_eq!(
+        hostile(r#"{"arch":"lenet","channels":[6,1000000000]}"#),
+        "convolution channels: a whole number from 1 to 4096, not “1000000000”"
+    );
+    assert_eq!(
+        hostile(r#"{"arch":"vgg","conv_arch":[]}"#),
+        "blocks (convolutions × channels): from 1 to 8 rows, not 0"
+    );
+    assert_eq!(
+        hostile(r#"{"arch":"bn-lenet","places":[true,true,true,true,true,true]}"#),
+        "it describes a LeNet + BatchNorm with settings the editor has no field for"
+    );
+}
+
 #[test]
 fn bad_text_names_the_field() {
     let vgg = NetConfig::default_for(Arch::Vgg);

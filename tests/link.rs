@@ -134,7 +134,7 @@ fn a_query_leaves_out_the_books_defaults_and_round_trips() {
 /// again is the same link. `CNNP_FUZZ_CASES=300000` for a long run.
 #[test]
 fn hostile_queries_never_panic_and_round_trip() {
-    const KEYS: [&str; 17] = [
+    const KEYS: [&str; 19] = [
         "arch",
         "setup",
         "lr",
@@ -149,11 +149,13 @@ fn hostile_queries_never_panic_and_round_trip() {
         "embed",
         "hide",
         "autostart",
+        "edit",
+        "weights",
         "",
         "x",
         "%61rch",
     ];
-    const VALUES: [&str; 26] = [
+    const VALUES: [&str; 33] = [
         "lenet",
         "quick",
         "book",
@@ -180,6 +182,13 @@ fn hostile_queries_never_panic_and_round_trip() {
         "=",
         "true",
         "",
+        "ch-6_16~act-relu",
+        "ch-0",
+        "ch-99999999999999999999~k-4096",
+        "blocks-1x64_9x~stages-",
+        "~~-~",
+        "../x.safetensors",
+        "weights/lenet.safetensors",
     ];
     let cases: usize = std::env::var("CNNP_FUZZ_CASES")
         .ok()

@@ -246,6 +246,44 @@ fn bad_files_say_what_is_wrong_and_load_nothing() {
         Err(WeightsError::Metadata(_))
     ));
 
+    // A description no editor makes, or a net bigger than the file: the
+    // net is not built (a few bytes would otherwise allocate gigabytes).
+    let with_about = |about: &serde_json::Value| {
+        let mut metadata = std::collections::HashMap::new();
+        metadata.insert("cnnp.format_version".to_string(), "1".to_string());
+        metadata.insert("cnnp.about".to_string(), about.to_string());
+        let file = SafeTensors::deserialize(&good).unwrap();
+        safetensors::serialize(file.tensors(), Some(metadata)).unwrap()
+    };
+    let mut hostile = serde_json::to_value(about(&lenet, 28)).unwrap();
+    hostile["net"]["channels"] = serde_json::json!([1_000_000_000usize, 16]);
+    assert_eq!(
+        weights::read_about(&with_about(&hostile))
+            .unwrap_err()
+            .to_string(),
+        "the file's metadata cannot be read: convolution channels: a whole number from 1 to 4096, not “1000000000”"
+    );
+    let mut hostile = serde_json::to_value(about(&lenet, 28)).unwrap();
+    hostile["resize"] = serde_json::json!(1usize << 40);
+    assert_eq!(
+        weights::read_about(&with_about(&hostile))
+            .unwrap_err()
+            .to_string(),
+        "the file's metadata cannot be read: input size 1099511627776; a net here takes 1 to 4096"
+    );
+    let wide = edit::apply_query(lenet.clone(), "ch-4096_4096~dense-4096_4096").0;
+    let wide_file = with_about(&serde_json::to_value(about(&wide, 28)).unwrap());
+    let about_wide = weights::read_about(&wide_file).unwrap().unwrap();
+    let error = load(&wide_file, &about_wide.net, about_wide.resize).unwrap_err();
+    assert!(matches!(error, WeightsError::TooSmall { .. }), "{error}");
+    assert!(
+        error.to_string().starts_with(&format!(
+            "the file is {} bytes, but the weights of LeNet (edited), edit=ch-4096_4096~dense-4096_4096 take ",
+            wide_file.len()
+        )),
+        "{error}"
+    );
+
     // Every prefix of a good file ends in an error or a net, never a panic.
     for len in (0..good.len()).step_by(997) {
         let _ = load(&good[..len], &lenet, 28);
@@ -339,4 +377,116 @@ fn a_cpu_copy_read_without_blocking_saves_the_same_file() {
         tensors(weights::to_bytes(&net, &about).unwrap())
             == tensors(weights::to_bytes(&copy, &about).unwrap())
     );
+}
+
+/// Mutated weights files, each read as the page's worker reads one (as the
+/// net its metadata names, else as LeNet): bytes flipped, cut or inserted
+/// anywhere, and the header's fields set to extremes (a tensor's shape,
+/// dtype, offsets; a number in the net's description, its input size).
+/// Every one loads or ends in a typed error, never a panic: a panic in the
+/// worker is a lost run. `CNNP_FUZZ_CASES=300000` for a long run.
+#[test]
+fn hostile_weights_files_end_in_an_error_never_a_panic() {
+    let device = backend::cpu();
+    let lenet = NetConfig::default_for(Arch::LeNet);
+    let model = Net::init(&lenet, 28, &device).unwrap();
+    let good = weights::to_bytes(&model, &about(&lenet, 28)).unwrap();
+    let mut mutator = common::Mutator(0xB0A7_5EED);
+    let (mut loaded, mut refused) = (0, 0);
+    for case in 0..common::fuzz_cases() {
+        let bytes = match case % 3 {
+            0 => mutator.mutate(&good),
+            _ => mutate_header(&mut mutator, &good),
+        };
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let (net, side) = match weights::read_about(&bytes)? {
+                Some(about) => (about.net, about.resize),
+                None => (lenet.clone(), 28),
+            };
+            weights::from_bytes(&bytes, &net, side, &device).map(|_| ())
+        }));
+        match outcome {
+            Ok(Ok(())) => loaded += 1,
+            Ok(Err(_)) => refused += 1,
+            Err(_) => panic!(
+                "case {case} panicked; header: {}",
+                String::from_utf8_lossy(&bytes[..bytes.len().min(2000)])
+            ),
+        }
+    }
+    println!("{loaded} loaded, {refused} refused");
+    assert!(loaded > 0 && refused > 0, "{loaded} loaded, {refused} refused");
+}
+
+/// `bytes` (a safetensors file) with one field of its JSON header set to
+/// something hostile.
+fn mutate_header(mutator: &mut common::Mutator, bytes: &[u8]) -> Vec<u8> {
+    use serde_json::{Value, json};
+    const EXTREMES: [u64; 8] = [0, 1, 3, 512, 4096, 1 << 31, 1 << 40, u64::MAX];
+    let extreme = |mutator: &mut common::Mutator| json!(EXTREMES[mutator.below(EXTREMES.len())]);
+    let len = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
+    let mut header: Value = serde_json::from_slice(&bytes[8..8 + len]).unwrap();
+    let names: Vec<String> = header.as_object().unwrap().keys().cloned().collect();
+    let name = names[mutator.below(names.len())].clone();
+    if name == "__metadata__" {
+        let text = header[&name]["cnnp.about"].as_str().unwrap().to_string();
+        let mut about: Value = serde_json::from_str(&text).unwrap();
+        let about = match mutator.below(3) {
+            0 => {
+                let mut numbers = vec![];
+                number_pointers(&about, String::new(), &mut numbers);
+                let at = &numbers[mutator.below(numbers.len())];
+                *about.pointer_mut(at).unwrap() = extreme(mutator);
+                about.to_string()
+            }
+            1 => {
+                about["resize"] = extreme(mutator);
+                about.to_string()
+            }
+            _ => String::from_utf8_lossy(&mutator.mutate(text.as_bytes())).into_owned(),
+        };
+        header[&name]["cnnp.about"] = json!(about);
+    } else {
+        match mutator.below(4) {
+            0 => {
+                header[&name]["shape"] =
+                    Value::Array((0..mutator.below(5)).map(|_| extreme(mutator)).collect())
+            }
+            1 => {
+                header[&name]["dtype"] = json!(["F16", "F64", "I32", "BOOL", "U8", "F32 "][mutator.below(6)])
+            }
+            2 => header[&name]["data_offsets"] = json!([extreme(mutator), extreme(mutator)]),
+            _ => {
+                let tensor = header.as_object_mut().unwrap().remove(&name).unwrap();
+                if mutator.below(2) == 0 {
+                    header[format!("{name}.x")] = tensor;
+                }
+            }
+        }
+    }
+    let text = header.to_string();
+    [
+        &(text.len() as u64).to_le_bytes()[..],
+        text.as_bytes(),
+        &bytes[8 + len..],
+    ]
+    .concat()
+}
+
+/// JSON pointers to every number in `value`.
+fn number_pointers(value: &serde_json::Value, at: String, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Number(_) => out.push(at),
+        serde_json::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                number_pointers(item, format!("{at}/{i}"), out);
+            }
+        }
+        serde_json::Value::Object(fields) => {
+            for (key, item) in fields {
+                number_pointers(item, format!("{at}/{key}"), out);
+            }
+        }
+        _ => {}
+    }
 }

@@ -514,6 +514,25 @@ pub fn set(config: &NetConfig, key: &str, text: &str) -> Result<NetConfig, Strin
     Ok(config)
 }
 
+/// Whether `config` is a net the editor could have made: every field
+/// within its bounds, and nothing the fields do not hold. A description
+/// read from a file (a weights file's metadata, `--config`) comes through
+/// here before a net is built from it: one asking for a billion channels
+/// would otherwise be allocated, not refused.
+pub fn check(config: &NetConfig) -> Result<(), String> {
+    let mut rebuilt = NetConfig::default_for(config.arch());
+    for field in fields(config) {
+        rebuilt = set(&rebuilt, field.key, &field.value)?;
+    }
+    match rebuilt == *config {
+        true => Ok(()),
+        false => Err(format!(
+            "it describes a {} with settings the editor has no field for",
+            config.arch().title()
+        )),
+    }
+}
+
 /// The fields where `config` differs from the book's net, each with the
 /// book's text for it.
 pub fn changes(config: &NetConfig) -> Vec<(Field, String)> {

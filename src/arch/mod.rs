@@ -43,6 +43,9 @@ pub use vgg::VggConfig;
 pub const INPUT_CHANNELS: usize = 1;
 /// Fashion-MNIST has ten classes.
 pub const NUM_CLASSES: usize = 10;
+/// The largest input side anything here builds a net for (`cnnp
+/// --resize`, a weights file's): 16 times ImageNet's 224-ish.
+pub const MAX_INPUT_SIDE: usize = 4096;
 
 /// Which of the eight nets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -85,3 +85,56 @@ pub fn train(config: &TrainConfig, host: &mut Recorder) -> Result<training::Outc
         host,
     ))
 }
+
+/// How many mutated inputs the hostile-input tests try: a few thousand in
+/// CI; `CNNP_FUZZ_CASES=300000 cargo test --release --test data --test link
+/// --test weights hostile` for a long run.
+pub fn fuzz_cases() -> usize {
+    std::env::var("CNNP_FUZZ_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(3000)
+}
+
+/// xorshift64*: the same mutations on every run.
+pub struct Mutator(pub u64);
+
+impl Mutator {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    /// `bytes` with one to four random edits: bits flipped, a cut, bytes
+    /// inserted, a header field overwritten with an extreme number.
+    pub fn mutate(&mut self, bytes: &[u8]) -> Vec<u8> {
+        let mut out = bytes.to_vec();
+        for _ in 0..1 + self.below(4) {
+            match self.below(5) {
+                0 if !out.is_empty() => {
+                    let at = self.below(out.len());
+                    out[at] ^= 1 << self.below(8);
+                }
+                1 => out.truncate(self.below(out.len() + 1)),
+                2 => {
+                    let at = self.below(out.len() + 1);
+                    let extra: Vec<u8> = (0..1 + self.below(16)).map(|_| self.next() as u8).collect();
+                    out.splice(at..at, extra);
+                }
+                3 if out.len() >= 16 => {
+                    let field = 4 * self.below(4);
+                    let value = [0, 1, u32::MAX, 0x7FFF_FFFF, self.next() as u32][self.below(5)];
+                    out[field..field + 4].copy_from_slice(&value.to_be_bytes());
+                }
+                _ => out = (0..self.below(64)).map(|_| self.next() as u8).collect(),
+            }
+        }
+        out
+    }
+}

@@ -23,7 +23,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use cnn_playground::arch::{Arch, INPUT_CHANNELS, NetConfig, edit};
+use cnn_playground::arch::{Arch, INPUT_CHANNELS, MAX_INPUT_SIDE, NetConfig, edit};
 use cnn_playground::backend::{self, BackendKind};
 use cnn_playground::data::{self, Dataset};
 use cnn_playground::shape::ShapeTable;
@@ -250,6 +250,7 @@ impl Flags {
                     arch.id()
                 ))
             })?;
+            edit::check(&described).map_err(|e| UsageError(format!("{path}: {e}")))?;
             if described.arch() != arch {
                 return Err(UsageError(format!(
                     "{path} describes a {} net, not a {} one",
@@ -308,7 +309,10 @@ impl Flags {
     /// The input side: `--resize`, else the preset's, else `default`.
     fn resize(&self, arch: Arch, default: usize) -> Result<usize, UsageError> {
         let preset = self.preset(arch)?.and_then(|preset| preset.resize);
-        Ok(self.number("resize", 1, 4096)?.or(preset).unwrap_or(default))
+        Ok(self
+            .number("resize", 1, MAX_INPUT_SIDE)?
+            .or(preset)
+            .unwrap_or(default))
     }
 
     fn data_dir(&self) -> PathBuf {
