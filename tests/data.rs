@@ -264,7 +264,7 @@ fn hostile_data_files_end_in_an_error_never_a_panic() {
     let labels = labels_idx(2049, &[1, 2, 3]);
     let mut mutator = common::Mutator(0x5EED_F00D);
     let mut refused = 0;
-    for case in 0..common::fuzz_cases() {
+    for case in 0..common::fuzz_cases(3000) {
         let (raw, images_file) = match case % 2 {
             0 => (&images, true),
             _ => (&labels, false),

@@ -6,6 +6,8 @@ use cnn_playground::arch::Arch;
 use cnn_playground::link::Link;
 use cnn_playground::training::{BackendChoice, OptimizerKind};
 
+mod common;
+
 #[test]
 fn every_parameter_is_read() {
     let link = Link::parse(
@@ -190,17 +192,10 @@ fn hostile_queries_never_panic_and_round_trip() {
         "../x.safetensors",
         "weights/lenet.safetensors",
     ];
-    let cases: usize = std::env::var("CNNP_FUZZ_CASES")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(20_000);
-    let mut state: u64 = 0x0DDB_A11C_0FFE_E5ED;
-    let mut next = move |n: usize| {
-        state ^= state >> 12;
-        state ^= state << 25;
-        state ^= state >> 27;
-        (state.wrapping_mul(0x2545_F491_4F6C_DD1D) % n as u64) as usize
-    };
+    // Queries are cheap to parse: more of them than of files.
+    let cases = common::fuzz_cases(20_000);
+    let mut mutator = common::Mutator(0x0DDB_A11C_0FFE_E5ED);
+    let mut next = |n: usize| mutator.below(n);
     for case in 0..cases {
         let mut query = String::from(if next(2) == 0 { "?" } else { "" });
         for _ in 0..next(6) {

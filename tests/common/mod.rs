@@ -86,14 +86,14 @@ pub fn train(config: &TrainConfig, host: &mut Recorder) -> Result<training::Outc
     ))
 }
 
-/// How many mutated inputs the hostile-input tests try: a few thousand in
-/// CI; `CNNP_FUZZ_CASES=300000 cargo test --release --test data --test link
-/// --test weights hostile` for a long run.
-pub fn fuzz_cases() -> usize {
+/// How many mutated inputs a hostile-input test tries: `in_ci` (a few
+/// thousand), or `CNNP_FUZZ_CASES` (`CNNP_FUZZ_CASES=300000 cargo test
+/// --release --test data --test link --test weights hostile` for a long run).
+pub fn fuzz_cases(in_ci: usize) -> usize {
     std::env::var("CNNP_FUZZ_CASES")
         .ok()
         .and_then(|n| n.parse().ok())
-        .unwrap_or(3000)
+        .unwrap_or(in_ci)
 }
 
 /// xorshift64*: the same mutations on every run.
