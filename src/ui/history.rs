@@ -61,10 +61,11 @@ impl History {
         leptos::task::spawn_local(async move {
             match Database::open().await {
                 Ok(database) => {
+                    let stored = database.all().await;
                     // Runs recorded while the store opened: kept, and stored
                     // once it is open (the ones read from it are there).
-                    let fresh;
-                    match database.all().await {
+                    let during = history.runs.get_untracked();
+                    match stored {
                         Ok(records) => {
                             let mut runs: Vec<RunRecord> = records
                                 .iter()
@@ -78,22 +79,15 @@ impl History {
                                 })
                                 .collect();
                             runs.sort_by(|a, b| a.id.total_cmp(&b.id));
-                            fresh = history.runs.try_update(|kept| {
-                                let during = std::mem::take(kept);
-                                *kept = runs;
-                                for run in &during {
-                                    upsert(kept, run.clone());
-                                }
-                                during
-                            });
+                            for run in &during {
+                                upsert(&mut runs, run.clone());
+                            }
+                            history.runs.set(runs);
                         }
-                        Err(e) => {
-                            history.fail(&e);
-                            fresh = Some(history.runs.get_untracked());
-                        }
+                        Err(e) => history.fail(&e),
                     }
                     history.database.set_value(Some(database));
-                    for run in fresh.unwrap_or_default() {
+                    for run in during {
                         history.store(run);
                     }
                 }
