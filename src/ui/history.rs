@@ -262,11 +262,11 @@ pub fn RunHistory() -> impl IntoView {
                         <td><input type="checkbox" name="compare" prop:checked=is_ticked on:change=tick /></td>
                         <td><input class="run-name" name="run-name" value=record.name.clone() on:change=rename /></td>
                         <td>{record.config.net.title()}</td>
-                        <td class="muted">{settings_text}</td>
+                        <td class="muted wraps">{settings_text}</td>
                         <td>{record.backend.clone()}</td>
                         <td class="num">{record.epochs.len()}</td>
                         <td class="num">{figures}</td>
-                        <td class="muted">{record.ending.clone()}</td>
+                        <td class="muted wraps">{record.ending.clone()}</td>
                         <td class="actions">
                             <button
                                 name="run-again"

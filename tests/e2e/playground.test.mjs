@@ -824,6 +824,9 @@ test("run history: runs kept over a reload, compared on one chart, renamed, expo
   await page.reload();
   await page.waitForFunction(() => document.querySelectorAll("table.runs tbody tr").length === 2, null, { timeout: 30_000 });
   assert.equal(await page.textContent("table.runs tbody tr:first-child td:nth-child(8)"), "interrupted: its page was closed or reloaded");
+  // That sentence wraps: the row's buttons stay in view, no scrolling.
+  const [tableWidth, shownWidth] = await page.$eval("section.history .table-scroll", (el) => [el.scrollWidth, el.clientWidth]);
+  assert.ok(tableWidth <= shownWidth, `the runs table is ${tableWidth} px wide in ${shownWidth}`);
   await page.close();
 
   // No IndexedDB (as in some private modes): a message, and training works.
