@@ -8,6 +8,7 @@
 pub mod arch;
 #[cfg(feature = "train")]
 pub mod backend;
+pub mod bounds;
 pub mod data;
 pub mod format;
 /// Our own GPU kernels (convolutions), beside the backend they run on.

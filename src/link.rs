@@ -4,7 +4,13 @@
 //! and the book's defaults stand for it.
 
 use crate::arch::{Arch, NetConfig, edit};
-use crate::training::{BackendChoice, OptimizerKind, TrainConfig};
+use crate::bounds::Bounds;
+use crate::training::{
+    BATCH, BackendChoice, EPOCHS, LR, OptimizerKind, RESIZE, TEST_EXAMPLES, TRAIN_EXAMPLES, TrainConfig,
+};
+
+/// VGG's width ratio.
+pub const RATIO: Bounds<usize> = Bounds::new(1, 64);
 
 /// Controls a course page may hide in an embedded playground (`hide=`).
 pub const HIDEABLE: [&str; 11] = [
@@ -82,11 +88,9 @@ fn decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-fn whole(value: &str, min: usize, max: usize) -> Result<usize, String> {
-    match value.parse::<usize>() {
-        Ok(n) if (min..=max).contains(&n) => Ok(n),
-        _ => Err(format!("a whole number from {min} to {max}")),
-    }
+/// `value` within `bounds`, or what was expected.
+fn within<T: crate::bounds::Number>(bounds: Bounds<T>, value: &str) -> Result<T, String> {
+    bounds.parse(value).map_err(|e| e.expected.to_string())
 }
 
 /// A path on this site: relative (`weights/lenet.safetensors`) or from the
@@ -148,26 +152,20 @@ impl Link {
                     }
                     _ => Err("quick or book".to_string()),
                 },
-                "resize" => whole(value, 1, 512).map(|n| link.resize = Some(n)),
-                "ratio" => whole(value, 1, 64).map(|n| link.ratio = Some(n)),
+                "resize" => within(RESIZE, value).map(|n| link.resize = Some(n)),
+                "ratio" => within(RATIO, value).map(|n| link.ratio = Some(n)),
                 "edit" => {
                     edits = Some(value.to_string());
                     Ok(())
                 }
-                "lr" => match value.parse::<f64>() {
-                    Ok(x) if x.is_finite() && (1e-6..=10.0).contains(&x) => {
-                        link.lr = Some(x);
-                        Ok(())
-                    }
-                    _ => Err("a number from 0.000001 to 10".to_string()),
-                },
-                "batch" => whole(value, 1, 4096).map(|n| link.batch = Some(n)),
-                "epochs" => whole(value, 1, 200).map(|n| link.epochs = Some(n)),
+                "lr" => within(LR, value).map(|x| link.lr = Some(x)),
+                "batch" => within(BATCH, value).map(|n| link.batch = Some(n)),
+                "epochs" => within(EPOCHS, value).map(|n| link.epochs = Some(n)),
                 "optimizer" => OptimizerKind::from_id(value)
                     .map(|kind| link.optimizer = Some(kind))
                     .ok_or_else(|| "sgd, momentum or adam".to_string()),
-                "train" => whole(value, 1, 60_000).map(|n| link.train = Some(n)),
-                "test" => whole(value, 1, 10_000).map(|n| link.test = Some(n)),
+                "train" => within(TRAIN_EXAMPLES, value).map(|n| link.train = Some(n)),
+                "test" => within(TEST_EXAMPLES, value).map(|n| link.test = Some(n)),
                 "backend" => BackendChoice::from_id(value)
                     .map(|choice| link.backend = choice)
                     .ok_or_else(|| "auto, webgpu or cpu".to_string()),
@@ -274,10 +272,16 @@ impl Link {
         if optimizer != base.optimizer {
             put("optimizer", optimizer.id().to_string());
         }
-        if let Some(train) = self.train.filter(|&n| n != base.train_limit.unwrap_or(60_000)) {
+        if let Some(train) = self
+            .train
+            .filter(|&n| n != base.train_limit.unwrap_or(TRAIN_EXAMPLES.max))
+        {
             put("train", train.to_string());
         }
-        if let Some(test) = self.test.filter(|&n| n != base.test_limit.unwrap_or(10_000)) {
+        if let Some(test) = self
+            .test
+            .filter(|&n| n != base.test_limit.unwrap_or(TEST_EXAMPLES.max))
+        {
             put("test", test.to_string());
         }
         if self.backend != BackendChoice::Auto {

@@ -8,6 +8,8 @@
 //! checked on its own here (a whole number, a choice, a list); whether the
 //! net then fits its input is the shape table's to say, naming the layer.
 
+use crate::bounds::Bounds;
+
 use super::{
     Activation, AlexNetConfig, Arch, BnLeNetConfig, DenseNetConfig, GoogLeNetConfig, LeNetConfig, NetConfig,
     NiNConfig, Pooling, ResNetConfig, VggConfig,
@@ -402,13 +404,7 @@ fn put(config: &mut NetConfig, key: &str, value: Value) {
 }
 
 fn parse_whole(text: &str, min: usize, max: usize) -> Result<usize, String> {
-    match text.trim().parse::<usize>() {
-        Ok(n) if (min..=max).contains(&n) => Ok(n),
-        _ => Err(format!(
-            "a whole number from {min} to {max}, not “{}”",
-            text.trim()
-        )),
-    }
+    Bounds::new(min, max).parse(text).map_err(|e| e.to_string())
 }
 
 /// Splits a list on commas, underscores (the link's form) or spaces.
@@ -421,10 +417,10 @@ fn items(text: &str) -> impl Iterator<Item = &str> {
 fn parse(kind: Kind, text: &str) -> Result<Value, String> {
     match kind {
         Kind::Whole { min, max } => parse_whole(text, min, max).map(Value::Whole),
-        Kind::Number { min, max } => match text.trim().parse::<f64>() {
-            Ok(x) if x.is_finite() && (min..=max).contains(&x) => Ok(Value::Number(x)),
-            _ => Err(format!("a number from {min} to {max}, not “{}”", text.trim())),
-        },
+        Kind::Number { min, max } => Bounds::new(min, max)
+            .parse(text)
+            .map(Value::Number)
+            .map_err(|e| e.to_string()),
         Kind::Choice(choices) => choices
             .iter()
             .find(|choice| **choice == text.trim())

@@ -5,7 +5,16 @@
 use serde::{Deserialize, Serialize};
 
 use crate::arch::{Arch, INPUT_CHANNELS, NetConfig};
+use crate::bounds::Bounds;
 use crate::shape::{ShapeError, ShapeTable};
+
+/// What a person may ask for, in the page's form and in a link.
+pub const RESIZE: Bounds<usize> = Bounds::new(1, 512);
+pub const BATCH: Bounds<usize> = Bounds::new(1, 4096);
+pub const EPOCHS: Bounds<usize> = Bounds::new(1, 200);
+pub const LR: Bounds<f64> = Bounds::new(1e-6, 10.0);
+pub const TRAIN_EXAMPLES: Bounds<usize> = Bounds::new(1, 60_000);
+pub const TEST_EXAMPLES: Bounds<usize> = Bounds::new(1, 10_000);
 
 /// How the weights move.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

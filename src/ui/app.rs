@@ -272,13 +272,12 @@ fn NetPanel(hidden: Vec<String>) -> impl IntoView {
     let run = expect_context::<Run>();
     let table = Memo::new(move |_| settings.table());
     let table_ok = Memo::new(move |_| table.get().ok());
-    let batch = Memo::new(move |_| {
-        crate::ui::state::parse_whole(&settings.batch.get(), crate::ui::state::BATCH, "").ok()
-    });
+    let batch =
+        Memo::new(move |_| crate::ui::state::parse(&settings.batch.get(), crate::ui::state::BATCH, "").ok());
     let arch = settings.arch;
     let running = Signal::derive(move || run.phase.get().is_running());
     let resize_error = Signal::derive(move || {
-        crate::ui::state::parse_whole(&settings.resize.get(), crate::ui::state::RESIZE, "input size").err()
+        crate::ui::state::parse(&settings.resize.get(), crate::ui::state::RESIZE, "input size").err()
     });
     let show = |control: &str| !hidden.iter().any(|h| h == control);
     let show_resize = show("resize");
@@ -346,15 +345,15 @@ fn TrainPanel(hidden: Vec<String>) -> impl IntoView {
     let field_error = move |signal: RwSignal<String>, parse: fn(&str) -> Option<String>| {
         Signal::derive(move || parse(&signal.get()))
     };
-    use crate::ui::state::{BATCH, EPOCHS, LR, TEST_EXAMPLES, TRAIN_EXAMPLES, parse_real, parse_whole};
-    let lr_error = field_error(settings.lr, |t| parse_real(t, LR, "learning rate").err());
-    let batch_error = field_error(settings.batch, |t| parse_whole(t, BATCH, "batch size").err());
-    let epochs_error = field_error(settings.epochs, |t| parse_whole(t, EPOCHS, "epochs").err());
+    use crate::ui::state::{BATCH, EPOCHS, LR, TEST_EXAMPLES, TRAIN_EXAMPLES, parse};
+    let lr_error = field_error(settings.lr, |t| parse(t, LR, "learning rate").err());
+    let batch_error = field_error(settings.batch, |t| parse(t, BATCH, "batch size").err());
+    let epochs_error = field_error(settings.epochs, |t| parse(t, EPOCHS, "epochs").err());
     let train_error = field_error(settings.train_limit, |t| {
-        parse_whole(t, TRAIN_EXAMPLES, "training examples").err()
+        parse(t, TRAIN_EXAMPLES, "training examples").err()
     });
     let test_error = field_error(settings.test_limit, |t| {
-        parse_whole(t, TEST_EXAMPLES, "test examples").err()
+        parse(t, TEST_EXAMPLES, "test examples").err()
     });
     // While the user reads, the worker gets the form's net ready: on WebGPU
     // its kernels compile (not after Train is pressed), and on either
@@ -375,7 +374,7 @@ fn TrainPanel(hidden: Vec<String>) -> impl IntoView {
     });
     // Before a run, the axis spans the epochs the form asks for.
     let chart_epochs = Signal::derive(move || match run.epochs.get() {
-        0 => parse_whole(&settings.epochs.get(), EPOCHS, "").unwrap_or(1),
+        0 => parse(&settings.epochs.get(), EPOCHS, "").unwrap_or(1),
         epochs => epochs,
     });
     let show = |control: &str| !hidden.iter().any(|h| h == control);
@@ -891,9 +890,12 @@ fn estimate(run: Run, config: Option<TrainConfig>) -> Option<Estimate> {
     use crate::ui::state::{TEST_EXAMPLES, TRAIN_EXAMPLES};
     let train = config
         .train_limit
-        .unwrap_or(TRAIN_EXAMPLES.1)
-        .min(TRAIN_EXAMPLES.1);
-    let test = config.test_limit.unwrap_or(TEST_EXAMPLES.1).min(TEST_EXAMPLES.1);
+        .unwrap_or(TRAIN_EXAMPLES.max)
+        .min(TRAIN_EXAMPLES.max);
+    let test = config
+        .test_limit
+        .unwrap_or(TEST_EXAMPLES.max)
+        .min(TEST_EXAMPLES.max);
     let phase = run.phase.get();
     if matches!(phase, Phase::Training | Phase::Paused | Phase::Evaluating) {
         let per_example = 1.0 / run.examples_per_s.get().filter(|x| *x > 0.0)?;

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::arch::{Arch, INPUT_CHANNELS, NetConfig, edit};
+use crate::bounds::{Bounds, Number};
 use crate::shape::{ShapeError, ShapeTable};
 use crate::training::{BackendChoice, Calibration, EpochReport, OptimizerKind, TrainConfig};
 use crate::web::webgpu::Backend;
@@ -31,26 +32,11 @@ pub struct Settings {
     pub grad_norms: RwSignal<bool>,
 }
 
-/// Smallest and largest accepted values of the numeric settings.
-pub const RESIZE: (usize, usize) = (1, 512);
-pub const BATCH: (usize, usize) = (1, 4096);
-pub const EPOCHS: (usize, usize) = (1, 200);
-pub const LR: (f64, f64) = (1e-6, 10.0);
-pub const TRAIN_EXAMPLES: (usize, usize) = (1, 60_000);
-pub const TEST_EXAMPLES: (usize, usize) = (1, 10_000);
+pub use crate::training::{BATCH, EPOCHS, LR, RESIZE, TEST_EXAMPLES, TRAIN_EXAMPLES};
 
-pub fn parse_whole(text: &str, (min, max): (usize, usize), what: &str) -> Result<usize, String> {
-    match text.trim().parse::<usize>() {
-        Ok(n) if (min..=max).contains(&n) => Ok(n),
-        _ => Err(format!("{what}: a whole number from {min} to {max}")),
-    }
-}
-
-pub fn parse_real(text: &str, (min, max): (f64, f64), what: &str) -> Result<f64, String> {
-    match text.trim().parse::<f64>() {
-        Ok(x) if x.is_finite() && (min..=max).contains(&x) => Ok(x),
-        _ => Err(format!("{what}: a number from {min} to {max}")),
-    }
+/// `text` within `bounds`, or why not, naming `what` the field holds.
+pub fn parse<T: Number>(text: &str, bounds: Bounds<T>, what: &str) -> Result<T, String> {
+    bounds.parse(text).map_err(|e| format!("{what}: {}", e.expected))
 }
 
 impl Settings {
@@ -65,8 +51,8 @@ impl Settings {
             batch: RwSignal::new(String::new()),
             epochs: RwSignal::new(String::new()),
             optimizer: RwSignal::new(OptimizerKind::Sgd),
-            train_limit: RwSignal::new(TRAIN_EXAMPLES.1.to_string()),
-            test_limit: RwSignal::new(TEST_EXAMPLES.1.to_string()),
+            train_limit: RwSignal::new(TRAIN_EXAMPLES.max.to_string()),
+            test_limit: RwSignal::new(TEST_EXAMPLES.max.to_string()),
             backend: RwSignal::new(BackendChoice::Auto),
             grad_norms: RwSignal::new(false),
         };
@@ -110,7 +96,7 @@ impl Settings {
     /// book settings, as a click on its card does. Says what changed.
     pub fn show_net(&self, net: &NetConfig, resize: usize) -> Option<String> {
         let shown = self.net().ok();
-        let shown_resize = parse_whole(&self.resize.get_untracked(), RESIZE, "input size").ok();
+        let shown_resize = parse(&self.resize.get_untracked(), RESIZE, "input size").ok();
         if shown.as_ref() == Some(net) && shown_resize == Some(resize) {
             return None;
         }
@@ -187,7 +173,7 @@ impl Settings {
         self.epochs.set(preset.epochs.to_string());
         self.set_net(&preset.net);
         self.preset.set(None);
-        let limit = |limit: Option<usize>, (_, all): (usize, usize)| limit.unwrap_or(all).to_string();
+        let limit = |limit: Option<usize>, bounds: Bounds<usize>| limit.unwrap_or(bounds.max).to_string();
         self.train_limit.set(limit(preset.train_limit, TRAIN_EXAMPLES));
         self.test_limit.set(limit(preset.test_limit, TEST_EXAMPLES));
     }
@@ -204,7 +190,7 @@ impl Settings {
     /// The shape table at batch 1, or why there is none.
     pub fn table(&self) -> Result<ShapeTable, TableProblem> {
         let net = self.net().map_err(TableProblem::Setting)?;
-        let side = parse_whole(&self.resize.get(), RESIZE, "input size").map_err(TableProblem::Setting)?;
+        let side = parse(&self.resize.get(), RESIZE, "input size").map_err(TableProblem::Setting)?;
         ShapeTable::compute(&net.layers(), &[1, INPUT_CHANNELS, side, side]).map_err(TableProblem::Shape)
     }
 
@@ -212,14 +198,13 @@ impl Settings {
     pub fn train_config(&self) -> Result<TrainConfig, Vec<String>> {
         let mut problems = vec![];
         let mut take = |result: Result<f64, String>| result.map_err(|e| problems.push(e)).unwrap_or(0.0);
-        let resize = take(parse_whole(&self.resize.get(), RESIZE, "input size").map(|n| n as f64));
-        let lr = take(parse_real(&self.lr.get(), LR, "learning rate"));
-        let batch = take(parse_whole(&self.batch.get(), BATCH, "batch size").map(|n| n as f64));
-        let epochs = take(parse_whole(&self.epochs.get(), EPOCHS, "epochs").map(|n| n as f64));
+        let resize = take(parse(&self.resize.get(), RESIZE, "input size").map(|n| n as f64));
+        let lr = take(parse(&self.lr.get(), LR, "learning rate"));
+        let batch = take(parse(&self.batch.get(), BATCH, "batch size").map(|n| n as f64));
+        let epochs = take(parse(&self.epochs.get(), EPOCHS, "epochs").map(|n| n as f64));
         let train =
-            take(parse_whole(&self.train_limit.get(), TRAIN_EXAMPLES, "training examples").map(|n| n as f64));
-        let test =
-            take(parse_whole(&self.test_limit.get(), TEST_EXAMPLES, "test examples").map(|n| n as f64));
+            take(parse(&self.train_limit.get(), TRAIN_EXAMPLES, "training examples").map(|n| n as f64));
+        let test = take(parse(&self.test_limit.get(), TEST_EXAMPLES, "test examples").map(|n| n as f64));
         let net = self.net().map_err(|e| problems.push(e)).ok();
         if !problems.is_empty() {
             return Err(problems);
@@ -264,7 +249,7 @@ impl Setup {
     /// hyper-parameters.
     pub fn matches(self, config: &TrainConfig) -> bool {
         let preset = self.config(config.net.arch());
-        let all = |limit: Option<usize>, (_, all): (usize, usize)| limit.unwrap_or(all).min(all);
+        let all = |limit: Option<usize>, bounds: Bounds<usize>| limit.unwrap_or(bounds.max).min(bounds.max);
         config.net == preset.net
             && config.resize == preset.resize
             && config.batch_size == preset.batch_size

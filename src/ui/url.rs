@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
 use crate::link::Link;
+use crate::ui::state::parse;
 use crate::ui::state::{BATCH, EPOCHS, LR, RESIZE, Settings, Setup, TEST_EXAMPLES, TRAIN_EXAMPLES};
-use crate::ui::state::{parse_real, parse_whole};
 
 /// The link for the current settings; embed options are kept from `base`.
 pub fn current_link(settings: &Settings, base: &Link) -> Link {
@@ -17,15 +17,15 @@ pub fn current_link(settings: &Settings, base: &Link) -> Link {
     Link {
         arch: Some(settings.arch.get()),
         quick,
-        resize: parse_whole(&settings.resize.get(), RESIZE, "").ok(),
+        resize: parse(&settings.resize.get(), RESIZE, "").ok(),
         ratio: None,
         net: settings.net().ok(),
-        lr: parse_real(&settings.lr.get(), LR, "").ok(),
-        batch: parse_whole(&settings.batch.get(), BATCH, "").ok(),
-        epochs: parse_whole(&settings.epochs.get(), EPOCHS, "").ok(),
+        lr: parse(&settings.lr.get(), LR, "").ok(),
+        batch: parse(&settings.batch.get(), BATCH, "").ok(),
+        epochs: parse(&settings.epochs.get(), EPOCHS, "").ok(),
         optimizer: Some(settings.optimizer.get()),
-        train: parse_whole(&settings.train_limit.get(), TRAIN_EXAMPLES, "").ok(),
-        test: parse_whole(&settings.test_limit.get(), TEST_EXAMPLES, "").ok(),
+        train: parse(&settings.train_limit.get(), TRAIN_EXAMPLES, "").ok(),
+        test: parse(&settings.test_limit.get(), TEST_EXAMPLES, "").ok(),
         backend: settings.backend.get(),
         embed: base.embed,
         hide: base.hide.clone(),

@@ -25,6 +25,7 @@ use std::time::Instant;
 
 use cnn_playground::arch::{Arch, INPUT_CHANNELS, MAX_INPUT_SIDE, NetConfig, edit};
 use cnn_playground::backend::{self, BackendKind};
+use cnn_playground::bounds::Bounds;
 use cnn_playground::data::{self, Dataset};
 use cnn_playground::shape::ShapeTable;
 use cnn_playground::training::{self, Control, Event, Host, OptimizerKind, TrainConfig};
@@ -175,12 +176,10 @@ impl Flags {
         let Some(text) = self.value(name) else {
             return Ok(None);
         };
-        match text.parse::<usize>() {
-            Ok(n) if (min..=max).contains(&n) => Ok(Some(n)),
-            _ => Err(UsageError(format!(
-                "--{name} takes a whole number from {min} to {max}, not '{text}'"
-            ))),
-        }
+        Bounds::new(min, max)
+            .parse(text)
+            .map(Some)
+            .map_err(|e| UsageError(format!("--{name} takes {e}")))
     }
 
     /// A finite number in `min..=max`, when given.
@@ -188,12 +187,10 @@ impl Flags {
         let Some(text) = self.value(name) else {
             return Ok(None);
         };
-        match text.parse::<f64>() {
-            Ok(x) if x.is_finite() && (min..=max).contains(&x) => Ok(Some(x)),
-            _ => Err(UsageError(format!(
-                "--{name} takes a number from {min} to {max}, not '{text}'"
-            ))),
-        }
+        Bounds::new(min, max)
+            .parse(text)
+            .map(Some)
+            .map_err(|e| UsageError(format!("--{name} takes {e}")))
     }
 
     fn backend(&self, default: Option<BackendKind>) -> Result<BackendKind, UsageError> {
