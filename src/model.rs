@@ -28,27 +28,27 @@ const XAVIER_UNIFORM: Initializer = Initializer::XavierUniform { gain: 1.0 };
 
 /// What flows between layers: feature maps until a `Flatten`, vectors after.
 #[derive(Clone, Debug)]
-pub enum Activation {
+pub enum Features {
     Map(Tensor<4>),
     Flat(Tensor<2>),
 }
 
-impl Activation {
+impl Features {
     pub fn dims(&self) -> Shape {
         match self {
-            Activation::Map(x) => x.dims().to_vec(),
-            Activation::Flat(x) => x.dims().to_vec(),
+            Features::Map(x) => x.dims().to_vec(),
+            Features::Flat(x) => x.dims().to_vec(),
         }
     }
 
     /// The same values, cut from the graph and tracked anew: the input of
     /// a layer measured on its own.
-    pub fn detached(self, require_grad: bool) -> Activation {
+    pub fn detached(self, require_grad: bool) -> Features {
         match self {
-            Activation::Map(x) if require_grad => Activation::Map(x.detach().require_grad()),
-            Activation::Map(x) => Activation::Map(x.detach()),
-            Activation::Flat(x) if require_grad => Activation::Flat(x.detach().require_grad()),
-            Activation::Flat(x) => Activation::Flat(x.detach()),
+            Features::Map(x) if require_grad => Features::Map(x.detach().require_grad()),
+            Features::Map(x) => Features::Map(x.detach()),
+            Features::Flat(x) if require_grad => Features::Flat(x.detach().require_grad()),
+            Features::Flat(x) => Features::Flat(x.detach()),
         }
     }
 
@@ -60,11 +60,11 @@ impl Activation {
     /// The values of the batch's first `n` examples (all, if fewer), flat.
     pub fn head(self, n: usize) -> Tensor<1> {
         match self {
-            Activation::Map(x) => {
+            Features::Map(x) => {
                 let n = n.min(x.dims()[0]);
                 x.narrow(0, 0, n).flatten(0, 3)
             }
-            Activation::Flat(x) => {
+            Features::Flat(x) => {
                 let n = n.min(x.dims()[0]);
                 x.narrow(0, 0, n).flatten(0, 1)
             }
@@ -73,16 +73,16 @@ impl Activation {
 
     fn map(self) -> Tensor<4> {
         match self {
-            Activation::Map(x) => x,
+            Features::Map(x) => x,
             // The shape pass rejects such a net before it is built.
-            Activation::Flat(x) => panic!("a layer needs a feature map but got {:?}", x.dims()),
+            Features::Flat(x) => panic!("a layer needs a feature map but got {:?}", x.dims()),
         }
     }
 
     fn flat(self) -> Tensor<2> {
         match self {
-            Activation::Flat(x) => x,
-            Activation::Map(x) => panic!("a layer needs a flat input but got {:?}", x.dims()),
+            Features::Flat(x) => x,
+            Features::Map(x) => panic!("a layer needs a flat input but got {:?}", x.dims()),
         }
     }
 }
@@ -228,68 +228,68 @@ impl LayerModule {
         Ok((module, output))
     }
 
-    pub fn forward(&self, x: Activation) -> Activation {
-        self.forward_seen(x, &mut vec![], &mut |_, _| {})
+    pub fn forward(&self, x: Features) -> Features {
+        self.forward_watched(x, &mut vec![], &mut |_, _| {})
     }
 
-    /// `forward`, showing `seen` the output of this element (at `path`) and
+    /// `forward`, showing `watch` the output of this element (at `path`) and
     /// of every element inside it, each at its row path in the shape table
     /// (`crate::shape`): a block's children are its inner layers; an
     /// Inception's, its paths; a residual block's, its body, then its
     /// shortcut, then the ReLU after the sum; a dense block's, its conv
     /// blocks (each one's own output, before the concatenation).
-    pub fn forward_seen(&self, x: Activation, path: &mut Vec<usize>, seen: &mut Seen) -> Activation {
+    pub fn forward_watched(&self, x: Features, path: &mut Vec<usize>, watch: &mut RowWatch) -> Features {
         match self {
-            LayerModule::Conv2d(conv) => Activation::Map(crate::kernels::conv2d(conv, x.map())),
-            LayerModule::Linear(linear) => Activation::Flat(crate::kernels::linear(linear, x.flat())),
+            LayerModule::Conv2d(conv) => Features::Map(crate::kernels::conv2d(conv, x.map())),
+            LayerModule::Linear(linear) => Features::Flat(crate::kernels::linear(linear, x.flat())),
             LayerModule::BatchNorm(bn) => match x {
-                Activation::Map(x) => Activation::Map(bn.forward(x)),
-                Activation::Flat(x) => Activation::Flat(bn.forward(x)),
+                Features::Map(x) => Features::Map(bn.forward(x)),
+                Features::Flat(x) => Features::Flat(bn.forward(x)),
             },
             LayerModule::Relu(relu) => match x {
-                Activation::Map(x) => Activation::Map(relu.forward(x)),
-                Activation::Flat(x) => Activation::Flat(relu.forward(x)),
+                Features::Map(x) => Features::Map(relu.forward(x)),
+                Features::Flat(x) => Features::Flat(relu.forward(x)),
             },
             LayerModule::Sigmoid(sigmoid) => match x {
-                Activation::Map(x) => Activation::Map(crate::kernels::sigmoid(sigmoid, x)),
-                Activation::Flat(x) => Activation::Flat(crate::kernels::sigmoid(sigmoid, x)),
+                Features::Map(x) => Features::Map(crate::kernels::sigmoid(sigmoid, x)),
+                Features::Flat(x) => Features::Flat(crate::kernels::sigmoid(sigmoid, x)),
             },
             LayerModule::Dropout(dropout) => match x {
-                Activation::Map(x) => Activation::Map(dropout.forward(x)),
-                Activation::Flat(x) => Activation::Flat(dropout.forward(x)),
+                Features::Map(x) => Features::Map(dropout.forward(x)),
+                Features::Flat(x) => Features::Flat(dropout.forward(x)),
             },
-            LayerModule::MaxPool2d(pool) => Activation::Map(pool.forward(x.map())),
-            LayerModule::AvgPool2d(pool) => Activation::Map(crate::kernels::avg_pool2d(pool, x.map())),
-            LayerModule::GlobalAvgPool2d(pool) => Activation::Map(pool.forward(x.map())),
+            LayerModule::MaxPool2d(pool) => Features::Map(pool.forward(x.map())),
+            LayerModule::AvgPool2d(pool) => Features::Map(crate::kernels::avg_pool2d(pool, x.map())),
+            LayerModule::GlobalAvgPool2d(pool) => Features::Map(pool.forward(x.map())),
             LayerModule::Flatten(_) => match x {
-                Activation::Map(x) => Activation::Flat(x.flatten(1, 3)),
+                Features::Map(x) => Features::Flat(x.flatten(1, 3)),
                 flat => flat,
             },
-            LayerModule::Sequential(seq) => seq.forward_seen(x, path, 0, seen),
+            LayerModule::Sequential(seq) => seq.forward_watched(x, path, 0, watch),
             LayerModule::Inception(inception) => {
                 let x = x.map();
                 let mut outputs = Vec::with_capacity(inception.paths.len());
                 for (i, branch) in inception.paths.iter().enumerate() {
                     path.push(i);
-                    let y = branch.forward_seen(Activation::Map(x.clone()), path, 0, seen);
-                    seen(path, &y);
+                    let y = branch.forward_watched(Features::Map(x.clone()), path, 0, watch);
+                    watch(path, &y);
                     path.pop();
                     outputs.push(y.map());
                 }
-                Activation::Map(Tensor::cat(outputs, 1))
+                Features::Map(Tensor::cat(outputs, 1))
             }
             LayerModule::Residual(residual) => {
                 let x = x.map();
                 let y = residual
                     .body
-                    .forward_seen(Activation::Map(x.clone()), path, 0, seen);
+                    .forward_watched(Features::Map(x.clone()), path, 0, watch);
                 let offset = residual.body.layers.len();
                 let shortcut = residual
                     .shortcut
-                    .forward_seen(Activation::Map(x), path, offset, seen);
-                let sum = Activation::Map(burn::tensor::activation::relu(y.map() + shortcut.map()));
+                    .forward_watched(Features::Map(x), path, offset, watch);
+                let sum = Features::Map(burn::tensor::activation::relu(y.map() + shortcut.map()));
                 path.push(offset + residual.shortcut.layers.len());
-                seen(path, &sum);
+                watch(path, &sum);
                 path.pop();
                 sum
             }
@@ -297,19 +297,19 @@ impl LayerModule {
                 let mut x = x.map();
                 for (i, block) in dense.conv_blocks.iter().enumerate() {
                     path.push(i);
-                    let y = block.forward_seen(Activation::Map(x.clone()), path, 0, seen);
-                    seen(path, &y);
+                    let y = block.forward_watched(Features::Map(x.clone()), path, 0, watch);
+                    watch(path, &y);
                     path.pop();
                     // Concatenate the input and output of each block on the channel dimension
                     x = Tensor::cat(vec![x, y.map()], 1);
                 }
-                Activation::Map(x)
+                Features::Map(x)
             }
         }
     }
 
     /// The element at `path` below this one (this one when `path` is empty),
-    /// as `forward_seen` numbers them.
+    /// as `forward_watched` numbers them.
     pub fn at(&self, path: &[usize]) -> Option<&LayerModule> {
         let Some((&first, rest)) = path.split_first() else {
             return Some(self);
@@ -337,8 +337,8 @@ impl LayerModule {
     }
 }
 
-/// What `forward_seen` shows each output to: its row path and the output.
-pub type Seen<'a> = dyn FnMut(&[usize], &Activation) + 'a;
+/// What `forward_watched` shows each output to: its row path and the output.
+pub type RowWatch<'a> = dyn FnMut(&[usize], &Features) + 'a;
 
 impl Sequential {
     /// The modules for `layers` on inputs of shape `input`, and their output shape.
@@ -353,35 +353,35 @@ impl Sequential {
         Ok((Sequential { layers: modules }, shape))
     }
 
-    pub fn forward(&self, x: Activation) -> Activation {
+    pub fn forward(&self, x: Features) -> Features {
         self.layers.iter().fold(x, |x, layer| layer.forward(x))
     }
 
     /// `forward`, its elements numbered from `first` under `path`.
-    fn forward_seen(
+    fn forward_watched(
         &self,
-        x: Activation,
+        x: Features,
         path: &mut Vec<usize>,
         first: usize,
-        seen: &mut Seen,
-    ) -> Activation {
-        forward_list(&self.layers, x, path, first, seen)
+        watch: &mut RowWatch,
+    ) -> Features {
+        forward_list(&self.layers, x, path, first, watch)
     }
 }
 
-/// `layers` one after the other, each output shown to `seen` at `path`
+/// `layers` one after the other, each output shown to `watch` at `path`
 /// followed by its number (counted from `first`).
 fn forward_list(
     layers: &[LayerModule],
-    mut x: Activation,
+    mut x: Features,
     path: &mut Vec<usize>,
     first: usize,
-    seen: &mut Seen,
-) -> Activation {
+    watch: &mut RowWatch,
+) -> Features {
     for (i, layer) in layers.iter().enumerate() {
         path.push(first + i);
-        x = layer.forward_seen(x, path, seen);
-        seen(path, &x);
+        x = layer.forward_watched(x, path, watch);
+        watch(path, &x);
         path.pop();
     }
     x
@@ -469,19 +469,19 @@ impl Net {
     pub fn forward(&self, images: Tensor<4>) -> Tensor<2> {
         self.layers
             .iter()
-            .fold(Activation::Map(images), |x, layer| layer.forward(x))
+            .fold(Features::Map(images), |x, layer| layer.forward(x))
             .flat()
     }
 
-    /// The logits, showing `seen` every element's output at its row path
-    /// (`LayerModule::forward_seen`): `[2]` is the third row of the shape
+    /// The logits, showing `watch` every element's output at its row path
+    /// (`LayerModule::forward_watched`): `[2]` is the third row of the shape
     /// table, `[2, 0]` the first layer inside it.
-    pub fn forward_seen(&self, images: Tensor<4>, seen: &mut Seen) -> Tensor<2> {
-        forward_list(&self.layers, Activation::Map(images), &mut vec![], 0, seen).flat()
+    pub fn forward_watched(&self, images: Tensor<4>, watch: &mut RowWatch) -> Tensor<2> {
+        forward_list(&self.layers, Features::Map(images), &mut vec![], 0, watch).flat()
     }
 
     /// Shows `visit` every element, in the order the forward pass runs
-    /// them, each at its row path (as `forward_seen` and `at` number them).
+    /// them, each at its row path (as `forward_watched` and `at` number them).
     pub fn visit_rows(&self, visit: &mut impl FnMut(&[usize], &LayerModule)) {
         visit_list(&self.layers, &mut vec![], 0, visit);
     }
@@ -494,9 +494,9 @@ impl Net {
 
     /// The output of every top-level element, as the book's printing loop
     /// sees them (`for layer in net: X = layer(X)`).
-    pub fn forward_each(&self, images: Tensor<4>) -> Vec<Activation> {
+    pub fn forward_each(&self, images: Tensor<4>) -> Vec<Features> {
         let mut outputs = Vec::with_capacity(self.layers.len());
-        let mut x = Activation::Map(images);
+        let mut x = Features::Map(images);
         for layer in &self.layers {
             x = layer.forward(x);
             outputs.push(x.clone());

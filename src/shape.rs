@@ -110,7 +110,7 @@ impl ShapeTable {
     }
 
     /// The row at `path`: `[2]` is the third row, `[2, 0]` the first row
-    /// inside it (as `model::LayerModule::forward_seen` numbers outputs).
+    /// inside it (as `model::LayerModule::forward_watched` numbers outputs).
     pub fn row_at(&self, path: &[usize]) -> Option<&Row> {
         let (&first, rest) = path.split_first()?;
         rest.iter()

@@ -11,7 +11,7 @@ use burn::tensor::activation::softmax;
 use cnn_playground::arch::{Arch, NetConfig, edit};
 use cnn_playground::backend;
 use cnn_playground::data::Resize;
-use cnn_playground::model::{Activation, LayerModule};
+use cnn_playground::model::{Features, LayerModule};
 use cnn_playground::training::{
     self, Event, TrainConfig, batch_tensors, init_model, squared_norms, train_step_measured, weighted_layers,
 };
@@ -69,10 +69,10 @@ fn norms_match_autodiff_and_the_last_layers_formula() {
 
     // Autodiff's gradients, read back and summed here.
     let mut inputs_to_last = None;
-    let logits = model.forward_seen(images, &mut |path, x| {
+    let logits = model.forward_watched(images, &mut |path, x| {
         if path == [3] {
             // The flattened maps: the last layer's input.
-            if let Activation::Flat(x) = x {
+            if let Features::Flat(x) = x {
                 inputs_to_last = Some(x.clone().detach().inner());
             }
         }

@@ -7,14 +7,14 @@
 use burn::tensor::{Distribution, Tensor};
 use cnn_playground::arch::{Arch, INPUT_CHANNELS, NetConfig, VggConfig};
 use cnn_playground::backend;
-use cnn_playground::model::{Activation, LayerModule, Net};
+use cnn_playground::model::{Features, LayerModule, Net};
 use cnn_playground::shape::{Row, ShapeTable};
 
 const BATCH: usize = 2;
 
 /// Runs `layers` one by one, comparing each output with its row, and
 /// descending into `nn.Sequential` blocks, whose rows are their layers.
-fn check_rows(layers: &[LayerModule], rows: &[Row], mut x: Activation, path: &str) -> Activation {
+fn check_rows(layers: &[LayerModule], rows: &[Row], mut x: Features, path: &str) -> Features {
     assert_eq!(layers.len(), rows.len(), "{path}: modules and rows");
     for (i, (layer, row)) in layers.iter().zip(rows).enumerate() {
         let here = format!("{path} › {} {} ({})", i + 1, row.name, row.settings);
@@ -42,7 +42,7 @@ fn check(config: &NetConfig, side: usize) {
     );
     let images = Tensor::<4>::random(input, Distribution::Uniform(0.0, 1.0), &device);
     let path = format!("{arch} at {side}");
-    check_rows(&net.layers, &table.rows, Activation::Map(images.clone()), &path);
+    check_rows(&net.layers, &table.rows, Features::Map(images.clone()), &path);
     // And the whole net, as training calls it.
     assert_eq!(net.forward(images).dims(), [BATCH, 10], "{path}");
 }
@@ -150,7 +150,7 @@ fn tiled_average_pooling_equals_burns_pooling() {
             .init();
         let x = Tensor::<4>::random([2, 3, side, side], Distribution::Uniform(-1.0, 1.0), &device);
         let expected = pool.forward(x.clone()).into_data().try_to_vec::<f32>().unwrap();
-        let Activation::Map(got) = LayerModule::AvgPool2d(pool).forward(Activation::Map(x)) else {
+        let Features::Map(got) = LayerModule::AvgPool2d(pool).forward(Features::Map(x)) else {
             panic!()
         };
         assert_eq!(got.dims(), [2, 3, side / kernel, side / kernel]);
@@ -186,7 +186,7 @@ fn every_row_path_shows_its_rows_output_for_all_eight_nets() {
             &device,
         );
         let mut seen = BTreeMap::new();
-        let logits = net.forward_seen(images, &mut |path, activation| {
+        let logits = net.forward_watched(images, &mut |path, activation| {
             assert!(
                 seen.insert(path.to_vec(), activation.dims()).is_none(),
                 "{arch}: {path:?} shown twice"

@@ -303,7 +303,7 @@ fn inspecting_a_row_reads_its_output_the_probabilities_and_the_filters() {
     let model = training::init_model(&config, &device.clone().autodiff()).unwrap();
     let test = common::test_set();
     let image = || training::image_tensor(&test.batch(&[0], &Resize::to(28)), &device);
-    let inspect = |layer: &[usize]| pollster::block_on(training::inspect(&model, image(), layer, "cpu"));
+    let inspect = |layer: &[usize]| pollster::block_on(training::look_inside(&model, image(), layer, "cpu"));
 
     let conv = inspect(&[0]).unwrap();
     assert_eq!(conv.shape, [1, 6, 28, 28]);

@@ -8,14 +8,14 @@
 use burn::optim::GradientsParams;
 use burn::tensor::Tensor;
 
-use crate::model::{Activation, LayerModule, Net};
+use crate::model::{Features, LayerModule, Net};
 use crate::shape::row_path_text;
 
 /// A layer with weights, in depth order (the order the forward pass runs
 /// them), named as the shape table numbers its rows.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WeightedLayer {
-    /// The row path (`forward_seen`'s numbering).
+    /// The row path (`forward_watched`'s numbering).
     pub path: Vec<usize>,
     /// `3.1 conv 6→16 k5` or `6 linear 400→120`.
     pub name: String,
@@ -89,7 +89,7 @@ pub fn squared_norms(model: &Net, grads: &GradientsParams) -> Tensor<1> {
 /// Images of the batch whose outputs `OutputSquares` measures.
 pub const OUTPUT_SAMPLE: usize = 8;
 
-/// Collects, during a forward pass (`Net::forward_seen`), the mean square
+/// Collects, during a forward pass (`Net::forward_watched`), the mean square
 /// of each weighted layer's output over the batch's first
 /// `OUTPUT_SAMPLE` images, cut from the graph: how much signal reaches
 /// each depth.
@@ -113,8 +113,8 @@ impl OutputSquares {
         OutputSquares { paths, seen }
     }
 
-    /// `forward_seen`'s closure: keeps the output if `path` is a weighted layer.
-    pub fn see(&mut self, path: &[usize], x: &Activation) {
+    /// `forward_watched`'s closure: keeps the output if `path` is a weighted layer.
+    pub fn see(&mut self, path: &[usize], x: &Features) {
         if let Some(i) = self.paths.iter().position(|p| p == path) {
             // The first few images of the batch tell the size well enough,
             // and summing a whole batch's feature maps cost LeNet on

@@ -15,7 +15,7 @@ mod events;
 #[cfg(feature = "train")]
 mod gradients;
 #[cfg(feature = "train")]
-mod inspect;
+mod inside;
 #[cfg(feature = "train")]
 mod profile;
 #[cfg(feature = "train")]
@@ -26,7 +26,7 @@ pub use events::*;
 #[cfg(feature = "train")]
 pub use gradients::*;
 #[cfg(feature = "train")]
-pub use inspect::*;
+pub use inside::*;
 #[cfg(feature = "train")]
 pub use profile::*;
 #[cfg(feature = "train")]

@@ -10,7 +10,7 @@ use burn::tensor::{Device, Distribution, Tensor};
 use super::run::{init_model, read};
 use super::{LayerTime, TrainConfig, TrainError};
 use crate::arch::INPUT_CHANNELS;
-use crate::model::Activation;
+use crate::model::Features;
 use crate::shape::ShapeTable;
 
 /// Times every top-level layer of `config`'s net on random inputs of the
@@ -28,7 +28,7 @@ pub async fn profile_layers(
     let table = ShapeTable::compute(&config.net.layers(), &input)
         .map_err(|e| TrainError::Config(vec![e.to_string()]))?;
     let reps = reps.max(1);
-    let mut x = Activation::Map(Tensor::<4>::random(input, Distribution::Default, &device));
+    let mut x = Features::Map(Tensor::<4>::random(input, Distribution::Default, &device));
     let mut times = Vec::with_capacity(model.layers.len());
     for (index, (layer, row)) in model.layers.iter().zip(&table.rows).enumerate() {
         // The images need no gradient in training; every later input does.
@@ -37,8 +37,8 @@ pub async fn profile_layers(
             let grads = layer.forward(input.clone()).first().backward();
             // One value that depends on the whole backward pass.
             match &input {
-                Activation::Map(x) => x.grad(&grads).map(|g| Activation::Map(g).first()),
-                Activation::Flat(x) => x.grad(&grads).map(|g| Activation::Flat(g).first()),
+                Features::Map(x) => x.grad(&grads).map(|g| Features::Map(g).first()),
+                Features::Flat(x) => x.grad(&grads).map(|g| Features::Flat(g).first()),
             }
             .unwrap_or_else(|| Tensor::<1>::zeros([1], &device))
         };

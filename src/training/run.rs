@@ -119,7 +119,7 @@ pub fn train_step_measured(
     let (logits, outputs) = match grad_norms {
         true => {
             let mut outputs = super::OutputSquares::new(&model);
-            let logits = model.forward_seen(images, &mut |path, x| outputs.see(path, x));
+            let logits = model.forward_watched(images, &mut |path, x| outputs.see(path, x));
             (logits, Some(outputs))
         }
         false => (model.forward(images), None),

@@ -264,7 +264,7 @@ pub async fn answer(
     let one = Dataset::new(pixels.clone(), vec![label.unwrap_or(0)]).expect("one 28×28 image");
     let batch = one.batch(&[0], &Resize::to(request.resize));
     let image = training::image_tensor(&batch, device);
-    match training::inspect(model, image, &request.layer, backend).await {
+    match training::look_inside(model, image, &request.layer, backend).await {
         Ok(seen) => {
             let filters = seen.filters.as_ref();
             let buffers = [

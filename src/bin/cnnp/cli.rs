@@ -940,7 +940,7 @@ fn features(args: &[String]) -> Result<(), Failure> {
     };
     let batch = test_set.batch(&[index], &data::Resize::to(side));
     let image = training::image_tensor(&batch, &device);
-    let seen = pollster::block_on(training::inspect(&model, image, &layer, kind.id()))
+    let seen = pollster::block_on(training::look_inside(&model, image, &layer, kind.id()))
         .map_err(|e| Failure::Run(e.to_string()))?;
     let label = test_set.label(index) as usize;
     let channels = seen.channel_stats();

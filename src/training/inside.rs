@@ -8,7 +8,7 @@ use burn::tensor::{Device, Tensor};
 
 use super::TrainError;
 use super::run::read;
-use crate::model::{Activation, LayerModule, Net};
+use crate::model::{Features, LayerModule, Net};
 
 /// Of a deeper convolution's filters, the kernels over this many of its
 /// first input channels are shown (every kernel of the first one, which
@@ -17,7 +17,7 @@ pub const FILTER_INPUTS_SHOWN: usize = 8;
 
 /// What a net makes of one image.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Inspection {
+pub struct Look {
     /// The row path (`ShapeTable::row_at`); empty when no row was asked for.
     pub layer: Vec<usize>,
     /// That row's output shape for the one image (`[1, C, H, W]` or
@@ -48,7 +48,7 @@ pub struct ChannelStats {
     pub mean: f32,
 }
 
-impl Inspection {
+impl Look {
     /// Per channel of a feature map; the whole output for a flat layer.
     pub fn channel_stats(&self) -> Vec<ChannelStats> {
         let per_channel = match self.shape[..] {
@@ -85,23 +85,23 @@ impl Inspection {
 /// Runs `model` in eval mode on one image (`[1, 1, S, S]` on `device`)
 /// and reads back the output of the row at `layer` (none when empty), the
 /// probabilities and, for a convolution, its filters.
-pub async fn inspect(
+pub async fn look_inside(
     model: &Net,
     image: Tensor<4>,
     layer: &[usize],
     backend: &str,
-) -> Result<Inspection, TrainError> {
+) -> Result<Look, TrainError> {
     let model = model.valid();
-    let mut output: Option<Activation> = None;
-    let logits = model.forward_seen(image, &mut |path, activation| {
+    let mut output: Option<Features> = None;
+    let logits = model.forward_watched(image, &mut |path, features| {
         if path == layer {
-            output = Some(activation.clone());
+            output = Some(features.clone());
         }
     });
     let probabilities = softmax(logits, 1).flatten::<1>(0, 1);
     let (shape, values) = match output {
-        Some(Activation::Map(x)) => (x.dims().to_vec(), Some(x.flatten::<1>(0, 3))),
-        Some(Activation::Flat(x)) => (x.dims().to_vec(), Some(x.flatten::<1>(0, 1))),
+        Some(Features::Map(x)) => (x.dims().to_vec(), Some(x.flatten::<1>(0, 3))),
+        Some(Features::Flat(x)) => (x.dims().to_vec(), Some(x.flatten::<1>(0, 1))),
         None if layer.is_empty() => (vec![], None),
         None => return Err(TrainError::Config(vec![format!("the net has no row {layer:?}")])),
     };
@@ -126,7 +126,7 @@ pub async fn inspect(
         false => shape.iter().product(),
     };
     let (values, weights) = rest.split_at(numel);
-    Ok(Inspection {
+    Ok(Look {
         layer: layer.to_vec(),
         shape,
         values: values.to_vec(),
@@ -139,7 +139,7 @@ pub async fn inspect(
     })
 }
 
-/// The image tensor `[1, 1, S, S]` for `inspect`, from a batch of one.
+/// The image tensor `[1, 1, S, S]` for `look_inside`, from a batch of one.
 pub fn image_tensor(batch: &crate::data::Batch, device: &Device) -> Tensor<4> {
     super::run::batch_tensors(batch, &device.clone().inner()).0
 }
