@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::training::EpochReport;
-use crate::ui::state::Point;
+use crate::ui::run::Point;
 
 const WIDTH: f64 = 480.0;
 const HEIGHT: f64 = 260.0;

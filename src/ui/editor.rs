@@ -9,13 +9,14 @@ use leptos::prelude::*;
 use crate::arch::NetConfig;
 use crate::arch::edit::{self, Field, Kind};
 use crate::ui::copy::CopyButton;
-use crate::ui::state::{Run, Settings};
+use crate::ui::run::Run;
+use crate::ui::state::Settings;
 
 #[component]
 pub fn NetEditor(hidden: Vec<String>) -> impl IntoView {
     let settings = expect_context::<Settings>();
     let run = expect_context::<Run>();
-    let running = Signal::derive(move || run.phase.get().is_running());
+    let running = Signal::derive(move || run.busy());
     let show_ratio = !hidden.iter().any(|h| h == "ratio");
     // The fields of the book's net: which inputs there are changes with the
     // net only, so typing never rebuilds (and unfocuses) an input.

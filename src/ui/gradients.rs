@@ -7,7 +7,7 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use crate::ui::canvas::paint;
-use crate::ui::state::{GradientRecord, Run};
+use crate::ui::run::{GradientRecord, Run};
 
 /// Columns a strip is drawn in: longer runs are averaged into these.
 const COLUMNS: usize = 480;

@@ -8,7 +8,8 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::training::{EpochReport, TrainConfig};
-use crate::ui::state::{Run, Settings};
+use crate::ui::run::Run;
+use crate::ui::state::Settings;
 use crate::web::idb::Database;
 
 /// One run as kept.
@@ -237,7 +238,7 @@ pub fn RunHistory() -> impl IntoView {
                 let rename = move |ev: leptos::ev::Event| history.rename(id, event_target_value(&ev));
                 let config = record.config.clone();
                 let again = move |_| {
-                    if !run.phase.get_untracked().is_running() {
+                    if !run.busy_untracked() {
                         settings.fill(&config);
                     }
                 };
@@ -271,7 +272,7 @@ pub fn RunHistory() -> impl IntoView {
                             <button
                                 name="run-again"
                                 on:click=again
-                                disabled=move || run.phase.get().is_running()
+                                disabled=move || run.busy()
                                 title="fill the form with this run's settings"
                             >
                                 "run again"

@@ -2,7 +2,7 @@
 //! `predict_ch3`), what a clicked row of the table outputs for the chosen
 //! picture (CNN Explainer's maps), a convolution's filters, and a picture
 //! of one's own, drawn or dropped. Everything comes from the worker
-//! (`Command::Inspect`); the page draws it.
+//! (`Command::LookInside`); the page draws it.
 
 use leptos::html::Canvas;
 use leptos::prelude::*;
@@ -11,13 +11,12 @@ use wasm_bindgen::JsCast;
 use crate::data::{CLASS_NAMES, SIDE};
 use crate::format::shape;
 use crate::shape::{ShapeTable, row_path_text};
+use crate::ui::ClientHandle;
 use crate::ui::canvas::{Bitmap, bars_rgba, grey_rgba, heat_rgba, magnitude, picture_from_file, read_canvas};
-use crate::ui::client::Client;
-use crate::ui::inside_state::{Inside, OwnPicture, Seen};
-use crate::ui::state::{Run, Settings};
+use crate::ui::inside_state::{Inside, InsideAnswer, OwnPicture};
+use crate::ui::run::Run;
+use crate::ui::state::Settings;
 use crate::web::protocol::{Command, PictureRef};
-
-type ClientHandle = StoredValue<Client, LocalStorage>;
 
 /// Images per page of the gallery: two rows of eight.
 const GALLERY: usize = 16;
@@ -68,13 +67,13 @@ pub fn InsidePanel(table: Memo<Option<ShapeTable>>) -> impl IntoView {
             },
             PictureRef::Test { .. } => None,
         };
-        let command = Command::Inspect {
+        let command = Command::LookInside {
             net,
             resize,
             picture,
             layer: layer.unwrap_or_default(),
         };
-        client.with_value(|client| client.inspect(command, own));
+        client.with_value(|client| client.look_inside(command, own));
     });
     let start = move |_| inside.active.set(true);
     view! {
@@ -237,7 +236,7 @@ fn ChosenPicture() -> impl IntoView {
         }
     };
     move || {
-        let seen = inside.seen.get();
+        let answer = inside.answer.get();
         let problem = inside.problem.get();
         let picture = inside.picture.get();
         let title = match picture {
@@ -247,7 +246,7 @@ fn ChosenPicture() -> impl IntoView {
                     .map_or("your picture".to_string(), |own| own.source.clone())
             }),
         };
-        let seen = seen.filter(|seen| seen.picture == picture);
+        let answer = answer.filter(|answer| answer.picture == picture);
         view! {
             <div class="chosen">
                 <div class="chosen-head">
@@ -256,49 +255,49 @@ fn ChosenPicture() -> impl IntoView {
                     <button name="picture-next" title="next test image" on:click=move |_| step(1)>"▶"</button>
                 </div>
                 {problem.map(|p| view! { <p class="inside-problem" role="alert">{p}</p> })}
-                {seen.map(|seen| chosen_view(&seen, inside))}
+                {answer.map(|answer| chosen_view(&answer, inside))}
             </div>
         }
     }
 }
 
-fn chosen_view(seen: &Seen, inside: Inside) -> impl IntoView + use<> {
-    let note = match seen.picture {
+fn chosen_view(answer: &InsideAnswer, inside: Inside) -> impl IntoView + use<> {
+    let note = match answer.picture {
         PictureRef::Own => inside
             .own
             .with_untracked(|own| own.as_ref().and_then(|own| own.note.clone())),
         PictureRef::Test { .. } => None,
     };
-    let label = seen.label.map(|l| format!("true class: {}", class_name(l)));
+    let label = answer.label.map(|l| format!("true class: {}", class_name(l)));
     view! {
         <div class="chosen-body">
             <figure class="chosen-image">
-                <Bitmap width=SIDE height=SIDE rgba=grey_rgba(&seen.pixels) css_width=112 title="what the net sees (28×28, before resizing)" />
+                <Bitmap width=SIDE height=SIDE rgba=grey_rgba(&answer.pixels) css_width=112 title="what the net sees (28×28, before resizing)" />
                 <figcaption>{label}</figcaption>
             </figure>
-            <Probabilities seen=seen.clone() />
+            <Probabilities answer=answer.clone() />
         </div>
         {note.map(|note| view! { <p class="picture-note">{note}</p> })}
-        <p class="weights">{format!("weights: {}", seen.weights)}</p>
+        <p class="weights">{format!("weights: {}", answer.weights)}</p>
     }
 }
 
 /// The ten probabilities as bars, the predicted class marked.
 #[component]
-fn Probabilities(seen: Seen) -> impl IntoView {
-    let predicted = seen
+fn Probabilities(answer: InsideAnswer) -> impl IntoView {
+    let predicted = answer
         .probabilities
         .iter()
         .enumerate()
         .max_by(|a, b| a.1.total_cmp(b.1))
         .map_or(0, |(class, _)| class);
-    let sum: f32 = seen.probabilities.iter().sum();
-    let rows = seen
+    let sum: f32 = answer.probabilities.iter().sum();
+    let rows = answer
         .probabilities
         .iter()
         .enumerate()
         .map(|(class, &p)| {
-            let truth = seen.label.map(usize::from) == Some(class);
+            let truth = answer.label.map(usize::from) == Some(class);
             view! {
                 <li class:predicted=class == predicted class:truth=truth data-p=p>
                     <span class="class">{class_name(class)}{truth.then_some(" ✓")}</span>
@@ -327,10 +326,10 @@ fn LayerView(table: Memo<Option<ShapeTable>>) -> impl IntoView {
         let table = table.get()?;
         let row = table.row_at(&path)?.clone();
         let last_row = path == [table.rows.len() - 1];
-        let seen = inside
-            .seen
+        let answer = inside
+            .answer
             .get()
-            .filter(|seen| seen.layer == path && !seen.shape.is_empty());
+            .filter(|answer| answer.layer == path && !answer.shape.is_empty());
         let show_all = inside.show_all.get();
         let title = format!(
             "row {} · {}{} → {}",
@@ -342,9 +341,9 @@ fn LayerView(table: Memo<Option<ShapeTable>>) -> impl IntoView {
             },
             shape(&row.output)
         );
-        let body = match seen {
+        let body = match answer {
             None => view! { <p class="waiting">"asking the worker…"</p> }.into_any(),
-            Some(seen) => output_view(&seen, last_row, show_all, inside).into_any(),
+            Some(answer) => output_view(&answer, last_row, show_all, inside).into_any(),
         };
         let close = move |_| inside.layer.set(None);
         Some(view! {
@@ -359,8 +358,13 @@ fn LayerView(table: Memo<Option<ShapeTable>>) -> impl IntoView {
     }
 }
 
-fn output_view(seen: &Seen, last_row: bool, show_all: bool, inside: Inside) -> impl IntoView + use<> {
-    let (lo, hi) = seen
+fn output_view(
+    answer: &InsideAnswer,
+    last_row: bool,
+    show_all: bool,
+    inside: Inside,
+) -> impl IntoView + use<> {
+    let (lo, hi) = answer
         .values
         .iter()
         .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &v| {
@@ -369,16 +373,16 @@ fn output_view(seen: &Seen, last_row: bool, show_all: bool, inside: Inside) -> i
     let range =
         format!("values from {lo:.3} to {hi:.3}; one colour scale for all: blue below 0, white 0, red above");
     let toggle = move |_| inside.show_all.update(|all| *all = !*all);
-    let outputs = match seen.shape[..] {
+    let outputs = match answer.shape[..] {
         [_, channels, h, w] => {
             let shown = if show_all {
                 channels
             } else {
                 channels.min(MAPS_SHOWN)
             };
-            let scale = magnitude(&seen.values[..shown * h * w]);
+            let scale = magnitude(&answer.values[..shown * h * w]);
             let css = if w >= 40 { 96 } else { 64 };
-            let maps = seen.values[..shown * h * w]
+            let maps = answer.values[..shown * h * w]
                 .chunks(h * w)
                 .enumerate()
                 .map(|(c, map)| view! {
@@ -401,20 +405,20 @@ fn output_view(seen: &Seen, last_row: bool, show_all: bool, inside: Inside) -> i
             .into_any()
         }
         [_, features] => {
-            let scale = magnitude(&seen.values);
+            let scale = magnitude(&answer.values);
             let what = match last_row {
                 true => "the logits, one per class; their softmax is the probabilities above".to_string(),
                 false => format!("{features} values as bars"),
             };
             view! {
                 <p class="range">{format!("{what}; ")}{range}</p>
-                <Bitmap width=features height=48 rgba=bars_rgba(&seen.values, scale, 48) css_width=features.clamp(160, 640) />
+                <Bitmap width=features height=48 rgba=bars_rgba(&answer.values, scale, 48) css_width=features.clamp(160, 640) />
             }
             .into_any()
         }
-        _ => view! { <p>{format!("an output of shape {:?}", seen.shape)}</p> }.into_any(),
+        _ => view! { <p>{format!("an output of shape {:?}", answer.shape)}</p> }.into_any(),
     };
-    let filters = seen.filters.as_ref().map(|(filters, values)| {
+    let filters = answer.filters.as_ref().map(|(filters, values)| {
         let [out, shown_in, kh, kw] = filters.shape;
         let out_shown = if show_all { out } else { out.min(MAPS_SHOWN) };
         let scale = magnitude(values);

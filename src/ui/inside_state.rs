@@ -6,11 +6,12 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 
-use crate::web::protocol::{FiltersShape, PictureRef};
+use crate::web::channel::{Envelope, Slot};
+use crate::web::protocol::{FiltersShape, PictureRef, Report};
 
-/// An `Inspection` as it arrived: its JSON and its buffers.
+/// The worker's answer to a look inside (`Report::Inside`), with its data.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Seen {
+pub struct InsideAnswer {
     pub picture: PictureRef,
     pub label: Option<u8>,
     pub layer: Vec<usize>,
@@ -70,7 +71,7 @@ pub struct Inside {
     pub picture: RwSignal<PictureRef>,
     pub own: RwSignal<Option<OwnPicture>>,
     /// The worker's last answer.
-    pub seen: RwSignal<Option<Seen>>,
+    pub answer: RwSignal<Option<InsideAnswer>>,
     /// Why the last picture or answer failed.
     pub problem: RwSignal<Option<String>>,
     pub predictions: RwSignal<Option<Predictions>>,
@@ -93,7 +94,7 @@ impl Inside {
             layer: RwSignal::new(None),
             picture: RwSignal::new(PictureRef::Test { index: 0 }),
             own: RwSignal::new(None),
-            seen: RwSignal::new(None),
+            answer: RwSignal::new(None),
             problem: RwSignal::new(None),
             predictions: RwSignal::new(None),
             images: RwSignal::new(BTreeMap::new()),
@@ -101,6 +102,51 @@ impl Inside {
             cell: RwSignal::new(None),
             gallery_start: RwSignal::new(0),
             show_all: RwSignal::new(false),
+        }
+    }
+}
+
+impl Inside {
+    /// What a report about the inside of the net changes.
+    pub fn on_report(&self, envelope: &Envelope<Report>) {
+        match &envelope.message {
+            Report::Inside {
+                picture,
+                label,
+                layer,
+                shape,
+                probabilities,
+                filters,
+                weights,
+            } => {
+                self.problem.set(None);
+                self.answer.set(Some(InsideAnswer {
+                    picture: *picture,
+                    label: *label,
+                    layer: layer.clone(),
+                    shape: shape.clone(),
+                    values: envelope.floats(Slot::Values),
+                    probabilities: probabilities.clone(),
+                    filters: filters.map(|shape| (shape, envelope.floats(Slot::Filters))),
+                    pixels: envelope.bytes(Slot::Pixels),
+                    weights: weights.clone(),
+                }));
+            }
+            Report::InsideFailed { message } => self.problem.set(Some(message.clone())),
+            Report::TestImages { indices, labels } => {
+                let pixels = envelope.bytes(Slot::Pixels);
+                self.images.update(|images| {
+                    for ((index, label), image) in indices.iter().zip(labels).zip(pixels.chunks_exact(784)) {
+                        images.insert(*index, (*label, image.to_vec()));
+                    }
+                });
+            }
+            Report::Predictions { when } => self.predictions.set(Some(Predictions {
+                when: when.clone(),
+                predicted: envelope.bytes(Slot::Predicted),
+                labels: envelope.bytes(Slot::Labels),
+            })),
+            _ => {}
         }
     }
 }

@@ -5,20 +5,33 @@ pub mod app;
 pub mod canvas;
 pub mod chart;
 pub mod client;
+pub mod confusion;
 pub mod copy;
 pub mod editor;
+pub mod field;
 pub mod files;
 pub mod gradients;
+pub mod header;
 pub mod history;
 pub mod inside;
 pub mod inside_state;
+pub mod net_panel;
+pub mod run;
+pub mod setups;
 pub mod state;
+pub mod status;
 pub mod table;
+pub mod train_panel;
 pub mod url;
+pub mod weights_bar;
 
 use leptos::prelude::*;
 
 use crate::link::Link;
+
+/// How views reach the worker client: it holds the worker, a JavaScript
+/// object, so it stays on this thread behind a (Send) handle.
+pub type ClientHandle = StoredValue<client::Client, LocalStorage>;
 
 /// Mounts the playground on the page, set up as its URL says.
 pub fn mount() {

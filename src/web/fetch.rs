@@ -8,6 +8,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Cache, Response};
 
 use crate::data::{self, Dataset};
+use crate::web::channel::Slot;
 use crate::web::get;
 
 /// The cache the four files are kept in; bump the version if they change.
@@ -19,6 +20,14 @@ pub const FILES: [&str; 4] = [
     data::TEST_IMAGES,
     data::TRAIN_LABELS,
     data::TRAIN_IMAGES,
+];
+
+/// The slot each of [`FILES`] crosses to the worker in, when picked from disk.
+pub const FILE_SLOTS: [Slot; 4] = [
+    Slot::TestLabelsFile,
+    Slot::TestImagesFile,
+    Slot::TrainLabelsFile,
+    Slot::TrainImagesFile,
 ];
 
 fn describe(error: JsValue) -> String {

@@ -1,10 +1,9 @@
 //! The browser's side of the core: choosing WebGPU or the CPU, fetching
 //! Fashion-MNIST, and the training worker the page talks to.
 
+pub mod channel;
 pub mod fetch;
 pub mod idb;
-#[cfg(feature = "train")]
-pub mod inspector;
 pub mod protocol;
 pub mod threads;
 pub mod webgpu;

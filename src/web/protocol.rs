@@ -1,7 +1,6 @@
-//! What the page and its training worker say to each other, as JSON, with
-//! bulk data (files, feature maps, weights, images) beside it as
-//! transferable ArrayBuffers: a message with buffers is an array of the
-//! JSON and its buffers, in the order the variant's comment gives.
+//! What the page and its training worker say to each other. How it crosses
+//! (JSON, bulk data in named slots) is `web::channel`'s; each variant's
+//! slots are listed in its `Message::slots`.
 //!
 //! Training runs in a Web Worker: the page stays responsive whatever the
 //! backend does, and should a WebGPU kernel panic (which traps the wasm),
@@ -12,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::arch::NetConfig;
 use crate::training::{BenchReport, Calibration, Event, LayerTime, TrainConfig};
+use crate::web::channel::{Message, Slot};
 use crate::web::webgpu::{Backend, BackendChoice};
 
 /// From the page to the worker.
@@ -26,8 +26,8 @@ pub enum Command {
     LoadData {
         data_url: String,
     },
-    /// Use the four files the user picked, posted along with this command
-    /// as ArrayBuffers in the order of `web::fetch::FILES`.
+    /// Use the four Fashion-MNIST files the user picked (slots
+    /// `*_file`).
     UseFiles,
     Train {
         config: TrainConfig,
@@ -69,15 +69,15 @@ pub enum Command {
     /// For the tests: the worker fails as a bug in it would, to show that
     /// the page survives it.
     FailOnPurpose {
-        how: Failure,
+        how: FailureMode,
     },
     /// What the net `net` at input side `resize` makes of `picture`: the
     /// output of the row at `layer` (a row path, `ShapeTable::row_at`;
     /// empty for none) and the class probabilities. The running model when
     /// a run of that net holds one (answered between its steps), else the
     /// last one trained, else a fresh one (random filters). An `Own`
-    /// picture's 28×28 grey levels come along as one buffer.
-    Inspect {
+    /// picture's 28×28 grey levels come in slot `pixels`.
+    LookInside {
         net: NetConfig,
         resize: usize,
         picture: PictureRef,
@@ -90,7 +90,7 @@ pub enum Command {
     /// The weights the worker holds (the running model's, between two
     /// steps, or the last one's), as a weights file (`crate::weights`).
     SaveWeights,
-    /// A weights file, posted along as one buffer, for `net` at `resize`:
+    /// A weights file (slot `weights_file`) for `net` at `resize`:
     /// checked whole before anything changes, then evaluated on the first
     /// `test_limit` test images (and shown in the gallery).
     LoadWeights {
@@ -112,7 +112,7 @@ pub enum PictureRef {
     Own,
 }
 
-/// A convolution's filters in an `Inspection`.
+/// A convolution's filters in an `Inside` report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FiltersShape {
     /// `[out channels, inputs shown, k, k]`.
@@ -123,7 +123,7 @@ pub struct FiltersShape {
 /// How `Command::FailOnPurpose` fails.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Failure {
+pub enum FailureMode {
     /// A Rust panic (which then traps the wasm).
     Panic,
     /// A WebAssembly trap without a panic, as running out of memory ends.
@@ -206,10 +206,10 @@ pub enum Report {
     DeviceLost {
         message: String,
     },
-    /// The answer to `Inspect`. Buffers: the row's output (f32, `shape`),
-    /// the filters (f32, `filters.shape`; empty without), the picture's
-    /// 28×28 grey levels (u8).
-    Inspection {
+    /// The answer to `LookInside`. Slots: `values`, the row's output
+    /// (`shape`); `filters` (`filters.shape`; empty without); `pixels`, the
+    /// picture's 28×28 grey levels.
+    Inside {
         picture: PictureRef,
         /// The test image's label (none for one's own picture).
         label: Option<u8>,
@@ -220,16 +220,16 @@ pub enum Report {
         /// Which weights: untrained, during a run, after one.
         weights: String,
     },
-    InspectFailed {
+    InsideFailed {
         message: String,
     },
-    /// The answer to `TestImages`: the images found, in order. Buffer:
-    /// their 28×28 grey levels (u8), image after image.
+    /// The answer to `TestImages`: the images found, in order. Slot
+    /// `pixels`: their 28×28 grey levels, image after image.
     TestImages {
         indices: Vec<usize>,
         labels: Vec<u8>,
     },
-    /// The answer to `SaveWeights`. Buffer: the file's bytes.
+    /// The answer to `SaveWeights`. Slot `weights_file`.
     WeightsFile {
         file_name: String,
     },
@@ -250,23 +250,41 @@ pub enum Report {
         message: String,
     },
     /// After each epoch's evaluation, and when a run pauses or stops
-    /// within an epoch (the test set evaluated then). Buffers: the class
-    /// predicted for each evaluated test image and its label (u8 each, in
-    /// test-set order).
+    /// within an epoch (the test set evaluated then). Slots `predicted`
+    /// and `labels`, in test-set order.
     Predictions {
         /// When: "after epoch 2", "when paused at epoch 3, step 40 of 235".
         when: String,
     },
 }
 
-impl Command {
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("commands serialise")
+impl Message for Command {
+    fn slots(&self) -> &'static [Slot] {
+        match self {
+            Command::UseFiles => &[
+                Slot::TrainImagesFile,
+                Slot::TrainLabelsFile,
+                Slot::TestImagesFile,
+                Slot::TestLabelsFile,
+            ],
+            Command::LookInside {
+                picture: PictureRef::Own,
+                ..
+            } => &[Slot::Pixels],
+            Command::LoadWeights { .. } => &[Slot::WeightsFile],
+            _ => &[],
+        }
     }
 }
 
-impl Report {
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("reports serialise")
+impl Message for Report {
+    fn slots(&self) -> &'static [Slot] {
+        match self {
+            Report::Inside { .. } => &[Slot::Values, Slot::Filters, Slot::Pixels],
+            Report::TestImages { .. } => &[Slot::Pixels],
+            Report::WeightsFile { .. } => &[Slot::WeightsFile],
+            Report::Predictions { .. } => &[Slot::Predicted, Slot::Labels],
+            _ => &[],
+        }
     }
 }

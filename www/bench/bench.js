@@ -37,7 +37,9 @@ function runOurs() {
   const loadData = () => send({ type: "load_data", data_url: new URL("assets/fashion-mnist/", root).href });
   const { onReport, done } = driveOurs({ send, loadData, arch, batch, steps, readback, backend, mode, gradNorms });
   worker.onerror = (event) => fail(`worker error: ${event.message}`);
-  worker.onmessage = (event) => onReport(JSON.parse(event.data));
+  // As `web::channel` frames a report: its JSON, or {json, buffers}.
+  worker.onmessage = ({ data }) =>
+    onReport(typeof data === "string" ? JSON.parse(data) : { ...JSON.parse(data.json), buffers: data.buffers });
   return done.then((result) => {
     worker.terminate();
     finish(result);

@@ -17,8 +17,14 @@ export async function installWebGpu(dawnFlags = []) {
   globalThis.self = globalThis;
 }
 
-// Fashion-MNIST as `web::fetch::FILES` orders it.
-const FILES = ["t10k-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "train-images-idx3-ubyte.gz"];
+// Fashion-MNIST's files by the slot `Command::UseFiles` carries each in
+// (`web::fetch::FILE_SLOTS`).
+const FILES = {
+  test_labels_file: "t10k-labels-idx1-ubyte.gz",
+  test_images_file: "t10k-images-idx3-ubyte.gz",
+  train_labels_file: "train-labels-idx1-ubyte.gz",
+  train_images_file: "train-images-idx3-ubyte.gz",
+};
 
 /**
  * Starts the worker from `dist`; `drive({send, loadData})` returns the
@@ -30,13 +36,15 @@ export async function hostWorker({ dist, data, drive }) {
     const bytes = readFileSync(join(data, name));
     return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
   };
-  const send = (command, buffers = []) =>
-    setTimeout(() => globalThis.onmessage({ data: buffers.length ? [JSON.stringify(command), ...buffers] : JSON.stringify(command) }));
-  const loadData = () => send({ type: "use_files" }, FILES.map(fileBuffer));
+  // As `web::channel` frames a message: its JSON, or {json, buffers} with
+  // the bulk data in named slots.
+  const send = (command, buffers = null) =>
+    setTimeout(() => globalThis.onmessage({ data: buffers ? { json: JSON.stringify(command), buffers } : JSON.stringify(command) }));
+  const loadData = () =>
+    send({ type: "use_files" }, Object.fromEntries(Object.entries(FILES).map(([slot, name]) => [slot, fileBuffer(name)])));
   const onReport = drive({ send, loadData });
-  // A report with bulk data is an array of its JSON and its buffers.
   globalThis.postMessage = (message) =>
-    onReport(Array.isArray(message) ? { ...JSON.parse(message[0]), buffers: message.slice(1) } : JSON.parse(message));
+    onReport(typeof message === "string" ? JSON.parse(message) : { ...JSON.parse(message.json), buffers: message.buffers });
   vm.runInThisContext(`${readFileSync(join(dist, "worker.js"), "utf8")}\n;globalThis.wasm_bindgen = wasm_bindgen;`);
   await globalThis.wasm_bindgen({ module_or_path: readFileSync(join(dist, "worker_bg.wasm")) });
 }

@@ -31,7 +31,7 @@ const now = () => performance.now();
 /** Runs `config` once in this process; resolves with what was measured. */
 async function trainOnce(config) {
   const result = { config, epochs: [], inspections: 0 };
-  const inspect = { type: "inspect", net: config.net, resize: config.resize, picture: { kind: "test", index: 0 }, layer: [0] };
+  const inspect = { type: "look_inside", net: config.net, resize: config.resize, picture: { kind: "test", index: 0 }, layer: [0] };
   let started = null;
   let finish;
   const done = new Promise((resolve) => (finish = resolve));
@@ -55,11 +55,11 @@ async function trainOnce(config) {
           send({ type: "train", config });
           if (args.inspect) send(inspect);
           break;
-        case "inspection":
+        case "inside":
           result.inspections += 1;
           if (result.total_s === undefined) send(inspect);
           break;
-        case "inspect_failed":
+        case "inside_failed":
           finish({ ...result, error: report.message });
           break;
         case "training": {

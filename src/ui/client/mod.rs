@@ -1,0 +1,277 @@
+//! The page's side of the training worker: what views ask of it.
+//!
+//! Its rooms: `life` (starting, watching and replacing the worker),
+//! `outbox` (the one queue of what the worker cannot take yet), `reports`
+//! (what the worker says, turned into the page's state) and `records` (the
+//! run history's record of each run). Messages cross through
+//! `web::channel`.
+
+mod life;
+pub mod outbox;
+mod records;
+mod reports;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::ArrayBuffer;
+use leptos::prelude::*;
+
+use crate::training::TrainConfig;
+use crate::ui::history::History;
+use crate::ui::inside_state::Inside;
+use crate::ui::run::Run;
+use crate::ui::state::Settings;
+use crate::web::channel::{Envelope, Slot};
+use crate::web::protocol::{Command, PictureRef};
+use crate::web::webgpu::BackendChoice;
+
+use life::WorkerLife;
+use outbox::Outbox;
+use records::Records;
+
+/// Fashion-MNIST, served with the app.
+pub fn data_url() -> String {
+    let base = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.base_uri().ok().flatten())
+        .unwrap_or_default();
+    // The page may sit in a sub-folder (www/embed.html embeds ../index.html);
+    // the data sits beside index.html.
+    let root = base.rsplit_once('/').map_or("", |(dir, _)| dir);
+    format!("{root}/assets/fashion-mnist/")
+}
+
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// Where the worker's data comes from, asked again of a worker that
+/// replaces one.
+#[derive(Default)]
+struct DataSource {
+    /// Something needed the data: it was asked for.
+    requested: bool,
+    /// Files picked from disk, kept to hand a new worker again.
+    picked: Option<Vec<ArrayBuffer>>,
+}
+
+#[derive(Default)]
+struct Shared {
+    life: RefCell<WorkerLife>,
+    outbox: RefCell<Outbox>,
+    records: RefCell<Records>,
+    data: RefCell<DataSource>,
+    /// What the last `Prepare` asked for (net, batch, input size), so that
+    /// a change of the learning rate asks for nothing.
+    prepared: RefCell<Option<String>>,
+}
+
+/// A handle on the worker; cheap to clone.
+#[derive(Clone)]
+pub struct Client {
+    shared: Rc<Shared>,
+    run: Run,
+    inside: Inside,
+    history: History,
+    /// The page's settings: the backend asked for (the form and the URL
+    /// show it when a crash switches to the CPU) and the net (a weights
+    /// file of another net switches it).
+    settings: Settings,
+}
+
+impl Client {
+    pub fn new(run: Run, inside: Inside, history: History, settings: Settings) -> Client {
+        let client = Client {
+            shared: Rc::new(Shared::default()),
+            run,
+            inside,
+            history,
+            settings,
+        };
+        client.spawn();
+        client.watch();
+        client
+    }
+
+    /// Queues `command` for the worker; it goes as soon as the worker can
+    /// take it.
+    fn send(&self, command: impl Into<Envelope<Command>>) {
+        self.shared.outbox.borrow_mut().push(command.into());
+        self.flush();
+    }
+
+    /// Posts what the worker can take now; says what a queued run waits for.
+    fn flush(&self) {
+        let sendable = self.shared.outbox.borrow_mut().take_sendable();
+        for command in sendable {
+            self.shared.life.borrow().post(&command);
+        }
+        self.run.set_queued(self.shared.outbox.borrow().run_waits_for());
+    }
+
+    /// Starts a run (loading the data first if the worker has none); a run
+    /// asked for before the worker is ready waits for it.
+    pub fn train(&self, config: TrainConfig) {
+        self.run.data_error.set(None);
+        let from_weights = self.run.can_continue.get_untracked() && self.run.from_weights.get_untracked();
+        let expected_step_ms = self
+            .run
+            .calibration
+            .get_untracked()
+            .map_or(0.0, |c| c.seconds_per_example * config.batch_size as f64 * 1000.0);
+        self.shared.life.borrow_mut().expect_steps_of(expected_step_ms);
+        self.shared.records.borrow_mut().ask(config.clone(), from_weights);
+        self.need_data();
+        self.send(Command::Train { config, from_weights });
+    }
+
+    /// Has the worker get a run of `config` ready while the user is still
+    /// reading: compile its kernels (WebGPU) and measure its speed.
+    pub fn prepare(&self, config: TrainConfig) {
+        if self.run.backend.get_untracked().is_none() {
+            return;
+        }
+        let key = serde_json::json!([config.net, config.batch_size, config.resize]).to_string();
+        if self.shared.prepared.borrow().as_ref() == Some(&key) {
+            return;
+        }
+        *self.shared.prepared.borrow_mut() = Some(key);
+        self.run.calibration.set(None);
+        self.send(Command::Prepare { config });
+    }
+
+    /// Asks the worker for the data, once per worker.
+    fn need_data(&self) {
+        if !self.shared.data.borrow().requested {
+            self.load_data();
+        }
+    }
+
+    fn load_data(&self) {
+        let picked = {
+            let mut data = self.shared.data.borrow_mut();
+            data.requested = true;
+            data.picked.clone()
+        };
+        match picked {
+            Some(buffers) => self.send(files_command(&buffers)),
+            None => self.send(Command::LoadData { data_url: data_url() }),
+        }
+    }
+
+    /// Hands the worker four files the user picked (as ArrayBuffers, in the
+    /// order of `web::fetch::FILES`); they replace the served ones.
+    pub fn use_files(&self, buffers: Vec<ArrayBuffer>) {
+        self.run.data_error.set(None);
+        self.shared.data.borrow_mut().picked = Some(buffers);
+        self.load_data();
+    }
+
+    /// Asks what the net makes of a picture (`Command::LookInside`; `own`:
+    /// the user's picture's pixels). One at a time: the latest asked
+    /// meanwhile follows. The data loads first if it has not.
+    pub fn look_inside(&self, command: Command, own: Option<Vec<u8>>) {
+        self.need_data();
+        let mut envelope = Envelope::new(command);
+        if let (
+            Command::LookInside {
+                picture: PictureRef::Own,
+                ..
+            },
+            Some(pixels),
+        ) = (&envelope.message, own)
+        {
+            envelope = envelope.with_bytes(Slot::Pixels, &pixels);
+        }
+        self.send(envelope);
+    }
+
+    /// Asks the worker for its weights as a file (a download follows).
+    pub fn save_weights(&self) {
+        self.run.weights_problem.set(None);
+        self.send(Command::SaveWeights);
+    }
+
+    /// Hands the worker a weights file for `config`'s net; it is checked
+    /// whole, then evaluated on `config`'s test images.
+    pub fn load_weights(&self, name: String, file: ArrayBuffer, config: &TrainConfig) {
+        self.run.weights_problem.set(None);
+        self.run.weights_note.set(Some(format!("loading {name}…")));
+        let command = Command::LoadWeights {
+            net: config.net.clone(),
+            resize: config.resize,
+            name,
+            test_limit: config.test_limit,
+            batch_size: config.batch_size,
+        };
+        self.need_data();
+        self.send(Envelope::new(command).with(Slot::WeightsFile, file));
+    }
+
+    /// Fetches the grey levels of test images the gallery shows.
+    pub fn test_images(&self, indices: Vec<usize>) {
+        if self.has_data() {
+            self.send(Command::TestImages { indices });
+        }
+    }
+
+    /// Whether the worker holds the data.
+    pub fn has_data(&self) -> bool {
+        self.shared.outbox.borrow().readiness.data
+    }
+
+    /// Retries loading the data after a failure.
+    pub fn retry_data(&self) {
+        self.run.data_error.set(None);
+        self.load_data();
+    }
+
+    pub fn pause(&self) {
+        self.send(Command::Pause);
+    }
+
+    pub fn resume(&self) {
+        self.send(Command::Resume);
+    }
+
+    /// Stops the run; one asked for and not started yet is forgotten.
+    pub fn stop(&self) {
+        if self.shared.outbox.borrow_mut().drop_run() {
+            self.flush();
+        } else {
+            self.send(Command::Stop);
+        }
+    }
+
+    /// Switches the backend later runs use.
+    pub fn set_backend(&self, choice: BackendChoice) {
+        if self.settings.backend.get_untracked() == choice {
+            return;
+        }
+        self.settings.backend.set(choice);
+        self.shared.outbox.borrow_mut().readiness.backend = false;
+        *self.shared.prepared.borrow_mut() = None;
+        // The threaded worker has no WebGPU, the other no threads: a switch
+        // between WebGPU and the CPU on an isolated page changes worker.
+        let threaded = self.shared.life.borrow().threaded;
+        if threaded != life::wants_threads(choice) && !self.run.phase.get_untracked().is_running() {
+            self.replace_worker(life::wants_threads(choice));
+        } else {
+            self.send(Command::ChooseBackend { choice });
+        }
+    }
+}
+
+/// `UseFiles` with copies of the picked files (the page keeps its own, for
+/// a worker that replaces this one).
+fn files_command(buffers: &[ArrayBuffer]) -> Envelope<Command> {
+    crate::web::fetch::FILE_SLOTS
+        .iter()
+        .zip(buffers)
+        .fold(Envelope::new(Command::UseFiles), |envelope, (&slot, buffer)| {
+            envelope.with(slot, buffer.slice(0))
+        })
+}

@@ -1,0 +1,154 @@
+//! What the worker says, turned into the page's state: the worker's
+//! readiness here, the run's state in `Run`, what the net shows inside in
+//! `Inside`, the weights bar's notes beside them.
+
+use leptos::prelude::*;
+
+use super::Client;
+use crate::training::Event;
+use crate::web::channel::{Envelope, Slot};
+use crate::web::protocol::{Command, Report};
+use crate::web::webgpu::Backend;
+
+impl Client {
+    pub(super) fn receive(&self, envelope: Envelope<Report>) {
+        let report = &envelope.message;
+        match report {
+            Report::Ready => {
+                self.shared.outbox.borrow_mut().readiness.listening = true;
+                let choice = self.settings.backend.get_untracked();
+                self.send(Command::ChooseBackend { choice });
+            }
+            Report::Backend { backend } => self.backend_chosen(backend.clone()),
+            Report::DataReady { .. } => {
+                self.run.on_report(report, None);
+                self.shared.outbox.borrow_mut().readiness.data = true;
+                self.inside.data_loaded.set(true);
+                self.flush();
+            }
+            Report::DataFailed { .. } => {
+                self.run.on_report(report, None);
+                // The run waiting for the data is not started; what else
+                // waits may go once a retry brings it.
+                self.shared.outbox.borrow_mut().drop_run();
+                self.flush();
+            }
+            Report::Preparing => self.run_started(),
+            Report::Training { event } => self.training_event(event.clone()),
+            Report::Finished { message, .. } => {
+                self.end_record(message.clone().unwrap_or_else(|| "finished".to_string()));
+                self.run.on_report(report, None);
+            }
+            Report::Failed { message } => {
+                self.end_record(format!("failed: {message}"));
+                self.run.on_report(report, None);
+            }
+            Report::Inside { .. } | Report::InsideFailed { .. } => {
+                self.inside.on_report(&envelope);
+                self.shared.outbox.borrow_mut().inside_answered();
+                self.flush();
+            }
+            Report::TestImages { .. } | Report::Predictions { .. } => self.inside.on_report(&envelope),
+            Report::WeightsFile { file_name } => {
+                let buffer = envelope.buffer(Slot::WeightsFile);
+                match crate::ui::files::download(file_name, &buffer) {
+                    Ok(()) => self.run.weights_note.set(Some(format!("saved {file_name}"))),
+                    Err(e) => self
+                        .run
+                        .weights_problem
+                        .set(Some(format!("the download failed: {e}"))),
+                }
+            }
+            Report::WeightsLoaded { .. } => self.weights_loaded(report),
+            Report::WeightsFailed { message } => {
+                self.run.weights_note.set(None);
+                self.run.weights_problem.set(Some(message.clone()));
+            }
+            // The error event that follows restarts the worker.
+            Report::Panicked { message } => {
+                web_sys::console::error_1(&message.clone().into());
+                self.shared.life.borrow_mut().panicked(message.clone());
+            }
+            // Whatever ran on that device is gone with it: the worker is
+            // replaced by a CPU one, as after a crash.
+            Report::DeviceLost { message } => match self.run.backend.get_untracked() {
+                Some(Backend::WebGpu(_)) => self.crashed(format!(
+                    "the GPU device was lost: {}",
+                    message.trim_end_matches('.')
+                )),
+                _ => web_sys::console::warn_1(
+                    &format!("a WebGPU device not in use was lost: {message}").into(),
+                ),
+            },
+            Report::Download { .. }
+            | Report::Prepared { .. }
+            | Report::Paused
+            | Report::Resumed
+            | Report::Memory { .. } => self.run.on_report(report, None),
+            // The benchmark page (www/bench.html) asks for these, not this page.
+            Report::Bench { .. } | Report::Profile { .. } | Report::Trace { .. } | Report::Pong => {}
+        }
+    }
+
+    /// The worker chose its backend: kept, unless a faster worker suits it.
+    fn backend_chosen(&self, backend: Backend) {
+        // Auto (or WebGPU) ended on the CPU in the WebGPU worker: on an
+        // isolated page the threaded one runs the CPU faster.
+        let swap = matches!(backend, Backend::Cpu { .. })
+            && !self.shared.life.borrow().threaded
+            && crate::web::threads::cross_origin_isolated()
+            && !self.run.phase.get_untracked().is_running();
+        if swap {
+            return self.replace_worker(true);
+        }
+        self.run.backend.set(Some(backend));
+        self.shared.outbox.borrow_mut().readiness.backend = true;
+        self.flush();
+    }
+
+    /// The worker started the run the page asked for.
+    fn run_started(&self) {
+        let asked = self.shared.records.borrow().asked().cloned();
+        // The gallery's classes are the last run's until this one's first epoch.
+        self.inside.predictions.set(None);
+        self.inside.cell.set(None);
+        self.run.on_report(&Report::Preparing, asked.as_ref());
+        self.begin_record();
+    }
+
+    fn training_event(&self, event: Event) {
+        if let Event::Batch { step_ms, .. } = event {
+            self.shared.life.borrow_mut().step_took(step_ms);
+        }
+        let epoch_ended = matches!(event, Event::Epoch { .. });
+        self.run.on_event(event, || self.shared.records.borrow().title());
+        if epoch_ended {
+            self.update_record();
+        }
+    }
+
+    fn weights_loaded(&self, report: &Report) {
+        let Report::WeightsLoaded {
+            name,
+            description,
+            net,
+            resize,
+            test_acc,
+            test_images,
+        } = report
+        else {
+            return;
+        };
+        let what = description.as_ref().map_or(String::new(), |d| format!(" ({d})"));
+        let switched = self
+            .settings
+            .show_net(net, *resize)
+            .map_or(String::new(), |switch| format!("; {switch}"));
+        self.run.weights_note.set(Some(format!(
+            "loaded {name}{what}: test acc {test_acc:.3} on {test_images} test images{switched}"
+        )));
+        self.run.can_continue.set(true);
+        // The loaded weights answer what the page shows inside.
+        self.inside.active.set(true);
+    }
+}

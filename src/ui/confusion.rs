@@ -1,0 +1,105 @@
+//! The last evaluation's confusion matrix.
+
+use leptos::prelude::*;
+
+use crate::training::Confusion;
+use crate::ui::inside_state::Inside;
+use crate::ui::run::Run;
+
+/// The last evaluation's confusion matrix: a row per true class, a column
+/// per predicted class, each cell shaded by its share of the row (right
+/// answers green, wrong ones red), each class's accuracy at the end of its
+/// row, and the total that is the test accuracy.
+#[component]
+pub fn ConfusionMatrix() -> impl IntoView {
+    use crate::data::CLASS_NAMES;
+    let run = expect_context::<Run>();
+    let last = move || {
+        run.history
+            .get()
+            .last()
+            .filter(|report| report.confusion.total() > 0)
+            .map(|report| (report.epoch, report.confusion.clone()))
+    };
+    move || {
+        last().map(|(epoch, confusion)| {
+            let header = CLASS_NAMES
+                .iter()
+                .map(|name| view! { <th scope="col" class="predicted">{*name}</th> })
+                .collect_view();
+            let rows = (0..confusion.counts.len())
+                .map(|class| confusion_row(&confusion, class))
+                .collect_view();
+            let summary = format!(
+                "{} of {} test images right after epoch {epoch}: test acc {:.3}",
+                confusion.correct(),
+                confusion.total(),
+                confusion.accuracy()
+            );
+            view! {
+                <details class="confusion" open data-correct=confusion.correct() data-total=confusion.total()>
+                    <summary>"confusion matrix"</summary>
+                    <div class="confusion-scroll">
+                        <table>
+                            <caption>"true class (rows) by predicted class (columns)"</caption>
+                            <thead>
+                                <tr><th></th>{header}<th scope="col">"class acc"</th></tr>
+                            </thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                    </div>
+                    <p class="confusion-total">{summary}</p>
+                </details>
+            }
+        })
+    }
+}
+
+/// One true class's row of the confusion matrix: its name, a cell per
+/// predicted class shaded by its share of the row, and its accuracy.
+fn confusion_row(confusion: &Confusion, class: usize) -> impl IntoView + use<> {
+    use crate::data::CLASS_NAMES;
+    let inside = use_context::<Inside>();
+    let row = &confusion.counts[class];
+    let row_total: u32 = row.iter().sum();
+    let cells = row
+        .iter()
+        .enumerate()
+        .map(|(predicted, &count)| {
+            let share = count as f64 / row_total.max(1) as f64;
+            let kind = if predicted == class {
+                "cell right"
+            } else {
+                "cell wrong"
+            };
+            let title = format!(
+                "{count} {} images classified as {}: click to see them",
+                CLASS_NAMES[class], CLASS_NAMES[predicted]
+            );
+            // A click shows the cell's images in the gallery.
+            let show = move |_| {
+                if let Some(inside) = inside {
+                    inside.cell.set(Some((class, predicted)));
+                    inside.mistakes_only.set(false);
+                    inside.gallery_start.set(0);
+                    inside.active.set(true);
+                }
+            };
+            view! {
+                <td class=kind style=format!("--share: {share:.3}") title=title data-cell=format!("{class}-{predicted}") on:click=show>
+                    {count}
+                </td>
+            }
+        })
+        .collect_view();
+    let accuracy = confusion
+        .class_accuracy(class)
+        .map_or("–".to_string(), |a| format!("{a:.2}"));
+    view! {
+        <tr>
+            <th scope="row">{CLASS_NAMES[class]}</th>
+            {cells}
+            <td class="class-accuracy">{accuracy}</td>
+        </tr>
+    }
+}

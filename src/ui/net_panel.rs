@@ -1,0 +1,108 @@
+//! The net: the cards to pick one, its title and description, the input
+//! size, the editor, the shape table and the look inside it.
+
+use leptos::prelude::*;
+
+use crate::arch::Arch;
+use crate::ui::editor::NetEditor;
+use crate::ui::field::Field;
+use crate::ui::inside::InsidePanel;
+use crate::ui::run::Run;
+use crate::ui::state::{Settings, TableProblem};
+use crate::ui::table::LayerTable;
+
+#[component]
+pub fn NetPicker() -> impl IntoView {
+    let settings = expect_context::<Settings>();
+    let run = expect_context::<Run>();
+    view! {
+        <nav class="picker" aria-label="nets">
+            {Arch::ALL
+                .into_iter()
+                .map(|arch| {
+                    view! {
+                        <button
+                            class="net-card"
+                            class:selected=move || settings.arch.get() == arch
+                            data-arch=arch.id()
+                            disabled=move || run.busy()
+                            on:click=move |_| settings.reset_to_book(arch)
+                        >
+                            <span class="net-title">{arch.title()}</span>
+                            <span class="net-summary">{arch.summary()}</span>
+                        </button>
+                    }
+                })
+                .collect_view()}
+        </nav>
+    }
+}
+
+#[component]
+pub fn NetPanel(hidden: Vec<String>) -> impl IntoView {
+    let settings = expect_context::<Settings>();
+    let run = expect_context::<Run>();
+    let table = Memo::new(move |_| settings.table());
+    let table_ok = Memo::new(move |_| table.get().ok());
+    let batch =
+        Memo::new(move |_| crate::ui::state::parse(&settings.batch.get(), crate::ui::state::BATCH, "").ok());
+    let arch = settings.arch;
+    let running = Signal::derive(move || run.busy());
+    let resize_error = Signal::derive(move || {
+        crate::ui::state::parse(&settings.resize.get(), crate::ui::state::RESIZE, "input size").err()
+    });
+    let show = |control: &str| !hidden.iter().any(|h| h == control);
+    let show_resize = show("resize");
+    let show_editor = show("editor");
+    // The net's name as edited: VGG-16, ResNet-34, "LeNet (edited)".
+    let title = move || {
+        settings
+            .net()
+            .map_or_else(|_| arch.get().title().to_string(), |net| net.title())
+    };
+    view! {
+        <section class="net panel" aria-labelledby="net-title">
+            <div class="net-head">
+                <h2 id="net-title">
+                    {title}
+                    <small class="section">{move || format!("d2l §{}", arch.get().book_section())}</small>
+                </h2>
+                <p class="net-blurb">{move || arch.get().summary()}</p>
+                {move || changed_from_book(&settings).map(|changes| view! {
+                    <p class="net-changes">"Changed from the book's: " {changes}</p>
+                })}
+            </div>
+            <div class="net-controls">
+                {show_resize.then(|| view! {
+                    <Field label="input size (px)" name="resize" value=settings.resize error=resize_error disabled=running />
+                })}
+            </div>
+            {show_editor.then(|| view! { <NetEditor hidden=hidden.clone() /> })}
+            {move || match table.get() {
+                Ok(table) => view! { <LayerTable table=table batch=batch.get() /> }.into_any(),
+                Err(TableProblem::Shape(e)) => view! {
+                    <div class="table-error" role="alert">
+                        <strong>{format!("A {}×{} input does not fit {}: ", settings.resize.get(), settings.resize.get(), title())}</strong>
+                        <span class="where">{e.layer.clone()}</span>
+                        ": " {e.reason.clone()}
+                    </div>
+                }.into_any(),
+                Err(TableProblem::Setting(e)) => view! { <div class="table-error" role="alert">{e}</div> }.into_any(),
+            }}
+            <InsidePanel table=table_ok />
+        </section>
+    }
+}
+
+/// What the form's net changes from the book's ("activation sigmoid →
+/// relu; pooling avg → max"): the blurb above describes the book's.
+fn changed_from_book(settings: &Settings) -> Option<String> {
+    let changes = crate::arch::edit::changes(&settings.net().ok()?);
+    (!changes.is_empty()).then(|| {
+        changes
+            .iter()
+            .map(|(field, book)| format!("{} {book} → {}", field.label, field.value))
+            .collect::<Vec<_>>()
+            .join("; ")
+    })
+}

@@ -1,0 +1,157 @@
+//! Weights files (save, load, the book's trained LeNet, train on from
+//! them) and Fashion-MNIST's files from disk.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::arch::Arch;
+use crate::training::TrainConfig;
+use crate::ui::ClientHandle;
+use crate::ui::client::Client;
+use crate::ui::run::Run;
+use crate::ui::state::Settings;
+
+/// Fetches the weights file at `path` (this site) and loads it for the
+/// form's net; what fails is said beside the weights buttons.
+pub async fn load_weights_from(
+    client: ClientHandle,
+    run: Run,
+    path: &str,
+    config: Result<TrainConfig, Vec<String>>,
+) {
+    let config = match config {
+        Ok(config) => config,
+        Err(problems) => return run.weights_problem.set(Some(problems.join("; "))),
+    };
+    run.weights_note.set(Some(format!("fetching {path}…")));
+    match crate::ui::files::fetch_bytes(path).await {
+        Ok(bytes) => {
+            let name = path.rsplit('/').next().unwrap_or(path).to_string();
+            client.with_value(|client| client.load_weights(name, bytes, &config));
+        }
+        Err(e) => {
+            run.weights_note.set(None);
+            run.weights_problem
+                .set(Some(format!("the weights could not be loaded: {e}")));
+        }
+    }
+}
+
+/// Save the net's weights, load a file (ours or one saved from the book's
+/// PyTorch net), start from the book's trained LeNet, and train on from
+/// loaded weights.
+#[component]
+pub fn WeightsBar(config: Memo<Result<TrainConfig, Vec<String>>>) -> impl IntoView {
+    let settings = expect_context::<Settings>();
+    let run = expect_context::<Run>();
+    let client = expect_context::<ClientHandle>();
+    let running = Signal::derive(move || run.busy());
+    let on_save = move |_| client.with_value(Client::save_weights);
+    let load_file = move |file: web_sys::File| {
+        let Ok(config) = config.get_untracked() else {
+            run.weights_problem.set(Some(
+                "fix the settings first: the weights are for the net they describe".to_string(),
+            ));
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let name = file.name();
+            match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
+                Ok(bytes) => {
+                    client.with_value(|client| client.load_weights(name, bytes.unchecked_into(), &config))
+                }
+                Err(e) => run
+                    .weights_problem
+                    .set(Some(format!("{name} could not be read: {e:?}"))),
+            }
+        });
+    };
+    let on_pick = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = ev.target().expect("an input").unchecked_into();
+        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+            return;
+        };
+        input.set_value("");
+        load_file(file);
+    };
+    // A weights file dropped on the bar loads as a picked one does.
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        if running.get_untracked() {
+            return;
+        }
+        if let Some(file) = ev.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)) {
+            load_file(file);
+        }
+    };
+    let book_trained = move || {
+        let arch = settings.arch.get();
+        matches!(arch, Arch::LeNet | Arch::BnLeNet).then(|| {
+            let start = move |_| {
+                let path = format!("assets/weights/{}.safetensors", arch.id());
+                let config = config.get_untracked();
+                leptos::task::spawn_local(async move { load_weights_from(client, run, &path, config).await });
+            };
+            view! {
+                <button name="book-weights" on:click=start disabled=move || running.get()>
+                    {format!("load the book's trained {}", arch.title())}
+                </button>
+            }
+        })
+    };
+    view! {
+        <div class="weights-bar" on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=on_drop>
+            <button name="save-weights" on:click=on_save title="the net's weights as a safetensors file PyTorch's load_state_dict reads">
+                "Save weights"
+            </button>
+            <label class="button" class:disabled=move || running.get() title="a safetensors file: ours, or one saved from the book's PyTorch net (or drop it on this bar)">
+                "Load weights…"
+                <input type="file" name="load-weights" accept=".safetensors" on:change=on_pick disabled=move || running.get() />
+            </label>
+            {book_trained}
+            {move || run.can_continue.get().then(|| view! {
+                <label class="continue">
+                    <input
+                        type="checkbox"
+                        name="from-weights"
+                        prop:checked=move || run.from_weights.get()
+                        on:change=move |ev| run.from_weights.set(event_target_checked(&ev))
+                        disabled=move || running.get()
+                    />
+                    "Train on from these weights"
+                </label>
+            })}
+        </div>
+        {move || run.weights_note.get().map(|note| view! { <p class="weights-note">{note}</p> })}
+        {move || run.weights_problem.get().map(|problem| view! { <p class="weights-problem" role="alert">{problem}</p> })}
+    }
+}
+
+/// Fashion-MNIST from the user's disk instead of the server.
+#[component]
+pub fn DataFiles() -> impl IntoView {
+    let client = expect_context::<ClientHandle>();
+    let message = RwSignal::new(None::<String>);
+    let on_change = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = ev.target().expect("an input").unchecked_into();
+        let Some(list) = input.files() else { return };
+        let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
+        leptos::task::spawn_local(async move {
+            match crate::ui::files::read_picked(files).await {
+                Ok(buffers) => {
+                    message.set(Some("using your files".to_string()));
+                    client.with_value(|client| client.use_files(buffers));
+                }
+                Err(e) => message.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <details class="files">
+            <summary>"use Fashion-MNIST files from your disk"</summary>
+            <p>"Pick the four " <code>".gz"</code> " files (train and t10k, images and labels)."</p>
+            <input type="file" multiple accept=".gz" on:change=on_change />
+            {move || message.get().map(|m| view! { <p class="files-message">{m}</p> })}
+        </details>
+    }
+}

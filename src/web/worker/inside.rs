@@ -1,0 +1,209 @@
+//! The worker's side of looking inside the net: which model answers a
+//! `LookInside` (the running one, the last one kept, or a fresh one), what
+//! the test images are, and what the net predicts for them.
+
+use std::rc::Rc;
+
+use burn::tensor::Device;
+
+use super::Worker;
+use crate::arch::NetConfig;
+use crate::data::{Dataset, Resize, SIDE};
+use crate::model::Net;
+use crate::training::{self, TrainConfig};
+use crate::web::channel::{Envelope, Slot, post_report};
+use crate::web::protocol::{Command, FiltersShape, PictureRef, Report};
+
+/// One `LookInside`, with its picture's pixels when it is the user's own.
+#[derive(Clone, Debug)]
+pub(super) struct InsideRequest {
+    pub net: NetConfig,
+    pub resize: usize,
+    pub picture: PictureRef,
+    pub own: Option<Vec<u8>>,
+    pub layer: Vec<usize>,
+}
+
+impl From<Envelope<Command>> for InsideRequest {
+    fn from(command: Envelope<Command>) -> InsideRequest {
+        let own = command
+            .filled()
+            .contains(&Slot::Pixels)
+            .then(|| command.bytes(Slot::Pixels));
+        match command.message {
+            Command::LookInside {
+                net,
+                resize,
+                picture,
+                layer,
+            } => InsideRequest {
+                net,
+                resize,
+                picture,
+                own,
+                layer,
+            },
+            other => unreachable!("not a look inside: {other:?}"),
+        }
+    }
+}
+
+impl InsideRequest {
+    pub fn is_for(&self, net: &NetConfig, resize: usize) -> bool {
+        self.net == *net && self.resize == resize
+    }
+}
+
+/// Answers a look inside: between the steps of the run that holds its net's
+/// model, or now.
+pub(super) fn look(worker: Rc<Worker>, request: InsideRequest) {
+    let running = worker.control.running.borrow().clone();
+    if let Some(config) = running
+        && request.is_for(&config.net, config.resize)
+    {
+        *worker.control.inside_waiting.borrow_mut() = Some(request);
+        return;
+    }
+    let Some((device, backend)) = worker.device() else {
+        return failed("no backend chosen yet".to_string());
+    };
+    wasm_bindgen_futures::spawn_local(async move {
+        let data = worker.data();
+        let test = data.as_ref().map(|data| &data.1);
+        answer_idle(&worker, request, test, &device, backend.short_name()).await;
+    });
+}
+
+/// Answers `request` with the kept model when it is of that net, else
+/// with a fresh one (kept for the next request).
+pub(super) async fn answer_idle(
+    worker: &Worker,
+    request: InsideRequest,
+    test: Option<&Dataset>,
+    device: &Device,
+    backend: &str,
+) {
+    let (model, weights) = match worker.kept.model_and_weights(&request.net, request.resize) {
+        Some(kept) => kept,
+        None => match worker.kept.keep_untrained(&request.net, request.resize, device) {
+            Ok(fresh) => fresh,
+            Err(message) => return failed(message),
+        },
+    };
+    answer(&request, &model, &weights, test, device, backend).await;
+}
+
+pub(super) fn failed(message: String) {
+    post_report(Report::InsideFailed { message });
+}
+
+/// The request's picture as 28×28 grey levels, and its label when it is a
+/// test image.
+fn picture(request: &InsideRequest, test: Option<&Dataset>) -> Result<(Vec<u8>, Option<u8>), String> {
+    match (request.picture, &request.own) {
+        (PictureRef::Own, Some(pixels)) if pixels.len() == SIDE * SIDE => Ok((pixels.clone(), None)),
+        (PictureRef::Own, _) => Err(format!(
+            "your picture did not arrive as {SIDE}×{SIDE} grey levels"
+        )),
+        (PictureRef::Test { index }, _) => match test {
+            None => Err("the test images are not loaded yet".to_string()),
+            Some(test) if index >= test.len() => Err(format!(
+                "there is no test image {index}: the test set has {}",
+                test.len()
+            )),
+            Some(test) => Ok((test.image(index).to_vec(), Some(test.label(index)))),
+        },
+    }
+}
+
+/// Runs `model` on the request's picture and posts what it saw.
+pub(super) async fn answer(
+    request: &InsideRequest,
+    model: &Net,
+    weights: &str,
+    test: Option<&Dataset>,
+    device: &Device,
+    backend: &str,
+) {
+    let (pixels, label) = match picture(request, test) {
+        Ok(picture) => picture,
+        Err(message) => return failed(message),
+    };
+    let one = Dataset::new(pixels.clone(), vec![label.unwrap_or(0)]).expect("one 28×28 image");
+    let batch = one.batch(&[0], &Resize::to(request.resize));
+    let image = training::image_tensor(&batch, device);
+    match training::look_inside(model, image, &request.layer, backend).await {
+        Ok(look) => {
+            let filters = look.filters.as_ref();
+            let report = Report::Inside {
+                picture: request.picture,
+                label,
+                layer: look.layer.clone(),
+                shape: look.shape.clone(),
+                probabilities: look.probabilities.clone(),
+                filters: filters.map(|f| FiltersShape {
+                    shape: f.shape,
+                    in_channels: f.in_channels,
+                }),
+                weights: weights.to_string(),
+            };
+            post_report(
+                Envelope::new(report)
+                    .with_floats(Slot::Values, &look.values)
+                    .with_floats(Slot::Filters, filters.map_or(&[][..], |f| f.values.as_slice()))
+                    .with_bytes(Slot::Pixels, &pixels),
+            );
+        }
+        Err(e) => failed(e.to_string()),
+    }
+}
+
+/// Evaluates `model` on the run's test images and posts the predictions:
+/// for a run that pauses or stops within an epoch, whose last evaluation
+/// is of older weights (or missing).
+pub(super) async fn evaluate_now(
+    model: &Net,
+    config: &TrainConfig,
+    test: &Dataset,
+    device: &Device,
+    backend: &str,
+    when: String,
+) {
+    let test = test.truncated(config.test_limit.unwrap_or(usize::MAX));
+    let resize = Resize::to(config.resize);
+    match training::evaluate(model, &test, &resize, config.batch_size, device, backend).await {
+        Ok(evaluation) => post_predictions(when, &evaluation.predicted, &test),
+        Err(e) => failed(format!("evaluating the test images failed: {e}")),
+    }
+}
+
+/// The grey levels and labels of test images, as one transfer.
+pub(super) fn test_images(worker: &Worker, indices: &[usize]) {
+    let Some(data) = worker.data() else {
+        return failed("the test images are not loaded yet".to_string());
+    };
+    let test = &data.1;
+    let found: Vec<usize> = indices.iter().copied().filter(|&i| i < test.len()).collect();
+    let mut pixels = Vec::with_capacity(found.len() * SIDE * SIDE);
+    for &i in &found {
+        pixels.extend_from_slice(test.image(i));
+    }
+    let labels = found.iter().map(|&i| test.label(i)).collect();
+    let report = Report::TestImages {
+        indices: found,
+        labels,
+    };
+    post_report(Envelope::new(report).with_bytes(Slot::Pixels, &pixels));
+}
+
+/// Each evaluated test image's predicted class and label, as one transfer.
+pub(super) fn post_predictions(when: String, predicted: &[u8], test: &Dataset) {
+    let labels: Vec<u8> = (0..predicted.len().min(test.len()))
+        .map(|i| test.label(i))
+        .collect();
+    post_report(
+        Envelope::new(Report::Predictions { when })
+            .with_bytes(Slot::Predicted, predicted)
+            .with_bytes(Slot::Labels, &labels),
+    );
+}
