@@ -1,0 +1,100 @@
+//! The picture looked at, larger, and what the net makes of it.
+
+use leptos::prelude::*;
+
+use super::class_name;
+use crate::data::SIDE;
+use crate::ui::canvas::{Bitmap, grey_rgba};
+use crate::ui::inside_state::{Inside, InsideAnswer};
+use crate::web::protocol::PictureRef;
+
+/// The picture looked at, larger, and the ten class probabilities.
+#[component]
+pub fn ChosenPicture() -> impl IntoView {
+    let inside = expect_context::<Inside>();
+    let step = move |by: isize| {
+        if let PictureRef::Test { index } = inside.picture.get_untracked() {
+            let index = (index as isize + by).max(0) as usize;
+            inside.picture.set(PictureRef::Test { index });
+            inside.active.set(true);
+        }
+    };
+    move || {
+        let answer = inside.answer.get();
+        let problem = inside.problem.get();
+        let picture = inside.picture.get();
+        let title = match picture {
+            PictureRef::Test { index } => format!("test image {index}"),
+            PictureRef::Own => inside.own.with(|own| {
+                own.as_ref()
+                    .map_or("your picture".to_string(), |own| own.source.clone())
+            }),
+        };
+        let answer = answer.filter(|answer| answer.picture == picture);
+        view! {
+            <div class="chosen">
+                <div class="chosen-head">
+                    <button name="picture-previous" title="previous test image" on:click=move |_| step(-1)>"◀"</button>
+                    <strong>{title}</strong>
+                    <button name="picture-next" title="next test image" on:click=move |_| step(1)>"▶"</button>
+                </div>
+                {problem.map(|p| view! { <p class="inside-problem" role="alert">{p}</p> })}
+                {answer.map(|answer| chosen_view(&answer, inside))}
+            </div>
+        }
+    }
+}
+
+fn chosen_view(answer: &InsideAnswer, inside: Inside) -> impl IntoView + use<> {
+    let note = match answer.picture {
+        PictureRef::Own => inside
+            .own
+            .with_untracked(|own| own.as_ref().and_then(|own| own.note.clone())),
+        PictureRef::Test { .. } => None,
+    };
+    let label = answer.label.map(|l| format!("true class: {}", class_name(l)));
+    view! {
+        <div class="chosen-body">
+            <figure class="chosen-image">
+                <Bitmap width=SIDE height=SIDE rgba=grey_rgba(&answer.pixels) css_width=112 title="what the net sees (28×28, before resizing)" />
+                <figcaption>{label}</figcaption>
+            </figure>
+            <Probabilities answer=answer.clone() />
+        </div>
+        {note.map(|note| view! { <p class="picture-note">{note}</p> })}
+        <p class="weights">{format!("weights: {}", answer.weights)}</p>
+    }
+}
+
+/// The ten probabilities as bars, the predicted class marked.
+#[component]
+fn Probabilities(answer: InsideAnswer) -> impl IntoView {
+    let predicted = answer
+        .probabilities
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.total_cmp(b.1))
+        .map_or(0, |(class, _)| class);
+    let sum: f32 = answer.probabilities.iter().sum();
+    let rows = answer
+        .probabilities
+        .iter()
+        .enumerate()
+        .map(|(class, &p)| {
+            let truth = answer.label.map(usize::from) == Some(class);
+            view! {
+                <li class:predicted=class == predicted class:truth=truth data-p=p>
+                    <span class="class">{class_name(class)}{truth.then_some(" ✓")}</span>
+                    <span class="bar"><span style=format!("width: {:.1}%", p * 100.0)></span></span>
+                    <span class="p">{format!("{p:.2}")}</span>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="probabilities" data-sum=sum data-predicted=class_name(predicted)>
+            <p class="probabilities-head">{format!("predicted: {}", class_name(predicted))}</p>
+            <ol>{rows}</ol>
+        </div>
+    }
+}

@@ -1,0 +1,147 @@
+//! What a clicked row of the table outputs for the picture, and a
+//! convolution's filters.
+
+use leptos::prelude::*;
+
+use super::MAPS_SHOWN;
+use crate::format::shape;
+use crate::shape::{ShapeTable, row_path_text};
+use crate::ui::canvas::{Bitmap, bars_rgba, heat_rgba, magnitude};
+use crate::ui::inside_state::{Inside, InsideAnswer};
+
+/// What the clicked row outputs for the picture: one small image per
+/// channel on a shared scale, bars for a flat layer, and a convolution's
+/// filters.
+#[component]
+pub fn LayerView(table: Memo<Option<ShapeTable>>) -> impl IntoView {
+    let inside = expect_context::<Inside>();
+    move || {
+        let path = inside.layer.get()?;
+        let table = table.get()?;
+        let row = table.row_at(&path)?.clone();
+        let last_row = path == [table.rows.len() - 1];
+        let answer = inside
+            .answer
+            .get()
+            .filter(|answer| answer.layer == path && !answer.shape.is_empty());
+        let show_all = inside.show_all.get();
+        let title = format!(
+            "row {} · {}{} → {}",
+            row_path_text(&path),
+            row.name,
+            match row.settings.as_str() {
+                "" => String::new(),
+                s => format!(" ({s})"),
+            },
+            shape(&row.output)
+        );
+        let body = match answer {
+            None => view! { <p class="waiting">"asking the worker…"</p> }.into_any(),
+            Some(answer) => output_view(&answer, last_row, show_all, inside).into_any(),
+        };
+        let close = move |_| inside.layer.set(None);
+        Some(view! {
+            <div class="layer-view" data-shape=shape(&row.output) data-row=row_path_text(&path)>
+                <div class="layer-view-head">
+                    <strong>{title}</strong>
+                    <button class="chip" name="close-layer" on:click=close>"close ✕"</button>
+                </div>
+                {body}
+            </div>
+        })
+    }
+}
+
+fn output_view(
+    answer: &InsideAnswer,
+    last_row: bool,
+    show_all: bool,
+    inside: Inside,
+) -> impl IntoView + use<> {
+    let (lo, hi) = answer
+        .values
+        .iter()
+        .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &v| {
+            (lo.min(v), hi.max(v))
+        });
+    let range =
+        format!("values from {lo:.3} to {hi:.3}; one colour scale for all: blue below 0, white 0, red above");
+    let toggle = move |_| inside.show_all.update(|all| *all = !*all);
+    let outputs = match answer.shape[..] {
+        [_, channels, h, w] => {
+            let shown = if show_all {
+                channels
+            } else {
+                channels.min(MAPS_SHOWN)
+            };
+            let scale = magnitude(&answer.values[..shown * h * w]);
+            let css = if w >= 40 { 96 } else { 64 };
+            let maps = answer.values[..shown * h * w]
+                .chunks(h * w)
+                .enumerate()
+                .map(|(c, map)| view! {
+                    <figure class="map">
+                        <Bitmap width=w height=h rgba=heat_rgba(map, scale) css_width=css title=format!("channel {c}") />
+                        <figcaption>{c}</figcaption>
+                    </figure>
+                })
+                .collect_view();
+            let more = (channels > MAPS_SHOWN).then(|| view! {
+                <button class="link" name="show-all" on:click=toggle>
+                    {if show_all { format!("show the first {MAPS_SHOWN}") } else { format!("show all {channels} channels") }}
+                </button>
+            });
+            view! {
+                <p class="range">{format!("{channels} channels of {h}×{w}; ")}{range}</p>
+                <div class="maps" data-channels=shown>{maps}</div>
+                {more}
+            }
+            .into_any()
+        }
+        [_, features] => {
+            let scale = magnitude(&answer.values);
+            let what = match last_row {
+                true => "the logits, one per class; their softmax is the probabilities above".to_string(),
+                false => format!("{features} values as bars"),
+            };
+            view! {
+                <p class="range">{format!("{what}; ")}{range}</p>
+                <Bitmap width=features height=48 rgba=bars_rgba(&answer.values, scale, 48) css_width=features.clamp(160, 640) />
+            }
+            .into_any()
+        }
+        _ => view! { <p>{format!("an output of shape {:?}", answer.shape)}</p> }.into_any(),
+    };
+    let filters = answer.filters.as_ref().map(|(filters, values)| {
+        let [out, shown_in, kh, kw] = filters.shape;
+        let out_shown = if show_all { out } else { out.min(MAPS_SHOWN) };
+        let scale = magnitude(values);
+        // One row per output channel, its kernels side by side; a single
+        // input channel's kernels (the first convolution's) in one row.
+        let (columns, css) = match shown_in {
+            1 => (out_shown.min(16), 40),
+            n => (n, 28),
+        };
+        let kernels = values
+            .chunks(kh * kw)
+            .take(out_shown * shown_in)
+            .enumerate()
+            .map(|(i, kernel)| view! {
+                <Bitmap width=kw height=kh rgba=heat_rgba(kernel, scale) css_width=css
+                    title=format!("output {}, input {}", i / shown_in, i % shown_in) />
+            })
+            .collect_view();
+        let inputs = match filters.in_channels > shown_in {
+            true => format!("the kernels over its first {shown_in} of {} input channels", filters.in_channels),
+            false => format!("{} input channel{}", shown_in, if shown_in == 1 { "" } else { "s" }),
+        };
+        view! {
+            <p class="range">{format!("filters: {out_shown} of {out} outputs, {inputs} ({kh}×{kw}){}; weights up to ±{scale:.3}", if shown_in > 1 { ", one row per output" } else { "" })}</p>
+            <div class="filters" style=format!("grid-template-columns: repeat({columns}, {css}px)") data-filters=out_shown * shown_in>{kernels}</div>
+        }
+    });
+    view! {
+        {outputs}
+        {filters}
+    }
+}
