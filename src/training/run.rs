@@ -72,6 +72,20 @@ pub fn init_model(config: &TrainConfig, device: &Device) -> Result<Net, ShapeErr
     Net::init(&config.net, config.resize, device)
 }
 
+/// `init_model`, its error as a training error.
+fn fresh_model(config: &TrainConfig, device: &Device) -> Result<Net, TrainError> {
+    init_model(config, device).map_err(|e| TrainError::Config(vec![e.to_string()]))
+}
+
+/// Refuses settings a run cannot start with, saying each problem.
+fn check(config: &TrainConfig) -> Result<(), TrainError> {
+    let problems = config.problems();
+    match problems.is_empty() {
+        true => Ok(()),
+        false => Err(TrainError::Config(problems)),
+    }
+}
+
 /// The optimiser `config` asks for, with fresh state. Burn's optimisers
 /// decay as PyTorch's do: `penalty × weight` added to the gradient.
 pub fn optimizer(config: &TrainConfig) -> ModuleOptimizer {
@@ -204,9 +218,35 @@ pub async fn evaluate(
     })
 }
 
-/// Trains a fresh net as `train_ch6` does: per epoch, a shuffled pass over
-/// `train`, then the test accuracy. `device` is where the tensors live (the
-/// loop adds autodiff); `backend` names it in reports.
+/// Trains as `train_ch6` does: per epoch, a shuffled pass over `train`,
+/// then the test accuracy. From the weights of `start` when there is one
+/// (on `device` with autodiff, as `weights::from_bytes` makes it there),
+/// else from a fresh net (`init_model`). `device` is where the tensors live
+/// (the loop adds autodiff); `backend` names it in reports.
+pub async fn train_or_continue(
+    start: Option<Net>,
+    config: &TrainConfig,
+    train: &Dataset,
+    test: &Dataset,
+    device: &Device,
+    backend: &str,
+    host: &mut impl Host,
+) -> Result<Outcome, TrainError> {
+    check(config)?;
+    let device = device.clone().inner().autodiff();
+    let model = match start {
+        Some(model) => model,
+        None => fresh_model(config, &device)?,
+    };
+    let train = train.truncated(config.train_limit.unwrap_or(usize::MAX));
+    let test = test.truncated(config.test_limit.unwrap_or(usize::MAX));
+    if train.is_empty() || test.is_empty() {
+        return Err(TrainError::NoData);
+    }
+    train_model(model, config, &train, &test, &device, backend, host).await
+}
+
+/// `train_or_continue` from a fresh net.
 pub async fn train(
     config: &TrainConfig,
     train: &Dataset,
@@ -215,17 +255,10 @@ pub async fn train(
     backend: &str,
     host: &mut impl Host,
 ) -> Result<Outcome, TrainError> {
-    let problems = config.problems();
-    if !problems.is_empty() {
-        return Err(TrainError::Config(problems));
-    }
-    let autodiff = device.clone().inner().autodiff();
-    let model = init_model(config, &autodiff).map_err(|e| TrainError::Config(vec![e.to_string()]))?;
-    train_from(model, config, train, test, device, backend, host).await
+    train_or_continue(None, config, train, test, device, backend, host).await
 }
 
-/// `train`, from the weights of `model` (on `device` with autodiff, as
-/// `weights::from_bytes` makes it there) instead of fresh ones.
+/// `train_or_continue` from the weights of `model`.
 pub async fn train_from(
     model: Net,
     config: &TrainConfig,
@@ -235,17 +268,7 @@ pub async fn train_from(
     backend: &str,
     host: &mut impl Host,
 ) -> Result<Outcome, TrainError> {
-    let problems = config.problems();
-    if !problems.is_empty() {
-        return Err(TrainError::Config(problems));
-    }
-    let train = train.truncated(config.train_limit.unwrap_or(usize::MAX));
-    let test = test.truncated(config.test_limit.unwrap_or(usize::MAX));
-    if train.is_empty() || test.is_empty() {
-        return Err(TrainError::NoData);
-    }
-    let device = device.clone().inner().autodiff();
-    train_model(model, config, &train, &test, &device, backend, host).await
+    train_or_continue(Some(model), config, train, test, device, backend, host).await
 }
 
 /// The loop itself, on a model already made.
@@ -427,13 +450,10 @@ pub async fn prepare(
     compile: bool,
     now_ms: impl Fn() -> f64,
 ) -> Result<Calibration, TrainError> {
-    let problems = config.problems();
-    if !problems.is_empty() {
-        return Err(TrainError::Config(problems));
-    }
+    check(config)?;
     let backend = format!("{device:?}");
     let device = device.clone().inner().autodiff();
-    let mut model = init_model(config, &device).map_err(|e| TrainError::Config(vec![e.to_string()]))?;
+    let mut model = fresh_model(config, &device)?;
     let mut optimizer = optimizer(config);
     let blank = |n: usize| {
         let side = config.resize;
@@ -487,16 +507,13 @@ pub async fn bench(
     now_ms: impl Fn() -> f64,
     after_warmup: impl FnOnce(),
 ) -> Result<BenchReport, TrainError> {
-    let problems = config.problems();
-    if !problems.is_empty() {
-        return Err(TrainError::Config(problems));
-    }
+    check(config)?;
     if train.is_empty() {
         return Err(TrainError::NoData);
     }
     let backend = format!("{device:?}");
     let device = device.clone().inner().autodiff();
-    let mut model = init_model(config, &device).map_err(|e| TrainError::Config(vec![e.to_string()]))?;
+    let mut model = fresh_model(config, &device)?;
     let mut optimizer = optimizer(config);
     let resize = Resize::to(config.resize);
     let order = epoch_order(train.len(), config.seed, 1);
