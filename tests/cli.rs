@@ -381,3 +381,46 @@ fn presets_and_edits_run_natively_and_grad_norms_adds_json_lines() {
     );
     assert_eq!(lines.last().unwrap()["epoch"], 1, "the epoch's report last");
 }
+
+#[test]
+fn help_lists_each_commands_flags_and_usage_errors_say_what_is_accepted() {
+    let out = cnnp(&["help"]);
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    // Each command's line is written from the flag table.
+    assert!(
+        help.contains("\n  cnnp eval --arch A --weights FILE [--resize N]"),
+        "{help}"
+    );
+    assert!(help.contains("\n  cnnp config --arch A [--ratio R] [--config FILE] [--preset P] [--edit E]\n"));
+    assert!(help.contains("\n      --grad-norms-every N  with --grad-norms: measure every Nth step (1)\n"));
+
+    for (args, says) in [
+        (
+            vec![],
+            "usage: cnnp shapes|train|eval|bench|features|config --arch A [options]; cnnp help",
+        ),
+        (
+            vec!["fit"],
+            "unknown command 'fit'; accepted: shapes|train|eval|bench|features|config|help",
+        ),
+        (
+            vec!["config", "--arch", "vgg", "--json"],
+            "unknown flag '--json'; accepted: --arch, --ratio, --config, --preset, --edit",
+        ),
+        (vec!["shapes", "--arch"], "--arch needs a value"),
+        (
+            vec!["shapes", "lenet"],
+            "unexpected argument 'lenet'; usage: cnnp shapes|",
+        ),
+        (
+            vec!["bench", "--arch", "lenet"],
+            "--backend is required; accepted: cpu|wgpu",
+        ),
+    ] {
+        let out = cnnp(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.starts_with(&format!("cnnp: {says}")), "{args:?}: {stderr}");
+    }
+}
