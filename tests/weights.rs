@@ -342,8 +342,14 @@ fn a_pytorch_file_trains_on_here() {
         }
     }
     let test = common::test_set();
-    let outcome = pollster::block_on(training::train_from(
-        model, &config, &test, &test, &device, "cpu", &mut Quiet,
+    let outcome = pollster::block_on(training::train_or_continue(
+        Some(model),
+        &config,
+        &test,
+        &test,
+        &device,
+        "cpu",
+        &mut Quiet,
     ))
     .unwrap();
     assert_eq!(outcome.history.len(), 1);

@@ -252,16 +252,3 @@ pub async fn train(
 ) -> Result<Outcome, TrainError> {
     train_or_continue(None, config, train, test, device, backend, host).await
 }
-
-/// `train_or_continue` from the weights of `model`.
-pub async fn train_from(
-    model: Net,
-    config: &TrainConfig,
-    train: &Dataset,
-    test: &Dataset,
-    device: &Device,
-    backend: &str,
-    host: &mut impl Host,
-) -> Result<Outcome, TrainError> {
-    train_or_continue(Some(model), config, train, test, device, backend, host).await
-}

@@ -293,12 +293,8 @@ pub(super) async fn train(worker: &Worker, config: &TrainConfig, from_weights: b
         results: None,
     };
     let short_name = backend.short_name();
-    let result = match start {
-        Some(model) => {
-            training::train_from(model, &config, train, test, &device, short_name, &mut host).await
-        }
-        None => training::train(&config, train, test, &device, short_name, &mut host).await,
-    };
+    let result =
+        training::train_or_continue(start, &config, train, test, &device, short_name, &mut host).await;
     let progress = host.progress;
     control.running.borrow_mut().take();
     // A look inside asked for as the run ended is answered after it.
