@@ -12,16 +12,18 @@
 //! scripts install it).
 // Native tests: in the browser, tests/web.rs (`wasm-pack test` builds them all).
 #![cfg(not(target_arch = "wasm32"))]
-#![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::BTreeSet;
 
 use burn::module::Param;
 use burn::nn::PaddingConfig2d;
 use burn::nn::conv::{Conv2d, Conv2dConfig};
-use burn::tensor::{Device, Tensor, TensorData};
+use burn::tensor::{Device, Tensor};
 use cnn_playground::backend;
 use cnn_playground::kernels;
+use common::numeric::{Difference, random, values};
+
+mod common;
 
 const TOLERANCE: f32 = 1e-4;
 
@@ -39,44 +41,6 @@ type Case = cnn_playground::shape::ConvCase;
 fn macs((ci, co, h, w, k, s, p): Case) -> u64 {
     let out = |size: usize| ((size + 2 * p - k) / s + 1) as u64;
     (ci * co * k * k) as u64 * out(h) * out(w)
-}
-
-/// Standard normal values from a generator of its own (not Burn's, whose
-/// seed is shared by the tests running beside this one), the same on
-/// every call with the same seed.
-fn random(shape: [usize; 4], seed: u64) -> TensorData {
-    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    let mut uniform = move || {
-        // xorshift64*
-        state ^= state >> 12;
-        state ^= state << 25;
-        state ^= state >> 27;
-        ((state.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-    };
-    let values: Vec<f32> = (0..shape.iter().product::<usize>())
-        .map(|_| {
-            // Box-Muller
-            let (u, v) = (uniform(), uniform());
-            ((-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()) as f32
-        })
-        .collect();
-    TensorData::new(values, shape)
-}
-
-fn values<const D: usize>(tensor: Tensor<D>) -> Vec<f32> {
-    tensor.into_data().convert::<f32>().try_to_vec::<f32>().unwrap()
-}
-
-/// Worst difference, relative to the size of each sum (`scale`: the same
-/// sum over the absolute values of its terms).
-fn worst(expected: &[f32], actual: &[f32], scale: &[f32]) -> f32 {
-    assert_eq!(expected.len(), actual.len());
-    expected
-        .iter()
-        .zip(actual)
-        .zip(scale)
-        .map(|((e, a), s)| (e - a).abs() / s.max(1e-3))
-        .fold(0.0, f32::max)
 }
 
 /// What one convolution gives on `device`: output, input/weight/bias
@@ -150,11 +114,9 @@ fn check(case: Case, batch: usize, failures: &mut Vec<String>) {
         ),
         ("bias gradient", &cpu.bias_grad, &gpu.bias_grad, &scale.bias_grad),
     ] {
-        let difference = worst(expected, actual, scale);
-        if difference > TOLERANCE || difference.is_nan() {
-            failures.push(format!(
-                "{case:?} batch {batch}: {what} differs by {difference:e}"
-            ));
+        let difference = Difference::relative_to_sums(expected, actual, scale);
+        if difference.exceeds(TOLERANCE) {
+            failures.push(format!("{case:?} batch {batch}: {what} differs by {difference}"));
         }
     }
 }
@@ -267,10 +229,10 @@ fn average_pooling_agrees_with_burns_on_the_cpu() {
             ("output", &cpu_out, &gpu_out, &scale_out),
             ("input gradient", &cpu_grad, &gpu_grad, &scale_grad),
         ] {
-            let difference = worst(e, a, s);
-            if difference > TOLERANCE || difference.is_nan() {
+            let difference = Difference::relative_to_sums(e, a, s);
+            if difference.exceeds(TOLERANCE) {
                 failures.push(format!(
-                    "{shape:?} k{kernel} s{stride}: {what} differs by {difference:e}"
+                    "{shape:?} k{kernel} s{stride}: {what} differs by {difference}"
                 ));
             }
         }
@@ -334,10 +296,10 @@ fn linear_layers_agree_with_burns_on_the_cpu() {
             .iter()
             .enumerate()
         {
-            let difference = worst(&cpu[i], &gpu[i], &scale[i]);
-            if difference > TOLERANCE || difference.is_nan() {
+            let difference = Difference::relative_to_sums(&cpu[i], &gpu[i], &scale[i]);
+            if difference.exceeds(TOLERANCE) {
                 failures.push(format!(
-                    "{batch}×{inputs}→{outputs}: {what} differs by {difference:e}"
+                    "{batch}×{inputs}→{outputs}: {what} differs by {difference}"
                 ));
             }
         }

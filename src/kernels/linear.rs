@@ -23,7 +23,7 @@ use burn_cubecl::tensor::CubeTensor;
 use cubecl::prelude::*;
 use cubecl::std::FastDivmod;
 
-use super::conv2d::{elementwise_grid, invocation_index};
+use super::dispatch::{elementwise_grid, invocation_index};
 
 /// The tile of outputs one invocation computes, per side.
 const TILE: usize = 8;

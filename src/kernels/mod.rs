@@ -6,7 +6,7 @@
 //! convolution and its weight gradient as a forward convolution with batch
 //! and channels swapped — for LeNet's first layer about one workgroup for
 //! the whole job (BENCHMARKS.md has the profile). The kernels here
-//! (`conv2d.rs`) are shaped for the nets in our tables instead:
+//! (`conv2d/`) are shaped for the nets in our tables instead:
 //!
 //! - forward and input gradient: one invocation per pixel computes a block
 //!   of channels, the kernel window unrolled at compile time, so every
@@ -33,6 +33,8 @@ mod cpu;
 mod autodiff;
 #[cfg(feature = "webgpu")]
 mod conv2d;
+#[cfg(feature = "webgpu")]
+mod dispatch;
 #[cfg(feature = "webgpu")]
 mod linear;
 #[cfg(feature = "webgpu")]

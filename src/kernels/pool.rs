@@ -23,7 +23,7 @@ use burn_cubecl::tensor::CubeTensor;
 use cubecl::prelude::*;
 use cubecl::std::FastDivmod;
 
-use super::conv2d::{elementwise_grid, invocation_index};
+use super::dispatch::{elementwise_grid, invocation_index};
 
 /// Average pooling of square windows without padding.
 #[backend_extension(Autodiff, Cube, Fusion)]

@@ -1,81 +1,15 @@
-//! The convolution kernels (CubeCL, compiled to WGSL for WebGPU and to
-//! SPIR-V for Vulkan) and their launches on Burn's cube backend.
-//!
-//! All three kernels share one shape: an invocation owns one pixel (or one
-//! weight column) and a block of up to [`MAX_CHANNEL_BLOCK`] channels, kept
-//! in registers. Lanes of a workgroup differ in their pixel and share their
-//! channel block, so the operand that only depends on the channel (the
-//! weight, or the output gradient in the weight gradient) is one uniform
-//! load for the whole subgroup, and the operand that depends on the pixel
-//! is loaded once and used `block` times. The kernel window is unrolled at
-//! compile time, and what depends only on the window position (which rows
-//! and columns fall into the padding) is worked out once, outside the loop
-//! over channels. On the software renderers we measure on (SwiftShader,
-//! lavapipe) a divergent load is a per-lane gather and a uniform one a
-//! single load, which is what this layout is for; on a GPU the uniform
-//! weight reads are broadcasts and neighbouring lanes read neighbouring
-//! pixels.
-//!
-//! Tensors are NCHW and made contiguous first; only `f32` is supported
-//! (Burn's default float, the only one the playground uses).
+//! The `#[cube]` kernels of a convolution: the forward pass, the input
+//! gradient (one launch per phase of the stride), the weight and bias
+//! gradients, and the weight packing the first two read.
 
-use burn::backend::ops::FloatTensorOps;
-use burn::tensor::{DType, Shape};
-use burn_cubecl::CubeBackend;
-use burn_cubecl::kernel::into_contiguous;
-use burn_cubecl::ops::numeric::empty_device_dtype;
-use burn_cubecl::tensor::CubeTensor;
 use cubecl::prelude::*;
 use cubecl::std::FastDivmod;
 
-use super::ConvKernels;
-
-/// The most channels one invocation accumulates per pixel of its tile, for
-/// layers of at least [`WIDE_LAYER`] channels; narrower layers take blocks
-/// of at most 8. Measured on SwiftShader: ResNet-18's wide layers run 7 %
-/// faster with 16 than with 8, while LeNet's narrow ones gain nothing and
-/// their kernels take longer to compile.
-pub const MAX_CHANNEL_BLOCK: usize = 16;
-
-/// Channels from which a layer is wide (see [`MAX_CHANNEL_BLOCK`]).
-pub const WIDE_LAYER: usize = 64;
-
-/// The channel block for `channels`: as even as possible, at most 16 for a
-/// wide layer and 8 otherwise.
-fn channel_block(channels: usize) -> usize {
-    let max = if channels >= WIDE_LAYER {
-        MAX_CHANNEL_BLOCK
-    } else {
-        8
-    };
-    balanced(channels, max)
-}
-
-/// The weight gradient's block of output channels: its accumulators (taps ×
-/// block, at most 88) stay under the 100 elements SPIR-V optimisers
-/// (SwiftShader's included) keep in registers.
-const WEIGHT_GRAD_BLOCK: usize = 8;
-
-/// Invocations per workgroup.
-const WORKGROUP_SIZE: u32 = 64;
-
-/// WebGPU's limit on workgroups along one axis of a dispatch.
-const MAX_GROUPS_PER_AXIS: usize = 65_535;
-
-/// The most neighbouring pixels of a row one invocation computes.
-pub const MAX_TILE_COLUMNS: usize = 16;
-
-/// About how many kernel taps (input channels × kernel columns) one
-/// weight-gradient invocation accumulates for each output channel.
-const WEIGHT_GRAD_TAPS: usize = 8;
-
-/// Enough invocations for the weight gradient to keep a GPU busy; the
-/// batch is cut into as many chunks as it takes to reach this.
-const WEIGHT_GRAD_INVOCATIONS: usize = 16_384;
+use crate::kernels::dispatch::invocation_index;
 
 /// The sizes a convolution kernel needs at run time.
 #[derive(CubeLaunch, CubeType)]
-struct ConvShape {
+pub(super) struct ConvShape {
     in_channels: usize,
     out_channels: usize,
     in_height: usize,
@@ -83,13 +17,6 @@ struct ConvShape {
     out_height: usize,
     out_width: usize,
     padding: usize,
-}
-
-/// The linear index of this invocation in a dispatch of [`grid`].
-#[cube]
-pub(super) fn invocation_index() -> usize {
-    let group = CUBE_POS_Y as usize * CUBE_COUNT_X as usize + CUBE_POS_X as usize;
-    group * CUBE_DIM_X as usize + UNIT_POS_X as usize
 }
 
 // A note on control flow, which every kernel here follows: no early
@@ -106,7 +33,7 @@ pub(super) fn invocation_index() -> usize {
 /// once: `cols × block` multiply-adds per weight, `kernel × block` per
 /// input value.
 #[cube(launch_unchecked)]
-fn conv2d_forward_kernel<N: Size>(
+pub(super) fn conv2d_forward_kernel<N: Size>(
     input: &Tensor<f32>,
     weight: &Tensor<Vector<f32, N>>,
     bias: &Tensor<f32>,
@@ -226,7 +153,7 @@ fn conv2d_forward_kernel<N: Size>(
 /// columns it has, and the output row and column its first pixel
 /// meets with the phase's first kernel row and column.
 #[derive(CubeLaunch, CubeType)]
-struct PhaseShape {
+pub(super) struct PhaseShape {
     first_row: usize,
     first_col: usize,
     cols: usize,
@@ -246,7 +173,7 @@ struct PhaseShape {
 /// `row_phase + m·s` and columns `col_phase + m·s`: no tap is computed that
 /// the stride rules out. Stride 1 is the one phase (0, 0).
 #[cube(launch_unchecked)]
-fn conv2d_input_grad_kernel<N: Size>(
+pub(super) fn conv2d_input_grad_kernel<N: Size>(
     output_grad: &Tensor<f32>,
     weight: &Tensor<Vector<f32, N>>,
     input_grad: &mut Tensor<f32>,
@@ -362,7 +289,7 @@ fn conv2d_input_grad_kernel<N: Size>(
 /// block of channels for one tap is one run of memory. `[1, Cout, Cin·K·K]`
 /// gives the forward pass's packing, `[Cout, Cin, K·K]` the input gradient's.
 #[cube(launch_unchecked)]
-fn pack_weights_kernel(
+pub(super) fn pack_weights_kernel(
     weight: &Tensor<f32>,
     packed: &mut Tensor<f32>,
     padded: FastDivmod<usize>,
@@ -394,7 +321,7 @@ fn pack_weights_kernel(
 /// invocations of the first input block and kernel row.
 /// `partial[chunk, out_channel, Cin·K·K + 1]`.
 #[cube(launch_unchecked)]
-fn conv2d_weight_grad_kernel<N: Size>(
+pub(super) fn conv2d_weight_grad_kernel<N: Size>(
     input: &Tensor<f32>,
     output_grad: &Tensor<Vector<f32, N>>,
     partial: &mut Tensor<f32>,
@@ -539,388 +466,5 @@ fn conv2d_weight_grad_kernel<N: Size>(
         if channel_ok && writes_bias {
             partial[row_base + weight_columns] = bias_acc[c];
         }
-    }
-}
-
-/// The sizes of one convolution, as the launches work them out.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Conv2dGeometry {
-    pub batch: usize,
-    pub in_channels: usize,
-    pub out_channels: usize,
-    pub in_size: [usize; 2],
-    pub out_size: [usize; 2],
-    pub kernel: usize,
-    pub stride: usize,
-    pub padding: usize,
-}
-
-/// One phase of a strided input gradient: where its pixels are (see
-/// `PhaseShape`) and how many columns an invocation takes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct InputGradPhase {
-    pub first_row: usize,
-    pub first_col: usize,
-    pub rows: usize,
-    pub cols: usize,
-    pub out_row: usize,
-    pub out_col: usize,
-    pub tile_cols: usize,
-}
-
-/// `n` cut into as few parts of at most `max` as possible, as even as
-/// possible: the size of a part (a tile of 28 columns is 7, not 8 + 8 + 8 + 4).
-pub(super) fn balanced(n: usize, max: usize) -> usize {
-    let n = n.max(1);
-    n.div_ceil(n.div_ceil(max))
-}
-
-impl Conv2dGeometry {
-    /// The geometry of a convolution of `[N, Cin, H, W]` by `Cout` square
-    /// kernels; panics on a kernel larger than the padded input, which the
-    /// shape table rejects before a net is built.
-    pub fn new(input: [usize; 4], out_channels: usize, kernel: usize, stride: usize, padding: usize) -> Self {
-        let [batch, in_channels, height, width] = input;
-        let out = |size: usize| {
-            assert!(
-                size + 2 * padding >= kernel,
-                "a {kernel}×{kernel} kernel does not fit a {size}-pixel input"
-            );
-            (size + 2 * padding - kernel) / stride + 1
-        };
-        Conv2dGeometry {
-            batch,
-            in_channels,
-            out_channels,
-            in_size: [height, width],
-            out_size: [out(height), out(width)],
-            kernel,
-            stride,
-            padding,
-        }
-    }
-
-    fn launch_shape(&self) -> ConvShapeLaunch {
-        ConvShapeLaunch::new(
-            self.in_channels,
-            self.out_channels,
-            self.in_size[0],
-            self.in_size[1],
-            self.out_size[0],
-            self.out_size[1],
-            self.padding,
-        )
-    }
-
-    /// The forward tile: `(columns, output channels)` per invocation.
-    pub fn forward_tile(&self) -> (usize, usize) {
-        (
-            balanced(self.out_size[1], MAX_TILE_COLUMNS),
-            channel_block(self.out_channels),
-        )
-    }
-
-    /// The input gradient's block of input channels per invocation.
-    pub fn input_grad_block(&self) -> usize {
-        channel_block(self.in_channels)
-    }
-
-    /// The input pixels of one phase of the input gradient (see
-    /// `conv2d_input_grad_kernel`), or `None` when none has that phase.
-    pub fn input_grad_phase(&self, row_phase: usize, col_phase: usize) -> Option<InputGradPhase> {
-        let (s, p) = (self.stride, self.padding);
-        // The first pixel whose padded index is `phase` modulo the stride.
-        let first = |phase: usize| (phase + s - p % s) % s;
-        let (first_row, first_col) = (first(row_phase), first(col_phase));
-        let [height, width] = self.in_size;
-        if first_row >= height || first_col >= width {
-            return None;
-        }
-        let cols = (width - first_col).div_ceil(s);
-        Some(InputGradPhase {
-            first_row,
-            first_col,
-            rows: (height - first_row).div_ceil(s),
-            cols,
-            out_row: (first_row + p - row_phase) / s,
-            out_col: (first_col + p - col_phase) / s,
-            tile_cols: balanced(cols, MAX_TILE_COLUMNS),
-        })
-    }
-
-    /// The weight-gradient tile: `(input channels, output channels)` per
-    /// invocation, each for one kernel row and all its columns.
-    pub fn weight_grad_tile(&self) -> (usize, usize) {
-        let in_block = balanced(self.in_channels, WEIGHT_GRAD_TAPS.div_ceil(self.kernel));
-        (in_block, balanced(self.out_channels, WEIGHT_GRAD_BLOCK))
-    }
-
-    /// How many neighbouring output columns the weight gradient reads as
-    /// one vector: the widest of 4, 2, 1 that divides the output width (so
-    /// that every row starts on a whole vector).
-    pub fn weight_grad_vector_width(&self) -> usize {
-        [4, 2, 1]
-            .into_iter()
-            .find(|w| self.out_size[1].is_multiple_of(*w))
-            .unwrap_or(1)
-    }
-
-    /// How the weight gradient cuts the `batch × output rows` it sums over:
-    /// `(chunks, rows per chunk)`.
-    pub fn weight_grad_chunks(&self) -> (usize, usize) {
-        let rows = self.batch * self.out_size[0];
-        let (in_block, block) = self.weight_grad_tile();
-        let per_chunk = self.in_channels.div_ceil(in_block) * self.kernel * self.out_channels.div_ceil(block);
-        let wanted = WEIGHT_GRAD_INVOCATIONS.div_ceil(per_chunk).clamp(1, rows);
-        let rows_per_chunk = rows.div_ceil(wanted);
-        (rows.div_ceil(rows_per_chunk), rows_per_chunk)
-    }
-}
-
-/// `units` invocations in workgroups of [`WORKGROUP_SIZE`], spread over x
-/// and y to stay under the per-axis limit, times `blocks` along z.
-fn grid(units: usize, blocks: usize) -> (CubeCount, CubeDim) {
-    let groups = units.div_ceil(WORKGROUP_SIZE as usize).max(1);
-    let x = groups.min(MAX_GROUPS_PER_AXIS);
-    let y = groups.div_ceil(x);
-    assert!(
-        y <= MAX_GROUPS_PER_AXIS && blocks <= MAX_GROUPS_PER_AXIS,
-        "a convolution of {units} tiles × {blocks} channel blocks is too large to dispatch"
-    );
-    (
-        CubeCount::Static(x as u32, y as u32, blocks as u32),
-        CubeDim::new_1d(WORKGROUP_SIZE),
-    )
-}
-
-/// A dispatch of `units` invocations, for kernels with one invocation per element.
-pub(super) fn elementwise_grid(units: usize) -> (CubeCount, CubeDim) {
-    grid(units, 1)
-}
-
-/// The widest vector (4, 2 or 1 floats) a block of `block` channels is
-/// made of.
-fn vector_width(block: usize) -> usize {
-    [4, 2, 1]
-        .into_iter()
-        .find(|w| block.is_multiple_of(*w))
-        .unwrap_or(1)
-}
-
-/// `weight` (contiguous, viewed as `[groups, channels, taps]`) with its
-/// channel axis moved innermost and padded with zeros to `padded`:
-/// `[groups·taps, padded]`, see `pack_weights_kernel`.
-fn pack_weights(weight: &CubeTensor, [groups, channels, taps]: [usize; 3], padded: usize) -> CubeTensor {
-    let packed = empty(weight, vec![groups * taps, padded]);
-    let total = groups * taps * padded;
-    let (count, dim) = elementwise_grid(total);
-    unsafe {
-        pack_weights_kernel::launch_unchecked(
-            &weight.client,
-            count,
-            dim,
-            weight.clone().into_tensor_arg(),
-            packed.clone().into_tensor_arg(),
-            padded,
-            taps,
-            taps,
-            channels,
-            total,
-        )
-    };
-    packed
-}
-
-fn expect_f32(tensor: &CubeTensor, what: &str) {
-    assert_eq!(
-        tensor.dtype,
-        DType::F32,
-        "our convolution kernels take f32 {what}s"
-    );
-}
-
-fn dims4(tensor: &CubeTensor) -> [usize; 4] {
-    tensor.meta.shape().dims()
-}
-
-fn empty(like: &CubeTensor, shape: Vec<usize>) -> CubeTensor {
-    empty_device_dtype(
-        like.client.clone(),
-        like.device.clone(),
-        Shape::from(shape),
-        DType::F32,
-    )
-}
-
-impl ConvKernels for CubeBackend {
-    fn conv2d_forward(
-        x: CubeTensor,
-        weight: CubeTensor,
-        bias: CubeTensor,
-        stride: usize,
-        padding: usize,
-    ) -> CubeTensor {
-        expect_f32(&x, "input");
-        let x = into_contiguous(x);
-        let weight = into_contiguous(weight);
-        let bias = into_contiguous(bias);
-        let [out_channels, _, kernel, _] = dims4(&weight);
-        let geometry = Conv2dGeometry::new(dims4(&x), out_channels, kernel, stride, padding);
-        let [out_h, out_w] = geometry.out_size;
-        let output = empty(&x, vec![geometry.batch, out_channels, out_h, out_w]);
-        let (cols, block) = geometry.forward_tile();
-        let blocks = out_channels.div_ceil(block);
-        let in_taps = geometry.in_channels * kernel * kernel;
-        let packed = pack_weights(&weight, [1, out_channels, in_taps], blocks * block);
-        let tiles_per_row = out_w.div_ceil(cols);
-        let tiles = geometry.batch * out_h * tiles_per_row;
-        let (count, dim) = grid(tiles, blocks);
-        unsafe {
-            conv2d_forward_kernel::launch_unchecked(
-                &x.client,
-                count,
-                dim,
-                vector_width(block),
-                x.clone().into_tensor_arg(),
-                packed.into_tensor_arg(),
-                bias.into_tensor_arg(),
-                output.clone().into_tensor_arg(),
-                geometry.launch_shape(),
-                tiles_per_row,
-                out_h,
-                tiles,
-                kernel,
-                stride,
-                cols,
-                block,
-            )
-        };
-        output
-    }
-
-    fn conv2d_input_grad(
-        weight: CubeTensor,
-        output_grad: CubeTensor,
-        height: usize,
-        width: usize,
-        stride: usize,
-        padding: usize,
-    ) -> CubeTensor {
-        expect_f32(&output_grad, "gradient");
-        let weight = into_contiguous(weight);
-        let output_grad = into_contiguous(output_grad);
-        let [out_channels, in_channels, kernel, _] = dims4(&weight);
-        let batch = dims4(&output_grad)[0];
-        let geometry = Conv2dGeometry::new(
-            [batch, in_channels, height, width],
-            out_channels,
-            kernel,
-            stride,
-            padding,
-        );
-        assert_eq!(
-            dims4(&output_grad)[2..],
-            geometry.out_size,
-            "the output gradient does not match a {height}×{width} input"
-        );
-        let input_grad = empty(&output_grad, vec![batch, in_channels, height, width]);
-        let block = geometry.input_grad_block();
-        let blocks = in_channels.div_ceil(block);
-        let packed = pack_weights(
-            &weight,
-            [out_channels, in_channels, kernel * kernel],
-            blocks * block,
-        );
-        let client = output_grad.client.clone();
-        for row_phase in 0..stride {
-            for col_phase in 0..stride {
-                let Some(phase) = geometry.input_grad_phase(row_phase, col_phase) else {
-                    continue;
-                };
-                let tiles_per_row = phase.cols.div_ceil(phase.tile_cols);
-                let tiles = batch * phase.rows * tiles_per_row;
-                let (count, dim) = grid(tiles, blocks);
-                unsafe {
-                    conv2d_input_grad_kernel::launch_unchecked(
-                        &client,
-                        count,
-                        dim,
-                        vector_width(block),
-                        output_grad.clone().into_tensor_arg(),
-                        packed.clone().into_tensor_arg(),
-                        input_grad.clone().into_tensor_arg(),
-                        geometry.launch_shape(),
-                        PhaseShapeLaunch::new(
-                            phase.first_row,
-                            phase.first_col,
-                            phase.cols,
-                            phase.out_row,
-                            phase.out_col,
-                        ),
-                        tiles_per_row,
-                        phase.rows,
-                        tiles,
-                        kernel,
-                        stride,
-                        row_phase,
-                        col_phase,
-                        phase.tile_cols,
-                        block,
-                    )
-                };
-            }
-        }
-        input_grad
-    }
-
-    fn conv2d_weight_bias_grad(
-        x: CubeTensor,
-        output_grad: CubeTensor,
-        kernel: usize,
-        stride: usize,
-        padding: usize,
-    ) -> CubeTensor {
-        expect_f32(&x, "input");
-        let x = into_contiguous(x);
-        let output_grad = into_contiguous(output_grad);
-        let out_channels = dims4(&output_grad)[1];
-        let geometry = Conv2dGeometry::new(dims4(&x), out_channels, kernel, stride, padding);
-        assert_eq!(
-            dims4(&output_grad)[2..],
-            geometry.out_size,
-            "the output gradient does not match the input"
-        );
-        let columns = geometry.in_channels * kernel * kernel + 1;
-        let (in_block, block) = geometry.weight_grad_tile();
-        let (chunks, rows_per_chunk) = geometry.weight_grad_chunks();
-        let lanes_per_chunk = geometry.in_channels.div_ceil(in_block) * kernel;
-        let partial = empty(&x, vec![chunks, out_channels, columns]);
-        let (count, dim) = grid(chunks * lanes_per_chunk, out_channels.div_ceil(block));
-        let width = geometry.weight_grad_vector_width();
-        unsafe {
-            conv2d_weight_grad_kernel::launch_unchecked(
-                &x.client,
-                count,
-                dim,
-                width,
-                x.clone().into_tensor_arg(),
-                output_grad.into_tensor_arg(),
-                partial.clone().into_tensor_arg(),
-                geometry.launch_shape(),
-                lanes_per_chunk,
-                geometry.out_size[0],
-                chunks,
-                rows_per_chunk,
-                kernel,
-                stride,
-                in_block,
-                block,
-            )
-        };
-        let summed = match chunks {
-            1 => partial,
-            _ => CubeBackend::float_sum_dim(partial, 0),
-        };
-        CubeBackend::float_reshape(summed, Shape::new([out_channels, columns]))
     }
 }

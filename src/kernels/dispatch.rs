@@ -1,0 +1,100 @@
+//! How a kernel's invocations are laid out in a dispatch ([`grid`]) and how
+//! an invocation finds its place in it ([`invocation_index`]): shared by the
+//! convolution, pooling and dense-layer kernels.
+
+use cubecl::prelude::*;
+
+/// Invocations per workgroup.
+const WORKGROUP_SIZE: u32 = 64;
+
+/// WebGPU's limit on workgroups along one axis of a dispatch.
+const MAX_GROUPS_PER_AXIS: usize = 65_535;
+
+/// The linear index of this invocation in a dispatch of [`grid`].
+#[cube]
+pub(super) fn invocation_index() -> usize {
+    let group = CUBE_POS_Y as usize * CUBE_COUNT_X as usize + CUBE_POS_X as usize;
+    group * CUBE_DIM_X as usize + UNIT_POS_X as usize
+}
+
+/// `units` invocations in workgroups of [`WORKGROUP_SIZE`], spread over x
+/// and y to stay under the per-axis limit, times `blocks` along z.
+pub(super) fn grid(units: usize, blocks: usize) -> (CubeCount, CubeDim) {
+    let groups = units.div_ceil(WORKGROUP_SIZE as usize).max(1);
+    let x = groups.min(MAX_GROUPS_PER_AXIS);
+    let y = groups.div_ceil(x);
+    assert!(
+        y <= MAX_GROUPS_PER_AXIS && blocks <= MAX_GROUPS_PER_AXIS,
+        "a dispatch of {units} invocations × {blocks} blocks is too large to dispatch"
+    );
+    (
+        CubeCount::Static(x as u32, y as u32, blocks as u32),
+        CubeDim::new_1d(WORKGROUP_SIZE),
+    )
+}
+
+/// A dispatch of `units` invocations, for kernels with one invocation per element.
+pub(super) fn elementwise_grid(units: usize) -> (CubeCount, CubeDim) {
+    grid(units, 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `(x, y, z)` workgroup counts of a dispatch, checking its
+    /// workgroup size on the way.
+    fn groups((count, dim): (CubeCount, CubeDim)) -> (usize, usize, usize) {
+        assert_eq!(dim, CubeDim::new_1d(WORKGROUP_SIZE));
+        match count {
+            CubeCount::Static(x, y, z) => (x as usize, y as usize, z as usize),
+            CubeCount::Dynamic(_) => panic!("grid gives a static count"),
+        }
+    }
+
+    #[test]
+    fn small_dispatches_are_one_row_of_workgroups() {
+        assert_eq!(groups(grid(0, 1)), (1, 1, 1));
+        assert_eq!(groups(grid(1, 1)), (1, 1, 1));
+        assert_eq!(groups(grid(64, 1)), (1, 1, 1));
+        assert_eq!(groups(grid(65, 3)), (2, 1, 3));
+        // LeNet's first convolution at batch 256: 256 × 28 rows × 2 tiles.
+        assert_eq!(groups(grid(14_336, 1)), (224, 1, 1));
+        assert_eq!(groups(elementwise_grid(1000)), (16, 1, 1));
+    }
+
+    #[test]
+    fn large_dispatches_wrap_onto_a_second_axis() {
+        let full_row = MAX_GROUPS_PER_AXIS * WORKGROUP_SIZE as usize;
+        assert_eq!(groups(grid(full_row, 1)), (65_535, 1, 1));
+        assert_eq!(groups(grid(full_row + 1, 2)), (65_535, 2, 2));
+        assert_eq!(groups(elementwise_grid(3 * full_row)), (65_535, 3, 1));
+    }
+
+    #[test]
+    fn every_invocation_has_a_workgroup_and_no_row_is_idle() {
+        let size = WORKGROUP_SIZE as usize;
+        for units in (1..200_000)
+            .step_by(997)
+            .chain([5_000_000_000, 4_194_240 * 7 + 1])
+        {
+            let (x, y, z) = groups(grid(units, 5));
+            assert_eq!(z, 5);
+            assert!(x <= MAX_GROUPS_PER_AXIS && y <= MAX_GROUPS_PER_AXIS);
+            assert!(x * y * size >= units, "{units} units in {x}×{y} groups");
+            assert!(
+                (x * (y - 1)) * size < units,
+                "{units} units: row {y} of {x} groups idle"
+            );
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "too large to dispatch")]
+    fn a_dispatch_past_both_axes_is_refused() {
+        grid(
+            MAX_GROUPS_PER_AXIS * MAX_GROUPS_PER_AXIS * WORKGROUP_SIZE as usize + 1,
+            1,
+        );
+    }
+}
