@@ -18,24 +18,33 @@ pub struct ConvSite {
     pub padding: usize,
 }
 
-/// A convolution by its sizes, batch aside: `(in channels, out channels,
-/// height, width, kernel, stride, padding)`.
-pub type ConvCase = (usize, usize, usize, usize, usize, usize, usize);
+/// A convolution by its sizes, batch aside. Ordered field by field, in
+/// this order, so that a set of them reads smallest input first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ConvCase {
+    pub in_channels: usize,
+    pub out_channels: usize,
+    pub height: usize,
+    pub width: usize,
+    pub kernel: usize,
+    pub stride: usize,
+    pub padding: usize,
+}
 
 impl ConvSite {
     pub fn case(&self) -> ConvCase {
         let [_, in_channels, height, width] = self.input[..] else {
             unreachable!("a convolution's input is [N, C, H, W]")
         };
-        (
+        ConvCase {
             in_channels,
-            self.out_channels,
+            out_channels: self.out_channels,
             height,
             width,
-            self.kernel,
-            self.stride,
-            self.padding,
-        )
+            kernel: self.kernel,
+            stride: self.stride,
+            padding: self.padding,
+        }
     }
 }
 
