@@ -35,12 +35,12 @@ fn wgpu() -> Device {
     backend::wgpu().unwrap_or_else(|e| panic!("{e}: install a Vulkan driver (Debian: mesa-vulkan-drivers)"))
 }
 
-/// `(in_channels, out_channels, height, width, kernel, stride, padding)`.
 type Case = cnn_playground::shape::ConvCase;
 
-fn macs((ci, co, h, w, k, s, p): Case) -> u64 {
+fn macs(case: Case) -> u64 {
+    let (k, s, p) = (case.kernel, case.stride, case.padding);
     let out = |size: usize| ((size + 2 * p - k) / s + 1) as u64;
-    (ci * co * k * k) as u64 * out(h) * out(w)
+    (case.in_channels * case.out_channels * k * k) as u64 * out(case.height) * out(case.width)
 }
 
 /// What one convolution gives on `device`: output, input/weight/bias
@@ -56,7 +56,15 @@ struct Results {
 /// that each result is the sum of the absolute values of its terms.
 fn run(case: Case, batch: usize, device: &Device, seed: u64, absolute: bool) -> Results {
     let fold = |t: Tensor<4>| if absolute { t.abs() } else { t };
-    let (ci, co, h, w, k, s, p) = case;
+    let Case {
+        in_channels: ci,
+        out_channels: co,
+        height: h,
+        width: w,
+        kernel: k,
+        stride: s,
+        padding: p,
+    } = case;
     let device = device.clone().autodiff();
     let mut conv: Conv2d = Conv2dConfig::new([ci, co], [k, k])
         .with_stride([s, s])
@@ -151,15 +159,18 @@ fn every_book_convolution_agrees_with_burns_on_the_cpu() {
 
 #[test]
 fn every_setting_agrees_at_odd_non_square_sizes() {
-    let settings: BTreeSet<(usize, usize, usize, usize, usize)> = cnn_playground::shape::book_convolutions()
+    // Odd, unequal sides a few pixels past the kernel: windows that do
+    // not tile the input, padding on every border.
+    let cases: BTreeSet<Case> = cnn_playground::shape::book_convolutions()
         .into_iter()
-        .map(|(ci, co, _, _, k, s, p)| (ci, co, k, s, p))
+        .map(|case| Case {
+            height: case.kernel + 4,
+            width: case.kernel + 6,
+            ..case
+        })
         .collect();
     let mut failures = Vec::new();
-    for (ci, co, k, s, p) in settings {
-        // Odd, unequal sides a few pixels past the kernel: windows that do
-        // not tile the input, padding on every border.
-        let case = (ci, co, k + 4, k + 6, k, s, p);
+    for case in cases {
         check(case, 3, &mut failures);
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -169,8 +180,26 @@ fn every_setting_agrees_at_odd_non_square_sizes() {
 fn lenet_at_batch_256_agrees() {
     // LeNet's two convolutions at the batch the book trains with.
     let mut failures = Vec::new();
-    check((1, 6, 28, 28, 5, 1, 2), 256, &mut failures);
-    check((6, 16, 14, 14, 5, 1, 0), 256, &mut failures);
+    let conv1 = Case {
+        in_channels: 1,
+        out_channels: 6,
+        height: 28,
+        width: 28,
+        kernel: 5,
+        stride: 1,
+        padding: 2,
+    };
+    let conv2 = Case {
+        in_channels: 6,
+        out_channels: 16,
+        height: 14,
+        width: 14,
+        kernel: 5,
+        stride: 1,
+        padding: 0,
+    };
+    check(conv1, 256, &mut failures);
+    check(conv2, 256, &mut failures);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
@@ -181,15 +210,47 @@ fn channel_counts_that_are_not_a_block_multiple_agree() {
     // (input gradient); strides 2 and 4 with padding.
     let block = kernels::MAX_CHANNEL_BLOCK;
     let mut failures = Vec::new();
-    check((block + 3, 2 * block + 1, 9, 11, 3, 2, 1), 2, &mut failures);
+    let partial = Case {
+        in_channels: block + 3,
+        out_channels: 2 * block + 1,
+        height: 9,
+        width: 11,
+        kernel: 3,
+        stride: 2,
+        padding: 1,
+    };
+    check(partial, 2, &mut failures);
     // Wide layers' blocks of 16, with a partial last block.
-    check(
-        (kernels::WIDE_LAYER + 5, kernels::WIDE_LAYER + 9, 7, 5, 3, 1, 1),
-        2,
-        &mut failures,
-    );
-    check((3, 5, 21, 19, 11, 4, 2), 2, &mut failures);
-    check((block + 1, 7, 6, 5, 1, 1, 0), 2, &mut failures);
+    let wide = Case {
+        in_channels: kernels::WIDE_LAYER + 5,
+        out_channels: kernels::WIDE_LAYER + 9,
+        height: 7,
+        width: 5,
+        kernel: 3,
+        stride: 1,
+        padding: 1,
+    };
+    check(wide, 2, &mut failures);
+    let strided = Case {
+        in_channels: 3,
+        out_channels: 5,
+        height: 21,
+        width: 19,
+        kernel: 11,
+        stride: 4,
+        padding: 2,
+    };
+    check(strided, 2, &mut failures);
+    let one_by_one = Case {
+        in_channels: block + 1,
+        out_channels: 7,
+        height: 6,
+        width: 5,
+        kernel: 1,
+        stride: 1,
+        padding: 0,
+    };
+    check(one_by_one, 2, &mut failures);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 

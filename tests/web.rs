@@ -95,7 +95,6 @@ async fn compare(what: &str, x: TensorData, op: impl Fn(Tensor<4>) -> Tensor<4>)
     assert_close(&format!("{what}: input gradient"), &cpu_grad, &gpu_grad);
 }
 
-/// `(in_channels, out_channels, height, width, kernel, stride, padding)`.
 type Case = cnn_playground::shape::ConvCase;
 
 /// What a convolution gives through `kernels::conv2d` (what the model
@@ -104,7 +103,15 @@ type Case = cnn_playground::shape::ConvCase;
 /// result is the sum of the absolute values of its terms (the scale the
 /// comparison is relative to).
 async fn conv_results(case: Case, batch: usize, device: &Device, absolute: bool) -> [Vec<f32>; 4] {
-    let (ci, co, h, w, k, s, p) = case;
+    let Case {
+        in_channels: ci,
+        out_channels: co,
+        height: h,
+        width: w,
+        kernel: k,
+        stride: s,
+        padding: p,
+    } = case;
     let device = device.clone().autodiff();
     let fold = |data: TensorData| {
         let t = Tensor::<4>::from_data(data, &device);
@@ -168,15 +175,60 @@ async fn our_convolution_kernels_on_webgpu_equal_the_cpu() {
     for &case in &cases {
         failures.extend(conv_differs(case, 1).await);
     }
-    for case in [(1, 6, 28, 28, 5, 1, 2), (6, 16, 14, 14, 5, 1, 0)] {
+    let lenet = [
+        Case {
+            in_channels: 1,
+            out_channels: 6,
+            height: 28,
+            width: 28,
+            kernel: 5,
+            stride: 1,
+            padding: 2,
+        },
+        Case {
+            in_channels: 6,
+            out_channels: 16,
+            height: 14,
+            width: 14,
+            kernel: 5,
+            stride: 1,
+            padding: 0,
+        },
+    ];
+    for case in lenet {
         failures.extend(conv_differs(case, 256).await);
     }
     // Odd, non-square sizes and partial channel blocks.
-    for case in [
-        (11, 17, 9, 11, 3, 2, 1),
-        (3, 5, 21, 19, 11, 4, 2),
-        (9, 7, 6, 5, 1, 1, 0),
-    ] {
+    let odd = [
+        Case {
+            in_channels: 11,
+            out_channels: 17,
+            height: 9,
+            width: 11,
+            kernel: 3,
+            stride: 2,
+            padding: 1,
+        },
+        Case {
+            in_channels: 3,
+            out_channels: 5,
+            height: 21,
+            width: 19,
+            kernel: 11,
+            stride: 4,
+            padding: 2,
+        },
+        Case {
+            in_channels: 9,
+            out_channels: 7,
+            height: 6,
+            width: 5,
+            kernel: 1,
+            stride: 1,
+            padding: 0,
+        },
+    ];
+    for case in odd {
         failures.extend(conv_differs(case, 3).await);
     }
     web_sys::console::log_1(&format!("{} convolutions checked", cases.len() + 5).into());

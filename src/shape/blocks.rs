@@ -1,0 +1,134 @@
+//! Blocks that hold other layers: a sequence, GoogLeNet's Inception,
+//! ResNet's residual and DenseNet's dense block. Each resolves its inner
+//! layers through the same walk, then joins their outputs.
+
+use super::walk::{At, Walk, block, last_output, leaf};
+use super::window::feature_map;
+use super::{BYTES_PER_F32, Row, ShapeError, numel};
+use crate::arch::Layer;
+
+/// `nn.Sequential`: one layer after another.
+pub(super) fn sequential<F: FnMut(&Layer, &[usize])>(
+    walk: &mut Walk<F>,
+    at: At,
+    input: &[usize],
+    layers: &[Layer],
+) -> Result<Row, ShapeError> {
+    let children = walk.sequence(layers, input, &at.path)?;
+    let output = last_output(&children, input);
+    Ok(block(at.name, at.settings, input, output, children, false))
+}
+
+/// Paths side by side on the same input, concatenated on the channel axis.
+pub(super) fn inception<F: FnMut(&Layer, &[usize])>(
+    walk: &mut Walk<F>,
+    at: At,
+    input: &[usize],
+    paths: &[Vec<Layer>],
+) -> Result<Row, ShapeError> {
+    let path = at.path.as_str();
+    feature_map(input, path)?;
+    let mut children = Vec::with_capacity(paths.len());
+    for (i, layers) in paths.iter().enumerate() {
+        let path_name = format!("path {}", i + 1);
+        let rows = walk.sequence(layers, input, &format!("{path} › {path_name}"))?;
+        let output = last_output(&rows, input);
+        children.push(block("Sequential", path_name, input, output, rows, false));
+    }
+    let first = children
+        .first()
+        .ok_or_else(|| at.error("has no paths"))?
+        .output
+        .clone();
+    let mut output = first.clone();
+    output[1] = 0;
+    for child in &children {
+        let out = &child.output;
+        if out.len() != 4 || out[0] != first[0] || out[2..] != first[2..] {
+            return Err(at.error(format!(
+                "{} gives {out:?}, which cannot be concatenated with {first:?}",
+                child.settings
+            )));
+        }
+        output[1] += out[1];
+    }
+    let settings = format!("{} paths, concatenated", children.len());
+    Ok(block(at.name, settings, input, output, children, true))
+}
+
+/// `relu(body(x) + shortcut(x))`; an empty shortcut is the identity.
+pub(super) fn residual<F: FnMut(&Layer, &[usize])>(
+    walk: &mut Walk<F>,
+    at: At,
+    input: &[usize],
+    body: &[Layer],
+    shortcut: &[Layer],
+) -> Result<Row, ShapeError> {
+    let path = at.path.as_str();
+    let body_rows = walk.sequence(body, input, &format!("{path} › body"))?;
+    let body_out = last_output(&body_rows, input);
+    let shortcut_rows = walk.sequence(shortcut, input, &format!("{path} › shortcut"))?;
+    let shortcut_out = last_output(&shortcut_rows, input);
+    if body_out != shortcut_out {
+        return Err(at.error(format!(
+            "the body gives {body_out:?} but the shortcut gives {shortcut_out:?}; they must match to be added (use a 1×1 convolution on the shortcut)"
+        )));
+    }
+    let mut children = body_rows;
+    for mut row in shortcut_rows {
+        row.settings = format!("shortcut: {}", row.settings);
+        children.push(row);
+    }
+    children.push(leaf(
+        "ReLU",
+        "after the sum".to_string(),
+        &body_out,
+        body_out.clone(),
+        0,
+        0,
+    ));
+    let settings = match shortcut.is_empty() {
+        true => "identity shortcut".to_string(),
+        false => "1×1 conv shortcut".to_string(),
+    };
+    Ok(block(at.name, settings, input, body_out, children, true))
+}
+
+/// Conv blocks each seeing the block's input concatenated with every
+/// earlier conv block's output.
+pub(super) fn dense_block<F: FnMut(&Layer, &[usize])>(
+    walk: &mut Walk<F>,
+    at: At,
+    input: &[usize],
+    conv_blocks: &[Vec<Layer>],
+) -> Result<Row, ShapeError> {
+    let path = at.path.as_str();
+    let [n, mut channels, h, w] = feature_map(input, path)?;
+    let mut children = Vec::with_capacity(conv_blocks.len());
+    for (i, layers) in conv_blocks.iter().enumerate() {
+        let block_input = vec![n, channels, h, w];
+        let block_name = format!("conv_block {}", i + 1);
+        let rows = walk.sequence(layers, &block_input, &format!("{path} › {block_name}"))?;
+        let out = last_output(&rows, &block_input);
+        if out.len() != 4 || out[0] != n || out[2..] != [h, w] {
+            return Err(at.error(format!(
+                "{block_name} gives {out:?}, which cannot be concatenated with [{n}, {channels}, {h}, {w}]"
+            )));
+        }
+        channels += out[1];
+        let settings = format!("{block_name}, concatenated to {channels} channels");
+        let mut child = block("Sequential", settings, &block_input, out, rows, false);
+        // The concatenation is a tensor of its own.
+        child.activation_bytes += numel(&[n, channels, h, w]) * BYTES_PER_F32;
+        children.push(child);
+    }
+    let settings = format!("{} conv blocks", conv_blocks.len());
+    Ok(block(
+        at.name,
+        settings,
+        input,
+        vec![n, channels, h, w],
+        children,
+        false,
+    ))
+}
