@@ -5,6 +5,7 @@
 
 use crate::arch::{Arch, NetConfig, edit};
 use crate::bounds::Bounds;
+use crate::i18n::Lang;
 use crate::training::{
     BATCH, BackendChoice, EPOCHS, LR, OptimizerKind, RESIZE, TEST_EXAMPLES, TRAIN_EXAMPLES, TrainConfig,
 };
@@ -55,6 +56,8 @@ pub struct Link {
     /// `weights=PATH`: a weights file on the same site to load as the page
     /// opens (a relative path, or one from the site's root).
     pub weights: Option<String>,
+    /// `lang=en|zh`: the reader's language (else the browser's).
+    pub lang: Option<Lang>,
     /// One line per parameter that was ignored, naming it and why.
     pub notices: Vec<String>,
 }
@@ -172,6 +175,9 @@ impl Link {
                 "embed" => flag(value).map(|on| link.embed = on),
                 "autostart" => flag(value).map(|on| link.autostart = on),
                 "weights" => site_path(value).map(|path| link.weights = Some(path)),
+                "lang" => Lang::from_tag(value)
+                    .map(|lang| link.lang = Some(lang))
+                    .ok_or_else(|| "en or zh".to_string()),
                 "hide" => {
                     let mut unknown = vec![];
                     for control in value.split(',').map(str::trim).filter(|c| !c.is_empty()) {
@@ -298,6 +304,9 @@ impl Link {
         }
         if let Some(weights) = &self.weights {
             put("weights", encode(weights));
+        }
+        if let Some(lang) = self.lang {
+            put("lang", lang.id().to_string());
         }
         let query: Vec<String> = pairs.into_iter().map(|(k, v)| format!("{k}={v}")).collect();
         format!("?{}", query.join("&"))

@@ -20,6 +20,7 @@ use crate::ui::weights_bar::load_weights_from;
 /// The whole playground; `link` is what the page's URL asked for.
 #[component]
 pub fn App(link: Link) -> impl IntoView {
+    let reader = crate::ui::lang::provide(link.lang);
     let settings = Settings::new(link.arch.unwrap_or(Arch::LeNet));
     apply_link(&settings, &link);
     let run = Run::new();
@@ -35,7 +36,7 @@ pub fn App(link: Link) -> impl IntoView {
     let embed = link.embed;
     let hide = link.hide.clone();
     let notices = link.notices.clone();
-    crate::ui::url::keep_url_in_step(settings, link.clone());
+    crate::ui::url::keep_url_in_step(settings, link.clone(), reader);
     if embed {
         crate::ui::url::report_height_to_parent();
     }

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::link::Link;
+use crate::ui::lang::LanguageSwitch;
 use crate::ui::run::Run;
 use crate::web::webgpu::Backend;
 
@@ -19,7 +20,10 @@ pub fn Header() -> impl IntoView {
                     ": see every layer's shape, then train the net on Fashion-MNIST right here in the tab."
                 </p>
             </div>
-            <BackendBadge />
+            <div class="header-side">
+                <LanguageSwitch />
+                <BackendBadge />
+            </div>
         </header>
     }
 }
@@ -52,6 +56,7 @@ pub fn EmbedBar() -> impl IntoView {
     view! {
         <div class="embed-bar">
             <BackendBadge />
+            <LanguageSwitch />
             <a class="open-full" href=full target="_blank" rel="noopener">"open full playground ↗"</a>
         </div>
     }

@@ -15,6 +15,7 @@ pub mod header;
 pub mod history;
 pub mod inside;
 pub mod inside_state;
+pub mod lang;
 pub mod net_panel;
 pub mod run;
 pub mod setups;

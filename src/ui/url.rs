@@ -5,11 +5,15 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
 use crate::link::Link;
+use crate::ui::lang::Reader;
 use crate::ui::state::parse;
 use crate::ui::state::{BATCH, EPOCHS, LR, RESIZE, Settings, Setup, TEST_EXAMPLES, TRAIN_EXAMPLES};
 
 /// The link for the current settings; embed options are kept from `base`.
-pub fn current_link(settings: &Settings, base: &Link) -> Link {
+/// It names the reader's language when the link did, or when it is not the
+/// one the browser asks for.
+pub fn current_link(settings: &Settings, base: &Link, reader: Reader) -> Link {
+    let lang = reader.lang.get();
     // The quick setting, changed or not, is the shorter base for the query.
     let quick = settings
         .train_config()
@@ -31,15 +35,16 @@ pub fn current_link(settings: &Settings, base: &Link) -> Link {
         hide: base.hide.clone(),
         autostart: base.autostart,
         weights: base.weights.clone(),
+        lang: (base.lang.is_some() || lang != reader.browser).then_some(lang),
         notices: vec![],
     }
 }
 
 /// Rewrites the query string whenever a setting changes (no reload, no new
 /// history entry per keystroke).
-pub fn keep_url_in_step(settings: Settings, base: Link) {
+pub fn keep_url_in_step(settings: Settings, base: Link, reader: Reader) {
     Effect::new(move |_| {
-        let query = current_link(&settings, &base).to_query();
+        let query = current_link(&settings, &base, reader).to_query();
         let Some(window) = web_sys::window() else { return };
         let Ok(history) = window.history() else { return };
         let path = window.location().pathname().unwrap_or_default();
