@@ -6,6 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::{Lang, Say};
+
 /// The smallest and largest accepted value, both included.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Bounds<T> {
@@ -80,20 +82,38 @@ impl<T: Number> Bounds<T> {
     }
 }
 
-impl std::fmt::Display for Expected {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Expected::Whole { min, max } => write!(f, "a whole number from {min} to {max}"),
-            Expected::Number { min, max } => write!(f, "a number from {min} to {max}"),
+impl Say for Expected {
+    fn say(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Expected::Whole { min, max }, Lang::En) => format!("a whole number from {min} to {max}"),
+            (Expected::Whole { min, max }, Lang::Zh) => format!("{min} 到 {max} 之间的整数"),
+            (Expected::Number { min, max }, Lang::En) => format!("a number from {min} to {max}"),
+            (Expected::Number { min, max }, Lang::Zh) => format!("{min} 到 {max} 之间的数"),
         }
     }
 }
 
-/// In English, for the command line and logs: `a whole number from 1 to
-/// 512, not “abc”`.
+/// `a whole number from 1 to 512, not “abc”`; `应为 1 到 512 之间的整数，而不是“abc”`.
+impl Say for OutOfBounds {
+    fn say(&self, lang: Lang) -> String {
+        let (expected, text) = (self.expected.say(lang), &self.text);
+        match lang {
+            Lang::En => format!("{expected}, not “{text}”"),
+            Lang::Zh => format!("应为{expected}，而不是“{text}”"),
+        }
+    }
+}
+
+/// In English, for the command line and logs.
+impl std::fmt::Display for Expected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.say(Lang::En))
+    }
+}
+
 impl std::fmt::Display for OutOfBounds {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}, not “{}”", self.expected, self.text)
+        f.write_str(&self.say(Lang::En))
     }
 }
 
@@ -130,5 +150,12 @@ mod tests {
             lr.parse("11").unwrap_err().to_string(),
             "a number from 0.000001 to 10, not “11”"
         );
+    }
+
+    #[test]
+    fn both_languages_say_the_bounds_and_the_text() {
+        let e = Bounds::new(1usize, 512).parse("abc").unwrap_err();
+        crate::i18n::check_message(&e, &["1", "512", "abc"]);
+        assert_eq!(e.say(Lang::Zh), "应为1 到 512 之间的整数，而不是“abc”");
     }
 }

@@ -77,8 +77,8 @@ impl Lang {
         languages.into_iter().find_map(Lang::from_tag).unwrap_or_default()
     }
 
-    /// A static string of the catalogue.
-    pub fn t(self, text: Text) -> &'static str {
+    /// A static string of a catalogue.
+    pub fn t(self, text: impl Catalogue) -> &'static str {
         text.get(self)
     }
 
@@ -101,9 +101,57 @@ pub trait Say {
     fn say(&self, lang: Lang) -> String;
 }
 
-impl Say for Text {
+/// A list of static strings in both languages (declared with `catalogue!`).
+pub trait Catalogue: Copy + std::fmt::Debug + 'static {
+    /// Every entry, for the catalogue's tests.
+    const ALL: &'static [Self];
+    fn get(self, lang: Lang) -> &'static str;
+}
+
+impl<C: Catalogue> Say for C {
     fn say(&self, lang: Lang) -> String {
         self.get(lang).to_string()
+    }
+}
+
+/// Whether `text` holds a Han character (Chinese).
+pub fn has_han(text: &str) -> bool {
+    text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+/// The catalogue test: every entry says something in both languages, its
+/// Chinese is Chinese (or the same as its English: a name, code), its
+/// English holds no Chinese.
+#[cfg(test)]
+pub(crate) fn check_catalogue<C: Catalogue>(entries: &[C]) {
+    for &entry in entries {
+        for lang in Lang::ALL {
+            assert!(
+                !entry.get(lang).trim().is_empty(),
+                "{entry:?} is empty in {lang:?}"
+            );
+        }
+        let (en, zh) = (entry.get(Lang::En), entry.get(Lang::Zh));
+        assert!(has_han(zh) || en == zh, "{entry:?}: “{zh}” is not Chinese");
+        assert!(!has_han(en), "{entry:?}: its English “{en}” has Chinese");
+    }
+}
+
+/// The test of a typed message: it says something in both languages, the
+/// Chinese is Chinese and the English is not, and each of `values` (its
+/// numbers and names, as written) appears in both: the same placeholders.
+#[cfg(test)]
+pub(crate) fn check_message(message: &impl Say, values: &[&str]) {
+    let (en, zh) = (message.say(Lang::En), message.say(Lang::Zh));
+    assert!(
+        !en.trim().is_empty() && !zh.trim().is_empty(),
+        "an empty message: “{en}” / “{zh}”"
+    );
+    assert!(has_han(&zh), "not Chinese: “{zh}”");
+    assert!(!has_han(&en), "Chinese in English: “{en}”");
+    for value in values {
+        assert!(en.contains(value), "“{en}” lacks {value}");
+        assert!(zh.contains(value), "“{zh}” lacks {value}");
     }
 }
 

@@ -8,23 +8,26 @@
 //! names that are code (`Conv2d`, `MaxPool2d`) stay as the book's code
 //! writes them.
 
-use super::Lang;
-
+/// Declares a catalogue: an enum of static strings, each entry with its
+/// English and its Chinese (both required by the syntax). Used here for
+/// the page's strings, and by the core for its labels (`Catalogue`).
+#[macro_export]
 macro_rules! catalogue {
-    ($( $(#[$doc:meta])* $key:ident => $en:literal, $zh:literal; )*) => {
-        /// A static string of the page.
+    ($(#[$meta:meta])* $vis:vis enum $name:ident {
+        $( $(#[$doc:meta])* $key:ident => $en:literal, $zh:literal; )*
+    }) => {
+        $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        pub enum Text {
+        $vis enum $name {
             $( $(#[$doc])* $key, )*
         }
 
-        impl Text {
-            /// Every entry, for the catalogue's test.
-            pub const ALL: &'static [Text] = &[ $( Text::$key, )* ];
+        impl $crate::i18n::Catalogue for $name {
+            const ALL: &'static [$name] = &[ $( $name::$key, )* ];
 
-            pub fn get(self, lang: Lang) -> &'static str {
+            fn get(self, lang: $crate::i18n::Lang) -> &'static str {
                 match (self, lang) {
-                    $( (Text::$key, Lang::En) => $en, (Text::$key, Lang::Zh) => $zh, )*
+                    $( ($name::$key, $crate::i18n::Lang::En) => $en, ($name::$key, $crate::i18n::Lang::Zh) => $zh, )*
                 }
             }
         }
@@ -32,34 +35,19 @@ macro_rules! catalogue {
 }
 
 catalogue! {
-    LanguageSwitch => "Language", "语言";
+    /// A static string of the page.
+    pub enum Text {
+        LanguageSwitch => "Language", "语言";
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::{Catalogue, check_catalogue};
 
     #[test]
     fn every_entry_says_something_in_both_languages() {
-        for &text in Text::ALL {
-            for lang in Lang::ALL {
-                let said = text.get(lang);
-                assert!(!said.trim().is_empty(), "{text:?} is empty in {lang:?}");
-            }
-            // A Chinese entry is Chinese unless it is code or a name.
-            let zh = text.get(Lang::Zh);
-            assert!(
-                zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) || text.get(Lang::En) == zh,
-                "{text:?}: “{zh}” has no Chinese"
-            );
-            // And an English one has no Chinese.
-            assert!(
-                !text
-                    .get(Lang::En)
-                    .chars()
-                    .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
-                "{text:?}: its English has Chinese"
-            );
-        }
+        check_catalogue(Text::ALL);
     }
 }

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use crate::i18n::{Lang, Say, Text};
+use crate::i18n::{Catalogue, Lang, Say, Text};
 
 /// The reader's language, for every view.
 #[derive(Clone, Copy)]
@@ -59,7 +59,7 @@ pub fn lang() -> RwSignal<Lang> {
 }
 
 /// A static string that follows the reader's language.
-pub fn tr(text: Text) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+pub fn tr(text: impl Catalogue + Send + Sync) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     let lang = lang();
     move || text.get(lang.get())
 }
