@@ -16,6 +16,7 @@
 //! gzipped and a six-minute build of ICU tooling for plural rules that
 //! English and Chinese do not need.
 
+pub mod classes;
 mod format;
 pub mod text;
 
