@@ -2,7 +2,7 @@
 // that does not fit, and the page on a phone.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { servedPlayground } from "./playground.mjs";
+import { DESKTOP, servedPlayground } from "./playground.mjs";
 
 const site = servedPlayground();
 
@@ -19,13 +19,36 @@ const BOOK_ROWS = {
   densenet: { 2: "[1, 192, 24, 24]", 8: "[1, 248, 3, 3]" },
 };
 
+/** Records, in the page, when the table's first row appears (ms after navigation start). */
+function timeTheTable(page) {
+  return page.addInitScript(() => {
+    new MutationObserver((_, observer) => {
+      if (document.querySelector("table.layers tbody tr.row.top")) {
+        window.__tableShownAt = performance.now();
+        observer.disconnect();
+      }
+    }).observe(document, { childList: true, subtree: true });
+  });
+}
+
+// The page's own wasm (1 MB) draws the table; the worker's (15 MB) comes
+// after. Measured here (2 cores shared with builds, load 2 to 6): the table
+// shows 0.3 to 1.2 s after navigation starts. Past this bound is a
+// regression (a table that waits for the worker, a blocking load), not
+// noise. Timed in the page: the test's own clock also counts the test
+// server, which brotli-compresses the worker's wasm once, synchronously, in
+// this same process (4 s), and read from 1.4 to 7 s for the same page.
+const TABLE_WITHIN_MS = 5_000;
+
 test("the table is visible soon after load", async () => {
-  const playground = await site.open();
-  const start = Date.now();
+  const started = Date.now();
+  const playground = await site.open("", DESKTOP, { prepare: timeTheTable });
   await playground.waitForTable({ timeout: 30_000 });
-  const ms = Date.now() - start;
+  const waited = Date.now() - started;
+  const shownAt = Math.round(await playground.page.evaluate(() => window.__tableShownAt));
   const sizes = site.sent.filter((s) => s.path.endsWith(".wasm") || s.path.endsWith(".js"));
-  console.log(`table visible ${ms} ms after navigation; sent: ${JSON.stringify(sizes)}`);
+  console.log(`table visible ${shownAt} ms after navigation began (the test saw it at ${waited} ms); sent: ${JSON.stringify(sizes)}`);
+  assert.ok(shownAt < TABLE_WITHIN_MS, `the table took ${shownAt} ms to show, over ${TABLE_WITHIN_MS} ms`);
   assert.deepEqual((await playground.shapes()).at(-1), "[1, 10]");
   await playground.close();
 });
