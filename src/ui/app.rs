@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use crate::arch::Arch;
+use crate::i18n::page_train::TrainText;
 use crate::link::Link;
 use crate::ui::ClientHandle;
 use crate::ui::client::Client;
@@ -21,6 +22,13 @@ use crate::ui::weights_bar::load_weights_from;
 #[component]
 pub fn App(link: Link) -> impl IntoView {
     let reader = crate::ui::lang::provide(link.lang);
+    // The tab's title follows the reader's language, as `<html lang>` does.
+    Effect::new(move |_| {
+        let title = reader.lang.get().t(TrainText::PageTitle);
+        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+            document.set_title(title);
+        }
+    });
     let settings = Settings::new(link.arch.unwrap_or(Arch::LeNet));
     apply_link(&settings, &link);
     let run = Run::new();
@@ -42,8 +50,9 @@ pub fn App(link: Link) -> impl IntoView {
     }
     if let Some(path) = link.weights.clone() {
         let run_config = settings.train_config();
+        let lang = reader.lang.get_untracked();
         leptos::task::spawn_local(async move {
-            load_weights_from(client, run, &path, run_config).await;
+            load_weights_from(client, run, &path, run_config, lang).await;
         });
     }
     if link.autostart {

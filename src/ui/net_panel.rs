@@ -4,9 +4,12 @@
 use leptos::prelude::*;
 
 use crate::arch::Arch;
+use crate::i18n::Say;
+use crate::i18n::page_train::{BookSection, FormField, InputDoesNotFit, TrainText};
 use crate::ui::editor::NetEditor;
 use crate::ui::field::Field;
 use crate::ui::inside::InsidePanel;
+use crate::ui::lang::{lang, tr};
 use crate::ui::run::Run;
 use crate::ui::state::{Settings, TableProblem};
 use crate::ui::table::LayerTable;
@@ -16,7 +19,7 @@ pub fn NetPicker() -> impl IntoView {
     let settings = expect_context::<Settings>();
     let run = expect_context::<Run>();
     view! {
-        <nav class="picker" aria-label="nets">
+        <nav class="picker" aria-label=tr(TrainText::NetsNav)>
             {Arch::ALL
                 .into_iter()
                 .map(|arch| {
@@ -40,16 +43,19 @@ pub fn NetPicker() -> impl IntoView {
 
 #[component]
 pub fn NetPanel(hidden: Vec<String>) -> impl IntoView {
+    use crate::ui::state::{BATCH, RESIZE, parse};
     let settings = expect_context::<Settings>();
     let run = expect_context::<Run>();
+    let lang = lang();
     let table = Memo::new(move |_| settings.table());
     let table_ok = Memo::new(move |_| table.get().ok());
-    let batch =
-        Memo::new(move |_| crate::ui::state::parse(&settings.batch.get(), crate::ui::state::BATCH, "").ok());
+    let batch = Memo::new(move |_| parse(&settings.batch.get(), BATCH, FormField::BatchSize).ok());
     let arch = settings.arch;
     let running = Signal::derive(move || run.busy());
     let resize_error = Signal::derive(move || {
-        crate::ui::state::parse(&settings.resize.get(), crate::ui::state::RESIZE, "input size").err()
+        parse(&settings.resize.get(), RESIZE, FormField::InputSize)
+            .err()
+            .map(|problem| problem.say(lang.get()))
     });
     let show = |control: &str| !hidden.iter().any(|h| h == control);
     let show_resize = show("resize");
@@ -65,16 +71,16 @@ pub fn NetPanel(hidden: Vec<String>) -> impl IntoView {
             <div class="net-head">
                 <h2 id="net-title">
                     {title}
-                    <small class="section">{move || format!("d2l §{}", arch.get().book_section())}</small>
+                    <small class="section">{move || BookSection(arch.get().book_section()).say(lang.get())}</small>
                 </h2>
                 <p class="net-blurb">{move || arch.get().summary()}</p>
                 {move || changed_from_book(&settings).map(|changes| view! {
-                    <p class="net-changes">"Changed from the book's: " {changes}</p>
+                    <p class="net-changes">{tr(TrainText::ChangedFromBook)} {changes}</p>
                 })}
             </div>
             <div class="net-controls">
                 {show_resize.then(|| view! {
-                    <Field label="input size (px)" name="resize" value=settings.resize error=resize_error disabled=running />
+                    <Field label=tr(TrainText::InputSizeLabel) name="resize" value=settings.resize error=resize_error disabled=running />
                 })}
             </div>
             {show_editor.then(|| view! { <NetEditor hidden=hidden.clone() /> })}
@@ -82,12 +88,16 @@ pub fn NetPanel(hidden: Vec<String>) -> impl IntoView {
                 Ok(table) => view! { <LayerTable table=table batch=batch.get() /> }.into_any(),
                 Err(TableProblem::Shape(e)) => view! {
                     <div class="table-error" role="alert">
-                        <strong>{format!("A {}×{} input does not fit {}: ", settings.resize.get(), settings.resize.get(), title())}</strong>
+                        <strong>{move || InputDoesNotFit { side: settings.resize.get(), net: title() }.say(lang.get())}</strong>
                         <span class="where">{e.layer.clone()}</span>
                         ": " {e.reason.clone()}
                     </div>
                 }.into_any(),
-                Err(TableProblem::Setting(e)) => view! { <div class="table-error" role="alert">{e}</div> }.into_any(),
+                Err(TableProblem::Resize(problem)) => view! {
+                    <div class="table-error" role="alert">{move || problem.say(lang.get())}</div>
+                }.into_any(),
+                // The editor's message, as it comes.
+                Err(TableProblem::Net(e)) => view! { <div class="table-error" role="alert">{e}</div> }.into_any(),
             }}
             <InsidePanel table=table_ok />
         </section>

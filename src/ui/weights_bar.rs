@@ -5,25 +5,36 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::arch::Arch;
+use crate::i18n::page_train::{BookWeights, PickedFiles, TrainText, WeightsFetch};
+use crate::i18n::{Lang, Say};
 use crate::training::TrainConfig;
 use crate::ui::ClientHandle;
 use crate::ui::client::Client;
+use crate::ui::lang::{lang, tr};
 use crate::ui::run::Run;
-use crate::ui::state::Settings;
+use crate::ui::state::{FormProblem, Settings};
 
 /// Fetches the weights file at `path` (this site) and loads it for the
-/// form's net; what fails is said beside the weights buttons.
+/// form's net; what fails is said beside the weights buttons, in `lang`
+/// (the weights' note and problem are strings, said once).
 pub async fn load_weights_from(
     client: ClientHandle,
     run: Run,
     path: &str,
-    config: Result<TrainConfig, Vec<String>>,
+    config: Result<TrainConfig, Vec<FormProblem>>,
+    lang: Lang,
 ) {
     let config = match config {
         Ok(config) => config,
-        Err(problems) => return run.weights_problem.set(Some(problems.join("; "))),
+        Err(problems) => {
+            let said: Vec<String> = problems.iter().map(|problem| problem.say(lang)).collect();
+            return run.weights_problem.set(Some(said.join("; ")));
+        }
     };
-    run.weights_note.set(Some(format!("fetching {path}…")));
+    let fetching = WeightsFetch::Fetching {
+        path: path.to_string(),
+    };
+    run.weights_note.set(Some(fetching.say(lang)));
     match crate::ui::files::fetch_bytes(path).await {
         Ok(bytes) => {
             let name = path.rsplit('/').next().unwrap_or(path).to_string();
@@ -32,7 +43,7 @@ pub async fn load_weights_from(
         Err(e) => {
             run.weights_note.set(None);
             run.weights_problem
-                .set(Some(format!("the weights could not be loaded: {e}")));
+                .set(Some(WeightsFetch::NotLoaded(e).say(lang)));
         }
     }
 }
@@ -41,17 +52,17 @@ pub async fn load_weights_from(
 /// PyTorch net), start from the book's trained LeNet, and train on from
 /// loaded weights.
 #[component]
-pub fn WeightsBar(config: Memo<Result<TrainConfig, Vec<String>>>) -> impl IntoView {
+pub fn WeightsBar(config: Memo<Result<TrainConfig, Vec<FormProblem>>>) -> impl IntoView {
     let settings = expect_context::<Settings>();
     let run = expect_context::<Run>();
     let client = expect_context::<ClientHandle>();
+    let lang = lang();
     let running = Signal::derive(move || run.busy());
     let on_save = move |_| client.with_value(Client::save_weights);
     let load_file = move |file: web_sys::File| {
         let Ok(config) = config.get_untracked() else {
-            run.weights_problem.set(Some(
-                "fix the settings first: the weights are for the net they describe".to_string(),
-            ));
+            let problem = WeightsFetch::FixSettingsFirst.say(lang.get_untracked());
+            run.weights_problem.set(Some(problem));
             return;
         };
         leptos::task::spawn_local(async move {
@@ -60,9 +71,11 @@ pub fn WeightsBar(config: Memo<Result<TrainConfig, Vec<String>>>) -> impl IntoVi
                 Ok(bytes) => {
                     client.with_value(|client| client.load_weights(name, bytes.unchecked_into(), &config))
                 }
-                Err(e) => run
-                    .weights_problem
-                    .set(Some(format!("{name} could not be read: {e:?}"))),
+                Err(e) => {
+                    let reason = format!("{e:?}");
+                    let problem = WeightsFetch::NotRead { name, reason }.say(lang.get_untracked());
+                    run.weights_problem.set(Some(problem))
+                }
             }
         });
     };
@@ -90,22 +103,25 @@ pub fn WeightsBar(config: Memo<Result<TrainConfig, Vec<String>>>) -> impl IntoVi
             let start = move |_| {
                 let path = format!("assets/weights/{}.safetensors", arch.id());
                 let config = config.get_untracked();
-                leptos::task::spawn_local(async move { load_weights_from(client, run, &path, config).await });
+                let lang = lang.get_untracked();
+                leptos::task::spawn_local(async move {
+                    load_weights_from(client, run, &path, config, lang).await
+                });
             };
             view! {
                 <button name="book-weights" on:click=start disabled=move || running.get()>
-                    {format!("load the book's trained {}", arch.title())}
+                    {move || BookWeights { net: arch.title().to_string() }.say(lang.get())}
                 </button>
             }
         })
     };
     view! {
         <div class="weights-bar" on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=on_drop>
-            <button name="save-weights" on:click=on_save title="the net's weights as a safetensors file PyTorch's load_state_dict reads">
-                "Save weights"
+            <button name="save-weights" on:click=on_save title=tr(TrainText::SaveWeightsTitle)>
+                {tr(TrainText::SaveWeights)}
             </button>
-            <label class="button" class:disabled=move || running.get() title="a safetensors file: ours, or one saved from the book's PyTorch net (or drop it on this bar)">
-                "Load weights…"
+            <label class="button" class:disabled=move || running.get() title=tr(TrainText::LoadWeightsTitle)>
+                {tr(TrainText::LoadWeights)}
                 <input type="file" name="load-weights" accept=".safetensors" on:change=on_pick disabled=move || running.get() />
             </label>
             {book_trained}
@@ -118,10 +134,11 @@ pub fn WeightsBar(config: Memo<Result<TrainConfig, Vec<String>>>) -> impl IntoVi
                         on:change=move |ev| run.from_weights.set(event_target_checked(&ev))
                         disabled=move || running.get()
                     />
-                    "Train on from these weights"
+                    {tr(TrainText::TrainOnFromWeights)}
                 </label>
             })}
         </div>
+        // The worker client's notes and problems, as they come.
         {move || run.weights_note.get().map(|note| view! { <p class="weights-note">{note}</p> })}
         {move || run.weights_problem.get().map(|problem| view! { <p class="weights-problem" role="alert">{problem}</p> })}
     }
@@ -131,7 +148,8 @@ pub fn WeightsBar(config: Memo<Result<TrainConfig, Vec<String>>>) -> impl IntoVi
 #[component]
 pub fn DataFiles() -> impl IntoView {
     let client = expect_context::<ClientHandle>();
-    let message = RwSignal::new(None::<String>);
+    let lang = lang();
+    let message = RwSignal::new(None::<PickedFiles>);
     let on_change = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = ev.target().expect("an input").unchecked_into();
         let Some(list) = input.files() else { return };
@@ -139,7 +157,7 @@ pub fn DataFiles() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match crate::ui::files::read_picked(files).await {
                 Ok(buffers) => {
-                    message.set(Some("using your files".to_string()));
+                    message.set(Some(PickedFiles::Using));
                     client.with_value(|client| client.use_files(buffers));
                 }
                 Err(e) => message.set(Some(e)),
@@ -148,10 +166,10 @@ pub fn DataFiles() -> impl IntoView {
     };
     view! {
         <details class="files">
-            <summary>"use Fashion-MNIST files from your disk"</summary>
-            <p>"Pick the four " <code>".gz"</code> " files (train and t10k, images and labels)."</p>
-            <input type="file" multiple accept=".gz" on:change=on_change />
-            {move || message.get().map(|m| view! { <p class="files-message">{m}</p> })}
+            <summary>{tr(TrainText::DataFilesSummary)}</summary>
+            <p>{tr(TrainText::PickFilesBefore)} <code>".gz"</code> {tr(TrainText::PickFilesAfter)}</p>
+            <input type="file" multiple accept=".gz" aria-label=tr(TrainText::PickFilesLabel) on:change=on_change />
+            {move || message.get().map(|m| view! { <p class="files-message">{m.say(lang.get())}</p> })}
         </details>
     }
 }
