@@ -18,6 +18,7 @@
 
 pub mod classes;
 mod format;
+pub mod run;
 pub mod text;
 
 use serde::{Deserialize, Serialize};

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::i18n::Say;
 use crate::link::Link;
 use crate::ui::lang::LanguageSwitch;
 use crate::ui::run::Run;
@@ -80,8 +81,9 @@ pub fn Notices(notices: Vec<String>) -> impl IntoView {
 #[component]
 pub fn BackendBadge() -> impl IntoView {
     let run = expect_context::<Run>();
+    let lang = crate::ui::lang::lang();
     let text = move || match run.backend.get() {
-        Some(backend) => backend.badge(),
+        Some(backend) => backend.say(lang.get()),
         None => "checking for WebGPU…".to_string(),
     };
     let class = move || match run.backend.get() {
@@ -101,9 +103,9 @@ pub fn BackendBadge() -> impl IntoView {
             >
                 {text}
             </span>
-            {move || run.backend_note.get().map(|note| view! { <span class="badge-note">{note}</span> })}
+                        {move || run.backend_note.get().map(|note| view! { <span class="badge-note">{note.say(lang.get())}</span> })}
             {move || run.backend.get().and_then(|b| b.threads_note()).map(|note| view! {
-                <span class="badge-note threads-note">{note}</span>
+                <span class="badge-note threads-note">{note.say(lang.get())}</span>
             })}
             {move || matches!(run.backend.get(), Some(Backend::WebGpu(adapter)) if adapter.is_software).then(|| view! {
                 <span class="badge-note">"a software renderer: the CPU backend is faster here (backend: auto or CPU)"</span>

@@ -93,26 +93,22 @@ impl Settings {
     /// Shows `net` at input side `resize` (a loaded weights file's) if the
     /// form shows another net or size: another kind of net comes with its
     /// book settings, as a click on its card does. Says what changed.
-    pub fn show_net(&self, net: &NetConfig, resize: usize) -> Option<String> {
+    /// `Some(was)` when it switched, `was` the net and side it showed
+    /// (`None`: settings with problems).
+    pub fn show_net(&self, net: &NetConfig, resize: usize) -> Option<Option<(NetConfig, usize)>> {
         let shown = self.net().ok();
         let shown_resize = parse(&self.resize.get_untracked(), RESIZE, "input size").ok();
         if shown.as_ref() == Some(net) && shown_resize == Some(resize) {
             return None;
         }
-        let was = match (&shown, shown_resize) {
-            (Some(shown), Some(side)) => format!("{} at {side}×{side}", shown.title()),
-            _ => "settings with problems".to_string(),
-        };
+        let was = shown.zip(shown_resize);
         if net.arch() != self.arch.get_untracked() {
             self.reset_to_book(net.arch());
         }
         self.set_net(net);
         self.resize.set(resize.to_string());
         self.preset.set(None);
-        Some(format!(
-            "the page now shows the file's net, {} at {resize}×{resize} (it showed {was})",
-            net.title()
-        ))
+        Some(was)
     }
 
     /// The book's net in the editor, at the book's input size.

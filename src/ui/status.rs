@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::format::bytes;
+use crate::i18n::Say;
 use crate::ui::ClientHandle;
 use crate::ui::client::Client;
 use crate::ui::run::{Phase, Run, Waiting};
@@ -12,6 +13,7 @@ use crate::web::webgpu::Backend;
 #[component]
 pub fn Status() -> impl IntoView {
     let run = expect_context::<Run>();
+    let lang = crate::ui::lang::lang();
     let client = expect_context::<ClientHandle>();
     let progress_bar = move |done: f64, total: f64, label: String| {
         let percent = if total > 0.0 {
@@ -35,10 +37,10 @@ pub fn Status() -> impl IntoView {
                 };
                 progress_bar(loaded as f64, total.unwrap_or(0) as f64, label)
             })}
-            {move || run.data_error.get().map(|message| {
+                        {move || run.data_error.get().map(|error| {
                 view! {
                     <div class="error" role="alert">
-                        <p>{format!("The data could not be loaded: {message}")}</p>
+                        <p>{format!("The data could not be loaded: {}", error.say(lang.get()))}</p>
                         <button name="retry" on:click=move |_| client.with_value(Client::retry_data)>"Retry"</button>
                         " or pick the four files below."
                     </div>
@@ -53,7 +55,7 @@ pub fn Status() -> impl IntoView {
                     };
                     view! { <p class="phase queued">{what}</p> }.into_any()
                 }
-                Phase::Idle => view! { <p class="phase">{run.data_ready.get().unwrap_or_else(|| "Ready when you are.".to_string())}</p> }.into_any(),
+                Phase::Idle => view! { <p class="phase">{run.data_ready.get().map_or_else(|| "Ready when you are.".to_string(), |ready| ready.say(lang.get()))}</p> }.into_any(),
                 Phase::Preparing => {
                     let what = match run.backend.get() {
                         Some(Backend::WebGpu(_)) if run.calibration.get().and_then(|c| c.kernels_s).is_none() => "Preparing kernels: the first step compiles the GPU shaders…",
@@ -75,7 +77,7 @@ pub fn Status() -> impl IntoView {
                 Phase::Done(message) => view! {
                     <p class="phase done">{message.unwrap_or_else(|| "Done.".to_string())}</p>
                 }.into_any(),
-                Phase::Failed(message) => view! { <p class="phase failed" role="alert">{message}</p> }.into_any(),
+                                Phase::Failed(failure) => view! { <p class="phase failed" role="alert">{failure.say(lang.get())}</p> }.into_any(),
             }}
             {move || run.calibration.get().and_then(|c| c.kernels_s).filter(|_| !run.phase.get().is_running()).map(|s| view! {
                 <p class="kernels-ready">{format!("GPU kernels for this net compiled in advance ({s:.1} s): training starts without that wait.")}</p>

@@ -5,6 +5,8 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::arch::Arch;
+use crate::i18n::Say;
+use crate::i18n::run::{WeightsNote, WeightsProblem};
 use crate::training::TrainConfig;
 use crate::ui::ClientHandle;
 use crate::ui::client::Client;
@@ -21,9 +23,11 @@ pub async fn load_weights_from(
 ) {
     let config = match config {
         Ok(config) => config,
-        Err(problems) => return run.weights_problem.set(Some(problems.join("; "))),
+        Err(_) => return run.weights_problem.set(Some(WeightsProblem::FixSettingsFirst)),
     };
-    run.weights_note.set(Some(format!("fetching {path}…")));
+    run.weights_note.set(Some(WeightsNote::Fetching {
+        path: path.to_string(),
+    }));
     match crate::ui::files::fetch_bytes(path).await {
         Ok(bytes) => {
             let name = path.rsplit('/').next().unwrap_or(path).to_string();
@@ -32,7 +36,7 @@ pub async fn load_weights_from(
         Err(e) => {
             run.weights_note.set(None);
             run.weights_problem
-                .set(Some(format!("the weights could not be loaded: {e}")));
+                .set(Some(WeightsProblem::NotFetched { problem: e }));
         }
     }
 }
@@ -46,12 +50,11 @@ pub fn WeightsBar(config: Memo<Result<TrainConfig, Vec<String>>>) -> impl IntoVi
     let run = expect_context::<Run>();
     let client = expect_context::<ClientHandle>();
     let running = Signal::derive(move || run.busy());
+    let lang = crate::ui::lang::lang();
     let on_save = move |_| client.with_value(Client::save_weights);
     let load_file = move |file: web_sys::File| {
         let Ok(config) = config.get_untracked() else {
-            run.weights_problem.set(Some(
-                "fix the settings first: the weights are for the net they describe".to_string(),
-            ));
+            run.weights_problem.set(Some(WeightsProblem::FixSettingsFirst));
             return;
         };
         leptos::task::spawn_local(async move {
@@ -60,9 +63,10 @@ pub fn WeightsBar(config: Memo<Result<TrainConfig, Vec<String>>>) -> impl IntoVi
                 Ok(bytes) => {
                     client.with_value(|client| client.load_weights(name, bytes.unchecked_into(), &config))
                 }
-                Err(e) => run
-                    .weights_problem
-                    .set(Some(format!("{name} could not be read: {e:?}"))),
+                Err(e) => run.weights_problem.set(Some(WeightsProblem::Unreadable {
+                    name,
+                    detail: format!("{e:?}"),
+                })),
             }
         });
     };
@@ -122,8 +126,8 @@ pub fn WeightsBar(config: Memo<Result<TrainConfig, Vec<String>>>) -> impl IntoVi
                 </label>
             })}
         </div>
-        {move || run.weights_note.get().map(|note| view! { <p class="weights-note">{note}</p> })}
-        {move || run.weights_problem.get().map(|problem| view! { <p class="weights-problem" role="alert">{problem}</p> })}
+                {move || run.weights_note.get().map(|note| view! { <p class="weights-note">{note.say(lang.get())}</p> })}
+        {move || run.weights_problem.get().map(|problem| view! { <p class="weights-problem" role="alert">{problem.say(lang.get())}</p> })}
     }
 }
 
