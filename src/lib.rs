@@ -10,6 +10,7 @@ pub mod arch;
 pub mod backend;
 pub mod bounds;
 pub mod data;
+pub mod device;
 pub mod format;
 pub mod i18n;
 /// Our own GPU kernels (convolutions), beside the backend they run on.
@@ -19,6 +20,7 @@ pub mod link;
 #[cfg(feature = "train")]
 pub mod model;
 pub mod picture;
+pub mod protocol;
 pub mod shape;
 pub mod training;
 #[cfg(feature = "train")]

@@ -20,6 +20,7 @@ pub mod classes;
 mod format;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub mod page_train;
+pub mod run;
 pub mod text;
 
 use serde::{Deserialize, Serialize};

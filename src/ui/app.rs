@@ -50,9 +50,8 @@ pub fn App(link: Link) -> impl IntoView {
     }
     if let Some(path) = link.weights.clone() {
         let run_config = settings.train_config();
-        let lang = reader.lang.get_untracked();
         leptos::task::spawn_local(async move {
-            load_weights_from(client, run, &path, run_config, lang).await;
+            load_weights_from(client, run, &path, run_config).await;
         });
     }
     if link.autostart {

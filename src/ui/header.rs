@@ -3,8 +3,8 @@
 
 use leptos::prelude::*;
 
-use crate::i18n::Lang;
 use crate::i18n::page_train::TrainText;
+use crate::i18n::{Lang, Say};
 use crate::link::Link;
 use crate::ui::lang::{LanguageSwitch, Reader, lang, tr};
 use crate::ui::run::Run;
@@ -99,7 +99,7 @@ pub fn BackendBadge() -> impl IntoView {
     let run = expect_context::<Run>();
     let lang = lang();
     let text = move || match run.backend.get() {
-        Some(backend) => backend.badge(),
+        Some(backend) => backend.say(lang.get()),
         None => lang.get().t(TrainText::CheckingWebGpu).to_string(),
     };
     let class = move || match run.backend.get() {
@@ -119,9 +119,9 @@ pub fn BackendBadge() -> impl IntoView {
             >
                 {text}
             </span>
-            {move || run.backend_note.get().map(|note| view! { <span class="badge-note">{note}</span> })}
+                        {move || run.backend_note.get().map(|note| view! { <span class="badge-note">{note.say(lang.get())}</span> })}
             {move || run.backend.get().and_then(|b| b.threads_note()).map(|note| view! {
-                <span class="badge-note threads-note">{note}</span>
+                <span class="badge-note threads-note">{note.say(lang.get())}</span>
             })}
             {move || matches!(run.backend.get(), Some(Backend::WebGpu(adapter)) if adapter.is_software).then(|| view! {
                 <span class="badge-note">{tr(TrainText::SoftwareRenderer)}</span>

@@ -7,6 +7,8 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::device::BackendLabel;
+use crate::i18n::{Lang, Say};
 use crate::training::{EpochReport, TrainConfig};
 use crate::ui::run::Run;
 use crate::ui::state::Settings;
@@ -19,13 +21,31 @@ pub struct RunRecord {
     pub id: f64,
     pub name: String,
     pub config: TrainConfig,
-    pub backend: String,
+    pub backend: RecordedBackend,
     pub epochs: Vec<EpochReport>,
     /// The live plot: `[x in epochs, loss, train acc]`.
     pub points: Vec<[f64; 3]>,
     /// How it ended: `RUNNING`, "finished", "stopped …", "failed: …".
     pub ending: String,
     pub seconds: f64,
+}
+
+/// The backend a run used: as recorded now, or (a run recorded by an
+/// older page) as it was written then.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum RecordedBackend {
+    Label(BackendLabel),
+    Text(String),
+}
+
+impl Say for RecordedBackend {
+    fn say(&self, lang: Lang) -> String {
+        match self {
+            RecordedBackend::Label(label) => label.say(lang),
+            RecordedBackend::Text(text) => text.clone(),
+        }
+    }
 }
 
 /// The ending of a run still going.
@@ -178,7 +198,7 @@ pub fn to_csv(runs: &[RunRecord]) -> String {
                 run.config.batch_size,
                 run.config.lr,
                 run.config.optimizer.id(),
-                quote(&run.backend),
+                quote(&run.backend.say(Lang::En)),
                 e.epoch,
                 e.loss,
                 e.train_acc,
@@ -264,7 +284,7 @@ pub fn RunHistory() -> impl IntoView {
                         <td><input class="run-name" name="run-name" value=record.name.clone() on:change=rename /></td>
                         <td>{record.config.net.title()}</td>
                         <td class="muted wraps">{settings_text}</td>
-                        <td>{record.backend.clone()}</td>
+                                                <td>{crate::ui::lang::say(record.backend.clone())}</td>
                         <td class="num">{record.epochs.len()}</td>
                         <td class="num">{figures}</td>
                         <td class="muted wraps">{record.ending.clone()}</td>

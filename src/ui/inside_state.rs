@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 
+use crate::protocol::{FiltersShape, InsideError, PictureRef, PredictionsWhen, Report, WeightsState};
 use crate::web::channel::{Envelope, Slot};
-use crate::web::protocol::{FiltersShape, PictureRef, Report};
 
 /// The worker's answer to a look inside (`Report::Inside`), with its data.
 #[derive(Clone, Debug, PartialEq)]
@@ -22,14 +22,14 @@ pub struct InsideAnswer {
     pub filters: Option<(FiltersShape, Vec<f32>)>,
     /// The picture's 28×28 grey levels.
     pub pixels: Vec<u8>,
-    pub weights: String,
+    pub weights: WeightsState,
 }
 
 /// One epoch's class for every evaluated test image, and their labels.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Predictions {
     /// When they were made: "after epoch 2", "when paused at …".
-    pub when: String,
+    pub when: PredictionsWhen,
     pub predicted: Vec<u8>,
     pub labels: Vec<u8>,
 }
@@ -73,7 +73,7 @@ pub struct Inside {
     /// The worker's last answer.
     pub answer: RwSignal<Option<InsideAnswer>>,
     /// Why the last picture or answer failed.
-    pub problem: RwSignal<Option<String>>,
+    pub problem: RwSignal<Option<InsideError>>,
     pub predictions: RwSignal<Option<Predictions>>,
     /// Test images fetched so far: index → (label, 28×28 grey levels).
     pub images: RwSignal<BTreeMap<usize, (u8, Vec<u8>)>>,
@@ -132,7 +132,7 @@ impl Inside {
                     weights: weights.clone(),
                 }));
             }
-            Report::InsideFailed { message } => self.problem.set(Some(message.clone())),
+            Report::InsideFailed { error } => self.problem.set(Some(error.clone())),
             Report::TestImages { indices, labels } => {
                 let pixels = envelope.bytes(Slot::Pixels);
                 self.images.update(|images| {

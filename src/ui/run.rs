@@ -5,8 +5,10 @@
 
 use leptos::prelude::*;
 
+use crate::i18n::run::{DataReady, RunLost, WebGpuFailed, WeightsNote, WeightsProblem};
+use crate::i18n::{Lang, Say};
+use crate::protocol::{DataLoadError, Report, WorkerError};
 use crate::training::{Calibration, EpochReport, Event, TrainConfig};
-use crate::web::protocol::Report;
 use crate::web::webgpu::Backend;
 
 /// Where a training run is.
@@ -20,7 +22,7 @@ pub enum Phase {
     Evaluating,
     /// Ended; the message says why when it did not simply finish.
     Done(Option<String>),
-    Failed(String),
+    Failed(RunFailure),
 }
 
 impl Phase {
@@ -29,6 +31,23 @@ impl Phase {
             self,
             Phase::Preparing | Phase::Training | Phase::Paused | Phase::Evaluating
         )
+    }
+}
+
+/// Why a run failed: the worker refused or broke it off, or the worker
+/// itself was lost.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RunFailure {
+    Refused(WorkerError),
+    Lost(RunLost),
+}
+
+impl Say for RunFailure {
+    fn say(&self, lang: Lang) -> String {
+        match self {
+            RunFailure::Refused(error) => error.say(lang),
+            RunFailure::Lost(lost) => lost.say(lang),
+        }
     }
 }
 
@@ -94,12 +113,12 @@ pub struct Run {
     pub queued: ReadSignal<Option<Waiting>>,
     set_queued: WriteSignal<Option<Waiting>>,
     pub backend: RwSignal<Option<Backend>>,
-    /// A note on the backend, e.g. why it changed.
-    pub backend_note: RwSignal<Option<String>>,
+    /// A note on the backend: why it changed.
+    pub backend_note: RwSignal<Option<WebGpuFailed>>,
     /// `(file, loaded, total)` of the download under way.
     pub download: RwSignal<Option<(String, u64, Option<u64>)>>,
-    pub data_ready: RwSignal<Option<String>>,
-    pub data_error: RwSignal<Option<String>>,
+    pub data_ready: RwSignal<Option<DataReady>>,
+    pub data_error: RwSignal<Option<DataLoadError>>,
     /// `(epoch, batch, batches)` of the last step.
     pub progress: RwSignal<(usize, usize, usize)>,
     pub epochs: RwSignal<usize>,
@@ -117,8 +136,8 @@ pub struct Run {
     /// The worker's wasm memory at the end of the last run.
     pub worker_memory: RwSignal<Option<u64>>,
     /// What the last weights saved or loaded were, and why that failed.
-    pub weights_note: RwSignal<Option<String>>,
-    pub weights_problem: RwSignal<Option<String>>,
+    pub weights_note: RwSignal<Option<WeightsNote>>,
+    pub weights_problem: RwSignal<Option<WeightsProblem>>,
     /// The worker holds weights a run may start from (a finished run's, a
     /// loaded file's), and whether the user wants that.
     pub can_continue: RwSignal<bool>,
@@ -228,7 +247,9 @@ impl Run {
                 self.set_phase.set(Phase::Done(message.clone()));
                 self.can_continue.set(true);
             }
-            Report::Failed { message } => self.set_phase.set(Phase::Failed(message.clone())),
+            Report::Failed { error } => self
+                .set_phase
+                .set(Phase::Failed(RunFailure::Refused(error.clone()))),
             Report::Download { file, loaded, total } => {
                 self.download.set(Some((file.clone(), *loaded, *total)))
             }
@@ -238,18 +259,15 @@ impl Run {
                 from_cache,
             } => {
                 self.download.set(None);
-                let source = if *from_cache {
-                    " (from this browser's cache)"
-                } else {
-                    ""
-                };
-                self.data_ready.set(Some(format!(
-                    "Fashion-MNIST: {train} training and {test} test images{source}"
-                )));
+                self.data_ready.set(Some(DataReady {
+                    train: *train,
+                    test: *test,
+                    from_cache: *from_cache,
+                }));
             }
-            Report::DataFailed { message } => {
+            Report::DataFailed { error } => {
                 self.download.set(None);
-                self.data_error.set(Some(message.clone()));
+                self.data_error.set(Some(error.clone()));
             }
             Report::Memory {
                 epoch: Some(epoch),
@@ -273,8 +291,8 @@ impl Run {
 
     /// The worker is gone (crashed, hung, its GPU lost): the run stops
     /// here, and what was shown stays.
-    pub fn on_worker_lost(&self, message: String) {
-        self.set_phase.set(Phase::Failed(message));
+    pub fn on_worker_lost(&self, lost: RunLost) {
+        self.set_phase.set(Phase::Failed(RunFailure::Lost(lost)));
     }
 
     /// What a training event changes; `title` names the run's net (for the

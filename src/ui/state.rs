@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::arch::{Arch, INPUT_CHANNELS, NetConfig, edit};
 use crate::bounds::{Bounds, Number};
-use crate::i18n::page_train::{FieldProblem, FormField, NetShown};
+use crate::i18n::page_train::{FieldProblem, FormField};
 use crate::i18n::{Lang, Say};
 use crate::shape::{ShapeError, ShapeTable};
 use crate::training::{BackendChoice, OptimizerKind, TrainConfig};
@@ -95,27 +95,22 @@ impl Settings {
     /// Shows `net` at input side `resize` (a loaded weights file's) if the
     /// form shows another net or size: another kind of net comes with its
     /// book settings, as a click on its card does. Says what changed.
-    pub fn show_net(&self, net: &NetConfig, resize: usize) -> Option<NetShown> {
+    /// `Some(was)` when it switched, `was` the net and side it showed
+    /// (`None`: settings with problems).
+    pub fn show_net(&self, net: &NetConfig, resize: usize) -> Option<Option<(NetConfig, usize)>> {
         let shown = self.net().ok();
         let shown_resize = parse(&self.resize.get_untracked(), RESIZE, FormField::InputSize).ok();
         if shown.as_ref() == Some(net) && shown_resize == Some(resize) {
             return None;
         }
-        let was = match (&shown, shown_resize) {
-            (Some(shown), Some(side)) => Some((shown.title(), side)),
-            _ => None,
-        };
+        let was = shown.zip(shown_resize);
         if net.arch() != self.arch.get_untracked() {
             self.reset_to_book(net.arch());
         }
         self.set_net(net);
         self.resize.set(resize.to_string());
         self.preset.set(None);
-        Some(NetShown {
-            net: net.title(),
-            side: resize,
-            was,
-        })
+        Some(was)
     }
 
     /// The book's net in the editor, at the book's input size.

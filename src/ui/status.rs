@@ -76,7 +76,7 @@ fn phase_view(run: Run, lang: Lang) -> AnyView {
             view! { <p class="phase queued">{lang.t(what)}</p> }.into_any()
         }
         // What the worker said of the data, as it comes.
-        Phase::Idle => view! { <p class="phase">{run.data_ready.get().unwrap_or_else(|| lang.t(TrainText::Ready).to_string())}</p> }.into_any(),
+                Phase::Idle => view! { <p class="phase">{run.data_ready.get().map_or_else(|| lang.t(TrainText::Ready).to_string(), |ready| ready.say(lang))}</p> }.into_any(),
         Phase::Preparing => {
             let what = match run.backend.get() {
                 Some(Backend::WebGpu(_)) if run.calibration.get().and_then(|c| c.kernels_s).is_none() => TrainText::CompilingKernels,
@@ -99,7 +99,7 @@ fn phase_view(run: Run, lang: Lang) -> AnyView {
         Phase::Done(message) => view! {
             <p class="phase done">{message.unwrap_or_else(|| lang.t(TrainText::Done).to_string())}</p>
         }.into_any(),
-        Phase::Failed(message) => view! { <p class="phase failed" role="alert">{message}</p> }.into_any(),
+                Phase::Failed(failure) => view! { <p class="phase failed" role="alert">{failure.say(lang)}</p> }.into_any(),
     }
 }
 

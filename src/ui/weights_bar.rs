@@ -5,8 +5,9 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::arch::Arch;
-use crate::i18n::page_train::{BookWeights, PickedFiles, TrainText, WeightsFetch};
-use crate::i18n::{Lang, Say};
+use crate::i18n::Say;
+use crate::i18n::page_train::{BookWeights, PickedFiles, TrainText};
+use crate::i18n::run::{WeightsNote, WeightsProblem};
 use crate::training::TrainConfig;
 use crate::ui::ClientHandle;
 use crate::ui::client::Client;
@@ -15,26 +16,20 @@ use crate::ui::run::Run;
 use crate::ui::state::{FormProblem, Settings};
 
 /// Fetches the weights file at `path` (this site) and loads it for the
-/// form's net; what fails is said beside the weights buttons, in `lang`
-/// (the weights' note and problem are strings, said once).
+/// form's net; what fails is said beside the weights buttons.
 pub async fn load_weights_from(
     client: ClientHandle,
     run: Run,
     path: &str,
     config: Result<TrainConfig, Vec<FormProblem>>,
-    lang: Lang,
 ) {
     let config = match config {
         Ok(config) => config,
-        Err(problems) => {
-            let said: Vec<String> = problems.iter().map(|problem| problem.say(lang)).collect();
-            return run.weights_problem.set(Some(said.join("; ")));
-        }
+        Err(_) => return run.weights_problem.set(Some(WeightsProblem::FixSettingsFirst)),
     };
-    let fetching = WeightsFetch::Fetching {
+    run.weights_note.set(Some(WeightsNote::Fetching {
         path: path.to_string(),
-    };
-    run.weights_note.set(Some(fetching.say(lang)));
+    }));
     match crate::ui::files::fetch_bytes(path).await {
         Ok(bytes) => {
             let name = path.rsplit('/').next().unwrap_or(path).to_string();
@@ -42,8 +37,7 @@ pub async fn load_weights_from(
         }
         Err(e) => {
             run.weights_note.set(None);
-            run.weights_problem
-                .set(Some(WeightsFetch::NotLoaded(e).say(lang)));
+            run.weights_problem.set(Some(WeightsProblem::NotFetched(e)));
         }
     }
 }
@@ -61,8 +55,7 @@ pub fn WeightsBar(config: Memo<Result<TrainConfig, Vec<FormProblem>>>) -> impl I
     let on_save = move |_| client.with_value(Client::save_weights);
     let load_file = move |file: web_sys::File| {
         let Ok(config) = config.get_untracked() else {
-            let problem = WeightsFetch::FixSettingsFirst.say(lang.get_untracked());
-            run.weights_problem.set(Some(problem));
+            run.weights_problem.set(Some(WeightsProblem::FixSettingsFirst));
             return;
         };
         leptos::task::spawn_local(async move {
@@ -71,11 +64,10 @@ pub fn WeightsBar(config: Memo<Result<TrainConfig, Vec<FormProblem>>>) -> impl I
                 Ok(bytes) => {
                     client.with_value(|client| client.load_weights(name, bytes.unchecked_into(), &config))
                 }
-                Err(e) => {
-                    let reason = format!("{e:?}");
-                    let problem = WeightsFetch::NotRead { name, reason }.say(lang.get_untracked());
-                    run.weights_problem.set(Some(problem))
-                }
+                Err(e) => run.weights_problem.set(Some(WeightsProblem::Unreadable {
+                    name,
+                    detail: format!("{e:?}"),
+                })),
             }
         });
     };
@@ -103,10 +95,7 @@ pub fn WeightsBar(config: Memo<Result<TrainConfig, Vec<FormProblem>>>) -> impl I
             let start = move |_| {
                 let path = format!("assets/weights/{}.safetensors", arch.id());
                 let config = config.get_untracked();
-                let lang = lang.get_untracked();
-                leptos::task::spawn_local(async move {
-                    load_weights_from(client, run, &path, config, lang).await
-                });
+                leptos::task::spawn_local(async move { load_weights_from(client, run, &path, config).await });
             };
             view! {
                 <button name="book-weights" on:click=start disabled=move || running.get()>
@@ -138,9 +127,8 @@ pub fn WeightsBar(config: Memo<Result<TrainConfig, Vec<FormProblem>>>) -> impl I
                 </label>
             })}
         </div>
-        // The worker client's notes and problems, as they come.
-        {move || run.weights_note.get().map(|note| view! { <p class="weights-note">{note}</p> })}
-        {move || run.weights_problem.get().map(|problem| view! { <p class="weights-problem" role="alert">{problem}</p> })}
+                {move || run.weights_note.get().map(|note| view! { <p class="weights-note">{note.say(lang.get())}</p> })}
+        {move || run.weights_problem.get().map(|problem| view! { <p class="weights-problem" role="alert">{problem.say(lang.get())}</p> })}
     }
 }
 

@@ -48,26 +48,44 @@ test("LeNet trains on WebGPU: the chart moves, the book's line shows, Stop stops
   await playground.close();
 });
 
-test("before the worker is up, Train says why it waits, then works", async () => {
+test("Train works at once: a click in the first 100 ms starts the run, with no second click", async () => {
   // The page's wasm draws the form before the worker's 13 MB wasm listens
-  // (on a slow link, seconds before): here the worker's wasm comes 3 s late.
-  const slowWorker = (page) =>
-    page.route("**/worker_bg.wasm", async (route) => {
+  // (on a slow link, seconds before): here the worker's wasm comes 3 s late,
+  // and a person clicks Train the moment it shows.
+  const slowWorkerAndQuickClick = async (page) => {
+    await page.route("**/worker_bg.wasm", async (route) => {
       await new Promise((resolve) => setTimeout(resolve, 3000));
       await route.continue();
     });
+    await page.addInitScript(() => {
+      const clicks = (window.__trainClicks = []);
+      new MutationObserver((_, observer) => {
+        const train = document.querySelector('button[name="train"]');
+        if (!train) return;
+        observer.disconnect();
+        const shown = performance.now();
+        setTimeout(() => {
+          clicks.push({ shown, clicked: performance.now(), disabled: train.disabled });
+          train.click();
+        }, 50);
+      }).observe(document, { childList: true, subtree: true });
+    });
+  };
   const playground = await site.open("?arch=lenet&train=256&test=128&batch=64&epochs=1&backend=cpu", PLAYWRIGHT_DEFAULT, {
-    prepare: slowWorker,
+    prepare: slowWorkerAndQuickClick,
     waitUntil: "commit",
   });
   const { page } = playground;
-  await page.waitForSelector('button[name="train"]');
-  assert.equal(await playground.trainDisabled(), true, "Train waits for the worker");
-  assert.match(await page.textContent(".waiting"), /Waiting for the training worker/);
-  await playground.train();
-  await page.waitForSelector(".waiting", { state: "detached" });
+  await page.waitForFunction(() => window.__trainClicks.length === 1);
+  const [click] = await page.evaluate(() => window.__trainClicks);
+  assert.ok(click.clicked - click.shown < 100, `clicked ${click.clicked - click.shown} ms after Train showed`);
+  assert.equal(click.disabled, false, "Train is enabled from first sight");
+  // The run waits for the worker and says so, then starts on its own.
+  assert.match(await page.textContent(".phase"), /Train pressed: waiting for the training worker/);
+  assert.match(await page.textContent(".badge"), /checking for WebGPU/);
   await playground.waitForDone(180_000);
   assert.match(await playground.bookLine(), /examples\/sec on CPU$/);
+  assert.equal((await page.evaluate(() => window.__trainClicks)).length, 1, "one click, no second");
   await playground.close();
 });
 

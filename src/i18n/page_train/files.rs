@@ -53,42 +53,6 @@ impl Say for FetchProblem {
     }
 }
 
-/// What the weights bar says before the worker has a weights file to load.
-#[derive(Clone, Debug, PartialEq)]
-pub enum WeightsFetch {
-    /// `fetching assets/weights/lenet.safetensors…`
-    Fetching { path: String },
-    /// The form's settings have problems: the weights would have no net.
-    FixSettingsFirst,
-    /// A picked file could not be read; the browser's reason.
-    NotRead { name: String, reason: String },
-    /// A file of this site could not be fetched.
-    NotLoaded(FetchProblem),
-}
-
-impl Say for WeightsFetch {
-    fn say(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (WeightsFetch::Fetching { path }, Lang::En) => format!("fetching {path}…"),
-            (WeightsFetch::Fetching { path }, Lang::Zh) => format!("正在获取 {path}…"),
-            (WeightsFetch::FixSettingsFirst, Lang::En) => {
-                "fix the settings first: the weights are for the net they describe".to_string()
-            }
-            (WeightsFetch::FixSettingsFirst, Lang::Zh) => {
-                "请先改正设置：权重属于设置所描述的网络".to_string()
-            }
-            (WeightsFetch::NotRead { name, reason }, Lang::En) => {
-                format!("{name} could not be read: {reason}")
-            }
-            (WeightsFetch::NotRead { name, reason }, Lang::Zh) => format!("无法读取 {name}：{reason}"),
-            (WeightsFetch::NotLoaded(why), Lang::En) => {
-                format!("the weights could not be loaded: {}", why.say(lang))
-            }
-            (WeightsFetch::NotLoaded(why), Lang::Zh) => format!("权重无法加载：{}", why.say(lang)),
-        }
-    }
-}
-
 /// What the data files picker says: the files are in use, or why not.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PickedFiles {
@@ -129,12 +93,9 @@ mod tests {
             status: 404,
         };
         check_message(&missing, &["missing.safetensors", "HTTP 404"]);
-        let not_loaded = WeightsFetch::NotLoaded(missing);
-        check_message(&not_loaded, &["missing.safetensors", "HTTP 404"]);
-        assert!(
-            not_loaded
-                .say(Lang::En)
-                .ends_with("missing.safetensors: not found (HTTP 404)")
+        assert_eq!(
+            missing.say(Lang::En),
+            "assets/weights/missing.safetensors: not found (HTTP 404)"
         );
         check_message(&FetchProblem::NoWindow, &[]);
         for problem in [
@@ -149,20 +110,6 @@ mod tests {
         ] {
             check_message(&problem, &["w.safetensors", "TypeError"]);
         }
-        check_message(
-            &WeightsFetch::Fetching {
-                path: "assets/weights/lenet.safetensors".into(),
-            },
-            &["lenet.safetensors"],
-        );
-        check_message(&WeightsFetch::FixSettingsFirst, &[]);
-        check_message(
-            &WeightsFetch::NotRead {
-                name: "w.safetensors".into(),
-                reason: "NotReadableError".into(),
-            },
-            &["w.safetensors", "NotReadableError"],
-        );
         check_message(&PickedFiles::Using, &[]);
         check_message(
             &PickedFiles::Missing {

@@ -57,46 +57,6 @@ impl Say for FieldProblem {
     }
 }
 
-/// A weights file that loaded was for another net than the form's: the
-/// page now shows the file's. `the page now shows the file's net, LeNet at
-/// 28×28 (it showed VGG-11 at 224×224)`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct NetShown {
-    /// The file's net, by its title, and its input side.
-    pub net: String,
-    pub side: usize,
-    /// What the form showed, when its settings could be read.
-    pub was: Option<(String, usize)>,
-}
-
-impl Say for NetShown {
-    fn say(&self, lang: Lang) -> String {
-        let (net, side) = (&self.net, self.side);
-        match (&self.was, lang) {
-            (Some((was, was_side)), Lang::En) => format!(
-                "the page now shows the file's net, {net} at {side}×{side} (it showed {was} at {was_side}×{was_side})"
-            ),
-            (None, Lang::En) => format!(
-                "the page now shows the file's net, {net} at {side}×{side} (it showed settings with problems)"
-            ),
-            (Some((was, was_side)), Lang::Zh) => format!(
-                "页面现在显示文件中的网络：{side}×{side} 的 {net}（之前显示的是 {was_side}×{was_side} 的 {was}）"
-            ),
-            (None, Lang::Zh) => {
-                format!("页面现在显示文件中的网络：{side}×{side} 的 {net}（之前的设置有问题）")
-            }
-        }
-    }
-}
-
-/// In English, where the note it goes into is still a string (the worker
-/// client's `weights_note`).
-impl std::fmt::Display for NetShown {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.say(Lang::En))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,20 +91,5 @@ mod tests {
             error: Bounds::new(1usize, 4096).parse("x").unwrap_err(),
         };
         check_message(&batch, &["1", "4096"]);
-    }
-
-    #[test]
-    fn a_weights_file_brings_its_net() {
-        let shown = NetShown {
-            net: "LeNet".into(),
-            side: 28,
-            was: Some(("VGG-11".into(), 224)),
-        };
-        check_message(&shown, &["LeNet", "28×28", "VGG-11", "224×224"]);
-        assert_eq!(
-            shown.to_string(),
-            "the page now shows the file's net, LeNet at 28×28 (it showed VGG-11 at 224×224)"
-        );
-        check_message(&NetShown { was: None, ..shown }, &["LeNet", "28×28"]);
     }
 }

@@ -32,12 +32,12 @@ impl Say for Downloading {
 /// reason, as it comes).
 #[derive(Clone, Debug, PartialEq)]
 pub struct DataNotLoaded {
-    pub reason: String,
+    pub reason: crate::protocol::DataLoadError,
 }
 
 impl Say for DataNotLoaded {
     fn say(&self, lang: Lang) -> String {
-        let reason = &self.reason;
+        let reason = self.reason.say(lang);
         match lang {
             Lang::En => format!("The data could not be loaded: {reason}"),
             Lang::Zh => format!("数据无法加载：{reason}"),
@@ -169,9 +169,13 @@ mod tests {
         );
         check_message(
             &DataNotLoaded {
-                reason: "HTTP 404".into(),
+                reason: crate::protocol::DataLoadError::Download(crate::protocol::DownloadError::Status {
+                    url: "t10k-labels-idx1-ubyte.gz".into(),
+                    status: 404,
+                    text: "Not Found".into(),
+                }),
             },
-            &["HTTP 404"],
+            &["404", "t10k-labels"],
         );
         for doing in [Doing::Paused, Doing::Evaluating, Doing::Training(Some(812.44))] {
             let progress = Progress {

@@ -17,6 +17,7 @@ use std::rc::Rc;
 use js_sys::ArrayBuffer;
 use leptos::prelude::*;
 
+use crate::i18n::run::WeightsNote;
 use crate::training::TrainConfig;
 use crate::ui::history::History;
 use crate::ui::inside_state::Inside;
@@ -199,7 +200,9 @@ impl Client {
     /// whole, then evaluated on `config`'s test images.
     pub fn load_weights(&self, name: String, file: ArrayBuffer, config: &TrainConfig) {
         self.run.weights_problem.set(None);
-        self.run.weights_note.set(Some(format!("loading {name}…")));
+        self.run
+            .weights_note
+            .set(Some(WeightsNote::Loading { name: name.clone() }));
         let command = Command::LoadWeights {
             net: config.net.clone(),
             resize: config.resize,

@@ -5,9 +5,11 @@
 use leptos::prelude::*;
 
 use super::Client;
+use crate::i18n::run::{Loaded, WeightsNote, WeightsProblem, WorkerLoss};
+use crate::i18n::{Lang, Say};
+use crate::protocol::{Command, Report};
 use crate::training::Event;
 use crate::web::channel::{Envelope, Slot};
-use crate::web::protocol::{Command, Report};
 use crate::web::webgpu::Backend;
 
 impl Client {
@@ -39,8 +41,8 @@ impl Client {
                 self.end_record(message.clone().unwrap_or_else(|| "finished".to_string()));
                 self.run.on_report(report, None);
             }
-            Report::Failed { message } => {
-                self.end_record(format!("failed: {message}"));
+            Report::Failed { error } => {
+                self.end_record(format!("failed: {}", error.say(Lang::En)));
                 self.run.on_report(report, None);
             }
             Report::Inside { .. } | Report::InsideFailed { .. } => {
@@ -52,17 +54,21 @@ impl Client {
             Report::WeightsFile { file_name } => {
                 let buffer = envelope.buffer(Slot::WeightsFile);
                 match crate::ui::files::download(file_name, &buffer) {
-                    Ok(()) => self.run.weights_note.set(Some(format!("saved {file_name}"))),
-                    Err(e) => self
+                    Ok(()) => self.run.weights_note.set(Some(WeightsNote::Saved {
+                        file: file_name.clone(),
+                    })),
+                    Err(detail) => self
                         .run
                         .weights_problem
-                        .set(Some(format!("the download failed: {e}"))),
+                        .set(Some(WeightsProblem::DownloadFailed { detail })),
                 }
             }
             Report::WeightsLoaded { .. } => self.weights_loaded(report),
-            Report::WeightsFailed { message } => {
+            Report::WeightsFailed { failure } => {
                 self.run.weights_note.set(None);
-                self.run.weights_problem.set(Some(message.clone()));
+                self.run
+                    .weights_problem
+                    .set(Some(WeightsProblem::Failed(failure.clone())));
             }
             // The error event that follows restarts the worker.
             Report::Panicked { message } => {
@@ -72,10 +78,9 @@ impl Client {
             // Whatever ran on that device is gone with it: the worker is
             // replaced by a CPU one, as after a crash.
             Report::DeviceLost { message } => match self.run.backend.get_untracked() {
-                Some(Backend::WebGpu(_)) => self.crashed(format!(
-                    "the GPU device was lost: {}",
-                    message.trim_end_matches('.')
-                )),
+                Some(Backend::WebGpu(_)) => self.crashed(WorkerLoss::DeviceLost {
+                    message: message.trim_end_matches('.').to_string(),
+                }),
                 _ => web_sys::console::warn_1(
                     &format!("a WebGPU device not in use was lost: {message}").into(),
                 ),
@@ -131,6 +136,7 @@ impl Client {
         let Report::WeightsLoaded {
             name,
             description,
+            trained_epochs,
             net,
             resize,
             test_acc,
@@ -139,14 +145,19 @@ impl Client {
         else {
             return;
         };
-        let what = description.as_ref().map_or(String::new(), |d| format!(" ({d})"));
-        let switched = self
-            .settings
-            .show_net(net, *resize)
-            .map_or(String::new(), |switch| format!("; {switch}"));
-        self.run.weights_note.set(Some(format!(
-            "loaded {name}{what}: test acc {test_acc:.3} on {test_images} test images{switched}"
-        )));
+        let switched = self.settings.show_net(net, *resize);
+        self.run
+            .weights_note
+            .set(Some(WeightsNote::Loaded(Box::new(Loaded {
+                name: name.clone(),
+                description: description.clone(),
+                trained_epochs: *trained_epochs,
+                net: net.clone(),
+                resize: *resize,
+                test_acc: *test_acc,
+                test_images: *test_images,
+                switched,
+            }))));
         self.run.can_continue.set(true);
         // The loaded weights answer what the page shows inside.
         self.inside.active.set(true);

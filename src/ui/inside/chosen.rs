@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use super::class_name;
 use crate::data::SIDE;
+use crate::i18n::Say;
 use crate::ui::canvas::{Bitmap, grey_rgba};
 use crate::ui::inside_state::{Inside, InsideAnswer};
 use crate::web::protocol::PictureRef;
@@ -19,6 +20,7 @@ pub fn ChosenPicture() -> impl IntoView {
             inside.active.set(true);
         }
     };
+    let lang = crate::ui::lang::lang();
     move || {
         let answer = inside.answer.get();
         let problem = inside.problem.get();
@@ -38,7 +40,7 @@ pub fn ChosenPicture() -> impl IntoView {
                     <strong>{title}</strong>
                     <button name="picture-next" title="next test image" on:click=move |_| step(1)>"▶"</button>
                 </div>
-                {problem.map(|p| view! { <p class="inside-problem" role="alert">{p}</p> })}
+                                {problem.map(|p| view! { <p class="inside-problem" role="alert">{p.say(lang.get())}</p> })}
                 {answer.map(|answer| chosen_view(&answer, inside))}
             </div>
         }
@@ -62,7 +64,7 @@ fn chosen_view(answer: &InsideAnswer, inside: Inside) -> impl IntoView + use<> {
             <Probabilities answer=answer.clone() />
         </div>
         {note.map(|note| view! { <p class="picture-note">{note}</p> })}
-        <p class="weights">{format!("weights: {}", answer.weights)}</p>
+                <p class="weights">{format!("weights: {}", answer.weights.say(crate::ui::lang::lang().get()))}</p>
     }
 }
 

@@ -5,6 +5,7 @@ use wasm_bindgen::JsCast;
 
 use super::{GALLERY, capitalised, class_name};
 use crate::data::SIDE;
+use crate::i18n::Say;
 use crate::ui::ClientHandle;
 use crate::ui::canvas::{Bitmap, grey_rgba};
 use crate::ui::inside_state::Inside;
@@ -61,18 +62,19 @@ pub fn Gallery() -> impl IntoView {
         inside.cell.set(None);
         inside.gallery_start.set(0);
     };
+    let lang = crate::ui::lang::lang();
     let heading = move || match (inside.predictions.get(), inside.cell.get()) {
         (None, _) => "Test images (train to see what the net predicts)".to_string(),
         (Some(p), Some((label, predicted))) => format!(
             "{}: {} {} images classified as {}",
-            capitalised(&p.when),
+            capitalised(&p.when.say(lang.get())),
             total().unwrap_or(0),
             class_name(label),
             class_name(predicted)
         ),
         (Some(p), None) => format!(
             "{}: true class over predicted class ({} images{})",
-            capitalised(&p.when),
+            capitalised(&p.when.say(lang.get())),
             total().unwrap_or(0),
             if inside.mistakes_only.get() {
                 ", mistakes only"
