@@ -21,7 +21,6 @@ pub mod model;
 pub mod picture;
 pub mod shape;
 pub mod training;
-#[cfg(feature = "train")]
 pub mod weights;
 
 /// The page (Leptos) and its training worker: browser only.

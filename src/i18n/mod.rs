@@ -16,8 +16,15 @@
 //! gzipped and a six-minute build of ICU tooling for plural rules that
 //! English and Chinese do not need.
 
+pub mod edit;
+mod english;
+pub mod files;
 mod format;
+mod link;
+pub mod nets;
+mod shape;
 pub mod text;
+mod training;
 
 use serde::{Deserialize, Serialize};
 

@@ -3,8 +3,8 @@
 
 use leptos::prelude::*;
 
-use crate::link::Link;
-use crate::ui::lang::LanguageSwitch;
+use crate::link::{Link, Notice};
+use crate::ui::lang::{LanguageSwitch, say};
 use crate::ui::run::Run;
 use crate::web::webgpu::Backend;
 
@@ -63,13 +63,13 @@ pub fn EmbedBar() -> impl IntoView {
 }
 
 #[component]
-pub fn Notices(notices: Vec<String>) -> impl IntoView {
+pub fn Notices(notices: Vec<Notice>) -> impl IntoView {
     let open = RwSignal::new(true);
     view! {
         <Show when=move || open.get()>
             <div class="notice" role="status">
                 <strong>"Some link settings were ignored: "</strong>
-                <ul>{notices.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul>
+                <ul>{notices.iter().map(|n| view! { <li>{say(n.clone())}</li> }).collect_view()}</ul>
                 <button class="dismiss" on:click=move |_| open.set(false) aria-label="dismiss">"×"</button>
             </div>
         </Show>

@@ -54,7 +54,7 @@ impl Predictions {
 pub struct OwnPicture {
     pub pixels: Vec<u8>,
     /// What was done to it (inverted, transparency), when anything was.
-    pub note: Option<String>,
+    pub note: Option<crate::picture::PictureNote>,
     /// Where it came from: "your drawing", a file's name.
     pub source: String,
 }

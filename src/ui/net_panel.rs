@@ -7,6 +7,7 @@ use crate::arch::Arch;
 use crate::ui::editor::NetEditor;
 use crate::ui::field::Field;
 use crate::ui::inside::InsidePanel;
+use crate::ui::lang::{lang, say, tr};
 use crate::ui::run::Run;
 use crate::ui::state::{Settings, TableProblem};
 use crate::ui::table::LayerTable;
@@ -28,8 +29,8 @@ pub fn NetPicker() -> impl IntoView {
                             disabled=move || run.busy()
                             on:click=move |_| settings.reset_to_book(arch)
                         >
-                            <span class="net-title">{arch.title()}</span>
-                            <span class="net-summary">{arch.summary()}</span>
+                            <span class="net-title">{say(arch)}</span>
+                            <span class="net-summary">{tr(arch.summary())}</span>
                         </button>
                     }
                 })
@@ -42,6 +43,7 @@ pub fn NetPicker() -> impl IntoView {
 pub fn NetPanel(hidden: Vec<String>) -> impl IntoView {
     let settings = expect_context::<Settings>();
     let run = expect_context::<Run>();
+    let lang = lang();
     let table = Memo::new(move |_| settings.table());
     let table_ok = Memo::new(move |_| table.get().ok());
     let batch =
@@ -56,9 +58,10 @@ pub fn NetPanel(hidden: Vec<String>) -> impl IntoView {
     let show_editor = show("editor");
     // The net's name as edited: VGG-16, ResNet-34, "LeNet (edited)".
     let title = move || {
+        let lang = lang.get();
         settings
             .net()
-            .map_or_else(|_| arch.get().title().to_string(), |net| net.title())
+            .map_or_else(|_| lang.say(&arch.get()), |net| lang.say(&net.title()))
     };
     view! {
         <section class="net panel" aria-labelledby="net-title">
@@ -67,8 +70,8 @@ pub fn NetPanel(hidden: Vec<String>) -> impl IntoView {
                     {title}
                     <small class="section">{move || format!("d2l §{}", arch.get().book_section())}</small>
                 </h2>
-                <p class="net-blurb">{move || arch.get().summary()}</p>
-                {move || changed_from_book(&settings).map(|changes| view! {
+                <p class="net-blurb">{move || lang.get().t(arch.get().summary())}</p>
+                {move || changed_from_book(&settings, lang.get()).map(|changes| view! {
                     <p class="net-changes">"Changed from the book's: " {changes}</p>
                 })}
             </div>
@@ -83,8 +86,8 @@ pub fn NetPanel(hidden: Vec<String>) -> impl IntoView {
                 Err(TableProblem::Shape(e)) => view! {
                     <div class="table-error" role="alert">
                         <strong>{format!("A {}×{} input does not fit {}: ", settings.resize.get(), settings.resize.get(), title())}</strong>
-                        <span class="where">{e.layer.clone()}</span>
-                        ": " {e.reason.clone()}
+                        <span class="where">{lang.get().say(&e.layer)}</span>
+                        ": " {lang.get().say(&e.reason)}
                     </div>
                 }.into_any(),
                 Err(TableProblem::Setting(e)) => view! { <div class="table-error" role="alert">{e}</div> }.into_any(),
@@ -96,12 +99,12 @@ pub fn NetPanel(hidden: Vec<String>) -> impl IntoView {
 
 /// What the form's net changes from the book's ("activation sigmoid →
 /// relu; pooling avg → max"): the blurb above describes the book's.
-fn changed_from_book(settings: &Settings) -> Option<String> {
+fn changed_from_book(settings: &Settings, lang: crate::i18n::Lang) -> Option<String> {
     let changes = crate::arch::edit::changes(&settings.net().ok()?);
     (!changes.is_empty()).then(|| {
         changes
             .iter()
-            .map(|(field, book)| format!("{} {book} → {}", field.label, field.value))
+            .map(|change| lang.say(change))
             .collect::<Vec<_>>()
             .join("; ")
     })

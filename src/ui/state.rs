@@ -157,7 +157,7 @@ impl Settings {
     }
 
     /// Why field `key`'s text is not a value for it, if it is not.
-    pub fn edit_error(&self, key: &str) -> Option<String> {
+    pub fn edit_error(&self, key: &str) -> Option<edit::EditError> {
         let text = self.edit_text(key)?;
         edit::set(&NetConfig::default_for(self.arch.get()), key, &text).err()
     }
@@ -181,7 +181,7 @@ impl Settings {
     pub fn net(&self) -> Result<NetConfig, String> {
         let mut net = NetConfig::default_for(self.arch.get());
         for (key, text) in self.edits.get() {
-            net = edit::set(&net, key, &text)?;
+            net = edit::set(&net, key, &text).map_err(|e| e.to_string())?;
         }
         Ok(net)
     }
@@ -224,7 +224,7 @@ impl Settings {
         };
         match config.problems() {
             problems if problems.is_empty() => Ok(config),
-            problems => Err(problems),
+            problems => Err(problems.iter().map(ToString::to_string).collect()),
         }
     }
 }

@@ -114,7 +114,7 @@ impl Backend {
     /// batch would: on WebGPU its largest tensor in one buffer, on the CPU
     /// its whole step in the tab's wasm memory (a step that does not fit
     /// aborts the worker mid-run).
-    pub fn check_fits(&self, config: &crate::training::TrainConfig) -> Result<(), String> {
+    pub fn check_fits(&self, config: &crate::training::TrainConfig) -> Result<(), crate::training::FitError> {
         match self.max_tensor_bytes() {
             Some(limit) => crate::training::check_fits(config, limit),
             None => crate::training::check_memory(config, crate::training::WASM32_MEMORY_BYTES),

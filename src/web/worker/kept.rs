@@ -14,7 +14,7 @@ use crate::model::Net;
 use crate::training::{self, TrainConfig};
 use crate::web::channel::{Envelope, Slot, post_report};
 use crate::web::protocol::{Command, Report};
-use crate::weights::{self, About};
+use crate::weights::{self, About, WeightsState};
 
 /// A model kept to be looked at, saved, or trained on between runs.
 struct KeptModel {
@@ -72,7 +72,7 @@ impl Kept {
         let weights = "untrained: random filters".to_string();
         self.keep(
             model.clone(),
-            About::of_run(&config, None, "untrained"),
+            About::of_run(&config, None, WeightsState::Untrained),
             weights.clone(),
         );
         Ok((model, weights))
@@ -176,7 +176,12 @@ async fn load_file(worker: &Worker, bytes: &[u8], name: &str, config: &TrainConf
         .await
         .map_err(|e| format!("{name}: evaluating it failed: {e}"))?;
     let description = about.as_ref().map(|about| about.description.clone());
-    let about = about.unwrap_or_else(|| About::of_run(config, None, &format!("loaded from {name}")));
+    let about = about.unwrap_or_else(|| {
+        let state = WeightsState::LoadedFrom {
+            name: name.to_string(),
+        };
+        About::of_run(config, None, state)
+    });
     post_report(Report::WeightsLoaded {
         name: name.to_string(),
         description,

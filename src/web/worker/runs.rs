@@ -17,7 +17,7 @@ use crate::training::{self, Control, Ending, Event, Host, TrainConfig};
 use crate::web::channel::post_report;
 use crate::web::protocol::Report;
 use crate::web::webgpu::{self, Backend};
-use crate::weights::{About, Results};
+use crate::weights::{About, Results, WeightsState};
 
 /// Runs `job` unless another holds the worker: one at a time.
 pub(super) fn exclusive<F: Future<Output = ()> + 'static>(
@@ -85,8 +85,9 @@ impl PageHost<'_> {
         self.answer_waiting(model).await;
         let control = &self.worker.control;
         if control.save_waiting.replace(false) {
-            let state = format!("during training ({})", position(self.progress));
-            super::kept::post_weights(model, &About::of_run(self.config, self.results.clone(), &state)).await;
+            let (epoch, step, steps) = self.progress;
+            let state = WeightsState::During { epoch, step, steps };
+            super::kept::post_weights(model, &About::of_run(self.config, self.results.clone(), state)).await;
         }
         if control.paused.get() && self.progress.1 > 0 && !control.stop.get() {
             // The gallery shows what the weights of the pause predict.
@@ -164,7 +165,7 @@ fn ready(worker: &Worker, config: &TrainConfig) -> Option<RunInputs> {
         return failed("no backend chosen yet".to_string());
     };
     if let Err(message) = backend.check_fits(config) {
-        return failed(message);
+        return failed(message.to_string());
     }
     Some((data, device, backend))
 }
@@ -323,7 +324,7 @@ async fn finished(
     backend: &'static str,
 ) {
     post_report(Report::Finished {
-        message: outcome.ending.message(),
+        message: outcome.ending.message().map(ToString::to_string),
         diverged: matches!(outcome.ending, Ending::Diverged { .. }),
     });
     // Stopped within an epoch (or diverged): the gallery shows what the
@@ -335,12 +336,12 @@ async fn finished(
         inside::evaluate_now(&outcome.model, config, test, device, backend, when).await;
     }
     let weights = match outcome.history.len() {
-        0 => "stopped before its first epoch ended".to_string(),
+        0 => WeightsState::StoppedBeforeFirstEpoch,
         n => crate::weights::trained(n),
     };
     let results = outcome.history.last().map(Results::of);
-    let about = About::of_run(config, results, &weights);
-    worker.kept.keep(outcome.model, about, weights);
+    let about = About::of_run(config, results, weights.clone());
+    worker.kept.keep(outcome.model, about, weights.to_string());
 }
 
 /// Reports the size of this worker's wasm memory and, on WebGPU, what Burn
