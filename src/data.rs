@@ -9,7 +9,7 @@ use std::io::Read;
 use flate2::read::GzDecoder;
 use serde::{Deserialize, Serialize};
 
-pub use crate::i18n::files::FashionClass;
+pub use crate::i18n::data::FashionClass;
 
 /// Images are 28×28 grey pixels.
 pub const SIDE: usize = 28;
@@ -41,7 +41,7 @@ pub const TEST_IMAGES: &str = "t10k-images-idx3-ubyte.gz";
 pub const TEST_LABELS: &str = "t10k-labels-idx1-ubyte.gz";
 
 /// Why a file cannot be used; each says which file and what is wrong (in
-/// both languages: `crate::i18n::files`).
+/// both languages: `crate::i18n::data`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "error", rename_all = "snake_case")]
 pub enum DataError {

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::SIDE;
 
-pub use crate::i18n::files::PictureNote;
+pub use crate::i18n::data::PictureNote;
 
 /// The largest picture taken (the page scales larger ones down first).
 pub const MAX_PIXELS: usize = 4096 * 4096;
@@ -26,7 +26,7 @@ pub struct Picture {
 }
 
 /// Why a picture cannot be made into an image (in both languages:
-/// `crate::i18n::files`).
+/// `crate::i18n::data`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "error", rename_all = "snake_case")]
 pub enum PictureError {

@@ -159,7 +159,7 @@ impl NetName {
 }
 
 /// Why a weights file cannot be used (in both languages:
-/// `crate::i18n::files`).
+/// `crate::i18n::weights`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "error", rename_all = "snake_case")]
 pub enum WeightsError {

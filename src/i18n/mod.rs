@@ -16,15 +16,16 @@
 //! gzipped and a six-minute build of ICU tooling for plural rules that
 //! English and Chinese do not need.
 
+pub mod data;
 pub mod edit;
 mod english;
-pub mod files;
 mod format;
 mod link;
 pub mod nets;
 mod shape;
 pub mod text;
 mod training;
+mod weights;
 
 use serde::{Deserialize, Serialize};
 

@@ -200,7 +200,10 @@ mod tests {
             resize: 2,
             ..TrainConfig::book(Arch::LeNet)
         };
-        check_message(&TrainError::Net(net.shape_table(1).unwrap_err()), &["Conv2d (6→16, k5)", "5×5"]);
+        check_message(
+            &TrainError::Net(net.shape_table(1).unwrap_err()),
+            &["Conv2d (6→16, k5)", "5×5"],
+        );
         let device = TrainError::Device {
             backend: "wgpu".to_string(),
             reason: "lost".to_string(),
@@ -273,7 +276,10 @@ mod tests {
             resize: 2,
             ..TrainConfig::book(Arch::LeNet)
         };
-        check_message(&check_fits(&net, 1 << 30).unwrap_err(), &["Conv2d (6→16, k5)", "5×5"]);
+        check_message(
+            &check_fits(&net, 1 << 30).unwrap_err(),
+            &["Conv2d (6→16, k5)", "5×5"],
+        );
     }
 
     #[test]
