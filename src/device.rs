@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::i18n::{Lang, Say};
-use crate::training::TrainConfig;
+use crate::training::{FitError, TrainConfig};
 
 /// What the browser's WebGPU adapter offers.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -120,7 +120,7 @@ impl Backend {
     /// batch would: on WebGPU its largest tensor in one buffer, on the CPU
     /// its whole step in the tab's wasm memory (a step that does not fit
     /// aborts the worker mid-run).
-    pub fn check_fits(&self, config: &TrainConfig) -> Result<(), String> {
+    pub fn check_fits(&self, config: &TrainConfig) -> Result<(), FitError> {
         match self.max_tensor_bytes() {
             Some(limit) => crate::training::check_fits(config, limit),
             None => crate::training::check_memory(config, crate::training::WASM32_MEMORY_BYTES),

@@ -23,7 +23,6 @@ pub mod picture;
 pub mod protocol;
 pub mod shape;
 pub mod training;
-#[cfg(feature = "train")]
 pub mod weights;
 
 /// The page (Leptos) and its training worker: browser only.

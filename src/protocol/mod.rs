@@ -17,7 +17,7 @@ pub use says::*;
 use crate::arch::NetConfig;
 use crate::device::Backend;
 use crate::training::BackendChoice;
-use crate::training::{BenchReport, Calibration, Event, LayerTime, TrainConfig};
+use crate::training::{BenchReport, Calibration, Ending, Event, LayerTime, TrainConfig};
 
 /// A named place for one buffer of bulk data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -253,9 +253,9 @@ pub enum Report {
     Paused,
     Resumed,
     /// Training ended; `message` says why when it did not simply finish.
+    /// Training ended: finished, stopped, or diverged (with its numbers).
     Finished {
-        message: Option<String>,
-        diverged: bool,
+        ending: Ending,
     },
     /// Training (or a job like it) could not start or broke off.
     Failed {
@@ -294,7 +294,7 @@ pub enum Report {
         probabilities: Vec<f32>,
         filters: Option<FiltersShape>,
         /// Which weights: untrained, during a run, after one.
-        weights: WeightsState,
+        weights: InsideWeights,
     },
     InsideFailed {
         error: InsideError,

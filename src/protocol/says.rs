@@ -7,6 +7,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::i18n::{Lang, Say};
+use crate::training::{FitError, TrainError};
+use crate::weights::WeightsError;
 
 /// Why the worker refused a run (or a job like one) or broke it off.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -26,13 +28,13 @@ pub enum WorkerError {
     NoBackend,
     /// The run does not fit the backend: why, and what would.
     DoesNotFit {
-        problem: String,
+        problem: FitError,
     },
     /// "Train on from these weights" with none of this net kept.
     NoWeightsToContinue,
     /// The run could not start or broke off.
     Training {
-        problem: String,
+        problem: TrainError,
     },
     /// The benchmark's kernel trace could not be installed.
     Trace {
@@ -56,12 +58,12 @@ impl Say for WorkerError {
             (NoData, Lang::Zh) => "数据还没有加载".to_string(),
             (NoBackend, Lang::En) => "no backend chosen yet".to_string(),
             (NoBackend, Lang::Zh) => "还没有选定后端".to_string(),
-            (DoesNotFit { problem }, _) => problem.clone(),
+            (DoesNotFit { problem }, _) => problem.say(lang),
             (NoWeightsToContinue, Lang::En) => {
                 "there are no weights of this net at this input size to continue from".to_string()
             }
             (NoWeightsToContinue, Lang::Zh) => "没有这个网络在这个输入尺寸下的权重可以接着训练".to_string(),
-            (Training { problem }, _) => problem.clone(),
+            (Training { problem }, _) => problem.say(lang),
             (Trace { detail }, Lang::En) => format!("the kernel trace could not be installed: {detail}"),
             (Trace { detail }, Lang::Zh) => format!("无法安装内核追踪：{detail}"),
         }
@@ -85,11 +87,11 @@ pub enum InsideError {
     },
     /// The net could not be built or run: why.
     Look {
-        problem: String,
+        problem: TrainError,
     },
     /// The test images could not be evaluated: why.
     Evaluate {
-        problem: String,
+        problem: TrainError,
     },
 }
 
@@ -111,9 +113,11 @@ impl Say for InsideError {
                 format!("your picture did not arrive as {side}×{side} grey levels")
             }
             (OwnPictureMalformed { side }, Lang::Zh) => format!("你的图片没有以 {side}×{side} 的灰度值送达"),
-            (Look { problem }, _) => problem.clone(),
-            (Evaluate { problem }, Lang::En) => format!("evaluating the test images failed: {problem}"),
-            (Evaluate { problem }, Lang::Zh) => format!("评估测试图像失败：{problem}"),
+            (Look { problem }, _) => problem.say(lang),
+            (Evaluate { problem }, Lang::En) => {
+                format!("evaluating the test images failed: {}", problem.say(lang))
+            }
+            (Evaluate { problem }, Lang::Zh) => format!("评估测试图像失败：{}", problem.say(lang)),
         }
     }
 }
@@ -127,16 +131,16 @@ pub enum WeightsFailure {
     NoBackend,
     NoData,
     CouldNotSave {
-        problem: String,
+        problem: WeightsError,
     },
     /// The file `name` is not weights of this net: why.
     File {
         name: String,
-        problem: String,
+        problem: WeightsError,
     },
     Evaluate {
         name: String,
-        problem: String,
+        problem: TrainError,
     },
 }
 
@@ -152,11 +156,15 @@ impl Say for WeightsFailure {
             (NoBackend, Lang::Zh) => "还没有选定后端".to_string(),
             (NoData, Lang::En) => "the test images are not loaded yet".to_string(),
             (NoData, Lang::Zh) => "测试图像还没有加载".to_string(),
-            (CouldNotSave { problem }, Lang::En) => format!("the weights could not be saved: {problem}"),
-            (CouldNotSave { problem }, Lang::Zh) => format!("无法保存权重：{problem}"),
-            (File { name, problem }, _) => format!("{name}: {problem}"),
-            (Evaluate { name, problem }, Lang::En) => format!("{name}: evaluating it failed: {problem}"),
-            (Evaluate { name, problem }, Lang::Zh) => format!("{name}：评估失败：{problem}"),
+            (CouldNotSave { problem }, Lang::En) => {
+                format!("the weights could not be saved: {}", problem.say(lang))
+            }
+            (CouldNotSave { problem }, Lang::Zh) => format!("无法保存权重：{}", problem.say(lang)),
+            (File { name, problem }, _) => format!("{name}: {}", problem.say(lang)),
+            (Evaluate { name, problem }, Lang::En) => {
+                format!("{name}: evaluating it failed: {}", problem.say(lang))
+            }
+            (Evaluate { name, problem }, Lang::Zh) => format!("{name}：评估失败：{}", problem.say(lang)),
         }
     }
 }
@@ -186,7 +194,7 @@ impl Say for RunPosition {
 /// Which weights a look inside saw.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "weights", rename_all = "snake_case")]
-pub enum WeightsState {
+pub enum InsideWeights {
     /// A fresh net: random filters.
     Untrained,
     /// A run's, before its first step.
@@ -203,9 +211,9 @@ pub enum WeightsState {
     LoadedFrom { name: String },
 }
 
-impl Say for WeightsState {
+impl Say for InsideWeights {
     fn say(&self, lang: Lang) -> String {
-        use WeightsState::*;
+        use InsideWeights::*;
         match (self, lang) {
             (Untrained, Lang::En) => "untrained: random filters".to_string(),
             (Untrained, Lang::Zh) => "未训练：随机的卷积核".to_string(),
@@ -365,7 +373,12 @@ mod tests {
         for error in [InsideError::NoBackend, InsideError::NoData] {
             check_message(&error, &[]);
         }
-        check_message(&InsideError::Evaluate { problem: "p".into() }, &[]);
+        check_message(
+            &InsideError::Evaluate {
+                problem: TrainError::NoData,
+            },
+            &[],
+        );
         for failure in [
             WeightsFailure::NoWeightsYet,
             WeightsFailure::NoBackend,
@@ -373,11 +386,11 @@ mod tests {
         ] {
             check_message(&failure, &[]);
         }
-        check_message(&WeightsFailure::CouldNotSave { problem: "p".into() }, &[]);
+
         check_message(
             &WeightsFailure::Evaluate {
                 name: "a.safetensors".into(),
-                problem: "p".into(),
+                problem: TrainError::NoData,
             },
             &["a.safetensors"],
         );
@@ -391,26 +404,26 @@ mod tests {
             batches: 235,
         };
         assert_eq!(
-            WeightsState::Training { at }.say(Lang::En),
+            InsideWeights::Training { at }.say(Lang::En),
             "training: epoch 3, step 40 of 235"
         );
-        check_message(&WeightsState::Training { at }, &["3", "40", "235"]);
-        check_message(&WeightsState::AfterEpoch { epoch: 2 }, &["2"]);
-        check_message(&WeightsState::Trained { epochs: 10 }, &["10"]);
+        check_message(&InsideWeights::Training { at }, &["3", "40", "235"]);
+        check_message(&InsideWeights::AfterEpoch { epoch: 2 }, &["2"]);
+        check_message(&InsideWeights::Trained { epochs: 10 }, &["10"]);
         assert_eq!(
-            WeightsState::Trained { epochs: 1 }.say(Lang::En),
+            InsideWeights::Trained { epochs: 1 }.say(Lang::En),
             "trained 1 epoch"
         );
         check_message(
-            &WeightsState::LoadedFrom {
+            &InsideWeights::LoadedFrom {
                 name: "lenet-28px.safetensors".into(),
             },
             &["lenet-28px.safetensors"],
         );
         for state in [
-            WeightsState::Untrained,
-            WeightsState::BeforeFirstStep,
-            WeightsState::StoppedBeforeFirstEpoch,
+            InsideWeights::Untrained,
+            InsideWeights::BeforeFirstStep,
+            InsideWeights::StoppedBeforeFirstEpoch,
         ] {
             check_message(&state, &[]);
         }

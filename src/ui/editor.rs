@@ -7,8 +7,9 @@
 use leptos::prelude::*;
 
 use crate::arch::NetConfig;
-use crate::arch::edit::{self, Field, Kind};
+use crate::arch::edit::{self, Column, Field, Kind};
 use crate::ui::copy::CopyButton;
+use crate::ui::lang::{lang, tr};
 use crate::ui::run::Run;
 use crate::ui::state::Settings;
 
@@ -31,7 +32,7 @@ pub fn NetEditor(hidden: Vec<String>) -> impl IntoView {
         settings
             .net()
             .map(|net| serde_json::to_string_pretty(&net).unwrap_or_default())
-            .unwrap_or_else(|e| e)
+            .unwrap_or_else(|e| crate::ui::lang::lang().get().say(&e))
     };
     view! {
         <details class="editor" open>
@@ -51,7 +52,7 @@ pub fn NetEditor(hidden: Vec<String>) -> impl IntoView {
                             class:chosen=chosen
                             disabled=move || running.get()
                             on:click=move |_| settings.use_preset(&preset)
-                        >{preset.title}</button>
+                        >{tr(preset.title)}</button>
                     }
                 }).collect_view()}
                 <button
@@ -62,7 +63,7 @@ pub fn NetEditor(hidden: Vec<String>) -> impl IntoView {
                 >"Reset to the book's"</button>
             </div>
             {move || settings.preset.get().and_then(edit::preset).map(|preset| view! {
-                <p class="question"><strong>{preset.title} ": "</strong>{preset.question}</p>
+                <p class="question"><strong>{tr(preset.title)} ": "</strong>{tr(preset.question)}</p>
             })}
             <div class="edit-fields">
                 {move || fields.get().into_iter()
@@ -89,6 +90,7 @@ pub fn NetEditor(hidden: Vec<String>) -> impl IntoView {
 #[component]
 fn EditField(field: Field, disabled: Signal<bool>) -> impl IntoView {
     let settings = expect_context::<Settings>();
+    let lang = lang();
     let key = field.key;
     let text = Signal::derive(move || settings.edit_text(key).unwrap_or_default());
     let error = Signal::derive(move || settings.edit_error(key));
@@ -135,9 +137,9 @@ fn EditField(field: Field, disabled: Signal<bool>) -> impl IntoView {
     let wide = matches!(field.kind, Kind::Rows { .. } | Kind::List { .. });
     view! {
         <div class="field edit-field" class:wide=wide class:flag=matches!(field.kind, Kind::Flag) class:invalid=move || error.get().is_some() data-key=key>
-            <span class="field-label">{field.label}</span>
+            <span class="field-label">{tr(field.label)}</span>
             {input}
-            {move || error.get().map(|e| view! { <span class="field-error">{e}</span> })}
+            {move || error.get().map(|e| view! { <span class="field-error">{lang.get().say(&e)}</span> })}
         </div>
     }
 }
@@ -166,7 +168,7 @@ fn joined(rows: &[Vec<String>]) -> String {
 #[component]
 fn RowsInput(
     key: &'static str,
-    columns: &'static [&'static str],
+    columns: &'static [Column],
     max_rows: usize,
     text: Signal<String>,
     disabled: Signal<bool>,
@@ -184,7 +186,7 @@ fn RowsInput(
         <table class="rows-input" data-rows=move || count.get()>
             <thead><tr>
                 <th>"#"</th>
-                {columns.iter().map(|&c| view! { <th>{c}</th> }).collect_view()}
+                {columns.iter().map(|&c| view! { <th>{tr(c)}</th> }).collect_view()}
                 <th></th>
             </tr></thead>
             <tbody>

@@ -5,8 +5,8 @@ use leptos::prelude::*;
 
 use crate::i18n::page_train::TrainText;
 use crate::i18n::{Lang, Say};
-use crate::link::Link;
-use crate::ui::lang::{LanguageSwitch, Reader, lang, tr};
+use crate::link::{Link, Notice};
+use crate::ui::lang::{LanguageSwitch, Reader, lang, say, tr};
 use crate::ui::run::Run;
 use crate::web::webgpu::Backend;
 
@@ -80,13 +80,13 @@ pub fn EmbedBar() -> impl IntoView {
 /// What the link asked for that the page could not do (the link's own
 /// notices).
 #[component]
-pub fn Notices(notices: Vec<String>) -> impl IntoView {
+pub fn Notices(notices: Vec<Notice>) -> impl IntoView {
     let open = RwSignal::new(true);
     view! {
         <Show when=move || open.get()>
             <div class="notice" role="status">
                 <strong>{tr(TrainText::NoticesHead)}</strong>
-                <ul>{notices.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul>
+                <ul>{notices.iter().map(|n| view! { <li>{say(n.clone())}</li> }).collect_view()}</ul>
                 <button class="dismiss" on:click=move |_| open.set(false) aria-label=tr(TrainText::Dismiss)>"×"</button>
             </div>
         </Show>

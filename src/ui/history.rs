@@ -282,7 +282,7 @@ pub fn RunHistory() -> impl IntoView {
                     <tr data-run=id>
                         <td><input type="checkbox" name="compare" prop:checked=is_ticked on:change=tick /></td>
                         <td><input class="run-name" name="run-name" value=record.name.clone() on:change=rename /></td>
-                        <td>{record.config.net.title()}</td>
+                        <td>{crate::ui::lang::say(record.config.net.title())}</td>
                         <td class="muted wraps">{settings_text}</td>
                                                 <td>{crate::ui::lang::say(record.backend.clone())}</td>
                         <td class="num">{record.epochs.len()}</td>

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 
-use crate::protocol::{FiltersShape, InsideError, PictureRef, PredictionsWhen, Report, WeightsState};
+use crate::protocol::{FiltersShape, InsideError, InsideWeights, PictureRef, PredictionsWhen, Report};
 use crate::web::channel::{Envelope, Slot};
 
 /// The worker's answer to a look inside (`Report::Inside`), with its data.
@@ -22,7 +22,7 @@ pub struct InsideAnswer {
     pub filters: Option<(FiltersShape, Vec<f32>)>,
     /// The picture's 28×28 grey levels.
     pub pixels: Vec<u8>,
-    pub weights: WeightsState,
+    pub weights: InsideWeights,
 }
 
 /// One epoch's class for every evaluated test image, and their labels.
@@ -54,7 +54,7 @@ impl Predictions {
 pub struct OwnPicture {
     pub pixels: Vec<u8>,
     /// What was done to it (inverted, transparency), when anything was.
-    pub note: Option<String>,
+    pub note: Option<crate::picture::PictureNote>,
     /// Where it came from: "your drawing", a file's name.
     pub source: String,
 }

@@ -9,7 +9,7 @@ use crate::i18n::page_train::{BookSection, FormField, InputDoesNotFit, TrainText
 use crate::ui::editor::NetEditor;
 use crate::ui::field::Field;
 use crate::ui::inside::InsidePanel;
-use crate::ui::lang::{lang, tr};
+use crate::ui::lang::{lang, say, tr};
 use crate::ui::run::Run;
 use crate::ui::state::{Settings, TableProblem};
 use crate::ui::table::LayerTable;
@@ -31,8 +31,8 @@ pub fn NetPicker() -> impl IntoView {
                             disabled=move || run.busy()
                             on:click=move |_| settings.reset_to_book(arch)
                         >
-                            <span class="net-title">{arch.title()}</span>
-                            <span class="net-summary">{arch.summary()}</span>
+                            <span class="net-title">{say(arch)}</span>
+                            <span class="net-summary">{tr(arch.summary())}</span>
                         </button>
                     }
                 })
@@ -62,9 +62,10 @@ pub fn NetPanel(hidden: Vec<String>) -> impl IntoView {
     let show_editor = show("editor");
     // The net's name as edited: VGG-16, ResNet-34, "LeNet (edited)".
     let title = move || {
+        let lang = lang.get();
         settings
             .net()
-            .map_or_else(|_| arch.get().title().to_string(), |net| net.title())
+            .map_or_else(|_| lang.say(&arch.get()), |net| lang.say(&net.title()))
     };
     view! {
         <section class="net panel" aria-labelledby="net-title">
@@ -73,8 +74,8 @@ pub fn NetPanel(hidden: Vec<String>) -> impl IntoView {
                     {title}
                     <small class="section">{move || BookSection(arch.get().book_section()).say(lang.get())}</small>
                 </h2>
-                <p class="net-blurb">{move || arch.get().summary()}</p>
-                {move || changed_from_book(&settings).map(|changes| view! {
+                <p class="net-blurb">{move || lang.get().t(arch.get().summary())}</p>
+                {move || changed_from_book(&settings, lang.get()).map(|changes| view! {
                     <p class="net-changes">{tr(TrainText::ChangedFromBook)} {changes}</p>
                 })}
             </div>
@@ -89,15 +90,14 @@ pub fn NetPanel(hidden: Vec<String>) -> impl IntoView {
                 Err(TableProblem::Shape(e)) => view! {
                     <div class="table-error" role="alert">
                         <strong>{move || InputDoesNotFit { side: settings.resize.get(), net: title() }.say(lang.get())}</strong>
-                        <span class="where">{e.layer.clone()}</span>
-                        ": " {e.reason.clone()}
+                        <span class="where">{lang.get().say(&e.layer)}</span>
+                        ": " {lang.get().say(&e.reason)}
                     </div>
                 }.into_any(),
                 Err(TableProblem::Resize(problem)) => view! {
                     <div class="table-error" role="alert">{move || problem.say(lang.get())}</div>
                 }.into_any(),
-                // The editor's message, as it comes.
-                Err(TableProblem::Net(e)) => view! { <div class="table-error" role="alert">{e}</div> }.into_any(),
+                                Err(TableProblem::Net(e)) => view! { <div class="table-error" role="alert">{lang.get().say(&e)}</div> }.into_any(),
             }}
             <InsidePanel table=table_ok />
         </section>
@@ -106,12 +106,12 @@ pub fn NetPanel(hidden: Vec<String>) -> impl IntoView {
 
 /// What the form's net changes from the book's ("activation sigmoid →
 /// relu; pooling avg → max"): the blurb above describes the book's.
-fn changed_from_book(settings: &Settings) -> Option<String> {
+fn changed_from_book(settings: &Settings, lang: crate::i18n::Lang) -> Option<String> {
     let changes = crate::arch::edit::changes(&settings.net().ok()?);
     (!changes.is_empty()).then(|| {
         changes
             .iter()
-            .map(|(field, book)| format!("{} {book} → {}", field.label, field.value))
+            .map(|change| lang.say(change))
             .collect::<Vec<_>>()
             .join("; ")
     })

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use crate::i18n::run::{DataReady, RunLost, WebGpuFailed, WeightsNote, WeightsProblem};
 use crate::i18n::{Lang, Say};
 use crate::protocol::{DataLoadError, Report, WorkerError};
-use crate::training::{Calibration, EpochReport, Event, TrainConfig};
+use crate::training::{Calibration, Ending, EpochReport, Event, TrainConfig};
 use crate::web::webgpu::Backend;
 
 /// Where a training run is.
@@ -20,8 +20,8 @@ pub enum Phase {
     Training,
     Paused,
     Evaluating,
-    /// Ended; the message says why when it did not simply finish.
-    Done(Option<String>),
+    /// Ended: how, when it did not simply finish.
+    Done(Option<Ending>),
     Failed(RunFailure),
 }
 
@@ -243,8 +243,8 @@ impl Run {
             Report::Prepared { calibration } => self.calibration.set(Some(*calibration)),
             Report::Paused => self.set_phase.set(Phase::Paused),
             Report::Resumed => self.set_phase.set(Phase::Training),
-            Report::Finished { message, .. } => {
-                self.set_phase.set(Phase::Done(message.clone()));
+            Report::Finished { ending } => {
+                self.set_phase.set(Phase::Done(ending.message().cloned()));
                 self.can_continue.set(true);
             }
             Report::Failed { error } => self

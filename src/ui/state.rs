@@ -155,7 +155,7 @@ impl Settings {
     }
 
     /// Why field `key`'s text is not a value for it, if it is not.
-    pub fn edit_error(&self, key: &str) -> Option<String> {
+    pub fn edit_error(&self, key: &str) -> Option<edit::EditError> {
         let text = self.edit_text(key)?;
         edit::set(&NetConfig::default_for(self.arch.get()), key, &text).err()
     }
@@ -176,7 +176,7 @@ impl Settings {
     }
 
     /// The net as described by the settings.
-    pub fn net(&self) -> Result<NetConfig, String> {
+    pub fn net(&self) -> Result<NetConfig, edit::EditError> {
         let mut net = NetConfig::default_for(self.arch.get());
         for (key, text) in self.edits.get() {
             net = edit::set(&net, key, &text)?;
@@ -268,8 +268,8 @@ impl Setup {
 pub enum TableProblem {
     /// The input size is not a valid number.
     Resize(FieldProblem),
-    /// A field of the net's editor cannot be read (the editor's message).
-    Net(String),
+    /// A field of the net's editor cannot be read.
+    Net(edit::EditError),
     /// The net cannot take this input.
     Shape(ShapeError),
 }
@@ -279,18 +279,18 @@ pub enum TableProblem {
 pub enum FormProblem {
     /// A number field holds no number within its bounds.
     Field(FieldProblem),
-    /// A field of the net's editor cannot be read (the editor's message).
-    Net(String),
+    /// A field of the net's editor cannot be read.
+    Net(edit::EditError),
     /// The settings do not go together (`TrainConfig::problems`).
-    Config(String),
+    Config(crate::training::Problem),
 }
 
 impl Say for FormProblem {
     fn say(&self, lang: Lang) -> String {
         match self {
             FormProblem::Field(problem) => problem.say(lang),
-            // The core's messages, as they come (typed there next).
-            FormProblem::Net(message) | FormProblem::Config(message) => message.clone(),
+            FormProblem::Net(error) => error.say(lang),
+            FormProblem::Config(problem) => problem.say(lang),
         }
     }
 }

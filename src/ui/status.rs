@@ -97,7 +97,7 @@ fn phase_view(run: Run, lang: Lang) -> AnyView {
         }
         // The worker's messages, as they come.
         Phase::Done(message) => view! {
-            <p class="phase done">{message.unwrap_or_else(|| lang.t(TrainText::Done).to_string())}</p>
+                        <p class="phase done">{message.map_or_else(|| lang.t(TrainText::Done).to_string(), |ending| ending.say(lang))}</p>
         }.into_any(),
                 Phase::Failed(failure) => view! { <p class="phase failed" role="alert">{failure.say(lang)}</p> }.into_any(),
     }

@@ -123,7 +123,7 @@ fn LayerRow(row: Row, path: Vec<usize>) -> impl IntoView {
             <td class="name" style=format!("padding-left: {}rem", 0.5 + depth as f64 * 1.1)>
                 {label}
             </td>
-            <td class="settings">{row.settings.clone()}</td>
+            <td class="settings">{crate::ui::lang::say(row.settings.clone())}</td>
             <td class="shape">{shape(&row.output)}</td>
             <td class="num" title=thousands(row.params)>{short(row.params)}</td>
             <td class="num" title=thousands(row.macs)>{short(row.macs)}</td>

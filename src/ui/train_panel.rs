@@ -156,8 +156,7 @@ pub fn TrainPanel(hidden: Vec<String>) -> impl IntoView {
             {move || config.get().err().map(|problems| view! {
                 <ul class="form-problems">{problems.into_iter().map(|p| view! { <li>{move || p.say(lang.get())}</li> }).collect_view()}</ul>
             })}
-            // The batch-fit refusal, as the backend says it.
-            {move || fits.get().map(|problem| view! { <p class="form-problems" role="alert">{problem}</p> })}
+            {move || fits.get().map(|problem| view! { <p class="form-problems" role="alert">{crate::ui::lang::say(problem)}</p> })}
             <div class="buttons">
                 <button
                     class="primary"

@@ -7,10 +7,10 @@ use wasm_bindgen_test::*;
 mod messages {
     use cnn_playground::arch::{Arch, NetConfig};
     use cnn_playground::protocol::{
-        Command, DataLoadError, DownloadError, FailureMode, FiltersShape, InsideError, PictureRef,
-        PredictionsWhen, Report, RunPosition, WeightsFailure, WeightsState, WorkerError,
+        Command, DataLoadError, DownloadError, FailureMode, FiltersShape, InsideError, InsideWeights,
+        PictureRef, PredictionsWhen, Report, RunPosition, WeightsFailure, WorkerError,
     };
-    use cnn_playground::training::{BenchReport, Calibration, Event, LayerTime, TrainConfig};
+    use cnn_playground::training::{BenchReport, Calibration, Ending, Event, LayerTime, TrainConfig};
     use cnn_playground::web::webgpu::{Adapter, Backend, BackendChoice};
 
     fn command_kind(command: &Command) -> usize {
@@ -208,8 +208,7 @@ mod messages {
             Report::Paused,
             Report::Resumed,
             Report::Finished {
-                message: Some("stopped in epoch 1".to_string()),
-                diverged: false,
+                ending: Ending::Stopped { epoch: 1, batch: 40 },
             },
             Report::Failed {
                 error: WorkerError::NoBackend,
@@ -236,7 +235,7 @@ mod messages {
                     shape: [6, 1, 5, 5],
                     in_channels: 1,
                 }),
-                weights: WeightsState::Training {
+                weights: InsideWeights::Training {
                     at: RunPosition {
                         epoch: 2,
                         batch: 40,
@@ -269,7 +268,9 @@ mod messages {
             Report::WeightsFailed {
                 failure: WeightsFailure::File {
                     name: "notes.txt".to_string(),
-                    problem: "not a safetensors weights file".to_string(),
+                    problem: cnn_playground::weights::WeightsError::NotSafetensors(
+                        "header too small".to_string(),
+                    ),
                 },
             },
             Report::Predictions {

@@ -30,7 +30,7 @@ impl Records {
     pub fn title(&self) -> String {
         self.recording
             .as_ref()
-            .map_or_else(String::new, |record| record.config.net.title())
+            .map_or_else(String::new, |record| record.config.net.title().to_string())
     }
 }
 

@@ -37,8 +37,11 @@ impl Client {
             }
             Report::Preparing => self.run_started(),
             Report::Training { event } => self.training_event(event.clone()),
-            Report::Finished { message, .. } => {
-                self.end_record(message.clone().unwrap_or_else(|| "finished".to_string()));
+            Report::Finished { ending } => {
+                let said = ending
+                    .message()
+                    .map_or_else(|| "finished".to_string(), |ending| ending.say(Lang::En));
+                self.end_record(said);
                 self.run.on_report(report, None);
             }
             Report::Failed { error } => {

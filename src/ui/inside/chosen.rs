@@ -51,7 +51,7 @@ fn chosen_view(answer: &InsideAnswer, inside: Inside) -> impl IntoView + use<> {
     let note = match answer.picture {
         PictureRef::Own => inside
             .own
-            .with_untracked(|own| own.as_ref().and_then(|own| own.note.clone())),
+            .with_untracked(|own| own.as_ref().and_then(|own| own.note)),
         PictureRef::Test { .. } => None,
     };
     let label = answer.label.map(|l| format!("true class: {}", class_name(l)));
@@ -63,8 +63,8 @@ fn chosen_view(answer: &InsideAnswer, inside: Inside) -> impl IntoView + use<> {
             </figure>
             <Probabilities answer=answer.clone() />
         </div>
-        {note.map(|note| view! { <p class="picture-note">{note}</p> })}
-                <p class="weights">{format!("weights: {}", answer.weights.say(crate::ui::lang::lang().get()))}</p>
+        {note.map(|note| view! { <p class="picture-note">{crate::ui::lang::tr(note)}</p> })}
+        <p class="weights">{format!("weights: {}", answer.weights.say(crate::ui::lang::lang().get()))}</p>
     }
 }
 

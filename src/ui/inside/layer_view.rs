@@ -15,6 +15,7 @@ use crate::ui::inside_state::{Inside, InsideAnswer};
 #[component]
 pub fn LayerView(table: Memo<Option<ShapeTable>>) -> impl IntoView {
     let inside = expect_context::<Inside>();
+    let lang = crate::ui::lang::lang();
     move || {
         let path = inside.layer.get()?;
         let table = table.get()?;
@@ -29,9 +30,9 @@ pub fn LayerView(table: Memo<Option<ShapeTable>>) -> impl IntoView {
             "row {} · {}{} → {}",
             row_path_text(&path),
             row.name,
-            match row.settings.as_str() {
-                "" => String::new(),
-                s => format!(" ({s})"),
+            match row.settings.is_empty() {
+                true => String::new(),
+                false => format!(" ({})", lang.get().say(&row.settings)),
             },
             shape(&row.output)
         );

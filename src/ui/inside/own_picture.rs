@@ -18,7 +18,7 @@ pub fn OwnPicturePicker() -> impl IntoView {
             message.set(None);
             inside.own.set(Some(OwnPicture {
                 pixels: picture.pixels.clone(),
-                note: picture.note().map(str::to_string),
+                note: picture.note(),
                 source,
             }));
             inside.picture.set(PictureRef::Own);

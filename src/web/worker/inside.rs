@@ -11,7 +11,7 @@ use crate::arch::NetConfig;
 use crate::data::{Dataset, Resize, SIDE};
 use crate::model::Net;
 use crate::protocol::{
-    Command, FiltersShape, InsideError, PictureRef, PredictionsWhen, Report, WeightsState,
+    Command, FiltersShape, InsideError, InsideWeights, PictureRef, PredictionsWhen, Report,
 };
 use crate::training::{self, TrainConfig};
 use crate::web::channel::{Envelope, Slot, post_report};
@@ -120,7 +120,7 @@ fn picture(request: &InsideRequest, test: Option<&Dataset>) -> Result<(Vec<u8>, 
 pub(super) async fn answer(
     request: &InsideRequest,
     model: &Net,
-    weights: WeightsState,
+    weights: InsideWeights,
     test: Option<&Dataset>,
     device: &Device,
     backend: &str,
@@ -154,9 +154,7 @@ pub(super) async fn answer(
                     .with_bytes(Slot::Pixels, &pixels),
             );
         }
-        Err(e) => failed(InsideError::Look {
-            problem: e.to_string(),
-        }),
+        Err(e) => failed(InsideError::Look { problem: e }),
     }
 }
 
@@ -175,9 +173,7 @@ pub(super) async fn evaluate_now(
     let resize = Resize::to(config.resize);
     match training::evaluate(model, &test, &resize, config.batch_size, device, backend).await {
         Ok(evaluation) => post_predictions(when, &evaluation.predicted, &test),
-        Err(e) => failed(InsideError::Evaluate {
-            problem: e.to_string(),
-        }),
+        Err(e) => failed(InsideError::Evaluate { problem: e }),
     }
 }
 

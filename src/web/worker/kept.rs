@@ -10,12 +10,11 @@ use burn::tensor::Device;
 use super::{Worker, inside, runs};
 use crate::arch::NetConfig;
 use crate::data::Resize;
-use crate::i18n::{Lang, Say};
 use crate::model::Net;
-use crate::protocol::{Command, PredictionsWhen, Report, WeightsFailure, WeightsState};
-use crate::training::{self, TrainConfig};
+use crate::protocol::{Command, InsideWeights, PredictionsWhen, Report, WeightsFailure};
+use crate::training::{self, TrainConfig, TrainError};
 use crate::web::channel::{Envelope, Slot, post_report};
-use crate::weights::{self, About};
+use crate::weights::{self, About, WeightsState};
 
 /// A model kept to be looked at, saved, or trained on between runs.
 struct KeptModel {
@@ -23,14 +22,14 @@ struct KeptModel {
     /// Which net, at which size, trained how: what a saved file says.
     about: About,
     /// What its weights are, as the page says it.
-    weights: WeightsState,
+    weights: InsideWeights,
 }
 
 #[derive(Default)]
 pub(super) struct Kept(RefCell<Option<KeptModel>>);
 
 impl Kept {
-    pub fn keep(&self, model: Net, about: About, weights: WeightsState) {
+    pub fn keep(&self, model: Net, about: About, weights: InsideWeights) {
         *self.0.borrow_mut() = Some(KeptModel {
             model,
             about,
@@ -44,7 +43,7 @@ impl Kept {
     }
 
     /// The kept model and what its weights are, if it is of `net` at `resize`.
-    pub fn model_and_weights(&self, net: &NetConfig, resize: usize) -> Option<(Net, WeightsState)> {
+    pub fn model_and_weights(&self, net: &NetConfig, resize: usize) -> Option<(Net, InsideWeights)> {
         let kept = self.0.borrow();
         let kept = kept.as_ref()?;
         (kept.about.net == *net && kept.about.resize == resize)
@@ -62,18 +61,18 @@ impl Kept {
         net: &NetConfig,
         resize: usize,
         device: &Device,
-    ) -> Result<(Net, WeightsState), String> {
+    ) -> Result<(Net, InsideWeights), training::TrainError> {
         let config = TrainConfig {
             net: net.clone(),
             resize,
             ..TrainConfig::book(net.arch())
         };
         let model =
-            training::init_model(&config, &device.clone().inner().autodiff()).map_err(|e| e.to_string())?;
-        let weights = WeightsState::Untrained;
+            training::init_model(&config, &device.clone().inner().autodiff()).map_err(TrainError::Net)?;
+        let weights = InsideWeights::Untrained;
         self.keep(
             model.clone(),
-            About::of_run(&config, None, "untrained"),
+            About::of_run(&config, None, WeightsState::Untrained),
             weights.clone(),
         );
         Ok((model, weights))
@@ -119,9 +118,7 @@ pub(super) async fn post_weights(model: &Net, about: &About) {
             );
         }
         Err(e) => post_report(Report::WeightsFailed {
-            failure: WeightsFailure::CouldNotSave {
-                problem: e.to_string(),
-            },
+            failure: WeightsFailure::CouldNotSave { problem: e },
         }),
     }
 }
@@ -164,14 +161,14 @@ async fn load_file(
 ) -> Result<(), WeightsFailure> {
     let (device, backend) = worker.device().ok_or(WeightsFailure::NoBackend)?;
     let data = worker.data().ok_or(WeightsFailure::NoData)?;
-    let in_file = |problem: String| WeightsFailure::File {
+    let in_file = |problem: weights::WeightsError| WeightsFailure::File {
         name: name.to_string(),
         problem,
     };
     // A file of ours says which net it holds (edits and input size too):
     // that net is built, whatever the form shows, and the page follows it.
     // A file from PyTorch says nothing: it is read as the form's net.
-    let file_net = match weights::read_about(bytes).map_err(|e| in_file(e.to_string()))? {
+    let file_net = match weights::read_about(bytes).map_err(&in_file)? {
         Some(about) if (&about.net, about.resize) != (&config.net, config.resize) => {
             Some(for_file_net(config, about.net, about.resize))
         }
@@ -179,8 +176,8 @@ async fn load_file(
     };
     let config = file_net.as_ref().unwrap_or(config);
     let autodiff = device.clone().inner().autodiff();
-    let (model, about) = weights::from_bytes(bytes, &config.net, config.resize, &autodiff)
-        .map_err(|e| in_file(e.to_string()))?;
+    let (model, about) =
+        weights::from_bytes(bytes, &config.net, config.resize, &autodiff).map_err(in_file)?;
     let test = data.1.truncated(config.test_limit.unwrap_or(usize::MAX));
     let resize = Resize::to(config.resize);
     let backend = backend.short_name();
@@ -188,17 +185,22 @@ async fn load_file(
         .await
         .map_err(|e| WeightsFailure::Evaluate {
             name: name.to_string(),
-            problem: e.to_string(),
+            problem: e,
         })?;
     let description = about.as_ref().map(|about| about.description.clone());
     let trained_epochs = about
         .as_ref()
         .and_then(|about| about.results.as_ref())
         .map(|results| results.epochs);
-    let loaded = WeightsState::LoadedFrom {
+    let loaded = InsideWeights::LoadedFrom {
         name: name.to_string(),
     };
-    let about = about.unwrap_or_else(|| About::of_run(config, None, &loaded.say(Lang::En)));
+    let about = about.unwrap_or_else(|| {
+        let state = WeightsState::LoadedFrom {
+            name: name.to_string(),
+        };
+        About::of_run(config, None, state)
+    });
     post_report(Report::WeightsLoaded {
         name: name.to_string(),
         description,

@@ -12,13 +12,12 @@ use wasm_bindgen::JsCast;
 
 use super::{Worker, inside, now_ms};
 use crate::data::Dataset;
-use crate::i18n::{Lang, Say};
 use crate::model::Net;
-use crate::protocol::{PredictionsWhen, Report, RunPosition, WeightsState, WorkerError};
+use crate::protocol::{InsideWeights, PredictionsWhen, Report, RunPosition, WorkerError};
 use crate::training::{self, Control, Ending, Event, Host, TrainConfig};
 use crate::web::channel::post_report;
 use crate::web::webgpu::{self, Backend};
-use crate::weights::{About, Results};
+use crate::weights::{About, Results, WeightsState};
 
 /// Runs `job` unless another holds the worker: one at a time.
 pub(super) fn exclusive<F: Future<Output = ()> + 'static>(
@@ -69,9 +68,9 @@ impl PageHost<'_> {
         };
         let (epoch, batch, _) = self.progress;
         let weights = match batch {
-            0 if epoch <= 1 => WeightsState::BeforeFirstStep,
-            0 => WeightsState::AfterEpoch { epoch: epoch - 1 },
-            _ => WeightsState::Training {
+            0 if epoch <= 1 => InsideWeights::BeforeFirstStep,
+            0 => InsideWeights::AfterEpoch { epoch: epoch - 1 },
+            _ => InsideWeights::Training {
                 at: position(self.progress),
             },
         };
@@ -92,9 +91,9 @@ impl PageHost<'_> {
         self.answer_waiting(model).await;
         let control = &self.worker.control;
         if control.save_waiting.replace(false) {
-            // The file's own description stays in English, as a file's metadata.
-            let state = format!("during training ({})", position(self.progress).say(Lang::En));
-            super::kept::post_weights(model, &About::of_run(self.config, self.results.clone(), &state)).await;
+            let (epoch, step, steps) = self.progress;
+            let state = WeightsState::During { epoch, step, steps };
+            super::kept::post_weights(model, &About::of_run(self.config, self.results.clone(), state)).await;
         }
         if control.paused.get() && self.progress.1 > 0 && !control.stop.get() {
             // The gallery shows what the weights of the pause predict.
@@ -239,9 +238,7 @@ pub(super) async fn bench(worker: &Worker, config: &TrainConfig, steps: usize, r
             post_report(Report::Bench { report })
         }
         Err(e) => post_report(Report::Failed {
-            error: WorkerError::Training {
-                problem: e.to_string(),
-            },
+            error: WorkerError::Training { problem: e },
         }),
     }
 }
@@ -253,9 +250,7 @@ pub(super) async fn profile(worker: &Worker, config: &TrainConfig, reps: usize) 
     match training::profile_layers(config, &device, reps, now_ms).await {
         Ok(layers) => post_report(Report::Profile { layers }),
         Err(e) => post_report(Report::Failed {
-            error: WorkerError::Training {
-                problem: e.to_string(),
-            },
+            error: WorkerError::Training { problem: e },
         }),
     }
 }
@@ -315,9 +310,7 @@ pub(super) async fn train(worker: &Worker, config: &TrainConfig, from_weights: b
     match result {
         Ok(outcome) => finished(worker, &config, outcome, progress, test, &device, short_name).await,
         Err(e) => post_report(Report::Failed {
-            error: WorkerError::Training {
-                problem: e.to_string(),
-            },
+            error: WorkerError::Training { problem: e },
         }),
     }
     if let Some(request) = waiting {
@@ -338,8 +331,7 @@ async fn finished(
     backend: &'static str,
 ) {
     post_report(Report::Finished {
-        message: outcome.ending.message(),
-        diverged: matches!(outcome.ending, Ending::Diverged { .. }),
+        ending: outcome.ending.clone(),
     });
     // Stopped within an epoch (or diverged): the gallery shows what the
     // weights kept predict, not the last epoch's.
@@ -352,11 +344,15 @@ async fn finished(
         inside::evaluate_now(&outcome.model, config, test, device, backend, when).await;
     }
     let weights = match outcome.history.len() {
-        0 => WeightsState::StoppedBeforeFirstEpoch,
-        epochs => WeightsState::Trained { epochs },
+        0 => InsideWeights::StoppedBeforeFirstEpoch,
+        epochs => InsideWeights::Trained { epochs },
     };
     let results = outcome.history.last().map(Results::of);
-    let about = About::of_run(config, results, &weights.say(Lang::En));
+    let state = match weights {
+        InsideWeights::Trained { epochs } => WeightsState::Trained { epochs },
+        _ => WeightsState::StoppedBeforeFirstEpoch,
+    };
+    let about = About::of_run(config, results, state);
     worker.kept.keep(outcome.model, about, weights);
 }
 
