@@ -9,6 +9,8 @@ use std::io::Read;
 use flate2::read::GzDecoder;
 use serde::{Deserialize, Serialize};
 
+pub mod shards;
+
 pub use crate::i18n::data::FashionClass;
 
 /// Images are 28×28 grey pixels.
@@ -243,6 +245,12 @@ impl Dataset {
     /// The grey levels of image `index`, 28×28 row-major.
     pub fn image(&self, index: usize) -> &[u8] {
         &self.pixels[index * SIDE * SIDE..(index + 1) * SIDE * SIDE]
+    }
+
+    /// `more` after these examples: a shard after the ones before it.
+    pub fn append(&mut self, more: Dataset) {
+        self.pixels.extend(more.pixels);
+        self.labels.extend(more.labels);
     }
 
     /// The first `limit` examples (all of them when `limit` is larger).
