@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::Images;
 use crate::i18n::{Lang, Say};
 use crate::training::{FitError, TrainError};
 use crate::weights::WeightsError;
@@ -25,6 +26,12 @@ pub enum WorkerError {
         detail: String,
     },
     NoData,
+    /// The worker holds the first `here` images of the shards, fewer than
+    /// the run needs: it does not start on part of its data.
+    TooFewImages {
+        here: Images,
+        needs: Images,
+    },
     NoBackend,
     /// The run does not fit the backend: why, and what would.
     DoesNotFit {
@@ -56,6 +63,14 @@ impl Say for WorkerError {
             (CouldNotSend { detail }, Lang::Zh) => format!("训练工作线程无法发回它的答复：{detail}"),
             (NoData, Lang::En) => "the data is not loaded yet".to_string(),
             (NoData, Lang::Zh) => "数据还没有加载".to_string(),
+            (TooFewImages { here, needs }, Lang::En) => format!(
+                "the worker holds {} training and {} test images; this run needs {} and {}",
+                here.train, here.test, needs.train, needs.test
+            ),
+            (TooFewImages { here, needs }, Lang::Zh) => format!(
+                "训练工作线程只有 {} 张训练图像和 {} 张测试图像；这次训练需要 {} 张和 {} 张",
+                here.train, here.test, needs.train, needs.test
+            ),
             (NoBackend, Lang::En) => "no backend chosen yet".to_string(),
             (NoBackend, Lang::Zh) => "还没有选定后端".to_string(),
             (DoesNotFit { problem }, _) => problem.say(lang),
@@ -262,82 +277,6 @@ impl Say for PredictionsWhen {
     }
 }
 
-/// Why a download of the data failed.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "error", rename_all = "snake_case")]
-pub enum DownloadError {
-    CouldNotFetch { url: String, detail: String },
-    NotAResponse { url: String },
-    Status { url: String, status: u16, text: String },
-    EmptyResponse { url: String },
-    Unreadable { url: String },
-    BrokeOff { url: String, detail: String },
-    CutShort { url: String, got: u64, total: u64 },
-}
-
-impl Say for DownloadError {
-    fn say(&self, lang: Lang) -> String {
-        use DownloadError::*;
-        match (self, lang) {
-            (CouldNotFetch { url, detail }, Lang::En) => format!("could not fetch {url}: {detail}"),
-            (CouldNotFetch { url, detail }, Lang::Zh) => format!("无法获取 {url}：{detail}"),
-            (NotAResponse { url }, Lang::En) => format!("{url}: not a response"),
-            (NotAResponse { url }, Lang::Zh) => format!("{url}：不是一个响应"),
-            (Status { url, status, text }, Lang::En) => format!("{url}: the server answered {status} {text}"),
-            (Status { url, status, text }, Lang::Zh) => format!("{url}：服务器答复 {status} {text}"),
-            (EmptyResponse { url }, Lang::En) => format!("{url}: an empty response"),
-            (EmptyResponse { url }, Lang::Zh) => format!("{url}：空的响应"),
-            (Unreadable { url }, Lang::En) => format!("{url}: cannot read the body"),
-            (Unreadable { url }, Lang::Zh) => format!("{url}：无法读取响应内容"),
-            (BrokeOff { url, detail }, Lang::En) => format!("the download of {url} broke off: {detail}"),
-            (BrokeOff { url, detail }, Lang::Zh) => format!("{url} 的下载中断了：{detail}"),
-            (CutShort { url, got, total }, Lang::En) => {
-                format!("{url}: got {got} of {total} bytes; the download was cut short")
-            }
-            (CutShort { url, got, total }, Lang::Zh) => {
-                format!("{url}：只收到 {total} 字节中的 {got} 字节；下载被截断了")
-            }
-        }
-    }
-}
-
-/// Why the data could not be loaded.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "error", rename_all = "snake_case")]
-pub enum DataLoadError {
-    Download(DownloadError),
-    /// The files arrived but are not Fashion-MNIST's: why.
-    Decode {
-        problem: String,
-    },
-    /// The copy in the browser's cache did not decode; it was removed.
-    CacheDamaged {
-        problem: String,
-    },
-    /// The browser's cache refused a file: its words.
-    Cache {
-        detail: String,
-    },
-}
-
-impl Say for DataLoadError {
-    fn say(&self, lang: Lang) -> String {
-        use DataLoadError::*;
-        match (self, lang) {
-            (Download(e), _) => e.say(lang),
-            (Decode { problem }, _) => problem.clone(),
-            (CacheDamaged { problem }, Lang::En) => {
-                format!("{problem} (the cached copy was removed; retry to download it again)")
-            }
-            (CacheDamaged { problem }, Lang::Zh) => {
-                format!("{problem}（缓存的副本已删除；重试即可重新下载）")
-            }
-            (Cache { detail }, Lang::En) => format!("the browser's cache refused the data: {detail}"),
-            (Cache { detail }, Lang::Zh) => format!("浏览器的缓存拒绝了数据：{detail}"),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -353,6 +292,13 @@ mod tests {
             WorkerError::NoData,
             WorkerError::NoBackend,
             WorkerError::NoWeightsToContinue,
+            WorkerError::TooFewImages {
+                here: Images {
+                    train: 2000,
+                    test: 1000,
+                },
+                needs: Images::ALL,
+            },
             WorkerError::Trace { detail: detail() },
         ] {
             let values: &[&str] = if format!("{error:?}").contains("detail") {
@@ -439,49 +385,6 @@ mod tests {
                 name: "w.safetensors".into(),
             },
             &["w.safetensors"],
-        );
-    }
-
-    #[test]
-    fn download_failures_in_both_languages() {
-        let url = || "/assets/fashion-mnist/train-images-idx3-ubyte.gz".to_string();
-        check_message(
-            &DataLoadError::Download(DownloadError::Status {
-                url: url(),
-                status: 404,
-                text: "Not Found".into(),
-            }),
-            &["404", "train-images-idx3-ubyte.gz"],
-        );
-        check_message(
-            &DataLoadError::Download(DownloadError::CutShort {
-                url: url(),
-                got: 1024,
-                total: 26_421_880,
-            }),
-            &["1024", "26421880"],
-        );
-        for error in [
-            DownloadError::NotAResponse { url: url() },
-            DownloadError::EmptyResponse { url: url() },
-            DownloadError::Unreadable { url: url() },
-            DownloadError::CouldNotFetch {
-                url: url(),
-                detail: "offline".into(),
-            },
-            DownloadError::BrokeOff {
-                url: url(),
-                detail: "offline".into(),
-            },
-        ] {
-            check_message(&DataLoadError::Download(error), &["train-images"]);
-        }
-        check_message(&DataLoadError::CacheDamaged { problem: "p".into() }, &[]);
-        check_message(
-            &DataLoadError::Cache {
-                detail: "quota".into(),
-            },
-            &["quota"],
         );
     }
 }

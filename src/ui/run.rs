@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::i18n::run::{DataReady, RunLost, WebGpuFailed, WeightsNote, WeightsProblem};
 use crate::i18n::{Lang, Say};
-use crate::protocol::{DataLoadError, Report, WorkerError};
+use crate::protocol::{AppCopy, DataLoadError, Offline, Report, WorkerError};
 use crate::training::{Calibration, Ending, EpochReport, Event, TrainConfig};
 use crate::web::webgpu::Backend;
 
@@ -119,6 +119,10 @@ pub struct Run {
     pub download: RwSignal<Option<(String, u64, Option<u64>)>>,
     pub data_ready: RwSignal<Option<DataReady>>,
     pub data_error: RwSignal<Option<DataLoadError>>,
+    /// Without a connection: the images this browser keeps.
+    pub offline: RwSignal<Option<Offline>>,
+    /// The app's copy here: a newer build is ready.
+    pub app_copy: RwSignal<Option<AppCopy>>,
     /// `(epoch, batch, batches)` of the last step.
     pub progress: RwSignal<(usize, usize, usize)>,
     pub epochs: RwSignal<usize>,
@@ -168,6 +172,8 @@ impl Run {
             download: RwSignal::new(None),
             data_ready: RwSignal::new(None),
             data_error: RwSignal::new(None),
+            offline: RwSignal::new(None),
+            app_copy: RwSignal::new(None),
             progress: RwSignal::new((0, 0, 0)),
             epochs: RwSignal::new(0),
             examples_per_s: RwSignal::new(None),
@@ -257,6 +263,7 @@ impl Run {
                 train,
                 test,
                 from_cache,
+                ..
             } => {
                 self.download.set(None);
                 self.data_ready.set(Some(DataReady {

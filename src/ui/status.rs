@@ -6,10 +6,12 @@ use crate::i18n::page_train::{
     DataNotLoaded, Doing, Downloading, EpochMemory, FirstStep, KernelsReady, Progress, TrainText,
 };
 use crate::i18n::{Lang, Say};
+use crate::protocol::AppCopy;
 use crate::ui::ClientHandle;
 use crate::ui::client::Client;
 use crate::ui::lang::{lang, tr};
 use crate::ui::run::{Phase, Run, Waiting};
+use crate::web::service;
 use crate::web::webgpu::Backend;
 
 /// A progress bar, `done` of `total`, with its label.
@@ -35,6 +37,16 @@ pub fn Status() -> impl IntoView {
     let lang = lang();
     view! {
         <div class="status" aria-live="polite" data-worker-memory=move || run.worker_memory.get().map(|b| b.to_string())>
+            // The app's copy here: a newer build to switch to.
+            {move || run.app_copy.get().map(|copy| view! {
+                <div class="app-update" role="status">
+                    {move || lang.get().t(copy)} " "
+                    <button name="reload" on:click=|_| service::apply_update()>{move || lang.get().t(AppCopy::Reload)}</button>
+                </div>
+            })}
+            {move || run.offline.get().map(|offline| view! {
+                <p class="offline-note">{move || offline.say(lang.get())}</p>
+            })}
             {move || run.download.get().map(|(file, loaded, total)| {
                 let label = Downloading { file, loaded, total }.say(lang.get());
                 progress_bar(loaded as f64, total.unwrap_or(0) as f64, label)

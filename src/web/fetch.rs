@@ -1,6 +1,9 @@
 //! Fashion-MNIST in the browser: fetched from the app's own assets with
-//! progress, kept in the Cache API so a reload does not download 30 MB
-//! again, decoded by the core's loader. Works in a page and in a worker.
+//! progress, kept in the Cache API so a reload (or a visit without a
+//! connection) does not download it again, decoded by the core's loader.
+//! Works in a page and in a worker. The shards a run needs are fetched by
+//! `web::shards` with these tools; the four canonical files whole (`load`)
+//! where the site has no shards.
 
 use js_sys::{Function, Promise, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
@@ -12,8 +15,10 @@ use crate::protocol::{DataLoadError, DownloadError};
 use crate::web::channel::Slot;
 use crate::web::get;
 
-/// The cache the four files are kept in; bump the version if they change.
-const CACHE_NAME: &str = "cnnp-fashion-mnist-v1";
+/// The cache the data is kept in (the four files, the shards and their
+/// manifest); bump the version if they change. The service worker
+/// (`www/sw.js`) leaves it alone: it is not the app's, and outlives builds.
+pub const CACHE_NAME: &str = "cnnp-fashion-mnist-v1";
 
 /// The files in the order they are fetched: the small test set first.
 pub const FILES: [&str; 4] = [
@@ -31,7 +36,7 @@ pub const FILE_SLOTS: [Slot; 4] = [
     Slot::TrainImagesFile,
 ];
 
-fn describe(error: JsValue) -> String {
+pub(crate) fn describe(error: JsValue) -> String {
     error
         .dyn_ref::<js_sys::Error>()
         .map(|e| String::from(e.message()))
@@ -52,7 +57,7 @@ async fn call_promise(target: &JsValue, method: &str, args: &[JsValue]) -> Resul
     JsFuture::from(promise).await.map_err(describe)
 }
 
-async fn open_cache() -> Option<Cache> {
+pub(crate) async fn open_cache() -> Option<Cache> {
     let caches = get(&js_sys::global(), "caches");
     if caches.is_undefined() {
         return None; // e.g. a page not served over http(s)
@@ -63,17 +68,50 @@ async fn open_cache() -> Option<Cache> {
         .and_then(|cache| cache.dyn_into().ok())
 }
 
-async fn cached(cache: &Cache, url: &str) -> Option<Vec<u8>> {
+pub(crate) async fn cached(cache: &Cache, url: &str) -> Option<Vec<u8>> {
     let found = JsFuture::from(cache.match_with_str(url)).await.ok()?;
     let response: Response = found.dyn_into().ok()?;
     let buffer = JsFuture::from(response.array_buffer().ok()?).await.ok()?;
     Some(Uint8Array::new(&buffer).to_vec())
 }
 
+/// Keeps `bytes` as `url`'s in `cache`.
+pub(crate) async fn store(cache: &Cache, url: &str, bytes: &mut [u8]) -> Result<(), DataLoadError> {
+    let response = Response::new_with_opt_u8_array(Some(bytes))
+        .map_err(|e| DataLoadError::Cache { detail: describe(e) })?;
+    JsFuture::from(cache.put_with_str(url, &response))
+        .await
+        .map(|_| ())
+        .map_err(|e| DataLoadError::Cache { detail: describe(e) })
+}
+
+/// Forgets `url` in `cache` (a damaged copy).
+pub(crate) async fn forget(cache: &Cache, url: &str) {
+    let _ = JsFuture::from(cache.delete_with_str(url)).await;
+}
+
+/// How a download may use the browser's HTTP cache.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Fetch {
+    /// As the server's cache rules say.
+    Normal,
+    /// From the network, whatever the HTTP cache holds: a second try after
+    /// a copy that arrived wrong.
+    Reload,
+}
+
 /// Downloads `url`, reporting `(bytes so far, total if known)` as it goes.
-async fn download(url: &str, progress: &mut impl FnMut(u64, Option<u64>)) -> Result<Vec<u8>, DownloadError> {
+pub(crate) async fn download(
+    url: &str,
+    how: Fetch,
+    progress: &mut impl FnMut(u64, Option<u64>),
+) -> Result<Vec<u8>, DownloadError> {
     let url_ = || url.to_string();
-    let response: Response = call_promise(&js_sys::global(), "fetch", &[JsValue::from_str(url)])
+    let init = js_sys::Object::new();
+    if how == Fetch::Reload {
+        let _ = js_sys::Reflect::set(&init, &JsValue::from_str("cache"), &JsValue::from_str("reload"));
+    }
+    let response: Response = call_promise(&js_sys::global(), "fetch", &[JsValue::from_str(url), init.into()])
         .await
         .map_err(|detail| DownloadError::CouldNotFetch { url: url_(), detail })?
         .dyn_into()
@@ -135,8 +173,9 @@ pub enum Source {
     Network,
 }
 
-/// The train and test sets, from the cache or from `base_url` (which ends
-/// with a `/`). `progress(file, loaded, total)` follows each download.
+/// The train and test sets whole, from the cache or from the four
+/// canonical files under `base_url` (which ends with a `/`): where the site
+/// has no shards. `progress(file, loaded, total)` follows each download.
 pub async fn load(
     base_url: &str,
     mut progress: impl FnMut(&str, u64, Option<u64>),
@@ -154,9 +193,11 @@ pub async fn load(
             Some(bytes) => bytes,
             None => {
                 source = Source::Network;
-                download(&url, &mut |loaded, total| progress(name, loaded, total))
-                    .await
-                    .map_err(DataLoadError::Download)?
+                download(&url, Fetch::Normal, &mut |loaded, total| {
+                    progress(name, loaded, total)
+                })
+                .await
+                .map_err(DataLoadError::Download)?
             }
         };
         files.push(bytes);
@@ -167,9 +208,7 @@ pub async fn load(
             if source == Source::Network {
                 // Only files that decoded are kept.
                 for (name, bytes) in FILES.iter().zip(&mut files) {
-                    let response = Response::new_with_opt_u8_array(Some(bytes))
-                        .map_err(|e| DataLoadError::Cache { detail: describe(e) })?;
-                    let _ = JsFuture::from(cache.put_with_str(&format!("{base_url}{name}"), &response)).await;
+                    let _ = store(cache, &format!("{base_url}{name}"), bytes).await;
                 }
             }
             Ok((sets.0, sets.1, source))
@@ -177,7 +216,7 @@ pub async fn load(
         (Some(cache), Err(e)) if source == Source::Cache => {
             // A stale or damaged cache: forget it; the caller may retry.
             for name in FILES {
-                let _ = JsFuture::from(cache.delete_with_str(&format!("{base_url}{name}"))).await;
+                forget(cache, &format!("{base_url}{name}")).await;
             }
             Err(DataLoadError::CacheDamaged {
                 problem: e.to_string(),

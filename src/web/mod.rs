@@ -4,6 +4,8 @@
 pub mod channel;
 pub mod fetch;
 pub mod idb;
+pub mod service;
+pub mod shards;
 pub mod threads;
 pub mod webgpu;
 #[cfg(feature = "train")]

@@ -80,6 +80,10 @@ mod messages {
             },
             Command::LoadData {
                 data_url: "/assets/fashion-mnist/".to_string(),
+                images: Some(cnn_playground::protocol::Images {
+                    train: 2000,
+                    test: 500,
+                }),
             },
             Command::UseFiles,
             Command::Train {
@@ -160,6 +164,7 @@ mod messages {
                 train: 60_000,
                 test: 10_000,
                 from_cache: true,
+                all: true,
             },
             Report::DataFailed {
                 error: DataLoadError::Download(DownloadError::Status {

@@ -11,8 +11,9 @@ use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 use super::{Client, now_ms};
 use crate::i18n::run::{RunLost, WebGpuFailed, WorkerLoss};
 use crate::i18n::{Lang, Say};
-use crate::protocol::{Command, Report};
+use crate::protocol::{Command, Offline, Report};
 use crate::web::channel::{Envelope, post_command};
+use crate::web::service;
 use crate::web::webgpu::{Backend, BackendChoice};
 
 /// Trunk builds the worker binary with a loader of this name.
@@ -20,6 +21,10 @@ const WORKER_URL: &str = "./worker_loader.js";
 /// The CPU backend's worker on a cross-origin isolated page: the threaded
 /// build where it was built, the one above otherwise (www/).
 const THREADS_WORKER_URL: &str = "./worker_threads_loader.js";
+
+/// The longest the first worker waits for the app's service worker to
+/// take the page (on a first visit; it is there at once after).
+const SERVICE_WAIT_MS: u32 = 3_000;
 
 /// How often the watchdog pings the worker.
 const PING_MS: u32 = 5_000;
@@ -87,6 +92,23 @@ pub(super) fn wants_threads(choice: BackendChoice) -> bool {
     choice == BackendChoice::Cpu && crate::web::threads::cross_origin_isolated()
 }
 
+/// `wants_threads`, and `auto` too where WebGPU would not run here (no
+/// adapter, a software one, one without subgroups): asked of the browser
+/// by the page, before any worker starts.
+async fn threads_for(choice: BackendChoice) -> bool {
+    if !crate::web::threads::cross_origin_isolated() {
+        return false;
+    }
+    match choice {
+        BackendChoice::Cpu => true,
+        BackendChoice::WebGpu => false,
+        BackendChoice::Auto => match crate::web::webgpu::probe().await {
+            Ok(adapter) => adapter.is_software || !adapter.has_subgroups,
+            Err(_) => true,
+        },
+    }
+}
+
 impl Client {
     /// Pings the worker every few seconds; one silent for far longer than
     /// its slowest step is hung (a loop that never yields, a wedged GPU
@@ -125,6 +147,53 @@ impl Client {
         ping.forget();
     }
 
+    /// Starts the first worker, once the app's service worker has taken the
+    /// page (a moment, on a first visit: the worker's files then go through
+    /// it and are kept) and, for `auto` on an isolated page, once the page
+    /// knows whether WebGPU would run: where it would not, the threaded CPU
+    /// worker starts at once, rather than the WebGPU one first (a second
+    /// big download) only to be swapped.
+    pub(super) fn start(&self) {
+        let client = self.clone();
+        let run = self.run;
+        let choice = self.settings.backend.get_untracked();
+        // Started now, awaited below: the two waits overlap.
+        let threads = wasm_bindgen_futures::future_to_promise(async move {
+            Ok(JsValue::from_bool(threads_for(choice).await))
+        });
+        wasm_bindgen_futures::spawn_local(async move {
+            service::register(move |copy| run.app_copy.set(Some(copy)), SERVICE_WAIT_MS).await;
+            let threaded = wasm_bindgen_futures::JsFuture::from(threads)
+                .await
+                .ok()
+                .and_then(|threaded| threaded.as_bool())
+                .unwrap_or(false);
+            // A backend switched meanwhile started one already.
+            if client.shared.life.borrow().generation == 0 {
+                client.spawn_worker(threaded);
+            }
+        });
+        self.watch_connection();
+    }
+
+    /// Without a connection, says which images this browser keeps.
+    fn watch_connection(&self) {
+        let run = self.run;
+        let update = move |offline: bool| {
+            if !offline {
+                return run.offline.set(None);
+            }
+            wasm_bindgen_futures::spawn_local(async move {
+                let here = crate::web::shards::here(&super::data_url())
+                    .await
+                    .unwrap_or_default();
+                run.offline.set(Some(Offline { here, needs: None }));
+            });
+        };
+        update(service::offline());
+        service::watch_connection(update);
+    }
+
     /// Starts the worker the backend choice asks for: the CPU choice on an
     /// isolated page gets the threaded one.
     pub(super) fn spawn(&self) {
@@ -132,6 +201,7 @@ impl Client {
     }
 
     fn spawn_worker(&self, threaded: bool) {
+        self.shared.life.borrow_mut().terminate();
         let options = WorkerOptions::new();
         options.set_type(WorkerType::Classic);
         let url = if threaded { THREADS_WORKER_URL } else { WORKER_URL };
@@ -204,9 +274,7 @@ impl Client {
     pub(super) fn replace_worker(&self, threaded: bool) {
         self.shared.life.borrow_mut().terminate();
         self.spawn_worker(threaded);
-        if self.shared.data.borrow().requested {
-            self.load_data();
-        }
+        self.ask_data_again();
     }
 
     /// The worker died or hung: the run stops, a new worker (the CPU's,
@@ -237,9 +305,7 @@ impl Client {
             cpu_takes_over: was_webgpu,
         });
         self.spawn();
-        if self.shared.data.borrow().requested {
-            self.load_data();
-        }
+        self.ask_data_again();
     }
 }
 

@@ -24,7 +24,7 @@ use crate::ui::inside_state::Inside;
 use crate::ui::run::Run;
 use crate::ui::state::Settings;
 use crate::web::channel::{Envelope, Slot};
-use crate::web::protocol::{Command, PictureRef};
+use crate::web::protocol::{Command, Images, PictureRef};
 use crate::web::webgpu::BackendChoice;
 
 use life::WorkerLife;
@@ -49,14 +49,18 @@ fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
-/// Where the worker's data comes from, asked again of a worker that
-/// replaces one.
+/// Where the worker's data comes from and how much of it was asked for,
+/// asked again of a worker that replaces one.
 #[derive(Default)]
 struct DataSource {
-    /// Something needed the data: it was asked for.
-    requested: bool,
+    /// The most images asked of this worker (since the last failure).
+    asked: Images,
+    /// What the load that failed asked for: Retry asks it again.
+    failed: Option<Images>,
     /// Files picked from disk, kept to hand a new worker again.
     picked: Option<Vec<ArrayBuffer>>,
+    /// They were handed to this worker.
+    picked_sent: bool,
 }
 
 #[derive(Default)]
@@ -92,15 +96,19 @@ impl Client {
             history,
             settings,
         };
-        client.spawn();
+        client.start();
         client.watch();
         client
     }
 
     /// Queues `command` for the worker; it goes as soon as the worker can
-    /// take it.
+    /// take it (and holds the images it works on: asked for here).
     fn send(&self, command: impl Into<Envelope<Command>>) {
-        self.shared.outbox.borrow_mut().push(command.into());
+        let command = command.into();
+        if let Some(images) = command.message.images_needed() {
+            self.need_data(images);
+        }
+        self.shared.outbox.borrow_mut().push(command);
         self.flush();
     }
 
@@ -113,8 +121,8 @@ impl Client {
         self.run.set_queued(self.shared.outbox.borrow().run_waits_for());
     }
 
-    /// Starts a run (loading the data first if the worker has none); a run
-    /// asked for before the worker is ready waits for it.
+    /// Starts a run (loading the images it needs first if the worker lacks
+    /// them); a run asked for before the worker is ready waits for it.
     pub fn train(&self, config: TrainConfig) {
         self.run.data_error.set(None);
         let from_weights = self.run.can_continue.get_untracked() && self.run.from_weights.get_untracked();
@@ -125,7 +133,6 @@ impl Client {
             .map_or(0.0, |c| c.seconds_per_example * config.batch_size as f64 * 1000.0);
         self.shared.life.borrow_mut().expect_steps_of(expected_step_ms);
         self.shared.records.borrow_mut().ask(config.clone(), from_weights);
-        self.need_data();
         self.send(Command::Train { config, from_weights });
     }
 
@@ -144,38 +151,72 @@ impl Client {
         self.send(Command::Prepare { config });
     }
 
-    /// Asks the worker for the data, once per worker.
-    fn need_data(&self) {
-        if !self.shared.data.borrow().requested {
-            self.load_data();
+    /// Asks the worker for at least `images` (the shards it lacks), or for
+    /// the picked files once.
+    fn need_data(&self, images: Images) {
+        let ask = {
+            let mut data = self.shared.data.borrow_mut();
+            match &data.picked {
+                Some(buffers) if !data.picked_sent => {
+                    let command = files_command(buffers);
+                    data.picked_sent = true;
+                    Some(command)
+                }
+                Some(_) => None,
+                None if data.asked.covers(images) => None,
+                None => {
+                    data.asked = data.asked.max(images);
+                    Some(Envelope::new(Command::LoadData {
+                        data_url: data_url(),
+                        images: Some(data.asked),
+                    }))
+                }
+            }
+        };
+        if let Some(command) = ask {
+            self.shared.outbox.borrow_mut().push(command);
+            self.flush();
         }
     }
 
-    fn load_data(&self) {
-        let picked = {
+    /// A new worker holds nothing: what the last one was asked for is
+    /// asked of it again.
+    fn ask_data_again(&self) {
+        let asked = {
             let mut data = self.shared.data.borrow_mut();
-            data.requested = true;
-            data.picked.clone()
+            data.picked_sent = false;
+            std::mem::take(&mut data.asked)
         };
-        match picked {
-            Some(buffers) => self.send(files_command(&buffers)),
-            None => self.send(Command::LoadData { data_url: data_url() }),
+        if asked != Images::default() || self.shared.data.borrow().picked.is_some() {
+            self.need_data(asked);
         }
+    }
+
+    /// The worker could not load what was asked: it holds `held`, and Retry
+    /// asks again.
+    fn data_failed(&self, held: Images) {
+        let mut data = self.shared.data.borrow_mut();
+        data.failed = Some(data.asked);
+        data.asked = held;
+        data.picked_sent = false;
     }
 
     /// Hands the worker four files the user picked (as ArrayBuffers, in the
     /// order of `web::fetch::FILES`); they replace the served ones.
     pub fn use_files(&self, buffers: Vec<ArrayBuffer>) {
         self.run.data_error.set(None);
-        self.shared.data.borrow_mut().picked = Some(buffers);
-        self.load_data();
+        {
+            let mut data = self.shared.data.borrow_mut();
+            data.picked = Some(buffers);
+            data.picked_sent = false;
+        }
+        self.need_data(Images::ALL);
     }
 
     /// Asks what the net makes of a picture (`Command::LookInside`; `own`:
     /// the user's picture's pixels). One at a time: the latest asked
-    /// meanwhile follows. The data loads first if it has not.
+    /// meanwhile follows. The test images load first if they have not.
     pub fn look_inside(&self, command: Command, own: Option<Vec<u8>>) {
-        self.need_data();
         let mut envelope = Envelope::new(command);
         if let (
             Command::LookInside {
@@ -210,7 +251,6 @@ impl Client {
             test_limit: config.test_limit,
             batch_size: config.batch_size,
         };
-        self.need_data();
         self.send(Envelope::new(command).with(Slot::WeightsFile, file));
     }
 
@@ -221,15 +261,16 @@ impl Client {
         }
     }
 
-    /// Whether the worker holds the data.
+    /// Whether the worker holds any of the data.
     pub fn has_data(&self) -> bool {
-        self.shared.outbox.borrow().readiness.data
+        self.shared.outbox.borrow().readiness.has_data()
     }
 
-    /// Retries loading the data after a failure.
+    /// Retries loading the data after a failure: what failed is asked again.
     pub fn retry_data(&self) {
         self.run.data_error.set(None);
-        self.load_data();
+        let again = self.shared.data.borrow_mut().failed.take();
+        self.need_data(again.unwrap_or(Images::ALL));
     }
 
     pub fn pause(&self) {

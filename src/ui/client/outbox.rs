@@ -1,13 +1,14 @@
 //! The page's one queue for the worker: what it cannot take yet waits
 //! here, in order, and goes as soon as the worker has what it needs (its
-//! wasm listening, a backend chosen, the data loaded).
+//! wasm listening, a backend chosen, enough of the data: the images this
+//! run, this test picture, this evaluation uses).
 
 use std::collections::VecDeque;
 
 use crate::training::TrainConfig;
 use crate::ui::run::Waiting;
 use crate::web::channel::Envelope;
-use crate::web::protocol::Command;
+use crate::web::protocol::{Command, Images};
 
 /// What a command needs of the worker before it can go.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -16,8 +17,9 @@ pub enum Need {
     Listening,
     /// A backend chosen.
     Backend,
-    /// A backend and the data: what trains, evaluates or shows test images.
-    BackendAndData,
+    /// A backend and at least these images: what trains, evaluates or
+    /// shows test images.
+    BackendAndData(Images),
 }
 
 impl Need {
@@ -39,7 +41,9 @@ impl Need {
             | Command::Profile { .. }
             | Command::LookInside { .. }
             | Command::TestImages { .. }
-            | Command::LoadWeights { .. } => Need::BackendAndData,
+            | Command::LoadWeights { .. } => {
+                Need::BackendAndData(command.images_needed().unwrap_or_default())
+            }
         }
     }
 }
@@ -51,7 +55,10 @@ pub struct Readiness {
     pub listening: bool,
     /// The page has its backend (and keeps this worker for it).
     pub backend: bool,
-    pub data: bool,
+    /// The images it holds (the first of each split).
+    pub data: Images,
+    /// Those are all there are (the whole set, or the files picked).
+    pub all_data: bool,
 }
 
 impl Readiness {
@@ -62,9 +69,19 @@ impl Readiness {
             Need::Listening => None,
             _ if !self.backend => Some(Waiting::Backend),
             Need::Backend => None,
-            Need::BackendAndData if !self.data => Some(Waiting::Data),
-            Need::BackendAndData => None,
+            Need::BackendAndData(images) if !self.holds(images) => Some(Waiting::Data),
+            Need::BackendAndData(_) => None,
         }
+    }
+
+    /// Whether the worker holds at least `images`.
+    pub fn holds(&self, images: Images) -> bool {
+        self.all_data || self.data.covers(images)
+    }
+
+    /// Whether it holds any data at all.
+    pub fn has_data(&self) -> bool {
+        self.all_data || self.data != Images::default()
     }
 }
 
@@ -138,8 +155,9 @@ impl Outbox {
 
     /// What the queued run waits for.
     pub fn run_waits_for(&self) -> Option<Waiting> {
-        self.queued_run()?;
-        self.readiness.waiting_for(Need::BackendAndData)
+        let run = self.queued_run()?;
+        self.readiness
+            .waiting_for(Need::BackendAndData(Images::of_run(run)))
     }
 
     /// Forgets a queued run (its data failed, the user stopped it, the

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use super::Client;
 use crate::i18n::run::{Loaded, WeightsNote, WeightsProblem, WorkerLoss};
 use crate::i18n::{Lang, Say};
-use crate::protocol::{Command, Report};
+use crate::protocol::{Command, Images, Report};
 use crate::training::Event;
 use crate::web::channel::{Envelope, Slot};
 use crate::web::webgpu::Backend;
@@ -18,20 +18,36 @@ impl Client {
         match report {
             Report::Ready => {
                 self.shared.outbox.borrow_mut().readiness.listening = true;
+                // This worker's files, kept for a visit without a connection.
+                let threaded = self.shared.life.borrow().threaded;
+                crate::web::service::keep(if threaded {
+                    "threads-worker"
+                } else {
+                    "webgpu-worker"
+                });
                 let choice = self.settings.backend.get_untracked();
                 self.send(Command::ChooseBackend { choice });
             }
             Report::Backend { backend } => self.backend_chosen(backend.clone()),
-            Report::DataReady { .. } => {
+            Report::DataReady { train, test, all, .. } => {
                 self.run.on_report(report, None);
-                self.shared.outbox.borrow_mut().readiness.data = true;
+                {
+                    let mut outbox = self.shared.outbox.borrow_mut();
+                    outbox.readiness.data = Images {
+                        train: *train,
+                        test: *test,
+                    };
+                    outbox.readiness.all_data = *all;
+                }
                 self.inside.data_loaded.set(true);
                 self.flush();
             }
             Report::DataFailed { .. } => {
                 self.run.on_report(report, None);
-                // The run waiting for the data is not started; what else
-                // waits may go once a retry brings it.
+                // The run waiting for the data is not started (not on part
+                // of it either); what else waits may go once a retry brings it.
+                let held = self.shared.outbox.borrow().readiness.data;
+                self.data_failed(held);
                 self.shared.outbox.borrow_mut().drop_run();
                 self.flush();
             }

@@ -38,6 +38,8 @@ struct Worker {
     /// runtime opens once per worker, so it is kept for later runs.
     device: RefCell<Option<(Device, Backend)>>,
     webgpu: RefCell<Option<(Device, Adapter)>>,
+    /// What it holds of the shards, and the load under way.
+    data_state: setup::DataState,
     control: RunControl,
     kept: Kept,
 }
@@ -120,7 +122,7 @@ fn receive(worker: Rc<Worker>, command: Envelope<Command>) {
         Command::Ping => post_report(Report::Pong),
         Command::FailOnPurpose { how } => fail_on_purpose(how),
         Command::ChooseBackend { choice } => spawn(setup::choose(worker, choice)),
-        Command::LoadData { ref data_url } => spawn(setup::load(worker, data_url.clone())),
+        Command::LoadData { data_url, images } => setup::load(worker, data_url, images),
         Command::UseFiles => setup::use_files(&worker, &command),
         Command::Train { config, from_weights } => runs::exclusive(worker, move |worker| async move {
             runs::train(&worker, &config, from_weights).await

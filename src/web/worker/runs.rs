@@ -169,6 +169,9 @@ fn ready(worker: &Worker, config: &TrainConfig) -> Option<RunInputs> {
     let Some(data) = worker.data() else {
         return failed(WorkerError::NoData);
     };
+    if let Err(error) = super::setup::enough_for(worker, config) {
+        return failed(error);
+    }
     let Some((device, backend)) = worker.device() else {
         return failed(WorkerError::NoBackend);
     };
