@@ -18,6 +18,8 @@
 
 pub mod classes;
 mod format;
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub mod page_inside;
 pub mod text;
 
 use serde::{Deserialize, Serialize};
