@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 
+use crate::i18n::page_inside::{PictureNote, PictureSource};
 use crate::web::channel::{Envelope, Slot};
 use crate::web::protocol::{FiltersShape, PictureRef, Report};
 
@@ -54,9 +55,9 @@ impl Predictions {
 pub struct OwnPicture {
     pub pixels: Vec<u8>,
     /// What was done to it (inverted, transparency), when anything was.
-    pub note: Option<String>,
-    /// Where it came from: "your drawing", a file's name.
-    pub source: String,
+    pub note: Option<PictureNote>,
+    /// Where it came from: the drawing pad, a file.
+    pub source: PictureSource,
 }
 
 #[derive(Clone, Copy)]
