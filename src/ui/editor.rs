@@ -8,8 +8,10 @@ use leptos::prelude::*;
 
 use crate::arch::NetConfig;
 use crate::arch::edit::{self, Column, Field, Kind};
+use crate::i18n::Catalogue;
+use crate::i18n::page_inside::{CellLabel, EditorText};
 use crate::ui::copy::CopyButton;
-use crate::ui::lang::{lang, tr};
+use crate::ui::lang::{lang, say, tr};
 use crate::ui::run::Run;
 use crate::ui::state::Settings;
 
@@ -17,6 +19,7 @@ use crate::ui::state::Settings;
 pub fn NetEditor(hidden: Vec<String>) -> impl IntoView {
     let settings = expect_context::<Settings>();
     let run = expect_context::<Run>();
+    let lang = lang();
     let running = Signal::derive(move || run.busy());
     let show_ratio = !hidden.iter().any(|h| h == "ratio");
     // The fields of the book's net: which inputs there are changes with the
@@ -37,11 +40,11 @@ pub fn NetEditor(hidden: Vec<String>) -> impl IntoView {
     view! {
         <details class="editor" open>
             <summary>
-                "Change the net"
-                {move || edited.get().then(|| view! { <span class="edited-mark">" · edited"</span> })}
+                {tr(EditorText::Change)}
+                {move || edited.get().then(|| view! { <span class="edited-mark">{tr(EditorText::Edited)}</span> })}
             </summary>
-            <div class="presets" role="group" aria-label="the book's exercises">
-                <span class="presets-label">"The book's exercises:"</span>
+            <div class="presets" role="group" aria-label=tr(EditorText::Exercises)>
+                <span class="presets-label">{tr(EditorText::ExercisesLabel)}</span>
                 {move || edit::presets(settings.arch.get()).into_iter().map(|preset| {
                     let id = preset.id;
                     let chosen = move || settings.preset.get() == Some(id);
@@ -60,10 +63,10 @@ pub fn NetEditor(hidden: Vec<String>) -> impl IntoView {
                     class="reset"
                     disabled=move || running.get() || !edited.get()
                     on:click=move |_| settings.reset_net()
-                >"Reset to the book's"</button>
+                >{tr(EditorText::Reset)}</button>
             </div>
             {move || settings.preset.get().and_then(edit::preset).map(|preset| view! {
-                <p class="question"><strong>{tr(preset.title)} ": "</strong>{tr(preset.question)}</p>
+                <p class="question"><strong>{tr(preset.title)} {move || lang.get().pick(": ", "：")}</strong>{tr(preset.question)}</p>
             })}
             <div class="edit-fields">
                 {move || fields.get().into_iter()
@@ -72,14 +75,20 @@ pub fn NetEditor(hidden: Vec<String>) -> impl IntoView {
                     .collect_view()}
             </div>
             <details class="as-json">
-                <summary>"As JSON, for " <code>"cnnp … --config FILE"</code></summary>
-                <CopyButton
-                    text=Callback::new(move |()| json())
-                    label="Copy"
-                    done="copied"
-                    blocked="select it below: the clipboard is blocked"
-                    name="copy-json"
-                />
+                <summary>{tr(EditorText::AsJson)} <code>"cnnp … --config FILE"</code></summary>
+                // Made again in the reader's language when it changes.
+                {move || {
+                    let lang = lang.get();
+                    view! {
+                        <CopyButton
+                            text=Callback::new(move |()| json())
+                            label=EditorText::Copy.get(lang)
+                            done=EditorText::Copied.get(lang)
+                            blocked=EditorText::CopyBlocked.get(lang)
+                            name="copy-json"
+                        />
+                    }
+                }}
                 <pre class="net-json">{json}</pre>
             </details>
         </details>
@@ -198,7 +207,7 @@ fn RowsInput(
                                 type="text"
                                 inputmode="numeric"
                                 class="cell"
-                                aria-label=format!("{} of row {}", columns[j], i + 1)
+                                aria-label=say(CellLabel { column: columns[j].to_string(), row: i + 1 })
                                 prop:value=move || rows.with(|rows| rows.get(i).and_then(|row| row.get(j)).cloned().unwrap_or_default())
                                 disabled=move || disabled.get()
                                 on:input=move |ev| {
@@ -215,7 +224,7 @@ fn RowsInput(
                         <td><button
                             type="button"
                             class="remove-row"
-                            title="remove this row"
+                            title=tr(EditorText::RemoveRow)
                             disabled=move || { disabled.get() || count.get() <= 1 }
                             on:click=move |_| change(&|rows| { if i < rows.len() { rows.remove(i); } })
                         >"✕"</button></td>
@@ -231,6 +240,6 @@ fn RowsInput(
                 let last = rows.last().cloned().unwrap_or_else(|| vec!["1".to_string(); columns.len()]);
                 rows.push(last);
             })
-        >"+ add a row"</button>
+        >{tr(EditorText::AddRow)}</button>
     }
 }

@@ -3,12 +3,15 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::{GALLERY, capitalised, class_name};
+use super::GALLERY;
 use crate::data::SIDE;
-use crate::i18n::Say;
+use crate::i18n::classes::class_name;
+use crate::i18n::page_inside::{GalleryFilter, GalleryHeading, InsideText, TestImage};
+use crate::i18n::{Catalogue, Say};
 use crate::ui::ClientHandle;
 use crate::ui::canvas::{Bitmap, grey_rgba};
 use crate::ui::inside_state::Inside;
+use crate::ui::lang::{lang, say, tr};
 use crate::web::protocol::PictureRef;
 
 /// The test images the net was evaluated on, true class over predicted
@@ -62,32 +65,29 @@ pub fn Gallery() -> impl IntoView {
         inside.cell.set(None);
         inside.gallery_start.set(0);
     };
-    let lang = crate::ui::lang::lang();
-    let heading = move || match (inside.predictions.get(), inside.cell.get()) {
-        (None, _) => "Test images (train to see what the net predicts)".to_string(),
-        (Some(p), Some((label, predicted))) => format!(
-            "{}: {} {} images classified as {}",
-            capitalised(&p.when.say(lang.get())),
-            total().unwrap_or(0),
-            class_name(label),
-            class_name(predicted)
-        ),
-        (Some(p), None) => format!(
-            "{}: true class over predicted class ({} images{})",
-            capitalised(&p.when.say(lang.get())),
-            total().unwrap_or(0),
-            if inside.mistakes_only.get() {
-                ", mistakes only"
-            } else {
-                ""
-            }
-        ),
+    let lang = lang();
+    let heading = move || {
+        let lang = lang.get();
+        let Some(predictions) = inside.predictions.get() else {
+            return InsideText::GalleryUntrained.get(lang).to_string();
+        };
+        let filter = match (inside.cell.get(), inside.mistakes_only.get()) {
+            (Some((label, predicted)), _) => GalleryFilter::Cell { label, predicted },
+            (None, true) => GalleryFilter::MistakesOnly,
+            (None, false) => GalleryFilter::All,
+        };
+        GalleryHeading {
+            when: predictions.when,
+            count: total().unwrap_or(0),
+            filter,
+        }
+        .say(lang)
     };
     view! {
         <div class="gallery-head">
             <span class="gallery-title">{heading}</span>
             {move || inside.cell.get().map(|_| view! {
-                <button class="chip" name="clear-cell" on:click=move |_| inside.cell.set(None)>"show all ✕"</button>
+                <button class="chip" name="clear-cell" on:click=move |_| inside.cell.set(None)>{tr(InsideText::ShowAll)}</button>
             })}
             <label class="switch">
                 <input
@@ -97,11 +97,22 @@ pub fn Gallery() -> impl IntoView {
                     disabled=move || inside.predictions.with(Option::is_none)
                     on:change=on_mistakes
                 />
-                "mistakes only"
+                {tr(InsideText::MistakesOnly)}
             </label>
-            <button name="gallery-previous" on:click=move |_| page(-1) disabled=move || inside.gallery_start.get() == 0>"◀"</button>
-            <button name="gallery-next" on:click=move |_| page(1)
-                disabled=move || total().is_some_and(|n| inside.gallery_start.get() + GALLERY >= n)>"▶"</button>
+            <button
+                name="gallery-previous"
+                title=tr(InsideText::PreviousPage)
+                aria-label=tr(InsideText::PreviousPage)
+                on:click=move |_| page(-1)
+                disabled=move || inside.gallery_start.get() == 0
+            >"◀"</button>
+            <button
+                name="gallery-next"
+                title=tr(InsideText::NextPage)
+                aria-label=tr(InsideText::NextPage)
+                on:click=move |_| page(1)
+                disabled=move || total().is_some_and(|n| inside.gallery_start.get() + GALLERY >= n)
+            >"▶"</button>
         </div>
         <div class="gallery">
             {move || {
@@ -115,9 +126,12 @@ pub fn Gallery() -> impl IntoView {
                         None => return view! { <figure class="thumb waiting"></figure> }.into_any(),
                     };
                     let wrong = predicted.is_some_and(|p| p != label);
-                    let caption = match predicted {
-                        Some(p) => format!("{}\n{}", class_name(label), class_name(p)),
-                        None => class_name(label).to_string(),
+                    let caption = move || {
+                        let lang = lang.get();
+                        match predicted {
+                            Some(p) => format!("{}\n{}", class_name(label.into(), lang), class_name(p.into(), lang)),
+                            None => class_name(label.into(), lang).to_string(),
+                        }
                     };
                     let pick = move |_| inside.picture.set(PictureRef::Test { index });
                     view! {
@@ -128,7 +142,7 @@ pub fn Gallery() -> impl IntoView {
                             data-index=index
                             on:click=pick
                         >
-                            <Bitmap width=SIDE height=SIDE rgba=grey_rgba(&pixels) css_width=56 title=format!("test image {index}") />
+                            <Bitmap width=SIDE height=SIDE rgba=grey_rgba(&pixels) css_width=56 title=Signal::derive(say(TestImage(index))) />
                             <figcaption>{caption}</figcaption>
                         </figure>
                     }.into_any()
