@@ -87,7 +87,8 @@ crate::catalogue! {
             "已点击训练：正在等待训练线程启动…";
         WaitingForBackend => "Train pressed: waiting for the worker to choose WebGPU or the CPU…",
             "已点击训练：正在等待训练线程选择 WebGPU 或 CPU…";
-        LoadingData => "Loading Fashion-MNIST…", "正在加载 Fashion-MNIST…";
+                LoadingData => "Loading Fashion-MNIST…", "正在加载 Fashion-MNIST…";
+        StartingRun => "Train pressed: the worker is starting the run…", "已点击训练：训练线程正在开始训练…";
         Ready => "Ready when you are.", "准备就绪，随时可以开始。";
         CompilingKernels => "Preparing kernels: the first step compiles the GPU shaders…",
             "正在准备 GPU 内核：第一步要编译 GPU 着色器…";

@@ -61,6 +61,8 @@ pub enum Waiting {
     Backend,
     /// The data is downloading or being decoded.
     Data,
+    /// It went to the worker, which is about to start it.
+    Start,
 }
 
 /// What the worker held after an epoch (`Report::Memory`).

@@ -70,7 +70,8 @@ fn phase_view(run: Run, lang: Lang) -> AnyView {
         phase if !phase.is_running() && run.queued.get().is_some() => {
             let what = match run.queued.get() {
                 Some(Waiting::Worker) => TrainText::WaitingForWorker,
-                Some(Waiting::Backend) => TrainText::WaitingForBackend,
+                                Some(Waiting::Backend) => TrainText::WaitingForBackend,
+                Some(Waiting::Start) => TrainText::StartingRun,
                 _ => TrainText::LoadingData,
             };
             view! { <p class="phase queued">{lang.t(what)}</p> }.into_any()

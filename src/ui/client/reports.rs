@@ -35,9 +35,13 @@ impl Client {
                 self.shared.outbox.borrow_mut().drop_run();
                 self.flush();
             }
-            Report::Preparing => self.run_started(),
+            Report::Preparing => {
+                self.run_answered();
+                self.run_started();
+            }
             Report::Training { event } => self.training_event(event.clone()),
             Report::Finished { ending } => {
+                self.run_answered();
                 let said = ending
                     .message()
                     .map_or_else(|| "finished".to_string(), |ending| ending.say(Lang::En));
@@ -45,6 +49,7 @@ impl Client {
                 self.run.on_report(report, None);
             }
             Report::Failed { error } => {
+                self.run_answered();
                 self.end_record(format!("failed: {}", error.say(Lang::En)));
                 self.run.on_report(report, None);
             }
@@ -96,6 +101,12 @@ impl Client {
             // The benchmark page (www/bench.html) asks for these, not this page.
             Report::Bench { .. } | Report::Profile { .. } | Report::Trace { .. } | Report::Pong => {}
         }
+    }
+
+    /// The worker said what became of the run sent to it.
+    fn run_answered(&self) {
+        self.shared.outbox.borrow_mut().run_answered();
+        self.run.set_queued(self.shared.outbox.borrow().run_waits_for());
     }
 
     /// The worker chose its backend: kept, unless a faster worker suits it.
