@@ -221,10 +221,20 @@ impl Run {
         })
     }
 
-    /// The worker started the run of `config`: the last run's figures go.
+    /// A run of `config` was asked for: the last run's figures go at once
+    /// (the chart, the epochs), though its phase is the worker's to change.
+    pub fn asked(&self, config: &TrainConfig) {
+        self.clear_figures(config);
+    }
+
+    /// The worker started the run of `config`.
     fn started(&self, config: &TrainConfig) {
         self.set_phase.set(Phase::Preparing);
         self.prepare_started.set(Some(now_ms()));
+        self.clear_figures(config);
+    }
+
+    fn clear_figures(&self, config: &TrainConfig) {
         self.progress.set((0, 0, 0));
         self.epochs.set(config.epochs);
         self.examples_per_s.set(None);

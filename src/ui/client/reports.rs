@@ -128,9 +128,6 @@ impl Client {
     /// The worker started the run the page asked for.
     fn run_started(&self) {
         let asked = self.shared.records.borrow().asked().cloned();
-        // The gallery's classes are the last run's until this one's first epoch.
-        self.inside.predictions.set(None);
-        self.inside.cell.set(None);
         self.run.on_report(&Report::Preparing, asked.as_ref());
         self.begin_record();
     }
