@@ -140,6 +140,15 @@ crate::catalogue! {
         RunBefore => "the run before", "上一次运行";
         FirstLayer => "first layer", "第一层";
         LastLayer => "last layer", "最后一层";
+        GradientValuesLabel => "what the strips show", "色带显示的量";
+        FirstStep => "first step", "第一步";
+        LastSteps => "last steps (mean of up to 10)", "最后几步（至多 10 步的均值）";
+
+        // For keyboards, screen readers and phones.
+        SkipToTraining => "Skip to training", "跳到训练";
+        ShowAsTable => "show as a table", "以表格显示";
+        ConfusionKey => "On the diagonal, in bold: right answers; off it: mistakes.",
+            "对角线上（粗体）是分类正确的数目，其余是分类错误的。";
     }
 }
 

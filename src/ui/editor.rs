@@ -9,7 +9,8 @@ use leptos::prelude::*;
 use crate::arch::NetConfig;
 use crate::arch::edit::{self, Column, Field, Kind};
 use crate::i18n::Catalogue;
-use crate::i18n::page_inside::{CellLabel, EditorText};
+use crate::i18n::edit::say_value;
+use crate::i18n::page_inside::{CellLabel, EditorText, RemoveRow};
 use crate::ui::copy::CopyButton;
 use crate::ui::lang::{lang, say, tr};
 use crate::ui::run::Run;
@@ -38,7 +39,7 @@ pub fn NetEditor(hidden: Vec<String>) -> impl IntoView {
             .unwrap_or_else(|e| crate::ui::lang::lang().get().say(&e))
     };
     view! {
-        <details class="editor" open>
+        <details class="editor" open=!narrow_screen()>
             <summary>
                 {tr(EditorText::Change)}
                 {move || edited.get().then(|| view! { <span class="edited-mark">{tr(EditorText::Edited)}</span> })}
@@ -53,6 +54,7 @@ pub fn NetEditor(hidden: Vec<String>) -> impl IntoView {
                             type="button"
                             data-preset=id
                             class:chosen=chosen
+                            aria-pressed=move || chosen().to_string()
                             disabled=move || running.get()
                             on:click=move |_| settings.use_preset(&preset)
                         >{tr(preset.title)}</button>
@@ -101,6 +103,8 @@ fn EditField(field: Field, disabled: Signal<bool>) -> impl IntoView {
     let settings = expect_context::<Settings>();
     let lang = lang();
     let key = field.key;
+    // The label names the field's control (a screen reader says it).
+    let label_id = format!("edit-{key}");
     let text = Signal::derive(move || settings.edit_text(key).unwrap_or_default());
     let error = Signal::derive(move || settings.edit_error(key));
     let set = move |value: String| {
@@ -109,9 +113,9 @@ fn EditField(field: Field, disabled: Signal<bool>) -> impl IntoView {
     };
     let input = match field.kind {
         Kind::Choice(choices) => view! {
-            <select name=key disabled=move || disabled.get() on:change=move |ev| set(event_target_value(&ev))>
+            <select name=key aria-labelledby=label_id.clone() disabled=move || disabled.get() on:change=move |ev| set(event_target_value(&ev))>
                 {choices.iter().map(|&choice| view! {
-                    <option value=choice selected=move || text.get() == choice>{choice}</option>
+                    <option value=choice selected=move || text.get() == choice>{move || say_value(choice, lang.get())}</option>
                 }).collect_view()}
             </select>
         }
@@ -120,6 +124,7 @@ fn EditField(field: Field, disabled: Signal<bool>) -> impl IntoView {
             <input
                 type="checkbox"
                 name=key
+                aria-labelledby=label_id.clone()
                 prop:checked=move || text.get() == "on"
                 disabled=move || disabled.get()
                 on:change=move |ev| set(if event_target_checked(&ev) { "on" } else { "off" }.to_string())
@@ -134,6 +139,7 @@ fn EditField(field: Field, disabled: Signal<bool>) -> impl IntoView {
             <input
                 type="text"
                 name=key
+                aria-labelledby=label_id.clone()
                 inputmode=if matches!(field.kind, Kind::Number { .. }) { "decimal" } else { "numeric" }
                 prop:value=move || text.get()
                 disabled=move || disabled.get()
@@ -146,7 +152,7 @@ fn EditField(field: Field, disabled: Signal<bool>) -> impl IntoView {
     let wide = matches!(field.kind, Kind::Rows { .. } | Kind::List { .. });
     view! {
         <div class="field edit-field" class:wide=wide class:flag=matches!(field.kind, Kind::Flag) class:invalid=move || error.get().is_some() data-key=key>
-            <span class="field-label">{tr(field.label)}</span>
+            <span class="field-label" id=label_id>{tr(field.label)}</span>
             {input}
             {move || error.get().map(|e| view! { <span class="field-error">{lang.get().say(&e)}</span> })}
         </div>
@@ -196,7 +202,7 @@ fn RowsInput(
             <thead><tr>
                 <th>"#"</th>
                 {columns.iter().map(|&c| view! { <th>{tr(c)}</th> }).collect_view()}
-                <th></th>
+                <td></td>
             </tr></thead>
             <tbody>
                 <For each=move || 0..count.get() key=|i| *i let:i>
@@ -225,6 +231,7 @@ fn RowsInput(
                             type="button"
                             class="remove-row"
                             title=tr(EditorText::RemoveRow)
+                            aria-label=say(RemoveRow(i + 1))
                             disabled=move || { disabled.get() || count.get() <= 1 }
                             on:click=move |_| change(&|rows| { if i < rows.len() { rows.remove(i); } })
                         >"✕"</button></td>
@@ -242,4 +249,13 @@ fn RowsInput(
             })
         >{tr(EditorText::AddRow)}</button>
     }
+}
+
+/// A phone's screen: the editor starts closed there, so the table and
+/// Train are not screens away.
+fn narrow_screen() -> bool {
+    web_sys::window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|width| width.as_f64())
+        .is_some_and(|width| width <= 700.0)
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::device::BackendLabel;
 use crate::i18n::page_inside::{ChartText, HistoryText, RunSettings, Started, StorageRefused};
+use crate::i18n::page_train::TrainText;
 use crate::i18n::{Catalogue, Lang, Say};
 use crate::training::{EpochReport, TrainConfig};
 use crate::ui::lang::{lang, say, tr};
@@ -55,6 +56,22 @@ pub const RUNNING: &str = "running";
 /// What a stored run still `RUNNING` shows when a page opens: the page
 /// that ran it was closed or reloaded mid-run (or runs it in another tab).
 pub const INTERRUPTED: &str = "interrupted: its page was closed or reloaded";
+
+/// How a run ended, in the reader's language where the history keeps a
+/// plain case (finished, running, interrupted); a stop or a failure is kept
+/// as its words were then.
+fn say_ending(stored: String) -> impl Fn() -> String + Send + Sync + 'static {
+    let lang = lang();
+    move || {
+        let known = match stored.as_str() {
+            "finished" => Some(HistoryText::Finished),
+            RUNNING => Some(HistoryText::Running),
+            INTERRUPTED => Some(HistoryText::Interrupted),
+            _ => None,
+        };
+        known.map_or_else(|| stored.clone(), |text| text.get(lang.get()).to_string())
+    }
+}
 
 impl RunRecord {
     pub fn last(&self) -> Option<&EpochReport> {
@@ -309,7 +326,7 @@ pub fn RunHistory() -> impl IntoView {
                         <td>{say(record.backend.clone())}</td>
                         <td class="num">{move || lang.get().count(epochs)}</td>
                         <td class="num">{figures}</td>
-                        <td class="muted wraps">{record.ending.clone()}</td>
+                        <td class="muted wraps">{say_ending(record.ending.clone())}</td>
                         <td class="actions">
                             <button
                                 name="run-again"
@@ -350,7 +367,7 @@ pub fn RunHistory() -> impl IntoView {
                         <th class="num">{tr(HistoryText::Epochs)}</th>
                         <th class="num">{tr(HistoryText::TestAcc)}</th>
                         <th>{tr(HistoryText::Ended)}</th>
-                        <th></th>
+                        <td></td>
                     </tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
@@ -442,7 +459,44 @@ fn CompareChart() -> impl IntoView {
                     {ChartText::Caption { max_loss }.say(lang)}
                     <ul class="legend">{legend}</ul>
                 </figcaption>
+                {compared_table(&runs, lang)}
             </figure>
         })
+    }
+}
+
+/// The compared runs' numbers, a row per epoch of each: the chart's text
+/// alternative.
+fn compared_table(runs: &[RunRecord], lang: Lang) -> impl IntoView + use<> {
+    let rows = runs
+        .iter()
+        .flat_map(|run| {
+            run.epochs.iter().map(|epoch| {
+                view! {
+                    <tr>
+                        <td>{run.name.clone()}</td>
+                        <td class="num">{epoch.epoch}</td>
+                        <td class="num">{lang.number(epoch.test_acc, 3)}</td>
+                        <td class="num">{lang.number(epoch.loss, 3)}</td>
+                    </tr>
+                }
+            })
+        })
+        .collect_view();
+    view! {
+        <details class="as-table compare-table">
+            <summary>{TrainText::ShowAsTable.get(lang)}</summary>
+            <table>
+                <thead>
+                    <tr>
+                        <th scope="col">{HistoryText::Name.get(lang)}</th>
+                        <th scope="col">{TrainText::EpochAxis.get(lang)}</th>
+                        <th scope="col">{TrainText::TestAcc.get(lang)}</th>
+                        <th scope="col">{TrainText::TrainLoss.get(lang)}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </details>
     }
 }

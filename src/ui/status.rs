@@ -19,8 +19,9 @@ fn progress_bar(done: f64, total: f64, label: String) -> impl IntoView {
     } else {
         0.0
     };
+    let name = label.clone();
     view! {
-        <div class="progress" role="progressbar" aria-valuenow=format!("{percent:.0}") aria-valuemin="0" aria-valuemax="100">
+        <div class="progress" role="progressbar" aria-label=name aria-valuenow=format!("{percent:.0}") aria-valuemin="0" aria-valuemax="100">
             <div class="bar" style=format!("width: {percent:.1}%")></div>
             <span class="progress-label">{label}</span>
         </div>
@@ -34,7 +35,7 @@ pub fn Status() -> impl IntoView {
     let client = expect_context::<ClientHandle>();
     let lang = lang();
     view! {
-        <div class="status" aria-live="polite" data-worker-memory=move || run.worker_memory.get().map(|b| b.to_string())>
+        <div class="status" data-worker-memory=move || run.worker_memory.get().map(|b| b.to_string())>
             {move || run.download.get().map(|(file, loaded, total)| {
                 let label = Downloading { file, loaded, total }.say(lang.get());
                 progress_bar(loaded as f64, total.unwrap_or(0) as f64, label)

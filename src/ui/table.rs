@@ -75,11 +75,26 @@ fn LayerRow(row: Row, path: Vec<usize>) -> impl IntoView {
     };
     let select = {
         let path = path.clone();
-        move |_| {
+        move || {
             if let Some(inside) = inside {
                 inside.layer.set(Some(path.clone()));
                 inside.active.set(true);
             }
+        }
+    };
+    let on_click = {
+        let select = select.clone();
+        move |_| select()
+    };
+    // A keyboard opens a row's maps as a click does: Enter or Space on the
+    // row itself (not on its expand button, which has its own).
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        let on_row = ev
+            .target()
+            .is_some_and(|target| Some(target) == ev.current_target());
+        if on_row && matches!(ev.key().as_str(), "Enter" | " ") {
+            ev.prevent_default();
+            select();
         }
     };
     let expanded = RwSignal::new(false);
@@ -114,12 +129,15 @@ fn LayerRow(row: Row, path: Vec<usize>) -> impl IntoView {
     view! {
         <tr
             class=class
-            class:selected=selected
+            class:selected=selected.clone()
             class:clickable=inside.is_some()
             data-depth=depth
             data-row=row_path_text(&path)
             title=move || inside.is_some().then(click_to_see)
-            on:click=select
+            tabindex=inside.is_some().then_some("0")
+            aria-current=move || selected().then_some("true")
+            on:click=on_click
+            on:keydown=on_key
         >
             <td class="num">{number.map(|n| n.to_string()).unwrap_or_default()}</td>
             <td class="name" style=format!("padding-left: {}rem", 0.5 + depth as f64 * 1.1)>

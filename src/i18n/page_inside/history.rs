@@ -26,6 +26,10 @@ crate::catalogue! {
         Csv => "CSV", "CSV";
         Delete => "delete", "删除";
         Compared => "the ticked runs compared", "所勾选训练的对比";
+        // How a run ended, as the history keeps the plain cases.
+        Finished => "finished", "完成";
+        Running => "running", "进行中";
+        Interrupted => "interrupted: its page was closed or reloaded", "中断：运行它的页面被关闭或重新加载了";
     }
 }
 

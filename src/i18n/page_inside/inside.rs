@@ -32,6 +32,9 @@ crate::catalogue! {
             "画一件衣物，或拖入或选择一张照片；它会像Fashion-MNIST的图像那样被做成28×28的灰度图像。";
         PictureFile => "picture file: ", "图片文件：";
         Clear => "clear", "清除";
+        GalleryLabel => "test images: the arrow keys move, Enter picks", "测试图像：用方向键移动，按回车键选择";
+        PadLabel => "drawing pad: draw a piece of clothing with a mouse, a pen or a finger; without them, pick a picture file below",
+            "画板：用鼠标、触控笔或手指画一件衣物；不便作画时，可以在下面选择一个图片文件";
     }
 }
 
@@ -113,6 +116,33 @@ pub struct TestImage(pub usize);
 impl Say for TestImage {
     fn say(&self, lang: Lang) -> String {
         lang.pick(format!("test image {}", self.0), format!("测试图像 {}", self.0))
+    }
+}
+
+/// A test image of the gallery, as a screen reader names it: `test image
+/// 12: shirt, predicted T-shirt: a mistake` (the mistake said in words, not
+/// only in red).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ThumbLabel {
+    pub index: usize,
+    /// Its true class.
+    pub label: usize,
+    /// What the net predicts for it, once it has been evaluated.
+    pub predicted: Option<usize>,
+}
+
+impl Say for ThumbLabel {
+    fn say(&self, lang: Lang) -> String {
+        let (index, truth) = (self.index, class_name(self.label, lang));
+        let predicted = self.predicted.map(|p| (class_name(p, lang), p == self.label));
+        match (predicted, lang) {
+            (None, Lang::En) => format!("test image {index}: {truth}"),
+            (None, Lang::Zh) => format!("测试图像 {index}：{truth}"),
+            (Some((p, true)), Lang::En) => format!("test image {index}: {truth}, predicted {p}: right"),
+            (Some((p, true)), Lang::Zh) => format!("测试图像 {index}：实际标签 {truth}，预测 {p}：正确"),
+            (Some((p, false)), Lang::En) => format!("test image {index}: {truth}, predicted {p}: a mistake"),
+            (Some((p, false)), Lang::Zh) => format!("测试图像 {index}：实际标签 {truth}，预测 {p}：预测错误"),
+        }
     }
 }
 
@@ -363,6 +393,37 @@ impl Say for FiltersLine {
 mod tests {
     use super::*;
     use crate::i18n::check_message;
+
+    #[test]
+    fn a_thumb_says_a_mistake_in_words() {
+        let wrong = ThumbLabel {
+            index: 12,
+            label: 6,
+            predicted: Some(0),
+        };
+        check_message(&wrong, &["12"]);
+        assert_eq!(
+            wrong.say(Lang::En),
+            "test image 12: shirt, predicted t-shirt: a mistake"
+        );
+        assert_eq!(
+            wrong.say(Lang::Zh),
+            "测试图像 12：实际标签 衬衫，预测 T恤：预测错误"
+        );
+        let right = ThumbLabel {
+            predicted: Some(6),
+            ..wrong
+        };
+        assert!(right.say(Lang::En).ends_with(": right"));
+        check_message(&right, &["12"]);
+        check_message(
+            &ThumbLabel {
+                predicted: None,
+                ..wrong
+            },
+            &["12"],
+        );
+    }
 
     #[test]
     fn the_gallery_says_its_images_in_either_language() {

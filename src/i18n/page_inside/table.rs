@@ -98,6 +98,16 @@ impl Say for CellLabel {
     }
 }
 
+/// The button that removes a row of an editor's table: `remove row 2`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RemoveRow(pub usize);
+
+impl Say for RemoveRow {
+    fn say(&self, lang: Lang) -> String {
+        lang.pick(format!("remove row {}", self.0), format!("删除第 {} 行", self.0))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,5 +143,6 @@ mod tests {
             },
             &["convs", "2"],
         );
+        check_message(&RemoveRow(2), &["2"]);
     }
 }

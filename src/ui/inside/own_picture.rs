@@ -134,6 +134,10 @@ fn DrawingPad(on_picture: Callback<Result<Picture, PictureProblem>>) -> impl Int
             <canvas
                 node_ref=node
                 class="drawing"
+                // Drawn with a pointer only: it says so, and that the file
+                // picker beside it is the way without one.
+                role="img"
+                aria-label=tr(InsideText::PadLabel)
                 width=PAD
                 height=PAD
                 style=format!("width: {PAD}px; height: {PAD}px")
