@@ -91,7 +91,8 @@ pub fn NetEditor(hidden: Vec<String>) -> impl IntoView {
                         />
                     }
                 }}
-                <pre class="net-json">{json}</pre>
+                // Focusable: a keyboard scrolls it.
+                <pre class="net-json" tabindex="0">{json}</pre>
             </details>
         </details>
     }

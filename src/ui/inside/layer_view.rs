@@ -140,7 +140,7 @@ fn output_view(
         };
         view! {
             <p class="range">{say(line)}</p>
-            <div class="filters" style=format!("grid-template-columns: repeat({columns}, {css}px)") data-filters=out_shown * shown_in>{kernels}</div>
+            <div class="filters" tabindex="0" style=format!("grid-template-columns: repeat({columns}, {css}px)") data-filters=out_shown * shown_in>{kernels}</div>
         }
     });
     view! {
