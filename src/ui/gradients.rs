@@ -185,7 +185,10 @@ fn Strip(
         record.get().and_then(|record| {
             let layer = pick(record.layers.len());
             let value = recent(record.values(outputs.get()), layer)?;
-            Some(format!("{}: {value:.2e}", record.layers.get(layer)?))
+            Some(format!(
+                "{}: {value:.2e}",
+                record.layers.get(layer)?.say(lang.get())
+            ))
         })
     };
     view! {
@@ -216,7 +219,9 @@ fn Strip(
 /// last ones, for a screen reader and for anyone who wants them.
 #[component]
 fn StripTable(record: Signal<Option<GradientRecord>>, outputs: Signal<bool>) -> impl IntoView {
+    let lang = lang();
     let rows = move || {
+        let lang = lang.get();
         record.get().map(|record| {
             let values = record.values(outputs.get());
             record
@@ -231,7 +236,7 @@ fn StripTable(record: Signal<Option<GradientRecord>>, outputs: Signal<bool>) -> 
                     let last = recent(values, layer).map(|v| format!("{v:.2e}"));
                     view! {
                         <tr>
-                            <th scope="row">{name.clone()}</th>
+                                                        <th scope="row">{name.say(lang)}</th>
                             <td class="num">{first}</td>
                             <td class="num">{last}</td>
                         </tr>

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use crate::i18n::run::{DataReady, RunLost, WebGpuFailed, WeightsNote, WeightsProblem};
 use crate::i18n::{Lang, Say};
 use crate::protocol::{DataLoadError, Report, WorkerError};
-use crate::training::{Calibration, Ending, EpochReport, Event, TrainConfig};
+use crate::training::{Calibration, Ending, EpochReport, Event, LayerLabel, TrainConfig};
 use crate::web::webgpu::Backend;
 
 /// Where a training run is.
@@ -89,7 +89,7 @@ pub struct GradientRecord {
     /// The net, as `NetConfig::title` names it.
     pub title: String,
     /// The weighted layers in depth order.
-    pub layers: Vec<String>,
+    pub layers: Vec<LayerLabel>,
     /// One entry per step: each layer's weight-gradient norm.
     pub steps: Vec<Vec<f32>>,
     /// One entry per step: the root mean square of each layer's output.
