@@ -214,7 +214,7 @@ fn RowsInput(
                                 type="text"
                                 inputmode="numeric"
                                 class="cell"
-                                aria-label=say(CellLabel { column: columns[j].to_string(), row: i + 1 })
+                                aria-label=say(CellLabel { column: columns[j], row: i + 1 })
                                 prop:value=move || rows.with(|rows| rows.get(i).and_then(|row| row.get(j)).cloned().unwrap_or_default())
                                 disabled=move || disabled.get()
                                 on:input=move |ev| {

@@ -1,7 +1,7 @@
 //! The shape table's words, and the editor's own (its fields, choices,
 //! presets and questions are the core's, `arch::edit`).
 
-use crate::i18n::{Lang, Say};
+use crate::i18n::{Catalogue, Lang, Say};
 
 crate::catalogue! {
     /// The shape table: static strings.
@@ -81,19 +81,19 @@ pub fn short_count(n: u64, lang: Lang) -> String {
     }
 }
 
-/// A cell of the editor's table of blocks: `convs of row 2`. The column's
-/// name is the core's (`arch::edit`).
+/// A cell of the editor's table of blocks: `convolutions of row 2`, the
+/// column named as its header names it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CellLabel {
-    pub column: String,
+    pub column: crate::i18n::edit::Column,
     pub row: usize,
 }
 
 impl Say for CellLabel {
     fn say(&self, lang: Lang) -> String {
         match lang {
-            Lang::En => format!("{} of row {}", self.column, self.row),
-            Lang::Zh => format!("第 {} 行的{}", self.row, self.column),
+            Lang::En => format!("{} of row {}", self.column.get(lang), self.row),
+            Lang::Zh => format!("第 {} 行的{}", self.row, self.column.get(lang)),
         }
     }
 }
