@@ -136,13 +136,13 @@ mod tests {
                 "the command line's form"
             );
         }
-        check_message(
-            &CellLabel {
-                column: "convs".to_string(),
-                row: 2,
-            },
-            &["convs", "2"],
-        );
+        let cell = CellLabel {
+            column: crate::i18n::edit::Column::Convolutions,
+            row: 2,
+        };
+        check_message(&cell, &["2"]);
+        assert_eq!(cell.say(Lang::En), "convolutions of row 2");
+        assert_eq!(cell.say(Lang::Zh), "第 2 行的卷积层数");
         check_message(&RemoveRow(2), &["2"]);
     }
 }
