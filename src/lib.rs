@@ -10,6 +10,7 @@ pub mod arch;
 pub mod backend;
 pub mod bounds;
 pub mod data;
+pub mod export;
 pub mod format;
 pub mod i18n;
 /// Our own GPU kernels (convolutions), beside the backend they run on.
