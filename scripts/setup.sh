@@ -8,8 +8,10 @@ cd "$(dirname "$0")/.."
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 # Debian packages: Vulkan on the CPU (lavapipe) so wgpu runs natively without
-# a GPU; Chromium and its driver for the browser tests.
-want_debs=(mesa-vulkan-drivers libvulkan1 chromium chromium-driver)
+# a GPU; Chromium and its driver for the browser tests, and a Chinese font
+# (WenQuanYi Micro Hei, small) so the page's Chinese shows in their
+# screenshots as a reader's browser shows it.
+want_debs=(mesa-vulkan-drivers libvulkan1 chromium chromium-driver fonts-wqy-microhei)
 command -v node >/dev/null && command -v npm >/dev/null || want_debs+=(nodejs npm)
 missing=()
 for deb in "${want_debs[@]}"; do

@@ -7,6 +7,9 @@
 use std::io::Read;
 
 use flate2::read::GzDecoder;
+use serde::{Deserialize, Serialize};
+
+pub use crate::i18n::data::FashionClass;
 
 /// Images are 28×28 grey pixels.
 pub const SIDE: usize = 28;
@@ -16,7 +19,8 @@ const LABELS_MAGIC: u32 = 2049;
 /// a corrupt or hostile file must not make us allocate without bound.
 const MAX_DECOMPRESSED: u64 = 64 << 20;
 
-/// The ten classes, in label order.
+/// The ten classes, in label order, as the book's code names them (its
+/// `get_fashion_mnist_labels`); in the reader's language, [`FashionClass`].
 pub const CLASS_NAMES: [&str; 10] = [
     "t-shirt",
     "trouser",
@@ -36,32 +40,52 @@ pub const TRAIN_LABELS: &str = "train-labels-idx1-ubyte.gz";
 pub const TEST_IMAGES: &str = "t10k-images-idx3-ubyte.gz";
 pub const TEST_LABELS: &str = "t10k-labels-idx1-ubyte.gz";
 
-/// Why a file cannot be used; each says which file and what is wrong.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+/// Why a file cannot be used; each says which file and what is wrong (in
+/// both languages: `crate::i18n::data`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "error", rename_all = "snake_case")]
 pub enum DataError {
-    #[error("{file}: not a readable gzip file ({reason})")]
-    Gzip { file: String, reason: String },
-    #[error("{file}: decompresses to more than {limit} bytes; this is not a Fashion-MNIST file")]
+    /// `x.gz: not a readable gzip file (…)`
+    Gzip { file: String, reason: GzipProblem },
+    /// `x.gz: decompresses to more than 67108864 bytes; …`
     TooLarge { file: String, limit: u64 },
-    #[error("{file}: magic number {found}, expected {expected} ({kind} file)")]
+    /// `i: magic number 2049, expected 2051 (images file)`
     BadMagic {
         file: String,
         found: u32,
         expected: u32,
-        kind: &'static str,
+        kind: IdxKind,
     },
-    #[error("{file}: truncated: the header promises {expected} bytes, the file has {found}")]
+    /// `l: truncated: the header promises 8 bytes, the file has 3`
     Truncated { file: String, expected: u64, found: u64 },
-    #[error("{file}: {found} bytes where the header promises {expected}: extra data after the last record")]
+    /// `i: 2372 bytes where the header promises 2367: extra data …`
     TrailingData { file: String, expected: u64, found: u64 },
-    #[error("{file}: images are {rows}×{cols}, expected {SIDE}×{SIDE}")]
+    /// `i: images are 32×28, expected 28×28`
     BadDimensions { file: String, rows: usize, cols: usize },
-    #[error("{count} images but {labels} labels; the image and label files do not belong together")]
+    /// `3 images but 2 labels; …`
     CountMismatch { count: usize, labels: usize },
-    #[error("{file}: label {value} at index {index} is outside 0..9")]
+    /// `l: label 10 at index 2 is outside 0..9`
     BadLabel { file: String, index: usize, value: u8 },
-    #[error("{file}: holds no records")]
+    /// `l: holds no records`
     Empty { file: String },
+}
+
+/// Why a gzip file cannot be read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GzipProblem {
+    /// It ends early: the download may be incomplete.
+    EndsEarly,
+    /// The decoder's own words (English).
+    Other(String),
+}
+
+/// What an IDX file holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IdxKind {
+    Images,
+    Labels,
 }
 
 /// Images and their labels, as the files hold them.
@@ -80,10 +104,8 @@ fn gunzip(file: &str, gz: &[u8]) -> Result<Vec<u8>, DataError> {
         .map_err(|e| DataError::Gzip {
             file: file.to_string(),
             reason: match e.kind() {
-                std::io::ErrorKind::UnexpectedEof => {
-                    "it ends early; the download may be incomplete".to_string()
-                }
-                _ => e.to_string(),
+                std::io::ErrorKind::UnexpectedEof => GzipProblem::EndsEarly,
+                _ => GzipProblem::Other(e.to_string()),
             },
         })?;
     if bytes.len() as u64 > MAX_DECOMPRESSED {
@@ -109,7 +131,7 @@ fn header<const N: usize>(file: &str, bytes: &[u8]) -> Result<[u32; N], DataErro
     }))
 }
 
-fn check_magic(file: &str, found: u32, expected: u32, kind: &'static str) -> Result<(), DataError> {
+fn check_magic(file: &str, found: u32, expected: u32, kind: IdxKind) -> Result<(), DataError> {
     match found == expected {
         true => Ok(()),
         false => Err(DataError::BadMagic {
@@ -152,7 +174,7 @@ fn body<'a>(file: &str, bytes: &'a [u8], header_len: usize, body_len: u64) -> Re
 pub fn decode_images(file: &str, gz: &[u8]) -> Result<Vec<u8>, DataError> {
     let bytes = gunzip(file, gz)?;
     let [magic, count, rows, cols] = header::<4>(file, &bytes)?;
-    check_magic(file, magic, IMAGES_MAGIC, "images")?;
+    check_magic(file, magic, IMAGES_MAGIC, IdxKind::Images)?;
     let (rows, cols) = (rows as usize, cols as usize);
     if rows != SIDE || cols != SIDE {
         return Err(DataError::BadDimensions {
@@ -169,7 +191,7 @@ pub fn decode_images(file: &str, gz: &[u8]) -> Result<Vec<u8>, DataError> {
 pub fn decode_labels(file: &str, gz: &[u8]) -> Result<Vec<u8>, DataError> {
     let bytes = gunzip(file, gz)?;
     let [magic, count] = header::<2>(file, &bytes)?;
-    check_magic(file, magic, LABELS_MAGIC, "labels")?;
+    check_magic(file, magic, LABELS_MAGIC, IdxKind::Labels)?;
     let labels = body(file, &bytes, 8, count as u64)?;
     if let Some((index, &value)) = labels.iter().enumerate().find(|&(_, &label)| label > 9) {
         return Err(DataError::BadLabel {

@@ -10,6 +10,7 @@ pub mod arch;
 pub mod backend;
 pub mod bounds;
 pub mod data;
+pub mod device;
 pub mod export;
 pub mod format;
 pub mod i18n;
@@ -20,9 +21,9 @@ pub mod link;
 #[cfg(feature = "train")]
 pub mod model;
 pub mod picture;
+pub mod protocol;
 pub mod shape;
 pub mod training;
-#[cfg(feature = "train")]
 pub mod weights;
 
 /// The page (Leptos) and its training worker: browser only.

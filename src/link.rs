@@ -3,8 +3,11 @@
 //! options. Parsing never fails: what it cannot use it names in notices,
 //! and the book's defaults stand for it.
 
-use crate::arch::{Arch, NetConfig, edit};
-use crate::bounds::Bounds;
+use serde::{Deserialize, Serialize};
+
+use crate::arch::edit::{self, EditError};
+use crate::arch::{Arch, NetConfig};
+use crate::bounds::{self, Bounds};
 use crate::i18n::Lang;
 use crate::training::{
     BATCH, BackendChoice, EPOCHS, LR, OptimizerKind, RESIZE, TEST_EXAMPLES, TRAIN_EXAMPLES, TrainConfig,
@@ -58,8 +61,51 @@ pub struct Link {
     pub weights: Option<String>,
     /// `lang=en|zh`: the reader's language (else the browser's).
     pub lang: Option<Lang>,
-    /// One line per parameter that was ignored, naming it and why.
-    pub notices: Vec<String>,
+    /// One per parameter that was ignored, naming it and why.
+    pub notices: Vec<Notice>,
+}
+
+/// A parameter of a link that was ignored, and why (said in both
+/// languages: `crate::i18n::link`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "notice", rename_all = "snake_case")]
+pub enum Notice {
+    /// `lr=abc ignored: expected a number from 0.000001 to 10; the default stands`
+    Ignored {
+        key: String,
+        value: String,
+        expected: Wanted,
+    },
+    /// `unknown parameter 'colour' ignored`
+    Unknown { key: String },
+    /// `ratio ignored: only VGG has a width ratio`
+    RatioNotVgg,
+    /// `edit ignored: LeNet has no setting “nope”`
+    Edit(EditError),
+}
+
+/// What a parameter's value should have been.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "wanted", rename_all = "snake_case")]
+pub enum Wanted {
+    /// A number within bounds.
+    Number(bounds::Expected),
+    /// One of the nets' ids (`Arch::ids`).
+    Arch { ids: String },
+    /// `quick` or `book`.
+    Setup,
+    /// `sgd`, `momentum` or `adam`.
+    Optimizer,
+    /// `auto`, `webgpu` or `cpu`.
+    Backend,
+    /// `1` or `0`.
+    Flag,
+    /// A weights file on the same site.
+    SitePath,
+    /// `en` or `zh`.
+    Lang,
+    /// Controls that can be hidden, not these.
+    Hideable { unknown: Vec<String> },
 }
 
 /// Decodes `%xx` and `+` of a query component; a stray `%` stays as it is.
@@ -92,14 +138,13 @@ fn decode(text: &str) -> String {
 }
 
 /// `value` within `bounds`, or what was expected.
-fn within<T: crate::bounds::Number>(bounds: Bounds<T>, value: &str) -> Result<T, String> {
-    bounds.parse(value).map_err(|e| e.expected.to_string())
+fn within<T: crate::bounds::Number>(bounds: Bounds<T>, value: &str) -> Result<T, Wanted> {
+    bounds.parse(value).map_err(|e| Wanted::Number(e.expected))
 }
 
 /// A path on this site: relative (`weights/lenet.safetensors`) or from the
 /// root (`/course/lenet.safetensors`); no scheme, no other host.
-fn site_path(value: &str) -> Result<String, String> {
-    let expected = || "a path to a weights file on this site (assets/weights/lenet.safetensors)".to_string();
+fn site_path(value: &str) -> Result<String, Wanted> {
     let scheme = value.split('/').next().is_some_and(|first| first.contains(':'));
     let fine = !value.is_empty()
         && value.len() <= 500
@@ -109,7 +154,7 @@ fn site_path(value: &str) -> Result<String, String> {
         && value.chars().all(|c| !c.is_control());
     match fine {
         true => Ok(value.to_string()),
-        false => Err(expected()),
+        false => Err(Wanted::SitePath),
     }
 }
 
@@ -126,11 +171,11 @@ fn encode(value: &str) -> String {
         .collect()
 }
 
-fn flag(value: &str) -> Result<bool, String> {
+fn flag(value: &str) -> Result<bool, Wanted> {
     match value {
         "1" | "true" | "yes" | "" => Ok(true),
         "0" | "false" | "no" => Ok(false),
-        _ => Err("1 or 0".to_string()),
+        _ => Err(Wanted::Flag),
     }
 }
 
@@ -144,16 +189,16 @@ impl Link {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
             let (key, value) = (decode(key), decode(value));
             let value = value.trim();
-            let result: Result<(), String> = match key.as_str() {
+            let result: Result<(), Wanted> = match key.as_str() {
                 "arch" => Arch::from_id(value)
                     .map(|arch| link.arch = Some(arch))
-                    .ok_or_else(|| format!("one of {}", Arch::ids())),
+                    .ok_or_else(|| Wanted::Arch { ids: Arch::ids() }),
                 "setup" => match value {
                     "quick" | "book" => {
                         link.quick = value == "quick";
                         Ok(())
                     }
-                    _ => Err("quick or book".to_string()),
+                    _ => Err(Wanted::Setup),
                 },
                 "resize" => within(RESIZE, value).map(|n| link.resize = Some(n)),
                 "ratio" => within(RATIO, value).map(|n| link.ratio = Some(n)),
@@ -166,18 +211,18 @@ impl Link {
                 "epochs" => within(EPOCHS, value).map(|n| link.epochs = Some(n)),
                 "optimizer" => OptimizerKind::from_id(value)
                     .map(|kind| link.optimizer = Some(kind))
-                    .ok_or_else(|| "sgd, momentum or adam".to_string()),
+                    .ok_or(Wanted::Optimizer),
                 "train" => within(TRAIN_EXAMPLES, value).map(|n| link.train = Some(n)),
                 "test" => within(TEST_EXAMPLES, value).map(|n| link.test = Some(n)),
                 "backend" => BackendChoice::from_id(value)
                     .map(|choice| link.backend = choice)
-                    .ok_or_else(|| "auto, webgpu or cpu".to_string()),
+                    .ok_or(Wanted::Backend),
                 "embed" => flag(value).map(|on| link.embed = on),
                 "autostart" => flag(value).map(|on| link.autostart = on),
                 "weights" => site_path(value).map(|path| link.weights = Some(path)),
                 "lang" => Lang::from_tag(value)
                     .map(|lang| link.lang = Some(lang))
-                    .ok_or_else(|| "en or zh".to_string()),
+                    .ok_or(Wanted::Lang),
                 "hide" => {
                     let mut unknown = vec![];
                     for control in value.split(',').map(str::trim).filter(|c| !c.is_empty()) {
@@ -188,34 +233,30 @@ impl Link {
                     }
                     match unknown.is_empty() {
                         true => Ok(()),
-                        false => Err(format!(
-                            "names {} unknown; hideable: {}",
-                            unknown.join(", "),
-                            HIDEABLE.join(", ")
-                        )),
+                        false => Err(Wanted::Hideable { unknown }),
                     }
                 }
                 _ => {
-                    link.notices.push(format!("unknown parameter '{key}' ignored"));
+                    link.notices.push(Notice::Unknown { key });
                     continue;
                 }
             };
             if let Err(expected) = result {
-                link.notices.push(format!(
-                    "{key}={value} ignored: expected {expected}; the default stands"
-                ));
+                link.notices.push(Notice::Ignored {
+                    key,
+                    value: value.to_string(),
+                    expected,
+                });
             }
         }
         if link.ratio.is_some() && link.arch.is_some_and(|arch| arch != Arch::Vgg) {
-            link.notices
-                .push("ratio ignored: only VGG has a width ratio".to_string());
+            link.notices.push(Notice::RatioNotVgg);
             link.ratio = None;
         }
         let arch = link.arch.unwrap_or(Arch::LeNet);
         if let Some(edits) = edits {
             let (net, errors) = edit::from_query(arch, &edits);
-            link.notices
-                .extend(errors.into_iter().map(|e| format!("edit ignored: {e}")));
+            link.notices.extend(errors.into_iter().map(Notice::Edit));
             link.net = Some(net);
         }
         if let Some(ratio) = link.ratio {

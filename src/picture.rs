@@ -3,7 +3,11 @@
 //! background, the object cropped and scaled to fill the frame and
 //! centred, as the data set's images were made from product photos.
 
+use serde::{Deserialize, Serialize};
+
 use crate::data::SIDE;
+
+pub use crate::i18n::data::PictureNote;
 
 /// The largest picture taken (the page scales larger ones down first).
 pub const MAX_PIXELS: usize = 4096 * 4096;
@@ -21,30 +25,35 @@ pub struct Picture {
     pub transparent: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+/// Why a picture cannot be made into an image (in both languages:
+/// `crate::i18n::data`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "error", rename_all = "snake_case")]
 pub enum PictureError {
-    #[error("the picture has no pixels")]
     NoPixels,
-    #[error("the picture is {width}×{height}; at most {} megapixels are taken", MAX_PIXELS / 1_000_000)]
-    TooLarge { width: usize, height: usize },
-    #[error("{found} bytes of pixels for a {width}×{height} picture (RGBA needs {expected})")]
+    /// More than `MAX_PIXELS`.
+    TooLarge {
+        width: usize,
+        height: usize,
+    },
+    /// RGBA bytes that are not four per pixel.
     Malformed {
         width: usize,
         height: usize,
         expected: usize,
         found: usize,
     },
-    #[error("the picture is empty: nothing stands out from its background")]
+    /// Nothing stands out from the background.
     Empty,
 }
 
 impl Picture {
     /// What was done to the picture, for the page to say.
-    pub fn note(&self) -> Option<&'static str> {
+    pub fn note(&self) -> Option<PictureNote> {
         match (self.transparent, self.inverted) {
-            (true, true) => Some("transparent background taken as dark, the dark object made light"),
-            (true, false) => Some("transparent background taken as dark"),
-            (false, true) => Some("inverted: the picture is dark on light, Fashion-MNIST is light on dark"),
+            (true, true) => Some(PictureNote::TransparentInverted),
+            (true, false) => Some(PictureNote::Transparent),
+            (false, true) => Some(PictureNote::Inverted),
             (false, false) => None,
         }
     }

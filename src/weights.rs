@@ -5,27 +5,26 @@
 //! `net.load_state_dict(safetensors.torch.load_file(F))` loads our file
 //! into the book's own net, and a file saved from it loads here. The
 //! metadata says which net, at which input size, trained how, to what.
+//!
+//! What a file says of itself and why one is refused are plain data here,
+//! for the page as for the worker; reading and writing the tensors
+//! (`store`) needs Burn.
 
-use std::collections::HashMap;
+#[cfg(feature = "train")]
+mod store;
 
-use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
-use burn::store::{
-    BurnToPyTorchAdapter, KeyRemapper, ModuleSnapshot, PyTorchToBurnAdapter, SafetensorsStore,
-};
-use burn::tensor::{Device, Tensor, TensorData};
-use safetensors::{Dtype, SafeTensors};
 use serde::{Deserialize, Serialize};
 
-use crate::arch::{INPUT_CHANNELS, MAX_INPUT_SIDE, NetConfig, edit};
-use crate::model::Net;
-use crate::shape::{ShapeError, ShapeTable};
+use crate::arch::edit::{self, EditError};
+use crate::arch::{Arch, NetConfig, NetTitle};
+use crate::shape::ShapeError;
 use crate::training::{EpochReport, TrainConfig};
+
+#[cfg(feature = "train")]
+pub use store::{from_bytes, read_about, to_bytes, to_cpu, torch_name};
 
 /// The version of what the metadata holds.
 pub const FORMAT_VERSION: u32 = 1;
-/// The metadata's keys (values are JSON).
-const KEY_VERSION: &str = "cnnp.format_version";
-const KEY_ABOUT: &str = "cnnp.about";
 
 /// What a weights file says of itself.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -33,8 +32,14 @@ pub struct About {
     pub net: NetConfig,
     /// Side of the (square) input the net was built for.
     pub resize: usize,
-    /// A line for people: "LeNet (d2l §6.6), 28×28, trained 10 epochs".
+    /// A line for people: "LeNet (d2l §6.6), 28×28, trained 10 epochs" (in
+    /// English, as the file keeps it; [`About::line`] says it in either
+    /// language).
     pub description: String,
+    /// What the weights have been through (files written before it was
+    /// kept have none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<WeightsState>,
     /// How it was trained, when it was.
     pub training: Option<TrainConfig>,
     /// Where training got to, when it was trained.
@@ -62,337 +67,154 @@ impl Results {
     }
 }
 
+/// What a net's weights have been through: "untrained", "trained 3 epochs".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum WeightsState {
+    Untrained,
+    Trained {
+        epochs: usize,
+    },
+    /// Saved while a run went on, at step `step` of `steps` of epoch `epoch`.
+    During {
+        epoch: usize,
+        step: usize,
+        steps: usize,
+    },
+    /// A run stopped before its first epoch ended.
+    StoppedBeforeFirstEpoch,
+    /// Read from a file of this name (without metadata of its own).
+    LoadedFrom {
+        name: String,
+    },
+}
+
+/// A file's line for people, typed: "LeNet (d2l §6.6), 28×28, trained 10
+/// epochs"; "LeNet（d2l §6.6），28×28，已训练 10 轮".
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AboutLine {
+    pub title: NetTitle,
+    pub arch: Arch,
+    pub resize: usize,
+    pub state: WeightsState,
+}
+
 impl About {
-    /// What a file of `config`'s net says of itself: `state` ("untrained",
+    /// What a file of `config`'s net says of itself: `state` (untrained,
     /// `trained(3)`) and, once it has trained, how and to what.
-    pub fn of_run(config: &TrainConfig, results: Option<Results>, state: &str) -> About {
-        let arch = config.net.arch();
+    pub fn of_run(config: &TrainConfig, results: Option<Results>, state: WeightsState) -> About {
+        let line = AboutLine {
+            title: config.net.title(),
+            arch: config.net.arch(),
+            resize: config.resize,
+            state: state.clone(),
+        };
         About {
             net: config.net.clone(),
             resize: config.resize,
-            description: format!(
-                "{} (d2l §{}), {}×{}, {state}",
-                config.net.title(),
-                arch.book_section(),
-                config.resize,
-                config.resize
-            ),
+            description: line.to_string(),
+            state: Some(state),
             training: results.is_some().then(|| config.clone()),
             results,
         }
     }
+
+    /// The file's line for people in either language, when the file says
+    /// what its weights have been through (else its `description`).
+    pub fn line(&self) -> Option<AboutLine> {
+        Some(AboutLine {
+            title: self.net.title(),
+            arch: self.net.arch(),
+            resize: self.resize,
+            state: self.state.clone()?,
+        })
+    }
 }
 
 /// "trained 1 epoch", "trained 10 epochs".
-pub fn trained(epochs: usize) -> String {
-    match epochs {
-        1 => "trained 1 epoch".to_string(),
-        n => format!("trained {n} epochs"),
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum WeightsError {
-    #[error("not a safetensors weights file ({0})")]
-    NotSafetensors(String),
-    #[error("this file holds {found}, not {expected}")]
-    WrongNet { found: String, expected: String },
-    #[error("tensor {name} is missing: the file is not of this net ({expected})")]
-    Missing { name: String, expected: String },
-    #[error("tensor {name} is {found:?}, but this net's is {expected:?}")]
-    WrongShape {
-        name: String,
-        expected: Vec<usize>,
-        found: Vec<usize>,
-    },
-    #[error("tensor {name} is stored as {dtype}; only 32-bit floats (F32) are read")]
-    Dtype { name: String, dtype: String },
-    #[error("the file is {bytes} bytes, but the weights of {net} take {needs} bytes")]
-    TooSmall { net: String, needs: u64, bytes: usize },
-    #[error("the file's metadata cannot be read: {0}")]
-    Metadata(String),
-    #[error("the net cannot be built: {0}")]
-    Shape(#[from] ShapeError),
-    #[error("{0}")]
-    Store(String),
-}
-
-/// The book's PyTorch name of a tensor, from its path in our module tree
-/// (Burn's, enum variants left out): `layers.` steps are `nn.Sequential`
-/// indices; Inception's paths, a residual block's body and shortcut, and a
-/// dense block's conv blocks take the names the book's classes give them.
-pub fn torch_name(path: &str) -> String {
-    let parts: Vec<&str> = path.split('.').collect();
-    let mut name: Vec<String> = Vec::with_capacity(parts.len());
-    let mut i = 0;
-    while i < parts.len() {
-        let at = |k: usize| parts.get(i + k).copied().unwrap_or("");
-        match parts[i] {
-            // A list of layers: its index is nn.Sequential's.
-            "layers" => i += 1,
-            // paths.P.layers.K: Inception's p1_1 … p4_2.
-            "paths" => {
-                let layer = match (at(1), at(3)) {
-                    ("0", "0") => "p1_1".to_string(),
-                    ("1", "0") => "p2_1".to_string(),
-                    ("1", "2") => "p2_2".to_string(),
-                    ("2", "0") => "p3_1".to_string(),
-                    ("2", "2") => "p3_2".to_string(),
-                    ("3", "1") => "p4_2".to_string(),
-                    (p, k) => format!("path{p}_{k}"),
-                };
-                name.push(layer);
-                i += 4;
-            }
-            // body.layers.K: Residual's conv1, bn1, (ReLU), conv2, bn2.
-            "body" => {
-                let layer = match at(2) {
-                    "0" => "conv1".to_string(),
-                    "1" => "bn1".to_string(),
-                    "3" => "conv2".to_string(),
-                    "4" => "bn2".to_string(),
-                    k => format!("body{k}"),
-                };
-                name.push(layer);
-                i += 3;
-            }
-            // shortcut.layers.0: the 1×1 convolution, conv3.
-            "shortcut" => {
-                name.push("conv3".to_string());
-                i += 3;
-            }
-            // conv_blocks.J: DenseBlock's `self.net`, an nn.Sequential of them.
-            "conv_blocks" => {
-                name.push("net".to_string());
-                name.push(at(1).to_string());
-                i += 2;
-            }
-            // Batch norm's scale and shift are PyTorch's weight and bias.
-            other => {
-                let param = match other {
-                    "gamma" => "weight",
-                    "beta" => "bias",
-                    other => other,
-                };
-                name.push(param.to_string());
-                i += 1;
-            }
-        }
-    }
-    name.join(".")
-}
-
-/// Every tensor of `model` as the store writes it (PyTorch's layout):
-/// its path in our tree, its PyTorch name and shape.
-fn tensors(model: &Net) -> Vec<(String, String, Vec<usize>)> {
-    model
-        .collect(None, Some(Box::new(BurnToPyTorchAdapter)), true)
-        .into_iter()
-        .map(|tensor| {
-            let torch = torch_name(&tensor.name);
-            (tensor.name, torch, tensor.shape.to_vec())
-        })
-        .collect()
-}
-
-/// Escapes a tensor name (letters, digits, `_` and `.`) for a regex.
-fn exact(name: &str) -> String {
-    format!("^{}$", name.replace('.', r"\."))
-}
-
-fn store_error(e: impl std::fmt::Display) -> WeightsError {
-    WeightsError::Store(e.to_string())
-}
-
-/// The safetensors bytes of `model`, with `about` in the metadata.
-pub fn to_bytes(model: &Net, about: &About) -> Result<Vec<u8>, WeightsError> {
-    // Batch norm's running statistics take their last update when the
-    // module is made valid (`RunningState::sync`); visited before that,
-    // they would be one step old.
-    let model = &model.valid();
-    let mut remapper = KeyRemapper::new();
-    for (path, torch, _) in tensors(model) {
-        remapper = remapper.add_pattern(exact(&path), torch).map_err(store_error)?;
-    }
-    let about_json = serde_json::to_string(about).expect("About serialises");
-    let mut store = SafetensorsStore::from_bytes(None)
-        .with_to_adapter(BurnToPyTorchAdapter)
-        .skip_enum_variants(true)
-        .remap(remapper)
-        .metadata(KEY_VERSION, FORMAT_VERSION.to_string())
-        .metadata(KEY_ABOUT, about_json);
-    model.save_into(&mut store).map_err(store_error)?;
-    store.get_bytes().map_err(store_error)
-}
-
-/// Every float tensor of a module, flattened, in visiting order.
-#[derive(Default)]
-struct Flatten {
-    tensors: Vec<Tensor<1>>,
-}
-
-impl ModuleVisitor for Flatten {
-    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
-        self.tensors.push(param.val().flatten::<1>(0, D - 1));
-    }
-}
-
-/// Fills a module's float tensors from `values`, in visiting order.
-struct Fill {
-    values: Vec<f32>,
-    at: usize,
-}
-
-impl ModuleMapper for Fill {
-    fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
-        param.map(|tensor| {
-            let shape = tensor.shape();
-            let n = shape.num_elements();
-            let values = self.values[self.at..self.at + n].to_vec();
-            self.at += n;
-            Tensor::from_data(TensorData::new(values, shape), &tensor.device())
-        })
-    }
-}
-
-/// A copy of `model` (the net `net` at `resize`) on the CPU backend, its
-/// tensors read without blocking: Burn's store reads tensors synchronously,
-/// which WebGPU in the browser cannot do. One read for all of them.
-pub async fn to_cpu(model: &Net, net: &NetConfig, resize: usize) -> Result<Net, WeightsError> {
-    let mut flatten = Flatten::default();
-    model.valid().visit(&mut flatten);
-    let values = match flatten.tensors.is_empty() {
-        true => vec![],
-        false => Tensor::cat(flatten.tensors, 0)
-            .into_data_async()
-            .await
-            .map_err(|e| store_error(format!("{e:?}")))?
-            .try_to_vec::<f32>()
-            .map_err(|e| store_error(format!("{e:?}")))?,
-    };
-    let fresh = Net::init(net, resize, &crate::backend::cpu())?;
-    Ok(fresh.map(&mut Fill { values, at: 0 }))
+pub fn trained(epochs: usize) -> WeightsState {
+    WeightsState::Trained { epochs }
 }
 
 /// A net as a message names it, with its edits as `--edit` and the link
 /// write them: "LeNet", "LeNet (edited), edit=act-relu~pool-max",
 /// "VGG-11 at width ratio 4".
-fn described(net: &NetConfig) -> String {
-    let mut text = net.title();
-    if let Some(ratio) = net.vgg_ratio().filter(|&ratio| ratio != 1) {
-        text += &format!(" at width ratio {ratio}");
-    }
-    let edits = edit::to_query(net);
-    if !edits.is_empty() {
-        text += &format!(", edit={edits}");
-    }
-    text
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NetName {
+    pub title: NetTitle,
+    /// VGG's width ratio, when not 1.
+    pub ratio: Option<usize>,
+    /// `edit::to_query`'s form; empty for the book's net.
+    pub edits: String,
 }
 
-/// The weights' bytes of a net built whatever the file's size, to match
-/// its tensors to the file's: ResNet-18's 45 MB is, AlexNet's 187 MB only
-/// for a file that big.
-const BUILT_FOR_ANY_FILE: u64 = 64 << 20;
-
-/// What the file says of itself: `None` for a file without our metadata
-/// (one saved from PyTorch), an error for one that is not safetensors.
-pub fn read_about(bytes: &[u8]) -> Result<Option<About>, WeightsError> {
-    let (_, metadata) =
-        SafeTensors::read_metadata(bytes).map_err(|e| WeightsError::NotSafetensors(e.to_string()))?;
-    let fields: HashMap<String, String> = metadata.metadata().clone().unwrap_or_default();
-    match (fields.get(KEY_VERSION), fields.get(KEY_ABOUT)) {
-        (Some(version), Some(about)) => {
-            let version: u32 = version
-                .parse()
-                .map_err(|_| WeightsError::Metadata(format!("format version `{version}`")))?;
-            if version > FORMAT_VERSION {
-                return Err(WeightsError::Metadata(format!(
-                    "format version {version}; this playground reads up to {FORMAT_VERSION}"
-                )));
-            }
-            let about: About =
-                serde_json::from_str(about).map_err(|e| WeightsError::Metadata(e.to_string()))?;
-            // The net it names is built from it: refuse one the editor
-            // could not make (a hostile file's billion channels).
-            edit::check(&about.net).map_err(WeightsError::Metadata)?;
-            if !(1..=MAX_INPUT_SIDE).contains(&about.resize) {
-                return Err(WeightsError::Metadata(format!(
-                    "input size {}; a net here takes 1 to {MAX_INPUT_SIDE}",
-                    about.resize
-                )));
-            }
-            Ok(Some(about))
+impl NetName {
+    pub fn of(net: &NetConfig) -> NetName {
+        NetName {
+            title: net.title(),
+            ratio: net.vgg_ratio().filter(|&ratio| ratio != 1),
+            edits: edit::to_query(net),
         }
-        _ => Ok(None),
     }
 }
 
-/// A net described by `net` at input side `resize`, on `device`, with the
-/// weights in `bytes`: checked tensor by tensor before any is applied, so
-/// a bad file loads nothing. A file that names another net is refused.
-pub fn from_bytes(
-    bytes: &[u8],
-    net: &NetConfig,
-    resize: usize,
-    device: &Device,
-) -> Result<(Net, Option<About>), WeightsError> {
-    let about = read_about(bytes)?;
-    // Edits that keep every tensor's shape (LeNet with ReLU and max
-    // pooling) would load silently into the wrong net: the whole
-    // description must match, not only the kind of net.
-    if let Some(about) = &about
-        && about.net != *net
-    {
-        return Err(WeightsError::WrongNet {
-            found: described(&about.net),
-            expected: described(net),
-        });
+/// Why a weights file cannot be used (in both languages:
+/// `crate::i18n::weights`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "error", rename_all = "snake_case")]
+pub enum WeightsError {
+    /// Safetensors' own reason (English).
+    NotSafetensors(String),
+    WrongNet {
+        found: NetName,
+        expected: NetName,
+    },
+    Missing {
+        name: String,
+        expected: Arch,
+    },
+    WrongShape {
+        name: String,
+        expected: Vec<usize>,
+        found: Vec<usize>,
+    },
+    Dtype {
+        name: String,
+        dtype: String,
+    },
+    TooSmall {
+        net: NetName,
+        needs: u64,
+        bytes: usize,
+    },
+    Metadata(MetadataProblem),
+    Shape(ShapeError),
+    /// Burn's store's own reason (English).
+    Store(String),
+}
+
+/// Why a file's metadata cannot be read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "problem", rename_all = "snake_case")]
+pub enum MetadataProblem {
+    /// A format version that is not a number, as written.
+    Version(String),
+    NewerVersion {
+        version: u32,
+        max: u32,
+    },
+    /// serde_json's own reason (English).
+    Json(String),
+    /// A net the editor could not make.
+    Net(EditError),
+    InputSize {
+        resize: usize,
+        max: usize,
+    },
+}
+
+impl From<ShapeError> for WeightsError {
+    fn from(e: ShapeError) -> Self {
+        WeightsError::Shape(e)
     }
-    let file = SafeTensors::deserialize(bytes).map_err(|e| WeightsError::NotSafetensors(e.to_string()))?;
-    // The net is allocated before its tensors are matched to the file's
-    // (which names the tensor that differs): a big net is built only for a
-    // file that could hold it, so a few bytes naming a huge net cost
-    // nothing.
-    let table = ShapeTable::compute(&net.layers(), &[1, INPUT_CHANNELS, resize, resize])?;
-    let needs = table.total_params.saturating_mul(size_of::<f32>() as u64);
-    if needs > bytes.len() as u64 && needs > BUILT_FOR_ANY_FILE {
-        return Err(WeightsError::TooSmall {
-            net: described(net),
-            needs,
-            bytes: bytes.len(),
-        });
-    }
-    let mut model = Net::init(net, resize, device)?;
-    let expected = tensors(&model);
-    let mut remapper = KeyRemapper::new();
-    for (path, torch, shape) in &expected {
-        let tensor = file.tensor(torch).map_err(|_| WeightsError::Missing {
-            name: torch.clone(),
-            expected: net.arch().title().to_string(),
-        })?;
-        if tensor.dtype() != Dtype::F32 {
-            return Err(WeightsError::Dtype {
-                name: torch.clone(),
-                dtype: format!("{:?}", tensor.dtype()),
-            });
-        }
-        if tensor.shape() != shape.as_slice() {
-            return Err(WeightsError::WrongShape {
-                name: torch.clone(),
-                expected: shape.clone(),
-                found: tensor.shape().to_vec(),
-            });
-        }
-        remapper = remapper
-            .add_pattern(exact(torch), path.as_str())
-            .map_err(store_error)?;
-    }
-    let mut store = SafetensorsStore::from_bytes(Some(bytes.to_vec()))
-        .with_from_adapter(PyTorchToBurnAdapter)
-        .skip_enum_variants(true)
-        .remap(remapper)
-        .allow_partial(false)
-        .validate(true);
-    model.load_from(&mut store).map_err(store_error)?;
-    Ok((model, about))
 }

@@ -6,8 +6,8 @@
 use std::io::Write;
 
 use cnn_playground::data::{
-    self, DataError, Dataset, Resize, TEST_IMAGES, TEST_LABELS, TRAIN_IMAGES, TRAIN_LABELS, decode_images,
-    decode_labels, epoch_order,
+    self, DataError, Dataset, IdxKind, Resize, TEST_IMAGES, TEST_LABELS, TRAIN_IMAGES, TRAIN_LABELS,
+    decode_images, decode_labels, epoch_order,
 };
 use common::asset;
 use flate2::Compression;
@@ -104,7 +104,7 @@ fn magic_numbers_are_checked() {
             file: "i".into(),
             found: 2049,
             expected: 2051,
-            kind: "images"
+            kind: IdxKind::Images
         }
     );
     // A label file given where images are expected, and the other way round.

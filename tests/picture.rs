@@ -54,7 +54,7 @@ fn dark_on_light_is_inverted_and_says_so() {
     let rgba = rectangle(60, 60, WHITE, BLACK, (20, 20, 40, 40));
     let picture = from_rgba(60, 60, &rgba).unwrap();
     assert!(picture.inverted);
-    assert!(picture.note().unwrap().contains("inverted"));
+    assert!(picture.note().unwrap().to_string().contains("inverted"));
     assert_eq!(lit(&picture).len(), SIDE * SIDE, "the square fills the frame");
     assert_eq!(from_rgba(60, 60, &rgba).unwrap(), picture);
 }

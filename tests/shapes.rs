@@ -237,13 +237,16 @@ fn vgg_ratio_slims_the_convolutions_as_the_book_does() {
 fn block_rows_expand_into_their_inner_layers() {
     let table = book_table(Arch::GoogLeNet);
     let b3 = &table.rows[2];
-    assert_eq!(b3.settings, "b3");
+    assert_eq!(b3.settings.to_string(), "b3");
     let names: Vec<&str> = b3.children.iter().map(|row| row.name.as_str()).collect();
     assert_eq!(names, ["Inception", "Inception", "MaxPool2d"]);
     let inception = &b3.children[0];
     assert_eq!(inception.output, vec![1, 256, 12, 12]); // 64 + 128 + 32 + 32
     assert_eq!(inception.children.len(), 4);
-    assert_eq!(inception.children[1].children[2].settings, "96→128, k3, p1");
+    assert_eq!(
+        inception.children[1].children[2].settings.to_string(),
+        "96→128, k3, p1"
+    );
     // A block's figures are its children's.
     let sum: u64 = b3.children.iter().map(|row| row.params).sum();
     assert_eq!(b3.params, sum);
@@ -270,12 +273,15 @@ fn macs_and_memory_add_up() {
 fn too_small_an_input_names_the_layer() {
     let error =
         ShapeTable::compute(&NetConfig::default_for(Arch::AlexNet).layers(), &[1, 1, 28, 28]).unwrap_err();
-    assert!(error.layer.starts_with("row 6 › MaxPool2d"), "{error}");
-    assert!(error.reason.contains("below 1"), "{error}");
+    assert!(
+        error.layer.to_string().starts_with("row 6 › MaxPool2d"),
+        "{error}"
+    );
+    assert!(error.reason.to_string().contains("below 1"), "{error}");
     let error = ShapeTable::compute(&NetConfig::default_for(Arch::DenseNet).layers(), &[1, 1, 8, 8])
         .expect_err("DenseNet at 8");
     assert_eq!(
-        error.layer,
+        error.layer.to_string(),
         "row 5 › Sequential (transition_block) › AvgPool2d (k2, s2)"
     );
 }
@@ -337,7 +343,7 @@ fn every_quick_setting_is_valid_and_far_cheaper_than_a_slow_book_setting() {
     let lenet = epoch_macs(&TrainConfig::book(Arch::LeNet));
     for arch in Arch::ALL {
         let (book, quick) = (TrainConfig::book(arch), TrainConfig::quick(arch));
-        assert_eq!(quick.problems(), Vec::<String>::new(), "{arch}'s quick setting");
+        assert_eq!(quick.problems(), [], "{arch}'s quick setting");
         assert_eq!(quick.net, book.net, "{arch}: the same net");
         // Only NiN and GoogLeNet need another optimizer to learn in minutes.
         let adam = [Arch::NiN, Arch::GoogLeNet].contains(&arch);
@@ -388,7 +394,9 @@ fn a_run_too_big_for_a_tabs_memory_is_refused_with_a_batch_that_fits() {
     let mut config = TrainConfig::book(Arch::GoogLeNet);
     config.resize = 224;
     config.batch_size = 128;
-    let message = check_memory(&config, WASM32_MEMORY_BYTES).expect_err("too big");
+    let message = check_memory(&config, WASM32_MEMORY_BYTES)
+        .expect_err("too big")
+        .to_string();
     assert!(
         message.starts_with("batch 128 does not fit: a training step needs about "),
         "{message}"
@@ -407,7 +415,9 @@ fn a_run_too_big_for_a_tabs_memory_is_refused_with_a_batch_that_fits() {
     // An input so large that no batch fits says so.
     config.resize = 4096;
     config.batch_size = 1;
-    let message = check_memory(&config, WASM32_MEMORY_BYTES).expect_err("too big");
+    let message = check_memory(&config, WASM32_MEMORY_BYTES)
+        .expect_err("too big")
+        .to_string();
     assert!(
         message.ends_with("even one example does not fit: use a smaller input size"),
         "{message}"

@@ -160,7 +160,7 @@ fn stop_keeps_the_model_and_the_history() {
     let outcome = common::train(&config, &mut host).unwrap();
     assert_eq!(outcome.ending, Ending::Stopped { epoch: 2, batch: 3 });
     assert_eq!(outcome.history.len(), 1);
-    assert!(outcome.ending.message().unwrap().contains("kept"));
+    assert!(outcome.ending.message().unwrap().to_string().contains("kept"));
     // The model is there and usable.
     let images = Tensor::<4>::zeros([1, 1, 28, 28], &backend::cpu());
     assert_eq!(outcome.model.valid().forward(images).dims(), [1, 10]);
@@ -190,7 +190,7 @@ fn divergence_stops_with_a_message_and_finite_weights() {
         panic!("expected divergence, got {:?}", outcome.ending)
     };
     assert_eq!((epoch, lr), (1, 1e30));
-    let message = outcome.ending.message().unwrap();
+    let message = outcome.ending.message().unwrap().to_string();
     assert!(message.contains(&format!("epoch 1, batch {batch}")), "{message}");
     assert!(message.contains("smaller learning rate"), "{message}");
     // The weights kept are the last that gave a finite loss.
@@ -213,7 +213,7 @@ fn bad_settings_are_refused_before_training() {
     config.resize = 28;
     config.lr = -1.0;
     config.batch_size = 0;
-    let problems = config.problems();
+    let problems: Vec<String> = config.problems().iter().map(ToString::to_string).collect();
     assert_eq!(problems.len(), 3, "{problems:?}");
     assert!(problems.iter().any(|p| p.contains("learning rate")));
     assert!(problems.iter().any(|p| p.contains("batch size")));

@@ -30,7 +30,7 @@ async fn webgpu() -> Device {
     match &backend {
         Backend::WebGpu(adapter) => web_sys::console::log_1(&format!("WebGPU adapter: {adapter:?}").into()),
         Backend::Cpu { reason, .. } => {
-            panic!("expected WebGPU (Chromium with --enable-unsafe-webgpu): {reason}")
+            panic!("expected WebGPU (Chromium with --enable-unsafe-webgpu): {reason:?}")
         }
     }
     DEVICE.with(|d| *d.borrow_mut() = Some(device.clone()));

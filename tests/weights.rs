@@ -32,6 +32,7 @@ fn about(net: &NetConfig, resize: usize) -> About {
         net: net.clone(),
         resize,
         description: "a test".to_string(),
+        state: None,
         training: None,
         results: None,
     }

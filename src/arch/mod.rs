@@ -7,6 +7,7 @@
 
 pub mod edit;
 pub mod layer;
+mod title;
 
 // Laid out as the book lays out its Python, line for line; rustfmt would
 // put one layer per line.
@@ -37,7 +38,10 @@ pub use layer::{Activation, Layer, Pooling};
 pub use lenet::LeNetConfig;
 pub use nin::NiNConfig;
 pub use resnet::ResNetConfig;
+pub use title::{NetTitle, Widths};
 pub use vgg::VggConfig;
+
+pub use crate::i18n::nets::{ArchSummary, SectionTitle};
 
 /// Fashion-MNIST images are grey: one input channel.
 pub const INPUT_CHANNELS: usize = 1;
@@ -115,6 +119,8 @@ impl Arch {
         Arch::ALL.map(Arch::id).join("|")
     }
 
+    /// The net's name as the command line writes it (`LeNet`, `VGG-11`,
+    /// `LeNet + BatchNorm`); in the reader's language through `Say`.
     pub fn title(self) -> &'static str {
         match self {
             Arch::LeNet => "LeNet",
@@ -129,18 +135,31 @@ impl Arch {
     }
 
     /// One line for a student choosing a net.
-    pub fn summary(self) -> &'static str {
+    pub fn summary(self) -> ArchSummary {
         match self {
-            Arch::LeNet => "1998: two sigmoid convolutions with average pooling, then three dense layers.",
-            Arch::AlexNet => "2012: deeper and wider, ReLU, max pooling and dropout; won ImageNet.",
-            Arch::Vgg => "2014: repeated blocks of 3×3 convolutions; VGG-11, slimmed by a width ratio.",
-            Arch::NiN => {
-                "2013: 1×1 convolutions as per-pixel MLPs, global average pooling instead of dense layers."
-            }
-            Arch::GoogLeNet => "2014: Inception blocks run 1×1, 3×3, 5×5 and pooling paths side by side.",
-            Arch::BnLeNet => "2015: LeNet with batch normalisation after every convolution and dense layer.",
-            Arch::ResNet => "2015: residual blocks add their input back, so very deep nets still train.",
-            Arch::DenseNet => "2017: each layer sees the concatenated outputs of all layers before it.",
+            Arch::LeNet => ArchSummary::LeNet,
+            Arch::AlexNet => ArchSummary::AlexNet,
+            Arch::Vgg => ArchSummary::Vgg,
+            Arch::NiN => ArchSummary::NiN,
+            Arch::GoogLeNet => ArchSummary::GoogLeNet,
+            Arch::BnLeNet => ArchSummary::BnLeNet,
+            Arch::ResNet => ArchSummary::ResNet,
+            Arch::DenseNet => ArchSummary::DenseNet,
+        }
+    }
+
+    /// The title of the book's section that builds it (d2l-zh's in Chinese:
+    /// 卷积神经网络（LeNet）).
+    pub fn section(self) -> SectionTitle {
+        match self {
+            Arch::LeNet => SectionTitle::LeNet,
+            Arch::AlexNet => SectionTitle::AlexNet,
+            Arch::Vgg => SectionTitle::Vgg,
+            Arch::NiN => SectionTitle::NiN,
+            Arch::GoogLeNet => SectionTitle::GoogLeNet,
+            Arch::BnLeNet => SectionTitle::BnLeNet,
+            Arch::ResNet => SectionTitle::ResNet,
+            Arch::DenseNet => SectionTitle::DenseNet,
         }
     }
 
@@ -272,46 +291,6 @@ impl NetConfig {
         match self {
             NetConfig::Vgg(config) => NetConfig::Vgg(VggConfig { ratio, ..config }),
             other => other,
-        }
-    }
-
-    /// What to call this net: the book's name when it is the book's net,
-    /// the depth-named variant for VGG and ResNet (VGG-16, ResNet-34, a
-    /// plain 34-layer net), else the net's name with "(edited)".
-    pub fn title(&self) -> String {
-        let arch = self.arch();
-        match self {
-            NetConfig::Vgg(config) => {
-                let convs: usize = config.conv_arch.iter().map(|&(n, _)| n).sum();
-                format!("VGG-{}", convs + 3)
-            }
-            NetConfig::ResNet(config) => {
-                // b1's convolution, two per residual block, the dense layer.
-                let depth = 2 + 2 * config.stages.iter().map(|&(_, n)| n).sum::<usize>();
-                let mut title = match config.shortcut {
-                    true => format!("ResNet-{depth}"),
-                    false => format!("plain {depth}-layer net"),
-                };
-                if !config.batch_norm {
-                    title += " without batch norm";
-                }
-                let book = ResNetConfig::default();
-                let widths = |c: &ResNetConfig| {
-                    let mut widths = vec![c.b1_channels];
-                    widths.extend(c.stages.iter().map(|&(channels, _)| channels));
-                    widths
-                };
-                let (ours, books) = (widths(config), widths(&book));
-                if ours.iter().zip(&books).all(|(a, b)| a <= b) && ours.iter().zip(&books).any(|(a, b)| a < b)
-                {
-                    title += " (narrow)";
-                } else if ours.iter().zip(&books).any(|(a, b)| a != b) {
-                    title += " (other widths)";
-                }
-                title
-            }
-            _ if *self == NetConfig::default_for(arch) => arch.title().to_string(),
-            _ => format!("{} (edited)", arch.title()),
         }
     }
 

@@ -55,7 +55,7 @@ impl Program {
     pub fn of(config: &TrainConfig, data: &DataChoice) -> Result<Program, ExportError> {
         let problems = config.problems();
         if !problems.is_empty() {
-            return Err(Error(problems));
+            return Err(Error(problems.iter().map(ToString::to_string).collect()));
         }
         let table = config.shape_table(1).map_err(|e| Error(vec![e.to_string()]))?;
         let net = net_code(&config.net, &table);
@@ -63,7 +63,7 @@ impl Program {
         let title = format!("{} (d2l §{})", config.net.title(), arch.book_section());
         let changes = edit::changes(&config.net)
             .into_iter()
-            .map(|(field, book)| format!("{} {book} → {}", field.label, field.value))
+            .map(|change| change.to_string())
             .collect();
         let section = |heading: &str, about: &str, code: String| Section {
             heading: heading.to_string(),

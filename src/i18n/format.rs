@@ -17,20 +17,19 @@ impl Lang {
     }
 
     /// A rough duration: "40 s", "12 min", "3.5 h"; "40秒", "12分钟",
-    /// "3.5小时".
+    /// "3.5小时". The units are ours, not `Intl`'s: its short English ones
+    /// are "sec" and "hr", and the page (and its tests) say "s" and "h".
     pub fn duration(self, seconds: f64) -> String {
         let (value, digits, unit) = match seconds {
             s if s < 90.0 => (s.max(1.0), 0, Unit::Second),
             s if s < 90.0 * 60.0 => (s / 60.0, 0, Unit::Minute),
             s => (s / 3600.0, 1, Unit::Hour),
         };
-        intl::unit(self, value, digits, unit).unwrap_or_else(|| {
-            let value = plain_number(value, digits);
-            match self {
-                Lang::En => format!("{value} {}", unit.en()),
-                Lang::Zh => format!("{value}{}", unit.zh()),
-            }
-        })
+        let value = self.number(value, digits);
+        match self {
+            Lang::En => format!("{value} {}", unit.en()),
+            Lang::Zh => format!("{value}{}", unit.zh()),
+        }
     }
 
     /// A size in bytes: `5.1 MiB` (binary units, as the book's tables).
@@ -63,15 +62,6 @@ enum Unit {
 }
 
 impl Unit {
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-    fn intl(self) -> &'static str {
-        match self {
-            Unit::Second => "second",
-            Unit::Minute => "minute",
-            Unit::Hour => "hour",
-        }
-    }
-
     fn en(self) -> &'static str {
         match self {
             Unit::Second => "s",
@@ -121,7 +111,7 @@ mod intl {
     use js_sys::{Array, Function, Intl, Object, Reflect};
     use wasm_bindgen::JsValue;
 
-    use super::{Lang, Unit};
+    use super::Lang;
 
     thread_local! {
         /// Formatters made so far, by what they format: making one is the
@@ -165,21 +155,6 @@ mod intl {
         call(&format, JsValue::from_f64(x))
     }
 
-    pub fn unit(lang: Lang, x: f64, places: usize, unit: Unit) -> Option<String> {
-        let format = formatter(format!("u{}{places}{}", lang.id(), unit.intl()), || {
-            let [min, max] = digits(places);
-            let options = options(&[
-                ("style", JsValue::from_str("unit")),
-                ("unit", JsValue::from_str(unit.intl())),
-                ("unitDisplay", JsValue::from_str("short")),
-                min,
-                max,
-            ]);
-            Intl::NumberFormat::new(&locales(lang), &options).format()
-        });
-        call(&format, JsValue::from_f64(x))
-    }
-
     pub fn date_time(lang: Lang, ms: f64) -> Option<String> {
         let format = formatter(format!("d{}", lang.id()), || {
             let options = options(&[
@@ -194,13 +169,9 @@ mod intl {
 
 #[cfg(not(target_arch = "wasm32"))]
 mod intl {
-    use super::{Lang, Unit};
+    use super::Lang;
 
     pub fn number(_: Lang, _: f64, _: usize) -> Option<String> {
-        None
-    }
-
-    pub fn unit(_: Lang, _: f64, _: usize, _: Unit) -> Option<String> {
         None
     }
 

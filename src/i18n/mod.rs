@@ -17,8 +17,21 @@
 //! English and Chinese do not need.
 
 pub mod classes;
+pub mod data;
+pub mod edit;
+mod english;
 mod format;
+mod link;
+pub mod nets;
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub mod page_inside;
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub mod page_train;
+pub mod run;
+mod shape;
 pub mod text;
+mod training;
+mod weights;
 
 use serde::{Deserialize, Serialize};
 

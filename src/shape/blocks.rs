@@ -4,7 +4,7 @@
 
 use super::walk::{At, Walk, block, last_output, leaf};
 use super::window::feature_map;
-use super::{BYTES_PER_F32, Row, ShapeError, numel};
+use super::{BYTES_PER_F32, Row, Settings, ShapeError, ShapeProblem, Step, numel};
 use crate::arch::Layer;
 
 /// `nn.Sequential`: one layer after another.
@@ -16,7 +16,14 @@ pub(super) fn sequential<F: FnMut(&Layer, &[usize])>(
 ) -> Result<Row, ShapeError> {
     let children = walk.sequence(layers, input, &at.path)?;
     let output = last_output(&children, input);
-    Ok(block(at.name, at.settings, input, output, children, false))
+    Ok(block(
+        at.name,
+        Settings::Code(at.settings),
+        input,
+        output,
+        children,
+        false,
+    ))
 }
 
 /// Paths side by side on the same input, concatenated on the channel axis.
@@ -26,33 +33,39 @@ pub(super) fn inception<F: FnMut(&Layer, &[usize])>(
     input: &[usize],
     paths: &[Vec<Layer>],
 ) -> Result<Row, ShapeError> {
-    let path = at.path.as_str();
-    feature_map(input, path)?;
+    feature_map(input, &at.path)?;
     let mut children = Vec::with_capacity(paths.len());
     for (i, layers) in paths.iter().enumerate() {
-        let path_name = format!("path {}", i + 1);
-        let rows = walk.sequence(layers, input, &format!("{path} › {path_name}"))?;
+        let rows = walk.sequence(layers, input, &at.path.then(Step::Path(i + 1)))?;
         let output = last_output(&rows, input);
-        children.push(block("Sequential", path_name, input, output, rows, false));
+        children.push(block(
+            "Sequential",
+            Settings::Path(i + 1),
+            input,
+            output,
+            rows,
+            false,
+        ));
     }
     let first = children
         .first()
-        .ok_or_else(|| at.error("has no paths"))?
+        .ok_or_else(|| at.error(ShapeProblem::NoPaths))?
         .output
         .clone();
     let mut output = first.clone();
     output[1] = 0;
-    for child in &children {
+    for (i, child) in children.iter().enumerate() {
         let out = &child.output;
         if out.len() != 4 || out[0] != first[0] || out[2..] != first[2..] {
-            return Err(at.error(format!(
-                "{} gives {out:?}, which cannot be concatenated with {first:?}",
-                child.settings
-            )));
+            return Err(at.error(ShapeProblem::CannotConcatenate {
+                part: Step::Path(i + 1),
+                output: out.clone(),
+                with: first,
+            }));
         }
         output[1] += out[1];
     }
-    let settings = format!("{} paths, concatenated", children.len());
+    let settings = Settings::Paths(children.len());
     Ok(block(at.name, settings, input, output, children, true))
 }
 
@@ -64,32 +77,31 @@ pub(super) fn residual<F: FnMut(&Layer, &[usize])>(
     body: &[Layer],
     shortcut: &[Layer],
 ) -> Result<Row, ShapeError> {
-    let path = at.path.as_str();
-    let body_rows = walk.sequence(body, input, &format!("{path} › body"))?;
+    let body_rows = walk.sequence(body, input, &at.path.then(Step::Body))?;
     let body_out = last_output(&body_rows, input);
-    let shortcut_rows = walk.sequence(shortcut, input, &format!("{path} › shortcut"))?;
+    let shortcut_rows = walk.sequence(shortcut, input, &at.path.then(Step::Shortcut))?;
     let shortcut_out = last_output(&shortcut_rows, input);
     if body_out != shortcut_out {
-        return Err(at.error(format!(
-            "the body gives {body_out:?} but the shortcut gives {shortcut_out:?}; they must match to be added (use a 1×1 convolution on the shortcut)"
-        )));
+        return Err(at.error(ShapeProblem::CannotAdd {
+            body: body_out,
+            shortcut: shortcut_out,
+        }));
     }
     let mut children = body_rows;
     for mut row in shortcut_rows {
-        row.settings = format!("shortcut: {}", row.settings);
+        row.settings = Settings::OnShortcut(row.settings.to_string());
         children.push(row);
     }
     children.push(leaf(
         "ReLU",
-        "after the sum".to_string(),
+        Settings::AfterSum,
         &body_out,
         body_out.clone(),
         0,
         0,
     ));
-    let settings = match shortcut.is_empty() {
-        true => "identity shortcut".to_string(),
-        false => "1×1 conv shortcut".to_string(),
+    let settings = Settings::Residual {
+        projection: !shortcut.is_empty(),
     };
     Ok(block(at.name, settings, input, body_out, children, true))
 }
@@ -102,27 +114,30 @@ pub(super) fn dense_block<F: FnMut(&Layer, &[usize])>(
     input: &[usize],
     conv_blocks: &[Vec<Layer>],
 ) -> Result<Row, ShapeError> {
-    let path = at.path.as_str();
-    let [n, mut channels, h, w] = feature_map(input, path)?;
+    let [n, mut channels, h, w] = feature_map(input, &at.path)?;
     let mut children = Vec::with_capacity(conv_blocks.len());
     for (i, layers) in conv_blocks.iter().enumerate() {
         let block_input = vec![n, channels, h, w];
-        let block_name = format!("conv_block {}", i + 1);
-        let rows = walk.sequence(layers, &block_input, &format!("{path} › {block_name}"))?;
+        let rows = walk.sequence(layers, &block_input, &at.path.then(Step::ConvBlock(i + 1)))?;
         let out = last_output(&rows, &block_input);
         if out.len() != 4 || out[0] != n || out[2..] != [h, w] {
-            return Err(at.error(format!(
-                "{block_name} gives {out:?}, which cannot be concatenated with [{n}, {channels}, {h}, {w}]"
-            )));
+            return Err(at.error(ShapeProblem::CannotConcatenate {
+                part: Step::ConvBlock(i + 1),
+                output: out,
+                with: block_input,
+            }));
         }
         channels += out[1];
-        let settings = format!("{block_name}, concatenated to {channels} channels");
+        let settings = Settings::ConvBlock {
+            index: i + 1,
+            channels,
+        };
         let mut child = block("Sequential", settings, &block_input, out, rows, false);
         // The concatenation is a tensor of its own.
         child.activation_bytes += numel(&[n, channels, h, w]) * BYTES_PER_F32;
         children.push(child);
     }
-    let settings = format!("{} conv blocks", conv_blocks.len());
+    let settings = Settings::ConvBlocks(conv_blocks.len());
     Ok(block(
         at.name,
         settings,

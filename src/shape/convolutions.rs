@@ -83,6 +83,6 @@ pub fn convolutions(layers: &[Layer], input: &[usize]) -> Result<Vec<ConvSite>, 
             });
         }
     });
-    walk.sequence(layers, input, "net")?;
+    walk.sequence(layers, input, &super::LayerPath::net())?;
     Ok(sites)
 }

@@ -12,6 +12,8 @@
 
 mod blocks;
 mod convolutions;
+mod error;
+mod labels;
 mod layers;
 mod text;
 mod walk;
@@ -23,6 +25,8 @@ use crate::arch::Layer;
 use walk::Walk;
 
 pub use convolutions::{ConvCase, ConvSite, book_convolutions, convolutions};
+pub use error::{Axis, LayerPath, ShapeError, ShapeProblem, Step};
+pub use labels::{Producer, Settings};
 
 /// A tensor shape: `[N, C, H, W]` for feature maps, `[N, F]` once flattened.
 pub type Shape = Vec<usize>;
@@ -34,9 +38,11 @@ const BYTES_PER_F32: u64 = 4;
 pub struct Row {
     /// PyTorch's class name, as the book prints it (`Conv2d`, `Sequential`).
     pub name: String,
-    /// What the book calls a block (`b1`, `vgg_block(2, 256)`), or the
-    /// layer's settings (`1→6, k5, p2`).
-    pub settings: String,
+    /// What the book calls a block (`b1`, `vgg_block(2, 256)`), the
+    /// layer's settings (`1→6, k5, p2`), or a block's words (`4 paths,
+    /// concatenated`).
+    #[serde(serialize_with = "labels::in_english")]
+    pub settings: Settings,
     pub input: Shape,
     pub output: Shape,
     pub params: u64,
@@ -56,15 +62,6 @@ pub struct ShapeTable {
     pub total_activation_bytes: u64,
 }
 
-/// Why a net cannot take an input: where, and what went wrong.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{layer}: {reason}")]
-pub struct ShapeError {
-    /// The path to the layer, e.g. `row 3 Sequential (b3) › Inception › path 2 › Conv2d (96→128, k3, p1)`.
-    pub layer: String,
-    pub reason: String,
-}
-
 impl ShapeTable {
     /// The table for `layers` on an input of shape `input` (`[N, C, H, W]`).
     pub fn compute(layers: &[Layer], input: &[usize]) -> Result<ShapeTable, ShapeError> {
@@ -72,7 +69,7 @@ impl ShapeTable {
         let mut shape = input.to_vec();
         let mut walk = Walk::quiet();
         for (i, layer) in layers.iter().enumerate() {
-            let row = walk.layer(layer, &shape, &format!("row {}", i + 1))?;
+            let row = walk.layer(layer, &shape, &LayerPath::row(i + 1))?;
             shape = row.output.clone();
             rows.push(row);
         }
@@ -80,14 +77,16 @@ impl ShapeTable {
         if let (Some(last), &[n, ..]) = (rows.last(), input)
             && last.output != [n, crate::arch::NUM_CLASSES]
         {
-            let name = format!("row {} {}", rows.len(), last.name);
-            return Err(error(
-                &name,
-                format!(
-                    "the net ends in {:?}, but the loss needs [N, {}]: one score per class",
-                    last.output,
-                    crate::arch::NUM_CLASSES
-                ),
+            let at = LayerPath(vec![Step::LastRow {
+                row: rows.len(),
+                name: last.name.clone(),
+            }]);
+            return Err(ShapeError::new(
+                &at,
+                ShapeProblem::NotClassScores {
+                    output: last.output.clone(),
+                    classes: crate::arch::NUM_CLASSES,
+                },
             ));
         }
         Ok(ShapeTable {
@@ -99,14 +98,18 @@ impl ShapeTable {
         })
     }
 
-    /// The largest single activation (bytes, and the row that makes it) and
-    /// the largest single weight (bytes): what must fit one GPU buffer.
-    pub fn largest_tensors(&self) -> ((u64, String), u64) {
-        fn walk(rows: &[Row], activation: &mut (u64, String), weight: &mut u64) {
+    /// The largest single activation (bytes, and what makes it) and the
+    /// largest single weight (bytes): what must fit one GPU buffer.
+    pub fn largest_tensors(&self) -> ((u64, Producer), u64) {
+        fn walk(rows: &[Row], activation: &mut (u64, Producer), weight: &mut u64) {
             for row in rows {
                 let bytes = numel(&row.output) * BYTES_PER_F32;
                 if bytes > activation.0 {
-                    *activation = (bytes, format!("{} ({})", row.name, row.settings));
+                    let row_name = Producer::Row {
+                        name: row.name.clone(),
+                        settings: row.settings.clone(),
+                    };
+                    *activation = (bytes, row_name);
                 }
                 if row.children.is_empty() {
                     *weight = (*weight).max(row.params * BYTES_PER_F32);
@@ -114,7 +117,7 @@ impl ShapeTable {
                 walk(&row.children, activation, weight);
             }
         }
-        let mut activation = (numel(&self.input) * BYTES_PER_F32, "the input".to_string());
+        let mut activation = (numel(&self.input) * BYTES_PER_F32, Producer::Input);
         let mut weight = 0;
         walk(&self.rows, &mut activation, &mut weight);
         (activation, weight)
@@ -158,16 +161,11 @@ pub fn parse_row_path(text: &str) -> Result<Vec<usize>, String> {
 
 /// The output shape of one layer on `input`, or why it has none.
 pub fn layer_output(layer: &Layer, input: &[usize]) -> Result<Shape, ShapeError> {
-    Walk::quiet().layer(layer, input, "net").map(|row| row.output)
+    Walk::quiet()
+        .layer(layer, input, &LayerPath::net())
+        .map(|row| row.output)
 }
 
 fn numel(shape: &[usize]) -> u64 {
     shape.iter().map(|&d| d as u64).product()
-}
-
-fn error(path: &str, reason: impl Into<String>) -> ShapeError {
-    ShapeError {
-        layer: path.to_string(),
-        reason: reason.into(),
-    }
 }

@@ -21,7 +21,7 @@ impl ShapeTable {
             lines.push([
                 number,
                 format!("{indent}{}", row.name),
-                row.settings.clone(),
+                row.settings.to_string(),
                 shape(&row.output),
                 thousands(row.params),
                 thousands(row.macs),

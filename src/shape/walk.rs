@@ -3,7 +3,9 @@
 //! `blocks` for the blocks that hold others).
 
 use super::window::Window;
-use super::{BYTES_PER_F32, Row, Shape, ShapeError, blocks, error, layers, numel};
+use super::{
+    BYTES_PER_F32, LayerPath, Row, Settings, Shape, ShapeError, ShapeProblem, Step, blocks, layers, numel,
+};
 use crate::arch::Layer;
 
 /// Resolves layers, showing each one with its input to `seen` first (how
@@ -25,7 +27,7 @@ impl<F: FnMut(&Layer, &[usize])> Walk<F> {
     }
 
     /// Resolves one layer on `input`; `parent` names where it sits, for errors.
-    pub fn layer(&mut self, layer: &Layer, input: &[usize], parent: &str) -> Result<Row, ShapeError> {
+    pub fn layer(&mut self, layer: &Layer, input: &[usize], parent: &LayerPath) -> Result<Row, ShapeError> {
         (self.seen)(layer, input);
         let at = At::new(layer, input, parent);
         match layer {
@@ -84,7 +86,7 @@ impl<F: FnMut(&Layer, &[usize])> Walk<F> {
         &mut self,
         layers: &[Layer],
         input: &[usize],
-        path: &str,
+        path: &LayerPath,
     ) -> Result<Vec<Row>, ShapeError> {
         let mut rows = Vec::with_capacity(layers.len());
         let mut shape = input.to_vec();
@@ -98,38 +100,45 @@ impl<F: FnMut(&Layer, &[usize])> Walk<F> {
 }
 
 /// A layer's row as far as it is known before it is resolved: its name,
-/// its settings, and the path errors name it by.
+/// its settings (code), and the path errors name it by.
 pub(super) struct At {
     pub name: &'static str,
     pub settings: String,
-    /// E.g. `row 3 Sequential (b3) › Inception › path 2 › Conv2d (96→128, k3, p1)`.
-    pub path: String,
+    /// E.g. `row 3 › Sequential (b3) › Inception › path 2 › Conv2d (96→128, k3, p1)`.
+    pub path: LayerPath,
 }
 
 impl At {
-    fn new(layer: &Layer, input: &[usize], parent: &str) -> At {
+    fn new(layer: &Layer, input: &[usize], parent: &LayerPath) -> At {
         let name = layer.class_name(input.len());
         let settings = describe(layer, input);
-        let path = match settings.as_str() {
-            "" => format!("{parent} › {name}"),
-            s => format!("{parent} › {name} ({s})"),
-        };
+        let path = parent.then(Step::Layer {
+            name: name.to_string(),
+            settings: settings.clone(),
+        });
         At { name, settings, path }
     }
 
-    pub fn error(&self, reason: impl Into<String>) -> ShapeError {
-        error(&self.path, reason)
+    pub fn error(&self, reason: ShapeProblem) -> ShapeError {
+        ShapeError::new(&self.path, reason)
     }
 
     /// The row of a layer that holds no others.
     pub fn leaf(self, input: &[usize], output: Shape, params: u64, macs: u64) -> Row {
-        leaf(self.name, self.settings, input, output, params, macs)
+        leaf(
+            self.name,
+            Settings::Code(self.settings),
+            input,
+            output,
+            params,
+            macs,
+        )
     }
 }
 
 pub(super) fn leaf(
     name: &str,
-    settings: String,
+    settings: Settings,
     input: &[usize],
     output: Shape,
     params: u64,
@@ -151,7 +160,7 @@ pub(super) fn leaf(
 /// makes a tensor of its own (a concatenation or a sum) beyond theirs.
 pub(super) fn block(
     name: &str,
-    settings: String,
+    settings: Settings,
     input: &[usize],
     output: Shape,
     children: Vec<Row>,

@@ -2,6 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::Problem;
+use crate::shape::ShapeError;
+
 /// One epoch's figures, as the book prints them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EpochReport {
@@ -163,8 +166,9 @@ pub trait Host {
     fn evaluated(&mut self, _epoch: usize, _predicted: &[u8]) {}
 }
 
-/// Why training ended.
-#[derive(Clone, Debug, PartialEq)]
+/// Why training ended (said in both languages: `crate::i18n::training`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "ending", rename_all = "snake_case")]
 pub enum Ending {
     Finished,
     /// The host said stop.
@@ -182,20 +186,36 @@ pub enum Ending {
 }
 
 impl Ending {
-    /// A sentence for the user, or `None` when training simply finished.
-    pub fn message(&self) -> Option<String> {
+    /// The ending as a sentence for the user (it says itself), or `None`
+    /// when training simply finished.
+    pub fn message(&self) -> Option<&Ending> {
         match self {
             Ending::Finished => None,
-            Ending::Stopped { epoch, batch } => Some(format!(
-                "stopped in epoch {epoch} after batch {batch}; the model and the history so far are kept"
-            )),
-            Ending::Diverged { epoch, batch, lr } => Some(format!(
-                "the loss became NaN in epoch {epoch}, batch {batch}: training diverged at learning rate {lr}. \
-                 Try a smaller learning rate (e.g. {}). The weights from before the bad step are kept.",
-                lr / 10.0
-            )),
+            ending => Some(ending),
         }
     }
+}
+
+/// Why a run could not start or broke off (said in both languages:
+/// `crate::i18n::training`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "error", rename_all = "snake_case")]
+pub enum TrainError {
+    /// Settings a run cannot start with.
+    Config(Vec<Problem>),
+    /// The net cannot be built at the run's input size.
+    Net(ShapeError),
+    /// A look inside asked for a row (`[2, 0]`: the first layer in the
+    /// third row) the net does not have.
+    NoRow {
+        row: Vec<usize>,
+    },
+    NoData,
+    /// The device's own reason (English).
+    Device {
+        backend: String,
+        reason: String,
+    },
 }
 
 /// What `prepare` measured before a run: how long the GPU kernels took to

@@ -103,7 +103,7 @@ pub async fn look_inside(
         Some(Features::Map(x)) => (x.dims().to_vec(), Some(x.flatten::<1>(0, 3))),
         Some(Features::Flat(x)) => (x.dims().to_vec(), Some(x.flatten::<1>(0, 1))),
         None if layer.is_empty() => (vec![], None),
-        None => return Err(TrainError::Config(vec![format!("the net has no row {layer:?}")])),
+        None => return Err(TrainError::NoRow { row: layer.to_vec() }),
     };
     let filters = match model.at(layer) {
         Some(LayerModule::Conv2d(conv)) if !layer.is_empty() => {

@@ -23,10 +23,9 @@ pub async fn profile_layers(
 ) -> Result<Vec<LayerTime>, TrainError> {
     let backend = format!("{device:?}");
     let device = device.clone().inner().autodiff();
-    let model = init_model(config, &device).map_err(|e| TrainError::Config(vec![e.to_string()]))?;
+    let model = init_model(config, &device).map_err(TrainError::Net)?;
     let input = [config.batch_size, INPUT_CHANNELS, config.resize, config.resize];
-    let table = ShapeTable::compute(&config.net.layers(), &input)
-        .map_err(|e| TrainError::Config(vec![e.to_string()]))?;
+    let table = ShapeTable::compute(&config.net.layers(), &input).map_err(TrainError::Net)?;
     let reps = reps.max(1);
     let mut x = Features::Map(Tensor::<4>::random(input, Distribution::Default, &device));
     let mut times = Vec::with_capacity(model.layers.len());

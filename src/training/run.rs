@@ -13,7 +13,7 @@ use burn::optim::momentum::MomentumConfig;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, SgdConfig};
 use burn::tensor::{Device, Int, Tensor, TensorData};
 
-use super::{Confusion, Ending, EpochReport, Host, OptimizerKind, TrainConfig};
+use super::{Confusion, Ending, EpochReport, Host, OptimizerKind, TrainConfig, TrainError};
 use crate::arch::INPUT_CHANNELS;
 use crate::data::{Batch, Dataset, Resize};
 use crate::model::Net;
@@ -24,16 +24,6 @@ pub struct Outcome {
     pub model: Net,
     pub history: Vec<EpochReport>,
     pub ending: Ending,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum TrainError {
-    #[error("cannot train: {}", .0.join("; "))]
-    Config(Vec<String>),
-    #[error("the data set is empty")]
-    NoData,
-    #[error("the {backend} device failed: {reason}")]
-    Device { backend: String, reason: String },
 }
 
 /// Sends one batch to `device`: images `[N, 1, S, S]`, labels `[N]`.
@@ -77,7 +67,7 @@ pub fn init_model(config: &TrainConfig, device: &Device) -> Result<Net, ShapeErr
 
 /// `init_model`, its error as a training error.
 fn fresh_model(config: &TrainConfig, device: &Device) -> Result<Net, TrainError> {
-    init_model(config, device).map_err(|e| TrainError::Config(vec![e.to_string()]))
+    init_model(config, device).map_err(TrainError::Net)
 }
 
 /// Refuses settings a run cannot start with, saying each problem.

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::arch::{Arch, INPUT_CHANNELS, NetConfig};
 use crate::bounds::Bounds;
-use crate::shape::{ShapeError, ShapeTable};
+use crate::shape::{Producer, ShapeError, ShapeTable};
 
 /// What a person may ask for, in the page's form and in a link.
 pub const RESIZE: Bounds<usize> = Bounds::new(1, 512);
@@ -76,6 +76,54 @@ pub struct TrainConfig {
     /// so the page measures every `GPU_GRAD_NORMS_EVERY` steps there.
     #[serde(default)]
     pub grad_norms_every: usize,
+}
+
+/// A setting a run cannot start with (`TrainConfig::problems`), naming it
+/// (in both languages: `crate::i18n::training`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "problem", rename_all = "snake_case")]
+pub enum Problem {
+    NoEpochs,
+    LearningRate {
+        lr: f64,
+    },
+    NoBatch,
+    WeightDecay {
+        weight_decay: f64,
+    },
+    /// A limit of 0 training or test examples.
+    NoData,
+    /// The net does not fit the input size.
+    InputSize {
+        resize: usize,
+        error: ShapeError,
+    },
+}
+
+/// Why a run does not fit a device (`check_fits`, `check_memory`), with
+/// what it needs, what there is, and the batch that would fit (0: none).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "problem", rename_all = "snake_case")]
+pub enum FitError {
+    /// The net does not fit the input size.
+    Shape(ShapeError),
+    /// A weight tensor larger than the GPU's largest buffer.
+    Weight { bytes: u64, limit: u64 },
+    /// An activation larger than the GPU's largest buffer.
+    Activation {
+        batch: usize,
+        tensor: Producer,
+        bytes: u64,
+        limit: u64,
+        fits: u64,
+    },
+    /// A training step larger than the CPU memory a tab has.
+    Memory {
+        batch: usize,
+        bytes: u64,
+        limit: u64,
+        fits: u64,
+    },
 }
 
 /// How often the page measures the gradient view on WebGPU: every 5th step
@@ -155,31 +203,30 @@ impl TrainConfig {
 
     /// Every problem with the settings, each naming the setting; empty when
     /// the run can start. Includes whether the net fits the input size.
-    pub fn problems(&self) -> Vec<String> {
+    pub fn problems(&self) -> Vec<Problem> {
         let mut problems = vec![];
         if self.epochs == 0 {
-            problems.push("epochs must be at least 1".to_string());
+            problems.push(Problem::NoEpochs);
         }
         if !(self.lr.is_finite() && self.lr > 0.0) {
-            problems.push(format!(
-                "learning rate must be a positive number, not {}",
-                self.lr
-            ));
+            problems.push(Problem::LearningRate { lr: self.lr });
         }
         if self.batch_size == 0 {
-            problems.push("batch size must be at least 1".to_string());
+            problems.push(Problem::NoBatch);
         }
         if !(self.weight_decay.is_finite() && self.weight_decay >= 0.0) {
-            problems.push(format!(
-                "weight decay must be zero or positive, not {}",
-                self.weight_decay
-            ));
+            problems.push(Problem::WeightDecay {
+                weight_decay: self.weight_decay,
+            });
         }
         if self.train_limit == Some(0) || self.test_limit == Some(0) {
-            problems.push("a data limit must be at least 1".to_string());
+            problems.push(Problem::NoData);
         }
-        if let Err(e) = self.shape_table(1) {
-            problems.push(format!("resize {}: {e}", self.resize));
+        if let Err(error) = self.shape_table(1) {
+            problems.push(Problem::InputSize {
+                resize: self.resize,
+                error,
+            });
         }
         problems
     }
@@ -196,26 +243,21 @@ impl TrainConfig {
 /// Whether this run's tensors fit a device whose largest buffer is `limit`
 /// bytes (WebGPU's `maxStorageBufferBindingSize`); if not, says which tensor
 /// is too big and which batch size would fit.
-pub fn check_fits(config: &TrainConfig, limit: u64) -> Result<(), String> {
-    use crate::format::bytes;
-    let table = config.shape_table(config.batch_size).map_err(|e| e.to_string())?;
-    let ((activation, row), weight) = table.largest_tensors();
+pub fn check_fits(config: &TrainConfig, limit: u64) -> Result<(), FitError> {
+    let table = config.shape_table(config.batch_size).map_err(FitError::Shape)?;
+    let ((activation, tensor), weight) = table.largest_tensors();
     if weight > limit {
-        return Err(format!(
-            "a weight of this net takes {}, more than this GPU's largest buffer ({}); use a smaller net or the CPU",
-            bytes(weight),
-            bytes(limit)
-        ));
+        return Err(FitError::Weight { bytes: weight, limit });
     }
     if activation > limit {
         let per_example = activation.div_ceil(config.batch_size as u64);
-        let advice = batch_advice(limit / per_example.max(1), "use a smaller input size or the CPU");
-        return Err(format!(
-            "batch {} does not fit: the output of {row} takes {}, more than this GPU's largest buffer ({}); {advice}",
-            config.batch_size,
-            bytes(activation),
-            bytes(limit)
-        ));
+        return Err(FitError::Activation {
+            batch: config.batch_size,
+            tensor,
+            bytes: activation,
+            limit,
+            fits: limit / per_example.max(1),
+        });
     }
     Ok(())
 }
@@ -236,8 +278,8 @@ const WORKER_BASE_BYTES: u64 = 256 << 20;
 /// worker's wasm (Node): GoogLeNet at 224 px, batch 64 and 96 (2.3 and 3.5
 /// GB of activations) peaked at 2.7 and 3.9 GB and ran; batch 128 (4.7 GB)
 /// ran out of memory. BENCHMARKS.md, "Memory on the CPU".
-pub fn training_bytes(config: &TrainConfig) -> Result<(u64, u64), String> {
-    let table = config.shape_table(1).map_err(|e| e.to_string())?;
+pub fn training_bytes(config: &TrainConfig) -> Result<(u64, u64), ShapeError> {
+    let table = config.shape_table(1)?;
     let weights = table.total_params * 4;
     let per_example = table.total_activation_bytes * 11 / 10;
     Ok((WORKER_BASE_BYTES + 4 * weights, per_example))
@@ -245,32 +287,18 @@ pub fn training_bytes(config: &TrainConfig) -> Result<(u64, u64), String> {
 
 /// Whether a run of `config` fits in `budget` bytes of CPU memory (a tab's
 /// wasm32 memory); if not, says how much it needs and which batch fits.
-pub fn check_memory(config: &TrainConfig, budget: u64) -> Result<(), String> {
-    use crate::format::bytes;
-    let (fixed, per_example) = training_bytes(config)?;
+pub fn check_memory(config: &TrainConfig, budget: u64) -> Result<(), FitError> {
+    let (fixed, per_example) = training_bytes(config).map_err(FitError::Shape)?;
     let needed = fixed + per_example * config.batch_size as u64;
     if needed <= budget {
         return Ok(());
     }
-    let advice = batch_advice(
-        budget.saturating_sub(fixed) / per_example.max(1),
-        "use a smaller input size",
-    );
-    Err(format!(
-        "batch {} does not fit: a training step needs about {} of memory, more than the {} a browser tab gives the CPU backend; {advice}",
-        config.batch_size,
-        bytes(needed),
-        bytes(budget)
-    ))
-}
-
-/// What to do about a batch that does not fit, given the largest that does
-/// (`fits`), and what to do if not even one example fits (`otherwise`).
-fn batch_advice(fits: u64, otherwise: &str) -> String {
-    match fits {
-        0 => format!("even one example does not fit: {otherwise}"),
-        n => format!("a batch of at most {n} fits"),
-    }
+    Err(FitError::Memory {
+        batch: config.batch_size,
+        bytes: needed,
+        limit: budget,
+        fits: budget.saturating_sub(fixed) / per_example.max(1),
+    })
 }
 
 /// Which backend the user asks for.

@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use crate::arch::Arch;
+use crate::i18n::page_train::TrainText;
 use crate::link::Link;
 use crate::ui::ClientHandle;
 use crate::ui::client::Client;
@@ -21,6 +22,13 @@ use crate::ui::weights_bar::load_weights_from;
 #[component]
 pub fn App(link: Link) -> impl IntoView {
     let reader = crate::ui::lang::provide(link.lang);
+    // The tab's title follows the reader's language, as `<html lang>` does.
+    Effect::new(move |_| {
+        let title = reader.lang.get().t(TrainText::PageTitle);
+        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+            document.set_title(title);
+        }
+    });
     let settings = Settings::new(link.arch.unwrap_or(Arch::LeNet));
     apply_link(&settings, &link);
     let run = Run::new();
@@ -62,6 +70,9 @@ pub fn App(link: Link) -> impl IntoView {
     let show_picker = !hidden("arch");
     view! {
         <div class="app" class:embed=embed>
+            // The first stop for a keyboard, and on a phone a shortcut past
+            // the net's table to Train.
+            <a class="skip-link" href="#training">{crate::ui::lang::tr(TrainText::SkipToTraining)}</a>
             {(!embed).then(|| view! { <Header /> })}
             {(!notices.is_empty()).then(|| view! { <Notices notices=notices.clone() /> })}
             {embed.then(|| view! { <EmbedBar /> })}

@@ -3,7 +3,9 @@
 
 use leptos::prelude::*;
 
+use crate::i18n::page_train::TrainText;
 use crate::training::EpochReport;
+use crate::ui::lang::{lang, tr};
 use crate::ui::run::Point;
 
 const WIDTH: f64 = 480.0;
@@ -34,6 +36,7 @@ pub fn Chart(
     #[prop(into)] history: Signal<Vec<EpochReport>>,
     #[prop(into)] epochs: Signal<usize>,
 ) -> impl IntoView {
+    let axis = tr(TrainText::EpochAxis);
     let plot = move || {
         let points = points.get();
         let history = history.get();
@@ -77,7 +80,7 @@ pub fn Chart(
                     })
                     .collect_view()}
                 <text class="axis" x=(LEFT + WIDTH - RIGHT) / 2.0 y=HEIGHT - 4.0 text-anchor="middle">
-                    "epoch"
+                    {axis}
                 </text>
             </g>
             <polyline class="series loss" points=polyline(&loss, &x, &y) />
@@ -94,16 +97,63 @@ pub fn Chart(
             <svg
                 viewBox=format!("0 0 {WIDTH} {HEIGHT}")
                 role="img"
-                aria-label="train loss, train accuracy and test accuracy by epoch"
+                aria-label=tr(TrainText::ChartLabel)
                 data-points=move || points.with(|p| p.len()).to_string()
             >
                 {plot}
             </svg>
             <figcaption class="legend">
-                <span class="key loss">"train loss"</span>
-                <span class="key train-acc">"train acc"</span>
-                <span class="key test-acc">"test acc"</span>
+                <span class="key loss">{tr(TrainText::TrainLoss)}</span>
+                <span class="key train-acc">{tr(TrainText::TrainAcc)}</span>
+                <span class="key test-acc">{tr(TrainText::TestAcc)}</span>
             </figcaption>
         </figure>
+        <ChartTable points=points history=history />
+    }
+}
+
+/// The chart's numbers, for a screen reader and for anyone who wants them:
+/// a row per point of the plot, the test accuracy at the end of its epoch.
+#[component]
+fn ChartTable(points: Signal<Vec<Point>>, history: Signal<Vec<EpochReport>>) -> impl IntoView {
+    let lang = lang();
+    let rows = move || {
+        let lang = lang.get();
+        let history = history.get();
+        points
+            .get()
+            .into_iter()
+            .map(|point| {
+                // The test accuracy, on the row that ends its epoch.
+                let test = history
+                    .iter()
+                    .find(|report| (report.epoch as f64 - point.x).abs() < 1e-6)
+                    .map(|report| lang.number(report.test_acc, 3));
+                view! {
+                    <tr>
+                        <td class="num">{lang.number(point.x, 1)}</td>
+                        <td class="num">{lang.number(point.loss, 3)}</td>
+                        <td class="num">{lang.number(point.train_acc, 3)}</td>
+                        <td class="num">{test}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <details class="as-table chart-table">
+            <summary>{tr(TrainText::ShowAsTable)}</summary>
+            <table>
+                <thead>
+                    <tr>
+                        <th scope="col">{tr(TrainText::EpochAxis)}</th>
+                        <th scope="col">{tr(TrainText::TrainLoss)}</th>
+                        <th scope="col">{tr(TrainText::TrainAcc)}</th>
+                        <th scope="col">{tr(TrainText::TestAcc)}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </details>
     }
 }

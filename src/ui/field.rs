@@ -2,10 +2,11 @@
 
 use leptos::prelude::*;
 
-/// A labelled text field bound to `value`, with its validation message.
+/// A labelled text field bound to `value`, with its validation message;
+/// the label and the message follow the reader's language (closures).
 #[component]
 pub fn Field(
-    label: &'static str,
+    #[prop(into)] label: Signal<String>,
     name: &'static str,
     value: RwSignal<String>,
     #[prop(into)] error: Signal<Option<String>>,

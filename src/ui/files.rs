@@ -4,11 +4,12 @@ use js_sys::ArrayBuffer;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use crate::i18n::page_train::{FetchProblem, PickedFiles};
 use crate::web::fetch::FILES;
 
 /// The four picked files' bytes in the order of `FILES`, matched by name
 /// (`t10k-labels…`, `train-images…`; a browser's "(1)" suffix is fine).
-pub async fn read_picked(files: Vec<web_sys::File>) -> Result<Vec<ArrayBuffer>, String> {
+pub async fn read_picked(files: Vec<web_sys::File>) -> Result<Vec<ArrayBuffer>, PickedFiles> {
     let mut buffers = Vec::with_capacity(FILES.len());
     for wanted in FILES {
         let stem = wanted
@@ -17,10 +18,13 @@ pub async fn read_picked(files: Vec<web_sys::File>) -> Result<Vec<ArrayBuffer>, 
         let file = files
             .iter()
             .find(|file| file.name().starts_with(stem))
-            .ok_or_else(|| format!("missing {wanted} among the picked files"))?;
+            .ok_or(PickedFiles::Missing { file: wanted })?;
         let buffer = JsFuture::from(file.array_buffer())
             .await
-            .map_err(|e| format!("could not read {}: {e:?}", file.name()))?;
+            .map_err(|e| PickedFiles::NotRead {
+                name: file.name(),
+                reason: format!("{e:?}"),
+            })?;
         buffers.push(buffer.unchecked_into());
     }
     Ok(buffers)
@@ -53,18 +57,25 @@ pub fn download(file_name: &str, buffer: &wasm_bindgen::JsValue) -> Result<(), S
 }
 
 /// The bytes at `url` (a weights file on this site), or why not.
-pub async fn fetch_bytes(url: &str) -> Result<ArrayBuffer, String> {
-    let window = web_sys::window().ok_or("no window")?;
+pub async fn fetch_bytes(url: &str) -> Result<ArrayBuffer, FetchProblem> {
+    let window = web_sys::window().ok_or(FetchProblem::NoWindow)?;
     let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
         .await
-        .map_err(|e| format!("{url} could not be fetched ({e:?})"))?
+        .map_err(|e| FetchProblem::NotFetched {
+            url: url.to_string(),
+            reason: format!("{e:?}"),
+        })?
         .unchecked_into();
     if !response.ok() {
-        return Err(format!("{url}: not found (HTTP {})", response.status()));
+        return Err(FetchProblem::NotFound {
+            url: url.to_string(),
+            status: response.status(),
+        });
     }
-    let promise = response.array_buffer().map_err(|e| format!("{url}: {e:?}"))?;
-    Ok(JsFuture::from(promise)
-        .await
-        .map_err(|e| format!("{url} could not be read ({e:?})"))?
-        .unchecked_into())
+    let not_read = |e: wasm_bindgen::JsValue| FetchProblem::NotRead {
+        url: url.to_string(),
+        reason: format!("{e:?}"),
+    };
+    let promise = response.array_buffer().map_err(not_read)?;
+    Ok(JsFuture::from(promise).await.map_err(not_read)?.unchecked_into())
 }

@@ -6,7 +6,11 @@
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
+use crate::i18n::Say;
+use crate::i18n::page_inside::TableText;
+use crate::i18n::page_train::{StripCaption, TrainText};
 use crate::ui::canvas::paint;
+use crate::ui::lang::{lang, tr};
 use crate::ui::run::{GradientRecord, Run};
 
 /// Columns a strip is drawn in: longer runs are averaged into these.
@@ -110,20 +114,19 @@ pub fn GradientFlow() -> impl IntoView {
     let choose = move |ev| outputs.set(event_target_value(&ev) == "outputs");
     view! {
         {move || run.gradients.get().map(|_| view! {
-            <section class="gradient-flow" aria-label="gradient flow">
-                <h3>"Gradient flow"</h3>
+            <section class="gradient-flow" aria-label=tr(TrainText::GradientFlow)>
+                <h3>{tr(TrainText::GradientFlow)}</h3>
                 <p class="hint">
-                    "Each row is a layer with weights, the first layer on top; each column a training step. \
-                     The colour is on a log scale shared by both strips: "
-                    <select name="gradient-values" on:change=choose>
-                        <option value="gradients" selected=move || !outputs.get()>"the L2 norm of the layer's weight gradient"</option>
-                        <option value="outputs" selected=move || outputs.get()>"the root mean square of the layer's output"</option>
+                    {tr(TrainText::GradientHint)}
+                    <select name="gradient-values" aria-label=tr(TrainText::GradientValuesLabel) on:change=choose>
+                        <option value="gradients" selected=move || !outputs.get()>{tr(TrainText::GradientNorms)}</option>
+                        <option value="outputs" selected=move || outputs.get()>{tr(TrainText::OutputRms)}</option>
                     </select>
                 </p>
                 <div class="strips">
-                    <Strip record=run.gradients.into() range=range.into() outputs=outputs.into() which="this run" />
+                    <Strip record=run.gradients.into() range=range.into() outputs=outputs.into() which=Which::ThisRun />
                     {move || run.previous_gradients.get().map(|_| view! {
-                        <Strip record=run.previous_gradients.into() range=range.into() outputs=outputs.into() which="the run before" />
+                        <Strip record=run.previous_gradients.into() range=range.into() outputs=outputs.into() which=Which::RunBefore />
                     })}
                 </div>
                 {move || range.get().map(|(lo, hi)| view! {
@@ -138,13 +141,38 @@ pub fn GradientFlow() -> impl IntoView {
     }
 }
 
+/// Which run a strip shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Which {
+    ThisRun,
+    RunBefore,
+}
+
+impl Which {
+    /// The figure's `data-which`, the same in either language.
+    fn id(self) -> &'static str {
+        match self {
+            Which::ThisRun => "this run",
+            Which::RunBefore => "the run before",
+        }
+    }
+
+    fn text(self) -> TrainText {
+        match self {
+            Which::ThisRun => TrainText::ThisRun,
+            Which::RunBefore => TrainText::RunBefore,
+        }
+    }
+}
+
 #[component]
 fn Strip(
     record: Signal<Option<GradientRecord>>,
     range: Signal<Option<(f32, f32)>>,
     outputs: Signal<bool>,
-    which: &'static str,
+    which: Which,
 ) -> impl IntoView {
+    let lang = lang();
     let node = NodeRef::<Canvas>::new();
     Effect::new(move |_| {
         let (Some(canvas), Some(record), Some(range)) = (node.get(), record.get(), range.get()) else {
@@ -161,12 +189,11 @@ fn Strip(
         })
     };
     view! {
-        <figure class="strip" data-which=which>
+        <figure class="strip" data-which=which.id()>
             <figcaption>
+                // The run's title, as the worker client keeps it.
                 <strong>{move || record.get().map(|r| r.title).unwrap_or_default()}</strong>
-                {format!(" ({which}, ")}
-                {move || record.get().map(|r| format!("{} layers, {} steps measured", r.layers.len(), r.steps.len())).unwrap_or_default()}
-                ")"
+                {move || record.get().map(|r| StripCaption { which: which.text(), layers: r.layers.len(), steps: r.steps.len() }.say(lang.get()))}
             </figcaption>
             // Stretched to the figure's width; a fixed height per layer, so a
             // short run is not drawn as a tower.
@@ -176,9 +203,56 @@ fn Strip(
                 style:height=move || format!("{}px", record.get().map_or(0, |r| (r.layers.len() * 5).clamp(40, 260)))
             ></canvas>
             <dl class="named-layers">
-                <dt>"first layer"</dt><dd class="first-norm">{move || named(|_| 0)}</dd>
-                <dt>"last layer"</dt><dd class="last-norm">{move || named(|n| n.saturating_sub(1))}</dd>
+                // The worker's layer labels, and their values.
+                <dt>{tr(TrainText::FirstLayer)}</dt><dd class="first-norm">{move || named(|_| 0)}</dd>
+                <dt>{tr(TrainText::LastLayer)}</dt><dd class="last-norm">{move || named(|n| n.saturating_sub(1))}</dd>
             </dl>
+            <StripTable record=record outputs=outputs />
         </figure>
+    }
+}
+
+/// A strip's numbers: each layer's value at the first step and over the
+/// last ones, for a screen reader and for anyone who wants them.
+#[component]
+fn StripTable(record: Signal<Option<GradientRecord>>, outputs: Signal<bool>) -> impl IntoView {
+    let rows = move || {
+        record.get().map(|record| {
+            let values = record.values(outputs.get());
+            record
+                .layers
+                .iter()
+                .enumerate()
+                .map(|(layer, name)| {
+                    let first = values
+                        .first()
+                        .and_then(|step| step.get(layer))
+                        .map(|v| format!("{v:.2e}"));
+                    let last = recent(values, layer).map(|v| format!("{v:.2e}"));
+                    view! {
+                        <tr>
+                            <th scope="row">{name.clone()}</th>
+                            <td class="num">{first}</td>
+                            <td class="num">{last}</td>
+                        </tr>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    view! {
+        <details class="as-table strip-table">
+            <summary>{tr(TrainText::ShowAsTable)}</summary>
+            <table>
+                <thead>
+                    <tr>
+                        <th scope="col">{tr(TableText::Layer)}</th>
+                        <th scope="col">{tr(TrainText::FirstStep)}</th>
+                        <th scope="col">{tr(TrainText::LastSteps)}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </details>
     }
 }

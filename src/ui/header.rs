@@ -3,21 +3,29 @@
 
 use leptos::prelude::*;
 
-use crate::link::Link;
-use crate::ui::lang::LanguageSwitch;
+use crate::i18n::page_train::TrainText;
+use crate::i18n::{Lang, Say};
+use crate::link::{Link, Notice};
+use crate::ui::lang::{LanguageSwitch, Reader, lang, say, tr};
 use crate::ui::run::Run;
 use crate::web::webgpu::Backend;
 
+/// The book's site in the reader's language.
+fn book_site(lang: Lang) -> &'static str {
+    lang.pick("https://d2l.ai", "https://zh.d2l.ai")
+}
+
 #[component]
 pub fn Header() -> impl IntoView {
+    let lang = lang();
     view! {
         <header class="site-header">
             <div>
-                <h1>"CNN playground"</h1>
+                <h1>{tr(TrainText::Heading)}</h1>
                 <p class="tagline">
-                    "The classic convolutional nets of "
-                    <a href="https://d2l.ai" target="_blank" rel="noopener">"Dive into Deep Learning"</a>
-                    ": see every layer's shape, then train the net on Fashion-MNIST right here in the tab."
+                    {tr(TrainText::TaglineBefore)}
+                    <a href=move || book_site(lang.get()) target="_blank" rel="noopener">{tr(TrainText::BookName)}</a>
+                    {tr(TrainText::TaglineAfter)}
                 </p>
             </div>
             <div class="header-side">
@@ -30,17 +38,23 @@ pub fn Header() -> impl IntoView {
 
 #[component]
 pub fn Footer() -> impl IntoView {
+    let lang = lang();
     view! {
         <footer class="foot">
-            "Built with Rust, Burn and Leptos. Fashion-MNIST © 2017 Zalando SE (MIT). "
-            <a href="www/embed.html">"Embed it in course notes"</a>
+            {tr(TrainText::FooterBuilt)}
+            <a href=move || format!("www/embed.html?lang={}", lang.get().id())>{tr(TrainText::FooterEmbed)}</a>
         </footer>
     }
 }
 
 #[component]
 pub fn EmbedBar() -> impl IntoView {
+    let reader = expect_context::<Reader>();
+    // The page's own link, not embedded, in the reader's language (named
+    // as the page's URL names it: when the link did, or when it is not the
+    // browser's).
     let full = move || {
+        let lang = reader.lang.get();
         let query = web_sys::window()
             .and_then(|w| w.location().search().ok())
             .map(|q| Link::parse(&q))
@@ -48,6 +62,7 @@ pub fn EmbedBar() -> impl IntoView {
                 link.embed = false;
                 link.hide.clear();
                 link.autostart = false;
+                link.lang = (link.lang.is_some() || lang != reader.browser).then_some(lang);
                 link.to_query()
             })
             .unwrap_or_default();
@@ -57,20 +72,22 @@ pub fn EmbedBar() -> impl IntoView {
         <div class="embed-bar">
             <BackendBadge />
             <LanguageSwitch />
-            <a class="open-full" href=full target="_blank" rel="noopener">"open full playground ↗"</a>
+            <a class="open-full" href=full target="_blank" rel="noopener">{tr(TrainText::OpenFull)}</a>
         </div>
     }
 }
 
+/// What the link asked for that the page could not do (the link's own
+/// notices).
 #[component]
-pub fn Notices(notices: Vec<String>) -> impl IntoView {
+pub fn Notices(notices: Vec<Notice>) -> impl IntoView {
     let open = RwSignal::new(true);
     view! {
         <Show when=move || open.get()>
             <div class="notice" role="status">
-                <strong>"Some link settings were ignored: "</strong>
-                <ul>{notices.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul>
-                <button class="dismiss" on:click=move |_| open.set(false) aria-label="dismiss">"×"</button>
+                <strong>{tr(TrainText::NoticesHead)}</strong>
+                <ul>{notices.iter().map(|n| view! { <li>{say(n.clone())}</li> }).collect_view()}</ul>
+                <button class="dismiss" on:click=move |_| open.set(false) aria-label=tr(TrainText::Dismiss)>"×"</button>
             </div>
         </Show>
     }
@@ -80,9 +97,10 @@ pub fn Notices(notices: Vec<String>) -> impl IntoView {
 #[component]
 pub fn BackendBadge() -> impl IntoView {
     let run = expect_context::<Run>();
+    let lang = lang();
     let text = move || match run.backend.get() {
-        Some(backend) => backend.badge(),
-        None => "checking for WebGPU…".to_string(),
+        Some(backend) => backend.say(lang.get()),
+        None => lang.get().t(TrainText::CheckingWebGpu).to_string(),
     };
     let class = move || match run.backend.get() {
         Some(Backend::WebGpu(_)) => "badge webgpu",
@@ -101,12 +119,12 @@ pub fn BackendBadge() -> impl IntoView {
             >
                 {text}
             </span>
-            {move || run.backend_note.get().map(|note| view! { <span class="badge-note">{note}</span> })}
+                        {move || run.backend_note.get().map(|note| view! { <span class="badge-note">{note.say(lang.get())}</span> })}
             {move || run.backend.get().and_then(|b| b.threads_note()).map(|note| view! {
-                <span class="badge-note threads-note">{note}</span>
+                <span class="badge-note threads-note">{note.say(lang.get())}</span>
             })}
             {move || matches!(run.backend.get(), Some(Backend::WebGpu(adapter)) if adapter.is_software).then(|| view! {
-                <span class="badge-note">"a software renderer: the CPU backend is faster here (backend: auto or CPU)"</span>
+                <span class="badge-note">{tr(TrainText::SoftwareRenderer)}</span>
             })}
         </div>
     }

@@ -6,8 +6,10 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 
+use crate::i18n::page_inside::PictureSource;
+use crate::picture::PictureNote;
+use crate::protocol::{FiltersShape, InsideError, InsideWeights, PictureRef, PredictionsWhen, Report};
 use crate::web::channel::{Envelope, Slot};
-use crate::web::protocol::{FiltersShape, PictureRef, Report};
 
 /// The worker's answer to a look inside (`Report::Inside`), with its data.
 #[derive(Clone, Debug, PartialEq)]
@@ -22,14 +24,14 @@ pub struct InsideAnswer {
     pub filters: Option<(FiltersShape, Vec<f32>)>,
     /// The picture's 28×28 grey levels.
     pub pixels: Vec<u8>,
-    pub weights: String,
+    pub weights: InsideWeights,
 }
 
 /// One epoch's class for every evaluated test image, and their labels.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Predictions {
     /// When they were made: "after epoch 2", "when paused at …".
-    pub when: String,
+    pub when: PredictionsWhen,
     pub predicted: Vec<u8>,
     pub labels: Vec<u8>,
 }
@@ -54,9 +56,9 @@ impl Predictions {
 pub struct OwnPicture {
     pub pixels: Vec<u8>,
     /// What was done to it (inverted, transparency), when anything was.
-    pub note: Option<String>,
-    /// Where it came from: "your drawing", a file's name.
-    pub source: String,
+    pub note: Option<PictureNote>,
+    /// Where it came from: the drawing pad, a file.
+    pub source: PictureSource,
 }
 
 #[derive(Clone, Copy)]
@@ -73,7 +75,7 @@ pub struct Inside {
     /// The worker's last answer.
     pub answer: RwSignal<Option<InsideAnswer>>,
     /// Why the last picture or answer failed.
-    pub problem: RwSignal<Option<String>>,
+    pub problem: RwSignal<Option<InsideError>>,
     pub predictions: RwSignal<Option<Predictions>>,
     /// Test images fetched so far: index → (label, 28×28 grey levels).
     pub images: RwSignal<BTreeMap<usize, (u8, Vec<u8>)>>,
@@ -132,7 +134,7 @@ impl Inside {
                     weights: weights.clone(),
                 }));
             }
-            Report::InsideFailed { message } => self.problem.set(Some(message.clone())),
+            Report::InsideFailed { error } => self.problem.set(Some(error.clone())),
             Report::TestImages { indices, labels } => {
                 let pixels = envelope.bytes(Slot::Pixels);
                 self.images.update(|images| {

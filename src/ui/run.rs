@@ -5,8 +5,10 @@
 
 use leptos::prelude::*;
 
-use crate::training::{Calibration, EpochReport, Event, TrainConfig};
-use crate::web::protocol::Report;
+use crate::i18n::run::{DataReady, RunLost, WebGpuFailed, WeightsNote, WeightsProblem};
+use crate::i18n::{Lang, Say};
+use crate::protocol::{DataLoadError, Report, WorkerError};
+use crate::training::{Calibration, Ending, EpochReport, Event, TrainConfig};
 use crate::web::webgpu::Backend;
 
 /// Where a training run is.
@@ -18,9 +20,9 @@ pub enum Phase {
     Training,
     Paused,
     Evaluating,
-    /// Ended; the message says why when it did not simply finish.
-    Done(Option<String>),
-    Failed(String),
+    /// Ended: how, when it did not simply finish.
+    Done(Option<Ending>),
+    Failed(RunFailure),
 }
 
 impl Phase {
@@ -29,6 +31,23 @@ impl Phase {
             self,
             Phase::Preparing | Phase::Training | Phase::Paused | Phase::Evaluating
         )
+    }
+}
+
+/// Why a run failed: the worker refused or broke it off, or the worker
+/// itself was lost.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RunFailure {
+    Refused(WorkerError),
+    Lost(RunLost),
+}
+
+impl Say for RunFailure {
+    fn say(&self, lang: Lang) -> String {
+        match self {
+            RunFailure::Refused(error) => error.say(lang),
+            RunFailure::Lost(lost) => lost.say(lang),
+        }
     }
 }
 
@@ -42,6 +61,8 @@ pub enum Waiting {
     Backend,
     /// The data is downloading or being decoded.
     Data,
+    /// It went to the worker, which is about to start it.
+    Start,
 }
 
 /// What the worker held after an epoch (`Report::Memory`).
@@ -94,12 +115,12 @@ pub struct Run {
     pub queued: ReadSignal<Option<Waiting>>,
     set_queued: WriteSignal<Option<Waiting>>,
     pub backend: RwSignal<Option<Backend>>,
-    /// A note on the backend, e.g. why it changed.
-    pub backend_note: RwSignal<Option<String>>,
+    /// A note on the backend: why it changed.
+    pub backend_note: RwSignal<Option<WebGpuFailed>>,
     /// `(file, loaded, total)` of the download under way.
     pub download: RwSignal<Option<(String, u64, Option<u64>)>>,
-    pub data_ready: RwSignal<Option<String>>,
-    pub data_error: RwSignal<Option<String>>,
+    pub data_ready: RwSignal<Option<DataReady>>,
+    pub data_error: RwSignal<Option<DataLoadError>>,
     /// `(epoch, batch, batches)` of the last step.
     pub progress: RwSignal<(usize, usize, usize)>,
     pub epochs: RwSignal<usize>,
@@ -117,8 +138,8 @@ pub struct Run {
     /// The worker's wasm memory at the end of the last run.
     pub worker_memory: RwSignal<Option<u64>>,
     /// What the last weights saved or loaded were, and why that failed.
-    pub weights_note: RwSignal<Option<String>>,
-    pub weights_problem: RwSignal<Option<String>>,
+    pub weights_note: RwSignal<Option<WeightsNote>>,
+    pub weights_problem: RwSignal<Option<WeightsProblem>>,
     /// The worker holds weights a run may start from (a finished run's, a
     /// loaded file's), and whether the user wants that.
     pub can_continue: RwSignal<bool>,
@@ -200,10 +221,20 @@ impl Run {
         })
     }
 
-    /// The worker started the run of `config`: the last run's figures go.
+    /// A run of `config` was asked for: the last run's figures go at once
+    /// (the chart, the epochs), though its phase is the worker's to change.
+    pub fn asked(&self, config: &TrainConfig) {
+        self.clear_figures(config);
+    }
+
+    /// The worker started the run of `config`.
     fn started(&self, config: &TrainConfig) {
         self.set_phase.set(Phase::Preparing);
         self.prepare_started.set(Some(now_ms()));
+        self.clear_figures(config);
+    }
+
+    fn clear_figures(&self, config: &TrainConfig) {
         self.progress.set((0, 0, 0));
         self.epochs.set(config.epochs);
         self.examples_per_s.set(None);
@@ -224,11 +255,13 @@ impl Run {
             Report::Prepared { calibration } => self.calibration.set(Some(*calibration)),
             Report::Paused => self.set_phase.set(Phase::Paused),
             Report::Resumed => self.set_phase.set(Phase::Training),
-            Report::Finished { message, .. } => {
-                self.set_phase.set(Phase::Done(message.clone()));
+            Report::Finished { ending } => {
+                self.set_phase.set(Phase::Done(ending.message().cloned()));
                 self.can_continue.set(true);
             }
-            Report::Failed { message } => self.set_phase.set(Phase::Failed(message.clone())),
+            Report::Failed { error } => self
+                .set_phase
+                .set(Phase::Failed(RunFailure::Refused(error.clone()))),
             Report::Download { file, loaded, total } => {
                 self.download.set(Some((file.clone(), *loaded, *total)))
             }
@@ -238,18 +271,15 @@ impl Run {
                 from_cache,
             } => {
                 self.download.set(None);
-                let source = if *from_cache {
-                    " (from this browser's cache)"
-                } else {
-                    ""
-                };
-                self.data_ready.set(Some(format!(
-                    "Fashion-MNIST: {train} training and {test} test images{source}"
-                )));
+                self.data_ready.set(Some(DataReady {
+                    train: *train,
+                    test: *test,
+                    from_cache: *from_cache,
+                }));
             }
-            Report::DataFailed { message } => {
+            Report::DataFailed { error } => {
                 self.download.set(None);
-                self.data_error.set(Some(message.clone()));
+                self.data_error.set(Some(error.clone()));
             }
             Report::Memory {
                 epoch: Some(epoch),
@@ -273,8 +303,8 @@ impl Run {
 
     /// The worker is gone (crashed, hung, its GPU lost): the run stops
     /// here, and what was shown stays.
-    pub fn on_worker_lost(&self, message: String) {
-        self.set_phase.set(Phase::Failed(message));
+    pub fn on_worker_lost(&self, lost: RunLost) {
+        self.set_phase.set(Phase::Failed(RunFailure::Lost(lost)));
     }
 
     /// What a training event changes; `title` names the run's net (for the

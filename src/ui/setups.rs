@@ -3,22 +3,19 @@
 
 use leptos::prelude::*;
 
+use crate::i18n::Say;
+use crate::i18n::page_train::{
+    Estimate, QuickOffer as Offer, SetupNote, SetupOptimizer, SetupSummary, TrainText,
+};
 use crate::training::{OptimizerKind, TrainConfig};
+use crate::ui::lang::{lang, tr};
 use crate::ui::run::{Phase, Run};
-use crate::ui::state::{Settings, Setup};
-
-/// What the page says about a run's duration.
-pub struct Estimate {
-    pub text: String,
-    /// An epoch would take longer than a student waits in a tab (15 min).
-    pub long_for_tab: bool,
-}
+use crate::ui::state::{FormProblem, Settings, Setup};
 
 /// How long the form's run will take (from the worker's measurement on this
 /// backend, before it starts) or how long is left (from the speed of the
 /// last batches, while it runs).
 pub fn estimate(run: Run, config: Option<TrainConfig>) -> Option<Estimate> {
-    use crate::format::duration;
     let config = config?;
     use crate::ui::state::{TEST_EXAMPLES, TRAIN_EXAMPLES};
     let train = config
@@ -37,35 +34,27 @@ pub fn estimate(run: Run, config: Option<TrainConfig>) -> Option<Estimate> {
         let examples_left = (batches_left * config.batch_size).min(train * run.epochs.get());
         let evaluations_left = run.epochs.get().saturating_sub(epoch) + 1;
         let left = per_example * (examples_left as f64 + (evaluations_left * test) as f64 / 3.0);
-        return Some(Estimate {
-            text: format!("About {} left at this speed.", duration(left)),
-            long_for_tab: false,
-        });
+        return Some(Estimate::Left { seconds: left });
     }
     if phase.is_running() {
         return None;
     }
-    let epoch = run.calibration.get()?.epoch_seconds(train, test);
-    let backend = run.backend.get().map_or("this backend", |b| b.short_name());
-    let mut text = format!(
-        "Estimated on {backend}: about {} an epoch ({train} training and {test} test images), {} for {} epoch{}.",
-        duration(epoch),
-        duration(epoch * config.epochs as f64),
-        config.epochs,
-        if config.epochs == 1 { "" } else { "s" }
-    );
-    let long_for_tab = epoch > 15.0 * 60.0;
-    if long_for_tab {
-        text.push_str(" That is long for a tab.");
-    }
-    Some(Estimate { text, long_for_tab })
+    let epoch_seconds = run.calibration.get()?.epoch_seconds(train, test);
+    Some(Estimate::Run {
+        backend: run.backend.get().map(|b| b.short_name()),
+        epoch_seconds,
+        train,
+        test,
+        epochs: config.epochs,
+    })
 }
 
 /// The book's settings and the quick setting, one click each, with what the
 /// chosen one is.
 #[component]
-pub fn Setups(config: Memo<Result<TrainConfig, Vec<String>>>) -> impl IntoView {
+pub fn Setups(config: Memo<Result<TrainConfig, Vec<FormProblem>>>) -> impl IntoView {
     let arch = expect_context::<Settings>().arch;
+    let lang = lang();
     let chosen = Memo::new(move |_| {
         let config = config.get().ok()?;
         [Setup::Book, Setup::Quick]
@@ -76,24 +65,21 @@ pub fn Setups(config: Memo<Result<TrainConfig, Vec<String>>>) -> impl IntoView {
     let quick_is_book = move || Setup::Book.matches(&Setup::Quick.config(arch.get()));
     let describe = move || {
         let arch = arch.get();
-        match chosen.get() {
-            Some(Setup::Quick) if !quick_is_book() => format!(
-                "Quick setting: {}, about two minutes an epoch on a laptop's CPU; the book's settings are one click away.",
-                describe_setup(&Setup::Quick.config(arch))
-            ),
-            Some(_) => format!(
-                "The book's settings (d2l §{}): {}.",
-                arch.book_section(),
-                describe_setup(&Setup::Book.config(arch))
-            ),
-            None => "Your own settings.".to_string(),
-        }
+        let note = match chosen.get() {
+            Some(Setup::Quick) if !quick_is_book() => SetupNote::Quick(summary(&Setup::Quick.config(arch))),
+            Some(_) => SetupNote::Book {
+                section: arch.book_section(),
+                summary: summary(&Setup::Book.config(arch)),
+            },
+            None => SetupNote::Own,
+        };
+        note.say(lang.get())
     };
     view! {
-        <div class="setups" role="group" aria-label="setups">
-            <SetupButton setup=Setup::Book chosen=chosen label="the book's settings" />
+        <div class="setups" role="group" aria-label=tr(TrainText::SetupsGroup)>
+            <SetupButton setup=Setup::Book chosen=chosen label=TrainText::BookSetup />
             {move || (!quick_is_book()).then(|| view! {
-                <SetupButton setup=Setup::Quick chosen=chosen label="quick setting" />
+                <SetupButton setup=Setup::Quick chosen=chosen label=TrainText::QuickSetup />
             })}
             <p class="setup-note">{describe}</p>
         </div>
@@ -102,7 +88,7 @@ pub fn Setups(config: Memo<Result<TrainConfig, Vec<String>>>) -> impl IntoView {
 
 /// One of the two setups as a button that fills the form with it.
 #[component]
-fn SetupButton(setup: Setup, chosen: Memo<Option<Setup>>, label: &'static str) -> impl IntoView {
+fn SetupButton(setup: Setup, chosen: Memo<Option<Setup>>, label: TrainText) -> impl IntoView {
     let settings = expect_context::<Settings>();
     let run = expect_context::<Run>();
     let name = match setup {
@@ -117,46 +103,44 @@ fn SetupButton(setup: Setup, chosen: Memo<Option<Setup>>, label: &'static str) -
             disabled=move || run.busy()
             on:click=move |_| settings.use_setup(setup, settings.arch.get_untracked())
         >
-            {label}
+            {tr(label)}
         </button>
     }
 }
 
-/// "5000 training and 1000 test images at 32×32 px, batch 64, 3 epochs, learning rate 0.05".
-fn describe_setup(config: &TrainConfig) -> String {
-    let images = match (config.train_limit, config.test_limit) {
-        (None, None) => "all 60000 training and 10000 test images".to_string(),
-        (train, test) => format!(
-            "{} training and {} test images",
-            train.unwrap_or(60_000),
-            test.unwrap_or(10_000)
-        ),
-    };
-    let optimizer = match config.optimizer {
-        OptimizerKind::Sgd => "",
-        OptimizerKind::Momentum => " with momentum",
-        OptimizerKind::Adam => " with Adam",
-    };
-    format!(
-        "{images} at {side}×{side} px, batch {}, {} epochs, learning rate {}{optimizer}",
-        config.batch_size,
-        config.epochs,
-        config.lr,
-        side = config.resize
-    )
+/// A setup in a few words ("5000 training and 1000 test images at 32×32
+/// px, batch 64, 3 epochs, learning rate 0.05").
+fn summary(config: &TrainConfig) -> SetupSummary {
+    SetupSummary {
+        train: config.train_limit,
+        test: config.test_limit,
+        side: config.resize,
+        batch: config.batch_size,
+        epochs: config.epochs,
+        lr: config.lr,
+        optimizer: match config.optimizer {
+            OptimizerKind::Sgd => SetupOptimizer::Sgd,
+            OptimizerKind::Momentum => SetupOptimizer::Momentum,
+            OptimizerKind::Adam => SetupOptimizer::Adam,
+        },
+    }
 }
 
 /// Where the form's run would take too long: the quick setting, offered.
 #[component]
 pub fn QuickOffer() -> impl IntoView {
     let settings = expect_context::<Settings>();
+    let lang = lang();
     let arch = settings.arch;
-    let quick = move || Setup::Quick.config(arch.get());
+    let offer = move || Offer {
+        net: arch.get().title().to_string(),
+        summary: summary(&Setup::Quick.config(arch.get())),
+    };
     view! {
         <p class="quick-offer" role="note">
-            {move || format!("The quick setting trains {} in minutes: {}. ", arch.get().title(), describe_setup(&quick()))}
+            {move || offer().say(lang.get())}
             <button name="use-quick" on:click=move |_| settings.use_quick(arch.get_untracked())>
-                "Use the quick setting"
+                {tr(TrainText::UseQuick)}
             </button>
         </p>
     }

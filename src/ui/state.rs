@@ -5,6 +5,8 @@ use leptos::prelude::*;
 
 use crate::arch::{Arch, INPUT_CHANNELS, NetConfig, edit};
 use crate::bounds::{Bounds, Number};
+use crate::i18n::page_train::{FieldProblem, FormField};
+use crate::i18n::{Lang, Say};
 use crate::shape::{ShapeError, ShapeTable};
 use crate::training::{BackendChoice, OptimizerKind, TrainConfig};
 
@@ -33,9 +35,9 @@ pub struct Settings {
 
 pub use crate::training::{BATCH, EPOCHS, LR, RESIZE, TEST_EXAMPLES, TRAIN_EXAMPLES};
 
-/// `text` within `bounds`, or why not, naming `what` the field holds.
-pub fn parse<T: Number>(text: &str, bounds: Bounds<T>, what: &str) -> Result<T, String> {
-    bounds.parse(text).map_err(|e| format!("{what}: {}", e.expected))
+/// `text` within `bounds`, or why not, naming the `field` that holds it.
+pub fn parse<T: Number>(text: &str, bounds: Bounds<T>, field: FormField) -> Result<T, FieldProblem> {
+    bounds.parse(text).map_err(|error| FieldProblem { field, error })
 }
 
 impl Settings {
@@ -93,26 +95,22 @@ impl Settings {
     /// Shows `net` at input side `resize` (a loaded weights file's) if the
     /// form shows another net or size: another kind of net comes with its
     /// book settings, as a click on its card does. Says what changed.
-    pub fn show_net(&self, net: &NetConfig, resize: usize) -> Option<String> {
+    /// `Some(was)` when it switched, `was` the net and side it showed
+    /// (`None`: settings with problems).
+    pub fn show_net(&self, net: &NetConfig, resize: usize) -> Option<Option<(NetConfig, usize)>> {
         let shown = self.net().ok();
-        let shown_resize = parse(&self.resize.get_untracked(), RESIZE, "input size").ok();
+        let shown_resize = parse(&self.resize.get_untracked(), RESIZE, FormField::InputSize).ok();
         if shown.as_ref() == Some(net) && shown_resize == Some(resize) {
             return None;
         }
-        let was = match (&shown, shown_resize) {
-            (Some(shown), Some(side)) => format!("{} at {side}×{side}", shown.title()),
-            _ => "settings with problems".to_string(),
-        };
+        let was = shown.zip(shown_resize);
         if net.arch() != self.arch.get_untracked() {
             self.reset_to_book(net.arch());
         }
         self.set_net(net);
         self.resize.set(resize.to_string());
         self.preset.set(None);
-        Some(format!(
-            "the page now shows the file's net, {} at {resize}×{resize} (it showed {was})",
-            net.title()
-        ))
+        Some(was)
     }
 
     /// The book's net in the editor, at the book's input size.
@@ -157,7 +155,7 @@ impl Settings {
     }
 
     /// Why field `key`'s text is not a value for it, if it is not.
-    pub fn edit_error(&self, key: &str) -> Option<String> {
+    pub fn edit_error(&self, key: &str) -> Option<edit::EditError> {
         let text = self.edit_text(key)?;
         edit::set(&NetConfig::default_for(self.arch.get()), key, &text).err()
     }
@@ -178,7 +176,7 @@ impl Settings {
     }
 
     /// The net as described by the settings.
-    pub fn net(&self) -> Result<NetConfig, String> {
+    pub fn net(&self) -> Result<NetConfig, edit::EditError> {
         let mut net = NetConfig::default_for(self.arch.get());
         for (key, text) in self.edits.get() {
             net = edit::set(&net, key, &text)?;
@@ -188,23 +186,28 @@ impl Settings {
 
     /// The shape table at batch 1, or why there is none.
     pub fn table(&self) -> Result<ShapeTable, TableProblem> {
-        let net = self.net().map_err(TableProblem::Setting)?;
-        let side = parse(&self.resize.get(), RESIZE, "input size").map_err(TableProblem::Setting)?;
+        let net = self.net().map_err(TableProblem::Net)?;
+        let side = parse(&self.resize.get(), RESIZE, FormField::InputSize).map_err(TableProblem::Resize)?;
         ShapeTable::compute(&net.layers(), &[1, INPUT_CHANNELS, side, side]).map_err(TableProblem::Shape)
     }
 
     /// The training run described by the settings, or every problem with them.
-    pub fn train_config(&self) -> Result<TrainConfig, Vec<String>> {
+    pub fn train_config(&self) -> Result<TrainConfig, Vec<FormProblem>> {
         let mut problems = vec![];
-        let mut take = |result: Result<f64, String>| result.map_err(|e| problems.push(e)).unwrap_or(0.0);
-        let resize = take(parse(&self.resize.get(), RESIZE, "input size").map(|n| n as f64));
-        let lr = take(parse(&self.lr.get(), LR, "learning rate"));
-        let batch = take(parse(&self.batch.get(), BATCH, "batch size").map(|n| n as f64));
-        let epochs = take(parse(&self.epochs.get(), EPOCHS, "epochs").map(|n| n as f64));
+        let mut take = |result: Result<f64, FieldProblem>| {
+            result
+                .map_err(|e| problems.push(FormProblem::Field(e)))
+                .unwrap_or(0.0)
+        };
+        let resize = take(parse(&self.resize.get(), RESIZE, FormField::InputSize).map(|n| n as f64));
+        let lr = take(parse(&self.lr.get(), LR, FormField::LearningRate));
+        let batch = take(parse(&self.batch.get(), BATCH, FormField::BatchSize).map(|n| n as f64));
+        let epochs = take(parse(&self.epochs.get(), EPOCHS, FormField::Epochs).map(|n| n as f64));
         let train =
-            take(parse(&self.train_limit.get(), TRAIN_EXAMPLES, "training examples").map(|n| n as f64));
-        let test = take(parse(&self.test_limit.get(), TEST_EXAMPLES, "test examples").map(|n| n as f64));
-        let net = self.net().map_err(|e| problems.push(e)).ok();
+            take(parse(&self.train_limit.get(), TRAIN_EXAMPLES, FormField::TrainImages).map(|n| n as f64));
+        let test =
+            take(parse(&self.test_limit.get(), TEST_EXAMPLES, FormField::TestImages).map(|n| n as f64));
+        let net = self.net().map_err(|e| problems.push(FormProblem::Net(e))).ok();
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -224,7 +227,7 @@ impl Settings {
         };
         match config.problems() {
             problems if problems.is_empty() => Ok(config),
-            problems => Err(problems),
+            problems => Err(problems.into_iter().map(FormProblem::Config).collect()),
         }
     }
 }
@@ -263,8 +266,31 @@ impl Setup {
 /// Why the table cannot be shown.
 #[derive(Clone, Debug, PartialEq)]
 pub enum TableProblem {
-    /// A setting is not a valid number.
-    Setting(String),
+    /// The input size is not a valid number.
+    Resize(FieldProblem),
+    /// A field of the net's editor cannot be read.
+    Net(edit::EditError),
     /// The net cannot take this input.
     Shape(ShapeError),
+}
+
+/// Why the form's settings make no run.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FormProblem {
+    /// A number field holds no number within its bounds.
+    Field(FieldProblem),
+    /// A field of the net's editor cannot be read.
+    Net(edit::EditError),
+    /// The settings do not go together (`TrainConfig::problems`).
+    Config(crate::training::Problem),
+}
+
+impl Say for FormProblem {
+    fn say(&self, lang: Lang) -> String {
+        match self {
+            FormProblem::Field(problem) => problem.say(lang),
+            FormProblem::Net(error) => error.say(lang),
+            FormProblem::Config(problem) => problem.say(lang),
+        }
+    }
 }

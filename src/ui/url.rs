@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
+use crate::i18n::page_train::FormField;
 use crate::link::Link;
 use crate::ui::lang::Reader;
 use crate::ui::state::parse;
@@ -21,15 +22,20 @@ pub fn current_link(settings: &Settings, base: &Link, reader: Reader) -> Link {
     Link {
         arch: Some(settings.arch.get()),
         quick,
-        resize: parse(&settings.resize.get(), RESIZE, "").ok(),
+        resize: parse(&settings.resize.get(), RESIZE, FormField::InputSize).ok(),
         ratio: None,
         net: settings.net().ok(),
-        lr: parse(&settings.lr.get(), LR, "").ok(),
-        batch: parse(&settings.batch.get(), BATCH, "").ok(),
-        epochs: parse(&settings.epochs.get(), EPOCHS, "").ok(),
+        lr: parse(&settings.lr.get(), LR, FormField::LearningRate).ok(),
+        batch: parse(&settings.batch.get(), BATCH, FormField::BatchSize).ok(),
+        epochs: parse(&settings.epochs.get(), EPOCHS, FormField::Epochs).ok(),
         optimizer: Some(settings.optimizer.get()),
-        train: parse(&settings.train_limit.get(), TRAIN_EXAMPLES, "").ok(),
-        test: parse(&settings.test_limit.get(), TEST_EXAMPLES, "").ok(),
+        train: parse(
+            &settings.train_limit.get(),
+            TRAIN_EXAMPLES,
+            FormField::TrainImages,
+        )
+        .ok(),
+        test: parse(&settings.test_limit.get(), TEST_EXAMPLES, FormField::TestImages).ok(),
         backend: settings.backend.get(),
         embed: base.embed,
         hide: base.hide.clone(),

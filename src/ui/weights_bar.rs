@@ -5,11 +5,15 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::arch::Arch;
+use crate::i18n::Say;
+use crate::i18n::page_train::{BookWeights, PickedFiles, TrainText};
+use crate::i18n::run::{WeightsNote, WeightsProblem};
 use crate::training::TrainConfig;
 use crate::ui::ClientHandle;
 use crate::ui::client::Client;
+use crate::ui::lang::{lang, tr};
 use crate::ui::run::Run;
-use crate::ui::state::Settings;
+use crate::ui::state::{FormProblem, Settings};
 
 /// Fetches the weights file at `path` (this site) and loads it for the
 /// form's net; what fails is said beside the weights buttons.
@@ -17,13 +21,15 @@ pub async fn load_weights_from(
     client: ClientHandle,
     run: Run,
     path: &str,
-    config: Result<TrainConfig, Vec<String>>,
+    config: Result<TrainConfig, Vec<FormProblem>>,
 ) {
     let config = match config {
         Ok(config) => config,
-        Err(problems) => return run.weights_problem.set(Some(problems.join("; "))),
+        Err(_) => return run.weights_problem.set(Some(WeightsProblem::FixSettingsFirst)),
     };
-    run.weights_note.set(Some(format!("fetching {path}…")));
+    run.weights_note.set(Some(WeightsNote::Fetching {
+        path: path.to_string(),
+    }));
     match crate::ui::files::fetch_bytes(path).await {
         Ok(bytes) => {
             let name = path.rsplit('/').next().unwrap_or(path).to_string();
@@ -31,8 +37,7 @@ pub async fn load_weights_from(
         }
         Err(e) => {
             run.weights_note.set(None);
-            run.weights_problem
-                .set(Some(format!("the weights could not be loaded: {e}")));
+            run.weights_problem.set(Some(WeightsProblem::NotFetched(e)));
         }
     }
 }
@@ -41,17 +46,16 @@ pub async fn load_weights_from(
 /// PyTorch net), start from the book's trained LeNet, and train on from
 /// loaded weights.
 #[component]
-pub fn WeightsBar(config: Memo<Result<TrainConfig, Vec<String>>>) -> impl IntoView {
+pub fn WeightsBar(config: Memo<Result<TrainConfig, Vec<FormProblem>>>) -> impl IntoView {
     let settings = expect_context::<Settings>();
     let run = expect_context::<Run>();
     let client = expect_context::<ClientHandle>();
+    let lang = lang();
     let running = Signal::derive(move || run.busy());
     let on_save = move |_| client.with_value(Client::save_weights);
     let load_file = move |file: web_sys::File| {
         let Ok(config) = config.get_untracked() else {
-            run.weights_problem.set(Some(
-                "fix the settings first: the weights are for the net they describe".to_string(),
-            ));
+            run.weights_problem.set(Some(WeightsProblem::FixSettingsFirst));
             return;
         };
         leptos::task::spawn_local(async move {
@@ -60,9 +64,10 @@ pub fn WeightsBar(config: Memo<Result<TrainConfig, Vec<String>>>) -> impl IntoVi
                 Ok(bytes) => {
                     client.with_value(|client| client.load_weights(name, bytes.unchecked_into(), &config))
                 }
-                Err(e) => run
-                    .weights_problem
-                    .set(Some(format!("{name} could not be read: {e:?}"))),
+                Err(e) => run.weights_problem.set(Some(WeightsProblem::Unreadable {
+                    name,
+                    detail: format!("{e:?}"),
+                })),
             }
         });
     };
@@ -94,18 +99,18 @@ pub fn WeightsBar(config: Memo<Result<TrainConfig, Vec<String>>>) -> impl IntoVi
             };
             view! {
                 <button name="book-weights" on:click=start disabled=move || running.get()>
-                    {format!("load the book's trained {}", arch.title())}
+                    {move || BookWeights { net: arch.title().to_string() }.say(lang.get())}
                 </button>
             }
         })
     };
     view! {
         <div class="weights-bar" on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=on_drop>
-            <button name="save-weights" on:click=on_save title="the net's weights as a safetensors file PyTorch's load_state_dict reads">
-                "Save weights"
+            <button name="save-weights" on:click=on_save title=tr(TrainText::SaveWeightsTitle)>
+                {tr(TrainText::SaveWeights)}
             </button>
-            <label class="button" class:disabled=move || running.get() title="a safetensors file: ours, or one saved from the book's PyTorch net (or drop it on this bar)">
-                "Load weights…"
+            <label class="button" class:disabled=move || running.get() title=tr(TrainText::LoadWeightsTitle)>
+                {tr(TrainText::LoadWeights)}
                 <input type="file" name="load-weights" accept=".safetensors" on:change=on_pick disabled=move || running.get() />
             </label>
             {book_trained}
@@ -118,12 +123,12 @@ pub fn WeightsBar(config: Memo<Result<TrainConfig, Vec<String>>>) -> impl IntoVi
                         on:change=move |ev| run.from_weights.set(event_target_checked(&ev))
                         disabled=move || running.get()
                     />
-                    "Train on from these weights"
+                    {tr(TrainText::TrainOnFromWeights)}
                 </label>
             })}
         </div>
-        {move || run.weights_note.get().map(|note| view! { <p class="weights-note">{note}</p> })}
-        {move || run.weights_problem.get().map(|problem| view! { <p class="weights-problem" role="alert">{problem}</p> })}
+                {move || run.weights_note.get().map(|note| view! { <p class="weights-note">{note.say(lang.get())}</p> })}
+        {move || run.weights_problem.get().map(|problem| view! { <p class="weights-problem" role="alert">{problem.say(lang.get())}</p> })}
     }
 }
 
@@ -131,7 +136,8 @@ pub fn WeightsBar(config: Memo<Result<TrainConfig, Vec<String>>>) -> impl IntoVi
 #[component]
 pub fn DataFiles() -> impl IntoView {
     let client = expect_context::<ClientHandle>();
-    let message = RwSignal::new(None::<String>);
+    let lang = lang();
+    let message = RwSignal::new(None::<PickedFiles>);
     let on_change = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = ev.target().expect("an input").unchecked_into();
         let Some(list) = input.files() else { return };
@@ -139,7 +145,7 @@ pub fn DataFiles() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match crate::ui::files::read_picked(files).await {
                 Ok(buffers) => {
-                    message.set(Some("using your files".to_string()));
+                    message.set(Some(PickedFiles::Using));
                     client.with_value(|client| client.use_files(buffers));
                 }
                 Err(e) => message.set(Some(e)),
@@ -148,10 +154,10 @@ pub fn DataFiles() -> impl IntoView {
     };
     view! {
         <details class="files">
-            <summary>"use Fashion-MNIST files from your disk"</summary>
-            <p>"Pick the four " <code>".gz"</code> " files (train and t10k, images and labels)."</p>
-            <input type="file" multiple accept=".gz" on:change=on_change />
-            {move || message.get().map(|m| view! { <p class="files-message">{m}</p> })}
+            <summary>{tr(TrainText::DataFilesSummary)}</summary>
+            <p>{tr(TrainText::PickFilesBefore)} <code>".gz"</code> {tr(TrainText::PickFilesAfter)}</p>
+            <input type="file" multiple accept=".gz" aria-label=tr(TrainText::PickFilesLabel) on:change=on_change />
+            {move || message.get().map(|m| view! { <p class="files-message">{m.say(lang.get())}</p> })}
         </details>
     }
 }

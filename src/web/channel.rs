@@ -13,82 +13,9 @@
 //! pages (`www/bench`) and the Node harness speak the same.
 
 use js_sys::{Array, ArrayBuffer, Float32Array, Object, Reflect, Uint8Array};
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
 
-pub use crate::web::protocol::{Command, Report};
-
-/// A named place for one buffer of bulk data.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Slot {
-    /// A row's output for one picture (f32, row-major).
-    Values,
-    /// A convolution's filters (f32; empty for a row without).
-    Filters,
-    /// 28×28 grey levels (u8): one picture, or several one after another.
-    Pixels,
-    /// The class predicted for each evaluated test image (u8 each).
-    Predicted,
-    /// The label of each of those images (u8 each).
-    Labels,
-    /// A weights file (safetensors) as it is on disk.
-    WeightsFile,
-    /// Fashion-MNIST's four files as picked from disk (gzip).
-    TrainImagesFile,
-    TrainLabelsFile,
-    TestImagesFile,
-    TestLabelsFile,
-}
-
-impl Slot {
-    pub const ALL: [Slot; 10] = [
-        Slot::Values,
-        Slot::Filters,
-        Slot::Pixels,
-        Slot::Predicted,
-        Slot::Labels,
-        Slot::WeightsFile,
-        Slot::TrainImagesFile,
-        Slot::TrainLabelsFile,
-        Slot::TestImagesFile,
-        Slot::TestLabelsFile,
-    ];
-
-    /// The slot's name on the wire.
-    pub fn name(self) -> &'static str {
-        match self {
-            Slot::Values => "values",
-            Slot::Filters => "filters",
-            Slot::Pixels => "pixels",
-            Slot::Predicted => "predicted",
-            Slot::Labels => "labels",
-            Slot::WeightsFile => "weights_file",
-            Slot::TrainImagesFile => "train_images_file",
-            Slot::TrainLabelsFile => "train_labels_file",
-            Slot::TestImagesFile => "test_images_file",
-            Slot::TestLabelsFile => "test_labels_file",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Slot> {
-        Slot::ALL.into_iter().find(|slot| slot.name() == name)
-    }
-}
-
-/// What crosses the boundary: JSON, and the slots its bulk data fills.
-pub trait Message: Serialize + DeserializeOwned + std::fmt::Debug {
-    /// The slots a message of this kind always fills.
-    fn slots(&self) -> &'static [Slot];
-    /// Its kind, as its JSON's `type` says it: for messages about it.
-    fn kind(&self) -> String {
-        serde_json::to_value(self)
-            .ok()
-            .and_then(|json| json.get("type")?.as_str().map(str::to_string))
-            .unwrap_or_default()
-    }
-}
+pub use crate::protocol::{Command, Message, Report, Slot};
 
 /// Why something that arrived is not a message of this channel.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -250,7 +177,9 @@ pub fn post_report(report: impl Into<Envelope<Report>>) {
     if let Err(e) = posted {
         // A bug on this side: say so rather than leave the page waiting.
         let failed = serde_json::to_string(&Report::Failed {
-            message: format!("the worker could not send its answer: {e}"),
+            error: crate::protocol::WorkerError::CouldNotSend {
+                detail: e.to_string(),
+            },
         })
         .unwrap_or_default();
         let _ = scope.post_message(&JsValue::from_str(&failed));

@@ -8,6 +8,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Cache, Response};
 
 use crate::data::{self, Dataset};
+use crate::protocol::{DataLoadError, DownloadError};
 use crate::web::channel::Slot;
 use crate::web::get;
 
@@ -70,18 +71,19 @@ async fn cached(cache: &Cache, url: &str) -> Option<Vec<u8>> {
 }
 
 /// Downloads `url`, reporting `(bytes so far, total if known)` as it goes.
-async fn download(url: &str, progress: &mut impl FnMut(u64, Option<u64>)) -> Result<Vec<u8>, String> {
+async fn download(url: &str, progress: &mut impl FnMut(u64, Option<u64>)) -> Result<Vec<u8>, DownloadError> {
+    let url_ = || url.to_string();
     let response: Response = call_promise(&js_sys::global(), "fetch", &[JsValue::from_str(url)])
         .await
-        .map_err(|e| format!("could not fetch {url}: {e}"))?
+        .map_err(|detail| DownloadError::CouldNotFetch { url: url_(), detail })?
         .dyn_into()
-        .map_err(|_| format!("{url}: not a response"))?;
+        .map_err(|_| DownloadError::NotAResponse { url: url_() })?;
     if !response.ok() {
-        return Err(format!(
-            "{url}: the server answered {} {}",
-            response.status(),
-            response.status_text()
-        ));
+        return Err(DownloadError::Status {
+            url: url_(),
+            status: response.status(),
+            text: response.status_text(),
+        });
     }
     let total = response
         .headers()
@@ -91,17 +93,20 @@ async fn download(url: &str, progress: &mut impl FnMut(u64, Option<u64>)) -> Res
         .and_then(|length| length.parse::<u64>().ok());
     let body = response
         .body()
-        .ok_or_else(|| format!("{url}: an empty response"))?;
+        .ok_or_else(|| DownloadError::EmptyResponse { url: url_() })?;
     let reader: web_sys::ReadableStreamDefaultReader = body
         .get_reader()
         .dyn_into()
-        .map_err(|_| format!("{url}: cannot read the body"))?;
+        .map_err(|_| DownloadError::Unreadable { url: url_() })?;
     let mut bytes = Vec::with_capacity(total.unwrap_or(0) as usize);
     progress(0, total);
     loop {
         let chunk = JsFuture::from(reader.read())
             .await
-            .map_err(|e| format!("the download of {url} broke off: {}", describe(e)))?;
+            .map_err(|e| DownloadError::BrokeOff {
+                url: url_(),
+                detail: describe(e),
+            })?;
         if get(&chunk, "done").as_bool().unwrap_or(true) {
             break;
         }
@@ -114,10 +119,11 @@ async fn download(url: &str, progress: &mut impl FnMut(u64, Option<u64>)) -> Res
     if let Some(total) = total
         && bytes.len() as u64 != total
     {
-        return Err(format!(
-            "{url}: got {} of {total} bytes; the download was cut short",
-            bytes.len()
-        ));
+        return Err(DownloadError::CutShort {
+            url: url_(),
+            got: bytes.len() as u64,
+            total,
+        });
     }
     Ok(bytes)
 }
@@ -134,7 +140,7 @@ pub enum Source {
 pub async fn load(
     base_url: &str,
     mut progress: impl FnMut(&str, u64, Option<u64>),
-) -> Result<(Dataset, Dataset, Source), String> {
+) -> Result<(Dataset, Dataset, Source), DataLoadError> {
     let cache = open_cache().await;
     let mut files = Vec::with_capacity(FILES.len());
     let mut source = Source::Cache;
@@ -148,7 +154,9 @@ pub async fn load(
             Some(bytes) => bytes,
             None => {
                 source = Source::Network;
-                download(&url, &mut |loaded, total| progress(name, loaded, total)).await?
+                download(&url, &mut |loaded, total| progress(name, loaded, total))
+                    .await
+                    .map_err(DataLoadError::Download)?
             }
         };
         files.push(bytes);
@@ -159,7 +167,8 @@ pub async fn load(
             if source == Source::Network {
                 // Only files that decoded are kept.
                 for (name, bytes) in FILES.iter().zip(&mut files) {
-                    let response = Response::new_with_opt_u8_array(Some(bytes)).map_err(describe)?;
+                    let response = Response::new_with_opt_u8_array(Some(bytes))
+                        .map_err(|e| DataLoadError::Cache { detail: describe(e) })?;
                     let _ = JsFuture::from(cache.put_with_str(&format!("{base_url}{name}"), &response)).await;
                 }
             }
@@ -170,13 +179,17 @@ pub async fn load(
             for name in FILES {
                 let _ = JsFuture::from(cache.delete_with_str(&format!("{base_url}{name}"))).await;
             }
-            Err(format!(
-                "{e} (the cached copy was removed; retry to download it again)"
-            ))
+            Err(DataLoadError::CacheDamaged {
+                problem: e.to_string(),
+            })
         }
-        (_, decoded) => decoded
-            .map(|(train, test)| (train, test, source))
-            .map_err(|e| e.to_string()),
+        (_, decoded) => {
+            decoded
+                .map(|(train, test)| (train, test, source))
+                .map_err(|e| DataLoadError::Decode {
+                    problem: e.to_string(),
+                })
+        }
     }
 }
 

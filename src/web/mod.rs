@@ -4,11 +4,13 @@
 pub mod channel;
 pub mod fetch;
 pub mod idb;
-pub mod protocol;
 pub mod threads;
 pub mod webgpu;
 #[cfg(feature = "train")]
 pub mod worker;
+
+/// What page and worker say to each other (plain data, in the core).
+pub use crate::protocol;
 
 use wasm_bindgen::JsValue;
 

@@ -8,6 +8,7 @@
 
 use std::cell::{Cell, RefCell};
 
+use crate::device::OneThread;
 use crate::web::global_flag;
 
 thread_local! {
@@ -18,22 +19,22 @@ thread_local! {
 }
 
 /// The threads the CPU backend runs on, and why only one where so.
-pub fn cpu_threads() -> (usize, Option<String>) {
+pub fn cpu_threads() -> (usize, Option<OneThread>) {
     let threads = THREADS.with(Cell::get);
     if threads > 1 {
         return (threads, None);
     }
-    if let Some(failed) = FAILED.with(|failed| failed.borrow().clone()) {
-        return (1, Some(failed));
+    if let Some(detail) = FAILED.with(|failed| failed.borrow().clone()) {
+        return (1, Some(OneThread::PoolFailed { detail }));
     }
     let why = if !cross_origin_isolated() {
-        "the page is not cross-origin isolated (it needs the COOP and COEP headers the README names)"
+        OneThread::NotIsolated
     } else if cfg!(feature = "threads") {
-        "the browser reports a single core"
+        OneThread::SingleCore
     } else {
-        "the threaded worker was not built with this page (scripts/build-threads.sh)"
+        OneThread::NotBuilt
     };
-    (1, Some(why.to_string()))
+    (1, Some(why))
 }
 
 /// Whether this page (or worker) may share memory between threads.

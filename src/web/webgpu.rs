@@ -5,7 +5,6 @@
 #[cfg(feature = "train")]
 use burn::tensor::Device;
 use js_sys::{Function, Promise};
-use serde::{Deserialize, Serialize};
 
 pub use crate::training::BackendChoice;
 use wasm_bindgen::{JsCast, JsValue};
@@ -15,110 +14,15 @@ use wasm_bindgen_futures::JsFuture;
 use crate::backend;
 use crate::web::{get, number};
 
-/// What the browser's WebGPU adapter offers.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Adapter {
-    /// e.g. "google swiftshader" or "nvidia ampere".
-    pub name: String,
-    pub has_subgroups: bool,
-    /// `maxStorageBufferBindingSize`: the largest tensor a kernel can bind.
-    pub max_binding_bytes: u64,
-    /// `maxBufferSize`.
-    pub max_buffer_bytes: u64,
-    /// A software renderer (SwiftShader, llvmpipe, lavapipe, WARP): WebGPU on the CPU.
-    pub is_software: bool,
-}
+pub use crate::device::{Adapter, Backend, CpuReason, WebGpuMissing};
 
-/// The backend a run uses, as the page shows it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum Backend {
-    WebGpu(Adapter),
-    /// With the reason WebGPU is not used, as a sentence's end:
-    /// "WebGPU unavailable: …", "chosen", "WebGPU here is software …".
-    Cpu {
-        reason: String,
-        /// The threads Burn's CPU backend splits its work over.
-        #[serde(default = "one")]
-        threads: usize,
-        /// Why there is only one thread, where so.
-        #[serde(default)]
-        one_thread_why: Option<String>,
-    },
-}
-
-fn one() -> usize {
-    1
-}
-
-impl Backend {
-    /// The CPU backend, on as many threads as this worker has.
-    pub fn cpu(reason: String) -> Backend {
-        let (threads, one_thread_why) = crate::web::threads::cpu_threads();
-        Backend::Cpu {
-            reason,
-            threads,
-            one_thread_why,
-        }
-    }
-
-    /// "WebGPU — google swiftshader" or "CPU, 2 threads — WebGPU unavailable: …".
-    pub fn badge(&self) -> String {
-        match self {
-            Backend::WebGpu(adapter) => format!("WebGPU — {}", adapter.name),
-            Backend::Cpu {
-                reason, threads: 1, ..
-            } => format!("CPU, 1 thread — {reason}"),
-            Backend::Cpu { reason, threads, .. } => format!("CPU, {threads} threads — {reason}"),
-        }
-    }
-
-    /// The backend and its adapter or threads, without the reason:
-    /// "WebGPU (google swiftshader)", "CPU, 2 threads".
-    pub fn label(&self) -> String {
-        match self {
-            Backend::WebGpu(adapter) => format!("WebGPU ({})", adapter.name),
-            Backend::Cpu { threads: 1, .. } => "CPU, 1 thread".to_string(),
-            Backend::Cpu { threads, .. } => format!("CPU, {threads} threads"),
-        }
-    }
-
-    /// Why the CPU backend runs on one thread only, as a sentence.
-    pub fn threads_note(&self) -> Option<String> {
-        match self {
-            Backend::Cpu {
-                threads: 1,
-                one_thread_why: Some(why),
-                ..
-            } => Some(format!("The CPU backend runs on one thread: {why}.")),
-            _ => None,
-        }
-    }
-
-    /// How the book's line names it: "… examples/sec on WebGPU".
-    pub fn short_name(&self) -> &'static str {
-        match self {
-            Backend::WebGpu(_) => "WebGPU",
-            Backend::Cpu { .. } => "CPU",
-        }
-    }
-
-    /// The largest single tensor this backend can hold.
-    pub fn max_tensor_bytes(&self) -> Option<u64> {
-        match self {
-            Backend::WebGpu(adapter) => Some(adapter.max_binding_bytes.min(adapter.max_buffer_bytes)),
-            Backend::Cpu { .. } => None,
-        }
-    }
-
-    /// Whether a run of `config` fits this backend, or why not and which
-    /// batch would: on WebGPU its largest tensor in one buffer, on the CPU
-    /// its whole step in the tab's wasm memory (a step that does not fit
-    /// aborts the worker mid-run).
-    pub fn check_fits(&self, config: &crate::training::TrainConfig) -> Result<(), String> {
-        match self.max_tensor_bytes() {
-            Some(limit) => crate::training::check_fits(config, limit),
-            None => crate::training::check_memory(config, crate::training::WASM32_MEMORY_BYTES),
-        }
+/// The CPU backend, on as many threads as this worker has.
+pub fn cpu_backend(reason: CpuReason) -> Backend {
+    let (threads, one_thread_why) = crate::web::threads::cpu_threads();
+    Backend::Cpu {
+        reason,
+        threads,
+        one_thread_why,
     }
 }
 
@@ -176,25 +80,29 @@ pub fn install_device_lost_watch() -> Result<(), String> {
 
 /// Asks the browser for a WebGPU adapter and reads what it offers, or says
 /// why there is none. Works in a page and in a worker.
-pub async fn probe() -> Result<Adapter, String> {
+pub async fn probe() -> Result<Adapter, WebGpuMissing> {
     let navigator = get(&js_sys::global(), "navigator");
     let gpu = get(&navigator, "gpu");
     if gpu.is_undefined() || gpu.is_null() {
-        return Err("this browser has no navigator.gpu".to_string());
+        return Err(WebGpuMissing::NoNavigatorGpu);
     }
     let request: Function = get(&gpu, "requestAdapter")
         .dyn_into()
-        .map_err(|_| "navigator.gpu.requestAdapter is missing".to_string())?;
+        .map_err(|_| WebGpuMissing::NoRequestAdapter)?;
     let promise: Promise = request
         .call0(&gpu)
-        .map_err(|e| format!("requestAdapter threw {e:?}"))?
+        .map_err(|e| WebGpuMissing::RequestThrew {
+            detail: format!("{e:?}"),
+        })?
         .dyn_into()
-        .map_err(|_| "requestAdapter gave no promise".to_string())?;
+        .map_err(|_| WebGpuMissing::NoPromise)?;
     let adapter = JsFuture::from(promise)
         .await
-        .map_err(|e| format!("requestAdapter failed: {e:?}"))?;
+        .map_err(|e| WebGpuMissing::RequestFailed {
+            detail: format!("{e:?}"),
+        })?;
     if adapter.is_null() || adapter.is_undefined() {
-        return Err("no WebGPU adapter (is the GPU blocklisted or disabled?)".to_string());
+        return Err(WebGpuMissing::NoAdapter);
     }
     let info = get(&adapter, "info");
     let name = ["vendor", "architecture", "description"]
@@ -231,8 +139,8 @@ pub async fn probe() -> Result<Adapter, String> {
 
 /// The CPU backend's device, and the backend as the page shows it.
 #[cfg(feature = "train")]
-fn cpu(reason: String) -> (Device, Backend) {
-    (backend::cpu(), Backend::cpu(reason))
+fn cpu(reason: CpuReason) -> (Device, Backend) {
+    (backend::cpu(), cpu_backend(reason))
 }
 
 #[cfg(feature = "train")]
@@ -242,30 +150,28 @@ fn cpu(reason: String) -> (Device, Backend) {
 /// opens its wgpu runtime once, so it is reused rather than made again.
 pub async fn choose(choice: BackendChoice, kept: Option<(Device, Adapter)>) -> (Device, Backend) {
     if choice == BackendChoice::Cpu {
-        return cpu("chosen".to_string());
+        return cpu(CpuReason::Chosen);
     }
     let (adapter, kept_device) = match kept {
         Some((device, adapter)) => (adapter, Some(device)),
         None => match probe().await {
             Ok(adapter) => (adapter, None),
-            Err(reason) => return cpu(format!("WebGPU unavailable: {reason}")),
+            Err(missing) => return cpu(CpuReason::Unavailable { missing }),
         },
     };
     if choice == BackendChoice::Auto && adapter.is_software {
-        return cpu(format!(
-            "WebGPU here is a software renderer ({}), slower than the CPU backend",
-            adapter.name
-        ));
+        return cpu(CpuReason::Software {
+            adapter: adapter.name,
+        });
     }
     if let Some(device) = kept_device {
         return (device, Backend::WebGpu(adapter));
     }
     if !adapter.has_subgroups {
         // cubecl's kernels need subgroups in WebGPU (see the shim).
-        return cpu(format!(
-            "WebGPU unavailable: {} lacks the subgroups feature Burn's kernels need",
-            adapter.name
-        ));
+        return cpu(CpuReason::NoSubgroups {
+            adapter: adapter.name,
+        });
     }
     open_webgpu(adapter).await
 }
@@ -274,23 +180,28 @@ pub async fn choose(choice: BackendChoice, kept: Option<(Device, Adapter)>) -> (
 /// page starts it for the CPU backend only.
 #[cfg(all(feature = "train", not(feature = "webgpu")))]
 async fn open_webgpu(adapter: Adapter) -> (Device, Backend) {
-    cpu(format!(
-        "this worker runs the CPU backend only, not WebGPU on {}",
-        adapter.name
-    ))
+    cpu(CpuReason::CpuOnlyWorker {
+        adapter: adapter.name,
+    })
 }
 
 /// Opens Burn's wgpu device on the browser's WebGPU adapter.
 #[cfg(feature = "webgpu")]
 async fn open_webgpu(adapter: Adapter) -> (Device, Backend) {
     if let Err(reason) = install_subgroups_shim().and_then(|_| install_device_lost_watch()) {
-        return cpu(format!("WebGPU unavailable: {reason}"));
+        return cpu(CpuReason::Unavailable {
+            missing: WebGpuMissing::Shim { detail: reason },
+        });
     }
     // cubecl asks the adapter for all its limits (buffer sizes included),
     // not WebGPU's defaults, so large activations fit where the GPU allows.
     match Device::wgpu_options().init_async().await {
         Ok(device) => (device, Backend::WebGpu(adapter)),
-        Err(e) => cpu(format!("WebGPU unavailable: Burn could not open the device: {e}")),
+        Err(e) => cpu(CpuReason::Unavailable {
+            missing: WebGpuMissing::DeviceFailed {
+                detail: e.to_string(),
+            },
+        }),
     }
 }
 

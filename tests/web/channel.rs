@@ -6,8 +6,11 @@ use wasm_bindgen_test::*;
 /// compile here until it has a sample below.
 mod messages {
     use cnn_playground::arch::{Arch, NetConfig};
-    use cnn_playground::training::{BenchReport, Calibration, Event, LayerTime, TrainConfig};
-    use cnn_playground::web::protocol::{Command, FailureMode, FiltersShape, PictureRef, Report};
+    use cnn_playground::protocol::{
+        Command, DataLoadError, DownloadError, FailureMode, FiltersShape, InsideError, InsideWeights,
+        PictureRef, PredictionsWhen, Report, RunPosition, WeightsFailure, WorkerError,
+    };
+    use cnn_playground::training::{BenchReport, Calibration, Ending, Event, LayerTime, TrainConfig};
     use cnn_playground::web::webgpu::{Adapter, Backend, BackendChoice};
 
     fn command_kind(command: &Command) -> usize {
@@ -159,7 +162,11 @@ mod messages {
                 from_cache: true,
             },
             Report::DataFailed {
-                message: "HTTP 404".to_string(),
+                error: DataLoadError::Download(DownloadError::Status {
+                    url: "/assets/fashion-mnist/t10k-labels-idx1-ubyte.gz".to_string(),
+                    status: 404,
+                    text: "Not Found".to_string(),
+                }),
             },
             Report::Preparing,
             Report::Prepared {
@@ -201,11 +208,10 @@ mod messages {
             Report::Paused,
             Report::Resumed,
             Report::Finished {
-                message: Some("stopped in epoch 1".to_string()),
-                diverged: false,
+                ending: Ending::Stopped { epoch: 1, batch: 40 },
             },
             Report::Failed {
-                message: "no backend".to_string(),
+                error: WorkerError::NoBackend,
             },
             Report::Panicked {
                 message: "panicked at src/lib.rs".to_string(),
@@ -229,10 +235,19 @@ mod messages {
                     shape: [6, 1, 5, 5],
                     in_channels: 1,
                 }),
-                weights: "untrained: random filters".to_string(),
+                weights: InsideWeights::Training {
+                    at: RunPosition {
+                        epoch: 2,
+                        batch: 40,
+                        batches: 235,
+                    },
+                },
             },
             Report::InsideFailed {
-                message: "there is no test image 10000".to_string(),
+                error: InsideError::NoSuchTestImage {
+                    index: 10_000,
+                    count: 10_000,
+                },
             },
             Report::TestImages {
                 indices: vec![0, 1],
@@ -243,17 +258,23 @@ mod messages {
             },
             Report::WeightsLoaded {
                 name: "lenet-28px.safetensors".to_string(),
-                description: Some("LeNet, 10 epochs".to_string()),
+                description: Some("LeNet (d2l §6.6), 28×28, trained 10 epochs".to_string()),
+                trained_epochs: Some(10),
                 net: NetConfig::default_for(Arch::LeNet),
                 resize: 28,
                 test_acc: 0.79,
                 test_images: 10_000,
             },
             Report::WeightsFailed {
-                message: "not safetensors".to_string(),
+                failure: WeightsFailure::File {
+                    name: "notes.txt".to_string(),
+                    problem: cnn_playground::weights::WeightsError::NotSafetensors(
+                        "header too small".to_string(),
+                    ),
+                },
             },
             Report::Predictions {
-                when: "after epoch 2".to_string(),
+                when: PredictionsWhen::AfterEpoch { epoch: 2 },
             },
         ];
         let mut kinds: Vec<usize> = reports.iter().map(report_kind).collect();

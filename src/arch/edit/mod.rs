@@ -12,6 +12,7 @@
 //! (through `spec::FieldSpec`); `value` reads and writes a field's text;
 //! `query` is the link's form; `presets` the book's exercises.
 
+mod error;
 mod nets;
 mod presets;
 mod query;
@@ -20,6 +21,9 @@ mod value;
 
 use super::NetConfig;
 
+pub use crate::i18n::edit::{Choice, Column, FieldLabel};
+pub use crate::i18n::nets::{PresetQuestion, PresetTitle};
+pub use error::{EditError, ValueProblem};
 pub use presets::{DEEP_PAIR_SIDE, Preset, deep_pair, preset, presets};
 pub use query::{apply_query, from_query, to_query};
 pub use value::Kind;
@@ -29,7 +33,7 @@ pub use value::Kind;
 pub struct Field {
     /// Short and URL-safe: `edit=ch-6_16`.
     pub key: &'static str,
-    pub label: &'static str,
+    pub label: FieldLabel,
     pub kind: Kind,
     pub value: String,
 }
@@ -40,8 +44,8 @@ pub fn fields(config: &NetConfig) -> Vec<Field> {
 }
 
 /// `config` with field `key` set from `text`, or why `text` is not a value
-/// for it (the field's label first).
-pub fn set(config: &NetConfig, key: &str, text: &str) -> Result<NetConfig, String> {
+/// for it (naming the field).
+pub fn set(config: &NetConfig, key: &str, text: &str) -> Result<NetConfig, EditError> {
     let mut config = config.clone();
     nets::set(&mut config, key, text)?;
     Ok(config)
@@ -52,28 +56,37 @@ pub fn set(config: &NetConfig, key: &str, text: &str) -> Result<NetConfig, Strin
 /// read from a file (a weights file's metadata, `--config`) comes through
 /// here before a net is built from it: one asking for a billion channels
 /// would otherwise be allocated, not refused.
-pub fn check(config: &NetConfig) -> Result<(), String> {
+pub fn check(config: &NetConfig) -> Result<(), EditError> {
     let mut rebuilt = NetConfig::default_for(config.arch());
     for field in fields(config) {
         nets::set(&mut rebuilt, field.key, &field.value)?;
     }
     match rebuilt == *config {
         true => Ok(()),
-        false => Err(format!(
-            "it describes a {} with settings the editor has no field for",
-            config.arch().title()
-        )),
+        false => Err(EditError::NoFieldFor { arch: config.arch() }),
     }
+}
+
+/// A field where a net differs from the book's: `activation sigmoid → relu`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Change {
+    /// The field, with its text in the net.
+    pub field: Field,
+    /// Its text in the book's net.
+    pub book: String,
 }
 
 /// The fields where `config` differs from the book's net, each with the
 /// book's text for it.
-pub fn changes(config: &NetConfig) -> Vec<(Field, String)> {
+pub fn changes(config: &NetConfig) -> Vec<Change> {
     let book = fields(&NetConfig::default_for(config.arch()));
     fields(config)
         .into_iter()
         .zip(book)
         .filter(|(field, book)| field.value != book.value)
-        .map(|(field, book)| (field, book.value))
+        .map(|(field, book)| Change {
+            field,
+            book: book.value,
+        })
         .collect()
 }

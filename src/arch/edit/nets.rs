@@ -1,8 +1,8 @@
 //! Each net's editable fields, in the order the editor shows them: one
 //! entry per field. A new field is one more entry in its net's list.
 
-use super::Field;
 use super::spec::FieldSpec;
+use super::{Column, EditError, Field, FieldLabel};
 use crate::arch::{
     Activation, AlexNetConfig, BnLeNetConfig, DenseNetConfig, GoogLeNetConfig, InceptionWidths, LeNetConfig,
     NetConfig, NiNConfig, Pooling, ResNetConfig, VggConfig,
@@ -10,19 +10,26 @@ use crate::arch::{
 
 const ACTIVATIONS: &[&str] = &["sigmoid", "relu"];
 const CHANNELS: usize = 4096;
-const INCEPTION: &[&str] = &["1×1", "3×3 in", "3×3", "5×5 in", "5×5", "pool 1×1"];
+const INCEPTION: &[Column] = &[
+    Column::OneByOne,
+    Column::ThreeIn,
+    Column::Three,
+    Column::FiveIn,
+    Column::Five,
+    Column::PoolOneByOne,
+];
 
 const LENET: &[FieldSpec<LeNetConfig>] = &[
     FieldSpec::choice(
         "act",
-        "activation",
+        FieldLabel::Activation,
         ACTIVATIONS,
         |c| activation_name(c.activation),
         |c, name| c.activation = activation(name),
     ),
     FieldSpec::choice(
         "pool",
-        "pooling",
+        FieldLabel::Pooling,
         &["avg", "max"],
         |c| match c.pooling {
             Pooling::Avg => "avg",
@@ -32,23 +39,29 @@ const LENET: &[FieldSpec<LeNetConfig>] = &[
     ),
     FieldSpec::list(
         "ch",
-        "convolution channels",
+        FieldLabel::ConvChannels,
         1..=4,
         CHANNELS,
         |c| c.channels.clone(),
         |c, v| c.channels = v,
     ),
-    FieldSpec::whole("k", "kernel size", 1..=11, |c| c.kernel, |c, n| c.kernel = n),
+    FieldSpec::whole(
+        "k",
+        FieldLabel::KernelSize,
+        1..=11,
+        |c| c.kernel,
+        |c, n| c.kernel = n,
+    ),
     FieldSpec::whole(
         "pad",
-        "first convolution's padding",
+        FieldLabel::FirstPadding,
         0..=5,
         |c| c.padding,
         |c, n| c.padding = n,
     ),
     FieldSpec::list(
         "dense",
-        "hidden dense widths",
+        FieldLabel::HiddenDense,
         0..=4,
         CHANNELS,
         |c| c.dense.clone(),
@@ -59,7 +72,7 @@ const LENET: &[FieldSpec<LeNetConfig>] = &[
 const ALEXNET: &[FieldSpec<AlexNetConfig>] = &[
     FieldSpec::list(
         "ch",
-        "convolution channels",
+        FieldLabel::ConvChannels,
         5..=5,
         CHANNELS,
         |c| c.channels.clone(),
@@ -67,34 +80,46 @@ const ALEXNET: &[FieldSpec<AlexNetConfig>] = &[
     ),
     FieldSpec::whole(
         "k1",
-        "first convolution's kernel",
+        FieldLabel::FirstKernel,
         1..=11,
         |c| c.first_conv.0,
         |c, n| c.first_conv.0 = n,
     ),
     FieldSpec::whole(
         "s1",
-        "first convolution's stride",
+        FieldLabel::FirstStride,
         1..=4,
         |c| c.first_conv.1,
         |c, n| c.first_conv.1 = n,
     ),
     FieldSpec::whole(
         "p1",
-        "first convolution's padding",
+        FieldLabel::FirstPadding,
         0..=5,
         |c| c.first_conv.2,
         |c, n| c.first_conv.2 = n,
     ),
-    FieldSpec::whole("dense", "dense width", 1..=8192, |c| c.dense, |c, n| c.dense = n),
-    FieldSpec::number("drop", "dropout", 0.0..=0.95, |c| c.dropout, |c, x| c.dropout = x),
+    FieldSpec::whole(
+        "dense",
+        FieldLabel::DenseWidth,
+        1..=8192,
+        |c| c.dense,
+        |c, n| c.dense = n,
+    ),
+    FieldSpec::number(
+        "drop",
+        FieldLabel::Dropout,
+        0.0..=0.95,
+        |c| c.dropout,
+        |c, x| c.dropout = x,
+    ),
 ];
 
 const VGG: &[FieldSpec<VggConfig>] = &[
     FieldSpec::rows(
         "blocks",
-        "blocks (convolutions × channels)",
-        &["convolutions", "channels"],
+        FieldLabel::VggBlocks,
+        &[Column::Convolutions, Column::Channels],
         1..=8,
         1..=1024,
         |c| pair_rows(&c.conv_arch),
@@ -102,7 +127,7 @@ const VGG: &[FieldSpec<VggConfig>] = &[
     ),
     FieldSpec::whole(
         "ratio",
-        "width ratio (channels ÷)",
+        FieldLabel::WidthRatio,
         1..=64,
         |c| c.ratio,
         |c, n| c.ratio = n,
@@ -112,8 +137,8 @@ const VGG: &[FieldSpec<VggConfig>] = &[
 const NIN: &[FieldSpec<NiNConfig>] = &[
     FieldSpec::rows(
         "blocks",
-        "nin_blocks (channels, kernel, stride, padding; the last one's channels are the classes)",
-        &["channels", "kernel", "stride", "padding"],
+        FieldLabel::NinBlocks,
+        &[Column::Channels, Column::Kernel, Column::Stride, Column::Padding],
         1..=6,
         0..=1024,
         |c| c.blocks.iter().map(|&(a, b, s, p)| vec![a, b, s, p]).collect(),
@@ -121,18 +146,24 @@ const NIN: &[FieldSpec<NiNConfig>] = &[
     ),
     FieldSpec::whole(
         "one",
-        "1×1 convolutions per block",
+        FieldLabel::OneByOne,
         0..=4,
         |c| c.one_by_one,
         |c, n| c.one_by_one = n,
     ),
-    FieldSpec::number("drop", "dropout", 0.0..=0.95, |c| c.dropout, |c, x| c.dropout = x),
+    FieldSpec::number(
+        "drop",
+        FieldLabel::Dropout,
+        0.0..=0.95,
+        |c| c.dropout,
+        |c, x| c.dropout = x,
+    ),
 ];
 
 const GOOGLENET: &[FieldSpec<GoogLeNetConfig>] = &[
     FieldSpec::rows(
         "b3",
-        "b3's Inception blocks (path widths)",
+        FieldLabel::B3,
         INCEPTION,
         1..=4,
         1..=1024,
@@ -141,7 +172,7 @@ const GOOGLENET: &[FieldSpec<GoogLeNetConfig>] = &[
     ),
     FieldSpec::rows(
         "b4",
-        "b4's Inception blocks (path widths)",
+        FieldLabel::B4,
         INCEPTION,
         1..=8,
         1..=1024,
@@ -150,7 +181,7 @@ const GOOGLENET: &[FieldSpec<GoogLeNetConfig>] = &[
     ),
     FieldSpec::rows(
         "b5",
-        "b5's Inception blocks (path widths)",
+        FieldLabel::B5,
         INCEPTION,
         1..=4,
         1..=1024,
@@ -162,46 +193,46 @@ const GOOGLENET: &[FieldSpec<GoogLeNetConfig>] = &[
 const BN_LENET: &[FieldSpec<BnLeNetConfig>] = &[
     FieldSpec::flag(
         "bn1",
-        "batch norm after conv 1",
+        FieldLabel::BnAfterConv1,
         |c| batch_norm_at(c, 0),
         |c, on| set_batch_norm_at(c, 0, on),
     ),
     FieldSpec::flag(
         "bn2",
-        "after conv 2",
+        FieldLabel::BnAfterConv2,
         |c| batch_norm_at(c, 1),
         |c, on| set_batch_norm_at(c, 1, on),
     ),
     FieldSpec::flag(
         "bn3",
-        "after dense 1",
+        FieldLabel::BnAfterDense1,
         |c| batch_norm_at(c, 2),
         |c, on| set_batch_norm_at(c, 2, on),
     ),
     FieldSpec::flag(
         "bn4",
-        "after dense 2",
+        FieldLabel::BnAfterDense2,
         |c| batch_norm_at(c, 3),
         |c, on| set_batch_norm_at(c, 3, on),
     ),
     FieldSpec::choice(
         "order",
-        "batch norm goes",
+        FieldLabel::BnOrder,
         &["before", "after"],
         |c| if c.before_activation { "before" } else { "after" },
         |c, name| c.before_activation = name == "before",
     ),
-    FieldSpec::number("eps", "eps", 1e-8..=1.0, |c| c.eps, |c, x| c.eps = x),
+    FieldSpec::number("eps", FieldLabel::Eps, 1e-8..=1.0, |c| c.eps, |c, x| c.eps = x),
     FieldSpec::number(
         "mom",
-        "momentum (weight of each new batch)",
+        FieldLabel::Momentum,
         0.0..=1.0,
         |c| c.momentum,
         |c, x| c.momentum = x,
     ),
     FieldSpec::choice(
         "act",
-        "activation",
+        FieldLabel::Activation,
         ACTIVATIONS,
         |c| activation_name(c.activation),
         |c, name| c.activation = activation(name),
@@ -211,8 +242,8 @@ const BN_LENET: &[FieldSpec<BnLeNetConfig>] = &[
 const RESNET: &[FieldSpec<ResNetConfig>] = &[
     FieldSpec::rows(
         "stages",
-        "stages (channels × residual blocks)",
-        &["channels", "residuals"],
+        FieldLabel::Stages,
+        &[Column::Channels, Column::Residuals],
         1..=6,
         1..=1024,
         |c| pair_rows(&c.stages),
@@ -220,38 +251,43 @@ const RESNET: &[FieldSpec<ResNetConfig>] = &[
     ),
     FieldSpec::whole(
         "b1",
-        "b1's channels",
+        FieldLabel::B1Channels,
         1..=1024,
         |c| c.b1_channels,
         |c, n| c.b1_channels = n,
     ),
     FieldSpec::flag(
         "short",
-        "shortcut (off: a plain net)",
+        FieldLabel::Shortcut,
         |c| c.shortcut,
         |c, on| c.shortcut = on,
     ),
-    FieldSpec::flag("bn", "batch norm", |c| c.batch_norm, |c, on| c.batch_norm = on),
+    FieldSpec::flag(
+        "bn",
+        FieldLabel::BatchNorm,
+        |c| c.batch_norm,
+        |c, on| c.batch_norm = on,
+    ),
 ];
 
 const DENSENET: &[FieldSpec<DenseNetConfig>] = &[
     FieldSpec::whole(
         "b1",
-        "b1's channels",
+        FieldLabel::B1Channels,
         1..=1024,
         |c| c.num_channels,
         |c, n| c.num_channels = n,
     ),
     FieldSpec::whole(
         "growth",
-        "growth rate",
+        FieldLabel::GrowthRate,
         1..=256,
         |c| c.growth_rate,
         |c, n| c.growth_rate = n,
     ),
     FieldSpec::list(
         "convs",
-        "convolutions per dense block",
+        FieldLabel::DenseConvs,
         1..=6,
         32,
         |c| c.num_convs_in_dense_blocks.clone(),
@@ -259,7 +295,7 @@ const DENSENET: &[FieldSpec<DenseNetConfig>] = &[
     ),
     FieldSpec::whole(
         "div",
-        "transition divides channels by",
+        FieldLabel::TransitionDivisor,
         1..=8,
         |c| c.transition_divisor,
         |c, n| c.transition_divisor = n,
@@ -285,8 +321,8 @@ pub(super) fn fields(config: &NetConfig) -> Vec<Field> {
 
 /// Sets field `key` of `config` from `text`, or says why not: the net has
 /// no such field, or the text is not a value for it.
-pub(super) fn set(config: &mut NetConfig, key: &str, text: &str) -> Result<(), String> {
-    fn of<C>(config: &mut C, specs: &[FieldSpec<C>], key: &str, text: &str) -> Option<Result<(), String>> {
+pub(super) fn set(config: &mut NetConfig, key: &str, text: &str) -> Result<(), EditError> {
+    fn of<C>(config: &mut C, specs: &[FieldSpec<C>], key: &str, text: &str) -> Option<Result<(), EditError>> {
         let spec = specs.iter().find(|spec| spec.key == key)?;
         Some(spec.set(config, text))
     }
@@ -301,7 +337,12 @@ pub(super) fn set(config: &mut NetConfig, key: &str, text: &str) -> Result<(), S
         NetConfig::ResNet(c) => of(c, RESNET, key, text),
         NetConfig::DenseNet(c) => of(c, DENSENET, key, text),
     }
-    .unwrap_or_else(|| Err(format!("{} has no setting “{key}”", arch.title())))
+    .unwrap_or_else(|| {
+        Err(EditError::NoSuchField {
+            arch,
+            key: key.to_string(),
+        })
+    })
 }
 
 fn activation_name(activation: Activation) -> &'static str {

@@ -1,6 +1,7 @@
 //! The book's exercises as presets, each a net the editor could make
 //! (and the deep pair the gradient view compares).
 
+use super::{PresetQuestion, PresetTitle};
 use crate::arch::{
     Activation, AlexNetConfig, Arch, BnLeNetConfig, DenseNetConfig, GoogLeNetConfig, InceptionWidths,
     LeNetConfig, NetConfig, NiNConfig, Pooling, ResNetConfig, VggConfig,
@@ -10,9 +11,10 @@ use crate::arch::{
 #[derive(Clone, Debug, PartialEq)]
 pub struct Preset {
     pub id: &'static str,
-    pub title: &'static str,
-    /// The exercise's question, in our words.
-    pub question: &'static str,
+    pub title: PresetTitle,
+    /// The exercise's question: d2l-zh's own wording where the book asks
+    /// it, ours otherwise.
+    pub question: PresetQuestion,
     pub net: NetConfig,
     /// An input side the exercise needs, when not the book's.
     pub resize: Option<usize>,
@@ -60,9 +62,8 @@ pub fn presets(arch: Arch) -> Vec<Preset> {
     match arch {
         Arch::LeNet => vec![Preset {
             id: "lenet-relu-max",
-            title: "ReLU and max pooling",
-            question: "LeNet was built with sigmoids and average pooling. Swap in ReLU and max pooling, as the nets \
-                       after it do: does it learn faster, and does the book's learning rate of 0.9 still suit it?",
+            title: PresetTitle::LeNetReluMax,
+            question: PresetQuestion::LeNetReluMax,
             net: NetConfig::LeNet(LeNetConfig {
                 activation: Activation::Relu,
                 pooling: Pooling::Max,
@@ -72,10 +73,8 @@ pub fn presets(arch: Arch) -> Vec<Preset> {
         }],
         Arch::AlexNet => vec![Preset {
             id: "alexnet-28",
-            title: "28×28 without resizing",
-            question: "The book blows Fashion-MNIST up to 224×224 for AlexNet. At 28×28 its first 11×11 window with \
-                       stride 4 shrinks the image to nothing by the third pooling. A 3×3 first convolution with stride \
-                       1 keeps it: which other layers would you change, and what does it cost in time?",
+            title: PresetTitle::AlexNet28,
+            question: PresetQuestion::AlexNet28,
             net: NetConfig::AlexNet(AlexNetConfig {
                 first_conv: (3, 1, 1),
                 ..AlexNetConfig::default()
@@ -83,32 +82,14 @@ pub fn presets(arch: Arch) -> Vec<Preset> {
             resize: Some(28),
         }],
         Arch::Vgg => vec![
-            vgg(
-                "vgg-13",
-                "VGG-13",
-                "VGG-13 doubles the convolutions of the first two blocks. Compare its table with VGG-11's: where do \
-                 the parameters and the multiply-adds go?",
-                VGG_13,
-            ),
-            vgg(
-                "vgg-16",
-                "VGG-16",
-                "VGG-16 has three convolutions in each of the last three blocks. How much slower is a step, and does \
-                 it reach a better accuracy on Fashion-MNIST?",
-                VGG_16,
-            ),
-            vgg(
-                "vgg-19",
-                "VGG-19",
-                "VGG-19 has four. Past which depth does adding 3×3 layers stop paying off here?",
-                VGG_19,
-            ),
+            vgg("vgg-13", PresetTitle::Vgg13, PresetQuestion::Vgg13, VGG_13),
+            vgg("vgg-16", PresetTitle::Vgg16, PresetQuestion::Vgg16, VGG_16),
+            vgg("vgg-19", PresetTitle::Vgg19, PresetQuestion::Vgg19, VGG_19),
         ],
         Arch::NiN => vec![Preset {
             id: "nin-one",
-            title: "one 1×1 convolution per block",
-            question: "Why does each NiN block have two 1×1 convolutions? Keep one and compare the accuracy and the \
-                       parameter count.",
+            title: PresetTitle::NiNOne,
+            question: PresetQuestion::NiNOne,
             net: NetConfig::NiN(NiNConfig {
                 one_by_one: 1,
                 ..NiNConfig::default()
@@ -117,9 +98,8 @@ pub fn presets(arch: Arch) -> Vec<Preset> {
         }],
         Arch::GoogLeNet => vec![Preset {
             id: "googlenet-half",
-            title: "half-width Inception blocks",
-            question: "GoogLeNet was designed for ImageNet. Halve every path of every Inception block: how much of \
-                       the accuracy on Fashion-MNIST does it keep, for how much less computation?",
+            title: PresetTitle::GoogLeNetHalf,
+            question: PresetQuestion::GoogLeNetHalf,
             net: {
                 let half = |rows: &[InceptionWidths]| -> Vec<InceptionWidths> {
                     rows.iter()
@@ -138,9 +118,8 @@ pub fn presets(arch: Arch) -> Vec<Preset> {
         Arch::BnLeNet => vec![
             Preset {
                 id: "bn-after",
-                title: "batch norm after the activation",
-                question: "The book puts batch norm between each layer and its activation. Put it after the \
-                           activation instead: does it train as fast?",
+                title: PresetTitle::BnAfter,
+                question: PresetQuestion::BnAfter,
                 net: NetConfig::BnLeNet(BnLeNetConfig {
                     before_activation: false,
                     ..BnLeNetConfig::default()
@@ -149,9 +128,8 @@ pub fn presets(arch: Arch) -> Vec<Preset> {
             },
             Preset {
                 id: "bn-convs-only",
-                title: "batch norm after the convolutions only",
-                question: "Do we need batch norm after every layer? Keep it after the two convolutions only and \
-                           compare.",
+                title: PresetTitle::BnConvsOnly,
+                question: PresetQuestion::BnConvsOnly,
                 net: NetConfig::BnLeNet(BnLeNetConfig {
                     places: vec![true, true, false, false],
                     ..BnLeNetConfig::default()
@@ -162,43 +140,37 @@ pub fn presets(arch: Arch) -> Vec<Preset> {
         Arch::ResNet => vec![
             Preset {
                 id: "resnet-34",
-                title: "ResNet-34",
-                question: "ResNet-34 has 3, 4, 6 and 3 residual blocks per stage. How do its table and its time per \
-                           step compare with ResNet-18's?",
+                title: PresetTitle::ResNet34,
+                question: PresetQuestion::ResNet34,
                 net: resnet(true),
                 resize: None,
             },
             Preset {
                 id: "plain-34",
-                title: "plain 34-layer net",
-                question: "The same 34 layers without the shortcuts. He et al. found such plain nets train worse than \
-                           shallower ones. Does it here?",
+                title: PresetTitle::Plain34,
+                question: PresetQuestion::Plain34,
                 net: resnet(false),
                 resize: None,
             },
             Preset {
                 id: "deep-plain",
-                title: "deep and narrow: plain",
-                question: "A 34-layer net without shortcuts or batch norm, narrow enough to train in a tab. Train it \
-                           and watch the gradient view: how large are the first layers' gradients next to the \
-                           last ones'? Then train its residual twin.",
+                title: PresetTitle::DeepPlain,
+                question: PresetQuestion::DeepPlain,
                 net: deep_pair(false),
                 resize: Some(DEEP_PAIR_SIDE),
             },
             Preset {
                 id: "deep-residual",
-                title: "deep and narrow: residual",
-                question: "The same net with its shortcuts. Adding x back gives the gradient a path around every \
-                           block: compare the first layers' gradients with the plain twin's.",
+                title: PresetTitle::DeepResidual,
+                question: PresetQuestion::DeepResidual,
                 net: deep_pair(true),
                 resize: Some(DEEP_PAIR_SIDE),
             },
         ],
         Arch::DenseNet => vec![Preset {
             id: "densenet-growth-16",
-            title: "growth rate 16",
-            question: "Each convolution in a dense block adds growth-rate channels. Halve it: what happens to the \
-                       parameters, the memory and the accuracy?",
+            title: PresetTitle::DenseNetGrowth16,
+            question: PresetQuestion::DenseNetGrowth16,
             net: NetConfig::DenseNet(DenseNetConfig {
                 growth_rate: 16,
                 ..DenseNetConfig::default()

@@ -1,7 +1,7 @@
 //! The edits as a link's `edit=` parameter: the fields where a net differs
 //! from the book's, in a URL-safe form (`ch-6_16~act-relu`).
 
-use super::{changes, set};
+use super::{EditError, changes, set};
 use crate::arch::{Arch, NetConfig};
 
 /// The fields where `config` differs from the book's net, as `key-value`
@@ -10,8 +10,8 @@ use crate::arch::{Arch, NetConfig};
 pub fn to_query(config: &NetConfig) -> String {
     changes(config)
         .into_iter()
-        .filter(|(field, _)| field.key != "ratio")
-        .map(|(field, _)| format!("{}-{}", field.key, url_safe(&field.value)))
+        .filter(|change| change.field.key != "ratio")
+        .map(|change| format!("{}-{}", change.field.key, url_safe(&change.field.value)))
         .collect::<Vec<_>>()
         .join("~")
 }
@@ -25,14 +25,14 @@ fn url_safe(text: &str) -> String {
 /// The book's net for `arch` with the edits of `query` (`to_query`'s form)
 /// applied in order; an edit that cannot be used is named in the errors
 /// and left out.
-pub fn from_query(arch: Arch, query: &str) -> (NetConfig, Vec<String>) {
+pub fn from_query(arch: Arch, query: &str) -> (NetConfig, Vec<EditError>) {
     let (config, errors) = apply_query(NetConfig::default_for(arch), query);
     (config, errors.into_iter().map(|(_, error)| error).collect())
 }
 
 /// `config` with the edits of `query` (`to_query`'s form) applied in
 /// order; each edit that cannot be used is left out and returned with why.
-pub fn apply_query(mut config: NetConfig, query: &str) -> (NetConfig, Vec<(&str, String)>) {
+pub fn apply_query(mut config: NetConfig, query: &str) -> (NetConfig, Vec<(&str, EditError)>) {
     let mut errors = vec![];
     for edit in query.split('~').filter(|edit| !edit.is_empty()) {
         let (key, value) = edit.split_once('-').unwrap_or((edit, ""));
@@ -63,9 +63,12 @@ mod tests {
         assert_eq!(net, expected);
         let keys: Vec<&str> = errors.iter().map(|(edit, _)| *edit).collect();
         assert_eq!(keys, ["nope-1", "pad-9"]);
-        assert_eq!(errors[0].1, "LeNet has no setting “nope”");
+        assert_eq!(errors[0].1.to_string(), "LeNet has no setting “nope”");
         assert!(
-            errors[1].1.starts_with("first convolution's padding: "),
+            errors[1]
+                .1
+                .to_string()
+                .starts_with("first convolution's padding: "),
             "{}",
             errors[1].1
         );

@@ -3,14 +3,14 @@
 
 use std::ops::RangeInclusive;
 
-use super::Field;
 use super::value::{self, Kind, Value};
+use super::{Column, EditError, Field, FieldLabel};
 
 /// One editable setting of a description of type `C` (`LeNetConfig`, …).
 pub(super) struct FieldSpec<C> {
     /// Short and URL-safe: `edit=ch-6_16`.
     pub key: &'static str,
-    label: &'static str,
+    label: FieldLabel,
     kind: Kind,
     access: Access<C>,
 }
@@ -31,7 +31,7 @@ impl<C> FieldSpec<C> {
     /// A whole number within `range`.
     pub const fn whole(
         key: &'static str,
-        label: &'static str,
+        label: FieldLabel,
         range: RangeInclusive<usize>,
         get: fn(&C) -> usize,
         put: fn(&mut C, usize),
@@ -51,7 +51,7 @@ impl<C> FieldSpec<C> {
     /// A number within `range`.
     pub const fn number(
         key: &'static str,
-        label: &'static str,
+        label: FieldLabel,
         range: RangeInclusive<f64>,
         get: fn(&C) -> f64,
         put: fn(&mut C, f64),
@@ -71,7 +71,7 @@ impl<C> FieldSpec<C> {
     /// One of `choices`.
     pub const fn choice(
         key: &'static str,
-        label: &'static str,
+        label: FieldLabel,
         choices: &'static [&'static str],
         get: fn(&C) -> &'static str,
         put: fn(&mut C, &'static str),
@@ -87,7 +87,7 @@ impl<C> FieldSpec<C> {
     /// On or off.
     pub const fn flag(
         key: &'static str,
-        label: &'static str,
+        label: FieldLabel,
         get: fn(&C) -> bool,
         put: fn(&mut C, bool),
     ) -> Self {
@@ -102,7 +102,7 @@ impl<C> FieldSpec<C> {
     /// `len` whole numbers, each from 1 to `max`.
     pub const fn list(
         key: &'static str,
-        label: &'static str,
+        label: FieldLabel,
         len: RangeInclusive<usize>,
         max: usize,
         get: fn(&C) -> Vec<usize>,
@@ -125,8 +125,8 @@ impl<C> FieldSpec<C> {
     /// `rows` rows of one whole number within `cells` per column.
     pub const fn rows(
         key: &'static str,
-        label: &'static str,
-        columns: &'static [&'static str],
+        label: FieldLabel,
+        columns: &'static [Column],
         rows: RangeInclusive<usize>,
         cells: RangeInclusive<usize>,
         get: fn(&C) -> Vec<Vec<usize>>,
@@ -158,10 +158,12 @@ impl<C> FieldSpec<C> {
     }
 
     /// Sets the field of `config` from `text`, or says why `text` is not a
-    /// value for it (the field's label first); `config` is left as it was
-    /// then.
-    pub fn set(&self, config: &mut C, text: &str) -> Result<(), String> {
-        let value = value::parse(self.kind, text).map_err(|e| format!("{}: {e}", self.label))?;
+    /// value for it (naming the field); `config` is left as it was then.
+    pub fn set(&self, config: &mut C, text: &str) -> Result<(), EditError> {
+        let value = value::parse(self.kind, text).map_err(|problem| EditError::Field {
+            label: self.label,
+            problem,
+        })?;
         self.put(config, value);
         Ok(())
     }

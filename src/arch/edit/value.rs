@@ -2,7 +2,8 @@
 //! a text against it ([`parse`]) and writing a value back ([`Value::text`]),
 //! the way the editor shows it.
 
-use crate::bounds::Bounds;
+use super::{Column, ValueProblem};
+use crate::bounds::{Bounds, OutOfBounds};
 
 /// What a field holds, and the bounds its text is checked against.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -27,7 +28,7 @@ pub enum Kind {
     },
     /// A table of whole numbers, one row per block: `1×64, 1×128`.
     Rows {
-        columns: &'static [&'static str],
+        columns: &'static [Column],
         min_rows: usize,
         max_rows: usize,
         min: usize,
@@ -68,8 +69,8 @@ impl Value {
     }
 }
 
-fn parse_whole(text: &str, min: usize, max: usize) -> Result<usize, String> {
-    Bounds::new(min, max).parse(text).map_err(|e| e.to_string())
+fn parse_whole(text: &str, min: usize, max: usize) -> Result<usize, OutOfBounds> {
+    Bounds::new(min, max).parse(text)
 }
 
 /// Splits a list on commas, underscores (the link's form) or spaces.
@@ -81,18 +82,22 @@ fn items(text: &str) -> impl Iterator<Item = &str> {
 
 /// `text` as a value of `kind`, or why it is not one (without the field's
 /// label: the caller knows which field it is).
-pub(super) fn parse(kind: Kind, text: &str) -> Result<Value, String> {
+pub(super) fn parse(kind: Kind, text: &str) -> Result<Value, ValueProblem> {
     match kind {
-        Kind::Whole { min, max } => parse_whole(text, min, max).map(Value::Whole),
+        Kind::Whole { min, max } => parse_whole(text, min, max)
+            .map(Value::Whole)
+            .map_err(ValueProblem::OutOfBounds),
         Kind::Number { min, max } => Bounds::new(min, max)
             .parse(text)
             .map(Value::Number)
-            .map_err(|e| e.to_string()),
+            .map_err(ValueProblem::OutOfBounds),
         Kind::Choice(choices) => choices
             .iter()
             .find(|choice| **choice == text.trim())
             .map(|choice| Value::Text(choice))
-            .ok_or_else(|| format!("one of {}", choices.join(", "))),
+            .ok_or_else(|| ValueProblem::NotAChoice {
+                choices: choices.iter().map(|choice| choice.to_string()).collect(),
+            }),
         Kind::Flag => parse_flag(text).map(Value::Flag),
         Kind::List {
             min_len,
@@ -110,11 +115,13 @@ pub(super) fn parse(kind: Kind, text: &str) -> Result<Value, String> {
     }
 }
 
-fn parse_flag(text: &str) -> Result<bool, String> {
+fn parse_flag(text: &str) -> Result<bool, ValueProblem> {
     match text.trim() {
         "on" | "1" | "true" | "yes" => Ok(true),
         "off" | "0" | "false" | "no" => Ok(false),
-        other => Err(format!("on or off, not “{other}”")),
+        other => Err(ValueProblem::NotAFlag {
+            text: other.to_string(),
+        }),
     }
 }
 
@@ -123,17 +130,18 @@ fn parse_list(
     text: &str,
     (min_len, max_len): (usize, usize),
     (min, max): (usize, usize),
-) -> Result<Vec<usize>, String> {
+) -> Result<Vec<usize>, ValueProblem> {
     let values = items(text)
         .map(|item| parse_whole(item, min, max))
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(ValueProblem::OutOfBounds)?;
     match (min_len..=max_len).contains(&values.len()) {
         true => Ok(values),
-        false if min_len == max_len => Err(format!("exactly {min_len} numbers, not {}", values.len())),
-        false => Err(format!(
-            "from {min_len} to {max_len} numbers, not {}",
-            values.len()
-        )),
+        false => Err(ValueProblem::ListLength {
+            min: min_len,
+            max: max_len,
+            found: values.len(),
+        }),
     }
 }
 
@@ -141,35 +149,44 @@ fn parse_list(
 /// `/`), from `rows.0` to `rows.1` of them.
 fn parse_rows(
     text: &str,
-    columns: &[&str],
+    columns: &[Column],
     (min_rows, max_rows): (usize, usize),
     (min, max): (usize, usize),
-) -> Result<Vec<Vec<usize>>, String> {
+) -> Result<Vec<Vec<usize>>, ValueProblem> {
     let mut rows = vec![];
     for (i, row) in items(text).enumerate() {
         let cells = row
             .split(['×', 'x', '*', '/'])
-            .map(|cell| parse_whole(cell, min, max).map_err(|e| format!("row {}: {e}", i + 1)))
+            .map(|cell| parse_whole(cell, min, max).map_err(|cell| ValueProblem::InRow { row: i + 1, cell }))
             .collect::<Result<Vec<_>, _>>()?;
         if cells.len() != columns.len() {
-            return Err(format!(
-                "row {} has {} numbers; each row is {}",
-                i + 1,
-                cells.len(),
-                columns.join(" × ")
-            ));
+            return Err(ValueProblem::RowCells {
+                row: i + 1,
+                found: cells.len(),
+                columns: columns.to_vec(),
+            });
         }
         rows.push(cells);
     }
     match (min_rows..=max_rows).contains(&rows.len()) {
         true => Ok(rows),
-        false => Err(format!("from {min_rows} to {max_rows} rows, not {}", rows.len())),
+        false => Err(ValueProblem::RowCount {
+            min: min_rows,
+            max: max_rows,
+            found: rows.len(),
+        }),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::{Lang, Say, check_message};
+
+    /// `parse`, its problem as the command line says it.
+    fn parse_text(kind: Kind, text: &str) -> Result<Value, String> {
+        parse(kind, text).map_err(|e| e.to_string())
+    }
 
     const LIST: Kind = Kind::List {
         min_len: 1,
@@ -178,7 +195,7 @@ mod tests {
         max: 100,
     };
     const PAIRS: Kind = Kind::Rows {
-        columns: &["convolutions", "channels"],
+        columns: &[Column::Convolutions, Column::Channels],
         min_rows: 1,
         max_rows: 2,
         min: 1,
@@ -188,17 +205,17 @@ mod tests {
     #[test]
     fn whole_numbers_and_numbers_keep_to_their_bounds() {
         let kernel = Kind::Whole { min: 1, max: 11 };
-        assert_eq!(parse(kernel, " 5 "), Ok(Value::Whole(5)));
-        assert_eq!(parse(kernel, "11"), Ok(Value::Whole(11)));
+        assert_eq!(parse_text(kernel, " 5 "), Ok(Value::Whole(5)));
+        assert_eq!(parse_text(kernel, "11"), Ok(Value::Whole(11)));
         assert_eq!(
-            parse(kernel, "12"),
+            parse_text(kernel, "12"),
             Err("a whole number from 1 to 11, not “12”".to_string())
         );
         assert!(parse(kernel, "2.5").is_err());
         let dropout = Kind::Number { min: 0.0, max: 0.95 };
-        assert_eq!(parse(dropout, "0.5"), Ok(Value::Number(0.5)));
+        assert_eq!(parse_text(dropout, "0.5"), Ok(Value::Number(0.5)));
         assert_eq!(
-            parse(dropout, "1"),
+            parse_text(dropout, "1"),
             Err("a number from 0 to 0.95, not “1”".to_string())
         );
         assert!(parse(dropout, "NaN").is_err());
@@ -207,16 +224,16 @@ mod tests {
     #[test]
     fn choices_and_flags_take_their_words() {
         let pooling = Kind::Choice(&["avg", "max"]);
-        assert_eq!(parse(pooling, " max "), Ok(Value::Text("max")));
-        assert_eq!(parse(pooling, "Max"), Err("one of avg, max".to_string()));
+        assert_eq!(parse_text(pooling, " max "), Ok(Value::Text("max")));
+        assert_eq!(parse_text(pooling, "Max"), Err("one of avg, max".to_string()));
         for on in ["on", "1", "true", "yes", " on "] {
-            assert_eq!(parse(Kind::Flag, on), Ok(Value::Flag(true)), "{on}");
+            assert_eq!(parse_text(Kind::Flag, on), Ok(Value::Flag(true)), "{on}");
         }
         for off in ["off", "0", "false", "no"] {
-            assert_eq!(parse(Kind::Flag, off), Ok(Value::Flag(false)), "{off}");
+            assert_eq!(parse_text(Kind::Flag, off), Ok(Value::Flag(false)), "{off}");
         }
         assert_eq!(
-            parse(Kind::Flag, "maybe"),
+            parse_text(Kind::Flag, "maybe"),
             Err("on or off, not “maybe”".to_string())
         );
     }
@@ -224,11 +241,14 @@ mod tests {
     #[test]
     fn a_list_splits_on_commas_underscores_spaces_and_semicolons() {
         for text in ["6, 16", "6_16", "6 16", "6;16", " 6 ,, 16 "] {
-            assert_eq!(parse(LIST, text), Ok(Value::List(vec![6, 16])), "{text}");
+            assert_eq!(parse_text(LIST, text), Ok(Value::List(vec![6, 16])), "{text}");
         }
-        assert_eq!(parse(LIST, ""), Err("from 1 to 3 numbers, not 0".to_string()));
         assert_eq!(
-            parse(LIST, "1, 2, 3, 4"),
+            parse_text(LIST, ""),
+            Err("from 1 to 3 numbers, not 0".to_string())
+        );
+        assert_eq!(
+            parse_text(LIST, "1, 2, 3, 4"),
             Err("from 1 to 3 numbers, not 4".to_string())
         );
         let five = Kind::List {
@@ -237,9 +257,12 @@ mod tests {
             min: 1,
             max: 10,
         };
-        assert_eq!(parse(five, "1, 2"), Err("exactly 5 numbers, not 2".to_string()));
         assert_eq!(
-            parse(LIST, "6, 0"),
+            parse_text(five, "1, 2"),
+            Err("exactly 5 numbers, not 2".to_string())
+        );
+        assert_eq!(
+            parse_text(LIST, "6, 0"),
             Err("a whole number from 1 to 100, not “0”".to_string())
         );
     }
@@ -248,22 +271,22 @@ mod tests {
     fn rows_split_into_cells_on_times_x_star_or_slash() {
         for text in ["1×64, 2×128", "1x64_2x128", "1*64 2/128"] {
             assert_eq!(
-                parse(PAIRS, text),
+                parse_text(PAIRS, text),
                 Ok(Value::Rows(vec![vec![1, 64], vec![2, 128]])),
                 "{text}"
             );
         }
         assert_eq!(
-            parse(PAIRS, "1×64, 2"),
+            parse_text(PAIRS, "1×64, 2"),
             Err("row 2 has 1 numbers; each row is convolutions × channels".to_string())
         );
         assert_eq!(
-            parse(PAIRS, "1×64, 2×abc"),
+            parse_text(PAIRS, "1×64, 2×abc"),
             Err("row 2: a whole number from 1 to 512, not “abc”".to_string())
         );
-        assert_eq!(parse(PAIRS, ""), Err("from 1 to 2 rows, not 0".to_string()));
+        assert_eq!(parse_text(PAIRS, ""), Err("from 1 to 2 rows, not 0".to_string()));
         assert_eq!(
-            parse(PAIRS, "1×1, 1×1, 1×1"),
+            parse_text(PAIRS, "1×1, 1×1, 1×1"),
             Err("from 1 to 2 rows, not 3".to_string())
         );
     }
@@ -283,5 +306,39 @@ mod tests {
         }
         assert_eq!(Value::Rows(vec![vec![2, 64], vec![3, 512]]).text(), "2×64, 3×512");
         assert_eq!(Value::List(vec![]).text(), "");
+    }
+
+    /// One sample of every problem: the same numbers and names in both
+    /// languages.
+    #[test]
+    fn every_problem_says_itself_in_both_languages() {
+        let samples: Vec<(Kind, &str, &[&str])> = vec![
+            (Kind::Whole { min: 1, max: 11 }, "12", &["1", "11", "12"]),
+            (Kind::Choice(&["avg", "max"]), "Max", &["avg", "max"]),
+            (Kind::Flag, "maybe", &["on", "off", "maybe"]),
+            (LIST, "", &["1", "3", "0"]),
+            (PAIRS, "1×64, 2", &["2", "1"]),
+            (PAIRS, "1×64, 2×abc", &["2", "1", "512", "abc"]),
+            (PAIRS, "", &["1", "2", "0"]),
+        ];
+        for (kind, text, values) in samples {
+            let problem = parse(kind, text).unwrap_err();
+            check_message(&problem, values);
+        }
+        let five = Kind::List {
+            min_len: 5,
+            max_len: 5,
+            min: 1,
+            max: 10,
+        };
+        check_message(&parse(five, "1, 2").unwrap_err(), &["5", "2"]);
+        assert_eq!(
+            parse(PAIRS, "1×64, 2").unwrap_err().say(Lang::Zh),
+            "第 2 行有 1 个数；每行应为“卷积层数 × 通道数”"
+        );
+        assert_eq!(
+            parse(PAIRS, "1×64, 2×abc").unwrap_err().say(Lang::Zh),
+            "第 2 行：应为1 到 512 之间的整数，而不是“abc”"
+        );
     }
 }

@@ -9,8 +9,10 @@ use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 
 use super::{Client, now_ms};
+use crate::i18n::run::{RunLost, WebGpuFailed, WorkerLoss};
+use crate::i18n::{Lang, Say};
+use crate::protocol::{Command, Report};
 use crate::web::channel::{Envelope, post_command};
-use crate::web::protocol::{Command, Report};
 use crate::web::webgpu::{Backend, BackendChoice};
 
 /// Trunk builds the worker binary with a loader of this name.
@@ -112,10 +114,9 @@ impl Client {
             }
             let limit = watchdog_override_ms().unwrap_or(MIN_SILENCE_MS.max(3.0 * longest_step_ms));
             if silent_ms > limit {
-                client.crashed(format!(
-                    "the training worker stopped answering for {:.0} s",
-                    silent_ms / 1000.0
-                ));
+                client.crashed(WorkerLoss::Silent {
+                    seconds: (silent_ms / 1000.0).round() as u64,
+                });
             } else {
                 client.send(Command::Ping);
             }
@@ -137,9 +138,12 @@ impl Client {
         let worker = match Worker::new_with_options(url, &options) {
             Ok(worker) => worker,
             Err(e) => {
-                return self
-                    .run
-                    .on_worker_lost(format!("the training worker could not start: {e:?}"));
+                return self.run.on_worker_lost(RunLost {
+                    loss: WorkerLoss::CouldNotStart {
+                        detail: format!("{e:?}"),
+                    },
+                    cpu_takes_over: false,
+                });
             }
         };
         let generation = {
@@ -168,11 +172,11 @@ impl Client {
                 if !client.is_current(generation) {
                     return;
                 }
-                let message = event
+                let detail = event
                     .dyn_ref::<ErrorEvent>()
                     .map(|e| e.message())
                     .unwrap_or_else(|| "the training worker stopped".to_string());
-                client.crashed(message);
+                client.crashed(WorkerLoss::Stopped { detail });
             })
         };
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -207,33 +211,31 @@ impl Client {
 
     /// The worker died or hung: the run stops, a new worker (the CPU's,
     /// after a WebGPU failure) takes over, and what was shown stays.
-    pub(super) fn crashed(&self, message: String) {
+    pub(super) fn crashed(&self, loss: WorkerLoss) {
         // The error event of a trap says only "unreachable": the panic
         // message before it, or the likely cause, says more.
-        let message = match self.shared.life.borrow_mut().panic.take() {
-            Some(panic) => format!("the training worker crashed: {}", panic.replace('\n', " ")),
-            None if message.contains("unreachable") => format!(
-                "the training worker crashed ({message}: a WebAssembly trap, as when it runs out of memory)"
-            ),
-            None => message,
+        let loss = match (self.shared.life.borrow_mut().panic.take(), loss) {
+            (Some(panic), _) => WorkerLoss::Panicked {
+                message: panic.replace('\n', " "),
+            },
+            (None, WorkerLoss::Stopped { detail }) if detail.contains("unreachable") => {
+                WorkerLoss::Trapped { detail }
+            }
+            (None, loss) => loss,
         };
         // The run so far stays in the history.
-        self.end_record(format!("crashed: {message}"));
+        self.end_record(format!("crashed: {}", loss.say(Lang::En)));
         let was_webgpu = matches!(self.run.backend.get_untracked(), Some(Backend::WebGpu(_)));
         self.shared.life.borrow_mut().terminate();
         self.shared.outbox.borrow_mut().drop_run();
-        let advice = match was_webgpu {
-            true => {
-                self.settings.backend.set(BackendChoice::Cpu);
-                self.run.backend_note.set(Some(format!(
-                    "WebGPU failed ({message}); switched to the CPU backend"
-                )));
-                "the CPU backend takes over: press Train to go on"
-            }
-            false => "press Train to try again",
-        };
-        self.run
-            .on_worker_lost(format!("training stopped: {message}; {advice}"));
+        if was_webgpu {
+            self.settings.backend.set(BackendChoice::Cpu);
+            self.run.backend_note.set(Some(WebGpuFailed(loss.clone())));
+        }
+        self.run.on_worker_lost(RunLost {
+            loss,
+            cpu_takes_over: was_webgpu,
+        });
         self.spawn();
         if self.shared.data.borrow().requested {
             self.load_data();

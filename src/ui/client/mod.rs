@@ -17,6 +17,7 @@ use std::rc::Rc;
 use js_sys::ArrayBuffer;
 use leptos::prelude::*;
 
+use crate::i18n::run::WeightsNote;
 use crate::training::TrainConfig;
 use crate::ui::history::History;
 use crate::ui::inside_state::Inside;
@@ -116,6 +117,10 @@ impl Client {
     /// asked for before the worker is ready waits for it.
     pub fn train(&self, config: TrainConfig) {
         self.run.data_error.set(None);
+        self.run.asked(&config);
+        // The gallery's classes are the last run's until this one's first epoch.
+        self.inside.predictions.set(None);
+        self.inside.cell.set(None);
         let from_weights = self.run.can_continue.get_untracked() && self.run.from_weights.get_untracked();
         let expected_step_ms = self
             .run
@@ -199,7 +204,9 @@ impl Client {
     /// whole, then evaluated on `config`'s test images.
     pub fn load_weights(&self, name: String, file: ArrayBuffer, config: &TrainConfig) {
         self.run.weights_problem.set(None);
-        self.run.weights_note.set(Some(format!("loading {name}…")));
+        self.run
+            .weights_note
+            .set(Some(WeightsNote::Loading { name: name.clone() }));
         let command = Command::LoadWeights {
             net: config.net.clone(),
             resize: config.resize,

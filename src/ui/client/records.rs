@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::Client;
 use crate::training::TrainConfig;
-use crate::ui::history::{RUNNING, RunRecord};
+use crate::ui::history::{RUNNING, RecordedBackend, RunRecord};
 
 #[derive(Default)]
 pub(super) struct Records {
@@ -30,7 +30,7 @@ impl Records {
     pub fn title(&self) -> String {
         self.recording
             .as_ref()
-            .map_or_else(String::new, |record| record.config.net.title())
+            .map_or_else(String::new, |record| record.config.net.title().to_string())
     }
 }
 
@@ -50,7 +50,9 @@ impl Client {
             .run
             .backend
             .get_untracked()
-            .map_or("?".to_string(), |b| b.label());
+            .map_or(RecordedBackend::Text("?".to_string()), |b| {
+                RecordedBackend::Label(b.label())
+            });
         let on_from = if from_weights { " (on from weights)" } else { "" };
         let record = RunRecord {
             id: js_sys::Date::now(),

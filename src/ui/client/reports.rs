@@ -5,9 +5,11 @@
 use leptos::prelude::*;
 
 use super::Client;
+use crate::i18n::run::{Loaded, WeightsNote, WeightsProblem, WorkerLoss};
+use crate::i18n::{Lang, Say};
+use crate::protocol::{Command, Report};
 use crate::training::Event;
 use crate::web::channel::{Envelope, Slot};
-use crate::web::protocol::{Command, Report};
 use crate::web::webgpu::Backend;
 
 impl Client {
@@ -33,14 +35,22 @@ impl Client {
                 self.shared.outbox.borrow_mut().drop_run();
                 self.flush();
             }
-            Report::Preparing => self.run_started(),
+            Report::Preparing => {
+                self.run_answered();
+                self.run_started();
+            }
             Report::Training { event } => self.training_event(event.clone()),
-            Report::Finished { message, .. } => {
-                self.end_record(message.clone().unwrap_or_else(|| "finished".to_string()));
+            Report::Finished { ending } => {
+                self.run_answered();
+                let said = ending
+                    .message()
+                    .map_or_else(|| "finished".to_string(), |ending| ending.say(Lang::En));
+                self.end_record(said);
                 self.run.on_report(report, None);
             }
-            Report::Failed { message } => {
-                self.end_record(format!("failed: {message}"));
+            Report::Failed { error } => {
+                self.run_answered();
+                self.end_record(format!("failed: {}", error.say(Lang::En)));
                 self.run.on_report(report, None);
             }
             Report::Inside { .. } | Report::InsideFailed { .. } => {
@@ -52,17 +62,21 @@ impl Client {
             Report::WeightsFile { file_name } => {
                 let buffer = envelope.buffer(Slot::WeightsFile);
                 match crate::ui::files::download(file_name, &buffer) {
-                    Ok(()) => self.run.weights_note.set(Some(format!("saved {file_name}"))),
-                    Err(e) => self
+                    Ok(()) => self.run.weights_note.set(Some(WeightsNote::Saved {
+                        file: file_name.clone(),
+                    })),
+                    Err(detail) => self
                         .run
                         .weights_problem
-                        .set(Some(format!("the download failed: {e}"))),
+                        .set(Some(WeightsProblem::DownloadFailed { detail })),
                 }
             }
             Report::WeightsLoaded { .. } => self.weights_loaded(report),
-            Report::WeightsFailed { message } => {
+            Report::WeightsFailed { failure } => {
                 self.run.weights_note.set(None);
-                self.run.weights_problem.set(Some(message.clone()));
+                self.run
+                    .weights_problem
+                    .set(Some(WeightsProblem::Failed(failure.clone())));
             }
             // The error event that follows restarts the worker.
             Report::Panicked { message } => {
@@ -72,10 +86,9 @@ impl Client {
             // Whatever ran on that device is gone with it: the worker is
             // replaced by a CPU one, as after a crash.
             Report::DeviceLost { message } => match self.run.backend.get_untracked() {
-                Some(Backend::WebGpu(_)) => self.crashed(format!(
-                    "the GPU device was lost: {}",
-                    message.trim_end_matches('.')
-                )),
+                Some(Backend::WebGpu(_)) => self.crashed(WorkerLoss::DeviceLost {
+                    message: message.trim_end_matches('.').to_string(),
+                }),
                 _ => web_sys::console::warn_1(
                     &format!("a WebGPU device not in use was lost: {message}").into(),
                 ),
@@ -88,6 +101,12 @@ impl Client {
             // The benchmark page (www/bench.html) asks for these, not this page.
             Report::Bench { .. } | Report::Profile { .. } | Report::Trace { .. } | Report::Pong => {}
         }
+    }
+
+    /// The worker said what became of the run sent to it.
+    fn run_answered(&self) {
+        self.shared.outbox.borrow_mut().run_answered();
+        self.run.set_queued(self.shared.outbox.borrow().run_waits_for());
     }
 
     /// The worker chose its backend: kept, unless a faster worker suits it.
@@ -109,9 +128,6 @@ impl Client {
     /// The worker started the run the page asked for.
     fn run_started(&self) {
         let asked = self.shared.records.borrow().asked().cloned();
-        // The gallery's classes are the last run's until this one's first epoch.
-        self.inside.predictions.set(None);
-        self.inside.cell.set(None);
         self.run.on_report(&Report::Preparing, asked.as_ref());
         self.begin_record();
     }
@@ -131,6 +147,7 @@ impl Client {
         let Report::WeightsLoaded {
             name,
             description,
+            trained_epochs,
             net,
             resize,
             test_acc,
@@ -139,14 +156,19 @@ impl Client {
         else {
             return;
         };
-        let what = description.as_ref().map_or(String::new(), |d| format!(" ({d})"));
-        let switched = self
-            .settings
-            .show_net(net, *resize)
-            .map_or(String::new(), |switch| format!("; {switch}"));
-        self.run.weights_note.set(Some(format!(
-            "loaded {name}{what}: test acc {test_acc:.3} on {test_images} test images{switched}"
-        )));
+        let switched = self.settings.show_net(net, *resize);
+        self.run
+            .weights_note
+            .set(Some(WeightsNote::Loaded(Box::new(Loaded {
+                name: name.clone(),
+                description: description.clone(),
+                trained_epochs: *trained_epochs,
+                net: net.clone(),
+                resize: *resize,
+                test_acc: *test_acc,
+                test_images: *test_images,
+                switched,
+            }))));
         self.run.can_continue.set(true);
         // The loaded weights answer what the page shows inside.
         self.inside.active.set(true);

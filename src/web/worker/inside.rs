@@ -10,9 +10,11 @@ use super::Worker;
 use crate::arch::NetConfig;
 use crate::data::{Dataset, Resize, SIDE};
 use crate::model::Net;
+use crate::protocol::{
+    Command, FiltersShape, InsideError, InsideWeights, PictureRef, PredictionsWhen, Report,
+};
 use crate::training::{self, TrainConfig};
 use crate::web::channel::{Envelope, Slot, post_report};
-use crate::web::protocol::{Command, FiltersShape, PictureRef, Report};
 
 /// One `LookInside`, with its picture's pixels when it is the user's own.
 #[derive(Clone, Debug)]
@@ -65,7 +67,7 @@ pub(super) fn look(worker: Rc<Worker>, request: InsideRequest) {
         return;
     }
     let Some((device, backend)) = worker.device() else {
-        return failed("no backend chosen yet".to_string());
+        return failed(InsideError::NoBackend);
     };
     wasm_bindgen_futures::spawn_local(async move {
         let data = worker.data();
@@ -87,30 +89,28 @@ pub(super) async fn answer_idle(
         Some(kept) => kept,
         None => match worker.kept.keep_untrained(&request.net, request.resize, device) {
             Ok(fresh) => fresh,
-            Err(message) => return failed(message),
+            Err(problem) => return failed(InsideError::Look { problem }),
         },
     };
-    answer(&request, &model, &weights, test, device, backend).await;
+    answer(&request, &model, weights, test, device, backend).await;
 }
 
-pub(super) fn failed(message: String) {
-    post_report(Report::InsideFailed { message });
+pub(super) fn failed(error: InsideError) {
+    post_report(Report::InsideFailed { error });
 }
 
 /// The request's picture as 28×28 grey levels, and its label when it is a
 /// test image.
-fn picture(request: &InsideRequest, test: Option<&Dataset>) -> Result<(Vec<u8>, Option<u8>), String> {
+fn picture(request: &InsideRequest, test: Option<&Dataset>) -> Result<(Vec<u8>, Option<u8>), InsideError> {
     match (request.picture, &request.own) {
         (PictureRef::Own, Some(pixels)) if pixels.len() == SIDE * SIDE => Ok((pixels.clone(), None)),
-        (PictureRef::Own, _) => Err(format!(
-            "your picture did not arrive as {SIDE}×{SIDE} grey levels"
-        )),
+        (PictureRef::Own, _) => Err(InsideError::OwnPictureMalformed { side: SIDE }),
         (PictureRef::Test { index }, _) => match test {
-            None => Err("the test images are not loaded yet".to_string()),
-            Some(test) if index >= test.len() => Err(format!(
-                "there is no test image {index}: the test set has {}",
-                test.len()
-            )),
+            None => Err(InsideError::NoData),
+            Some(test) if index >= test.len() => Err(InsideError::NoSuchTestImage {
+                index,
+                count: test.len(),
+            }),
             Some(test) => Ok((test.image(index).to_vec(), Some(test.label(index)))),
         },
     }
@@ -120,14 +120,14 @@ fn picture(request: &InsideRequest, test: Option<&Dataset>) -> Result<(Vec<u8>, 
 pub(super) async fn answer(
     request: &InsideRequest,
     model: &Net,
-    weights: &str,
+    weights: InsideWeights,
     test: Option<&Dataset>,
     device: &Device,
     backend: &str,
 ) {
     let (pixels, label) = match picture(request, test) {
         Ok(picture) => picture,
-        Err(message) => return failed(message),
+        Err(error) => return failed(error),
     };
     let one = Dataset::new(pixels.clone(), vec![label.unwrap_or(0)]).expect("one 28×28 image");
     let batch = one.batch(&[0], &Resize::to(request.resize));
@@ -145,7 +145,7 @@ pub(super) async fn answer(
                     shape: f.shape,
                     in_channels: f.in_channels,
                 }),
-                weights: weights.to_string(),
+                weights,
             };
             post_report(
                 Envelope::new(report)
@@ -154,7 +154,7 @@ pub(super) async fn answer(
                     .with_bytes(Slot::Pixels, &pixels),
             );
         }
-        Err(e) => failed(e.to_string()),
+        Err(e) => failed(InsideError::Look { problem: e }),
     }
 }
 
@@ -167,20 +167,20 @@ pub(super) async fn evaluate_now(
     test: &Dataset,
     device: &Device,
     backend: &str,
-    when: String,
+    when: PredictionsWhen,
 ) {
     let test = test.truncated(config.test_limit.unwrap_or(usize::MAX));
     let resize = Resize::to(config.resize);
     match training::evaluate(model, &test, &resize, config.batch_size, device, backend).await {
         Ok(evaluation) => post_predictions(when, &evaluation.predicted, &test),
-        Err(e) => failed(format!("evaluating the test images failed: {e}")),
+        Err(e) => failed(InsideError::Evaluate { problem: e }),
     }
 }
 
 /// The grey levels and labels of test images, as one transfer.
 pub(super) fn test_images(worker: &Worker, indices: &[usize]) {
     let Some(data) = worker.data() else {
-        return failed("the test images are not loaded yet".to_string());
+        return failed(InsideError::NoData);
     };
     let test = &data.1;
     let found: Vec<usize> = indices.iter().copied().filter(|&i| i < test.len()).collect();
@@ -197,7 +197,7 @@ pub(super) fn test_images(worker: &Worker, indices: &[usize]) {
 }
 
 /// Each evaluated test image's predicted class and label, as one transfer.
-pub(super) fn post_predictions(when: String, predicted: &[u8], test: &Dataset) {
+pub(super) fn post_predictions(when: PredictionsWhen, predicted: &[u8], test: &Dataset) {
     let labels: Vec<u8> = (0..predicted.len().min(test.len()))
         .map(|i| test.label(i))
         .collect();

@@ -11,10 +11,10 @@ use super::{Worker, inside, runs};
 use crate::arch::NetConfig;
 use crate::data::Resize;
 use crate::model::Net;
-use crate::training::{self, TrainConfig};
+use crate::protocol::{Command, InsideWeights, PredictionsWhen, Report, WeightsFailure};
+use crate::training::{self, TrainConfig, TrainError};
 use crate::web::channel::{Envelope, Slot, post_report};
-use crate::web::protocol::{Command, Report};
-use crate::weights::{self, About};
+use crate::weights::{self, About, WeightsState};
 
 /// A model kept to be looked at, saved, or trained on between runs.
 struct KeptModel {
@@ -22,14 +22,14 @@ struct KeptModel {
     /// Which net, at which size, trained how: what a saved file says.
     about: About,
     /// What its weights are, as the page says it.
-    weights: String,
+    weights: InsideWeights,
 }
 
 #[derive(Default)]
 pub(super) struct Kept(RefCell<Option<KeptModel>>);
 
 impl Kept {
-    pub fn keep(&self, model: Net, about: About, weights: String) {
+    pub fn keep(&self, model: Net, about: About, weights: InsideWeights) {
         *self.0.borrow_mut() = Some(KeptModel {
             model,
             about,
@@ -43,7 +43,7 @@ impl Kept {
     }
 
     /// The kept model and what its weights are, if it is of `net` at `resize`.
-    pub fn model_and_weights(&self, net: &NetConfig, resize: usize) -> Option<(Net, String)> {
+    pub fn model_and_weights(&self, net: &NetConfig, resize: usize) -> Option<(Net, InsideWeights)> {
         let kept = self.0.borrow();
         let kept = kept.as_ref()?;
         (kept.about.net == *net && kept.about.resize == resize)
@@ -61,18 +61,18 @@ impl Kept {
         net: &NetConfig,
         resize: usize,
         device: &Device,
-    ) -> Result<(Net, String), String> {
+    ) -> Result<(Net, InsideWeights), training::TrainError> {
         let config = TrainConfig {
             net: net.clone(),
             resize,
             ..TrainConfig::book(net.arch())
         };
         let model =
-            training::init_model(&config, &device.clone().inner().autodiff()).map_err(|e| e.to_string())?;
-        let weights = "untrained: random filters".to_string();
+            training::init_model(&config, &device.clone().inner().autodiff()).map_err(TrainError::Net)?;
+        let weights = InsideWeights::Untrained;
         self.keep(
             model.clone(),
-            About::of_run(&config, None, "untrained"),
+            About::of_run(&config, None, WeightsState::Untrained),
             weights.clone(),
         );
         Ok((model, weights))
@@ -97,7 +97,7 @@ pub(super) fn save_when_free(worker: Rc<Worker>) {
         match worker.kept.model_and_about() {
             Some((model, about)) => post_weights(&model, &about).await,
             None => post_report(Report::WeightsFailed {
-                message: "there are no weights yet: train the net, or look inside it, first".to_string(),
+                failure: WeightsFailure::NoWeightsYet,
             }),
         }
     });
@@ -118,7 +118,7 @@ pub(super) async fn post_weights(model: &Net, about: &About) {
             );
         }
         Err(e) => post_report(Report::WeightsFailed {
-            message: format!("the weights could not be saved: {e}"),
+            failure: WeightsFailure::CouldNotSave { problem: e },
         }),
     }
 }
@@ -144,8 +144,8 @@ pub(super) fn load(worker: Rc<Worker>, command: Envelope<Command>) {
         ..TrainConfig::book(crate::arch::Arch::LeNet)
     };
     runs::exclusive(worker, move |worker| async move {
-        if let Err(message) = load_file(&worker, &bytes, &name, &config).await {
-            post_report(Report::WeightsFailed { message });
+        if let Err(failure) = load_file(&worker, &bytes, &name, &config).await {
+            post_report(Report::WeightsFailed { failure });
         }
     });
 }
@@ -153,13 +153,22 @@ pub(super) fn load(worker: Rc<Worker>, command: Envelope<Command>) {
 /// Loads a weights file for `config`'s net: checked whole first, so a bad
 /// one changes nothing; then kept, evaluated on the test images and shown
 /// in the gallery.
-async fn load_file(worker: &Worker, bytes: &[u8], name: &str, config: &TrainConfig) -> Result<(), String> {
-    let (device, backend) = worker.device().ok_or("no backend chosen yet")?;
-    let data = worker.data().ok_or("the test images are not loaded yet")?;
+async fn load_file(
+    worker: &Worker,
+    bytes: &[u8],
+    name: &str,
+    config: &TrainConfig,
+) -> Result<(), WeightsFailure> {
+    let (device, backend) = worker.device().ok_or(WeightsFailure::NoBackend)?;
+    let data = worker.data().ok_or(WeightsFailure::NoData)?;
+    let in_file = |problem: weights::WeightsError| WeightsFailure::File {
+        name: name.to_string(),
+        problem,
+    };
     // A file of ours says which net it holds (edits and input size too):
     // that net is built, whatever the form shows, and the page follows it.
     // A file from PyTorch says nothing: it is read as the form's net.
-    let file_net = match weights::read_about(bytes).map_err(|e| format!("{name}: {e}"))? {
+    let file_net = match weights::read_about(bytes).map_err(&in_file)? {
         Some(about) if (&about.net, about.resize) != (&config.net, config.resize) => {
             Some(for_file_net(config, about.net, about.resize))
         }
@@ -167,30 +176,45 @@ async fn load_file(worker: &Worker, bytes: &[u8], name: &str, config: &TrainConf
     };
     let config = file_net.as_ref().unwrap_or(config);
     let autodiff = device.clone().inner().autodiff();
-    let (model, about) = weights::from_bytes(bytes, &config.net, config.resize, &autodiff)
-        .map_err(|e| format!("{name}: {e}"))?;
+    let (model, about) =
+        weights::from_bytes(bytes, &config.net, config.resize, &autodiff).map_err(in_file)?;
     let test = data.1.truncated(config.test_limit.unwrap_or(usize::MAX));
     let resize = Resize::to(config.resize);
     let backend = backend.short_name();
     let evaluation = training::evaluate(&model, &test, &resize, config.batch_size, &device, backend)
         .await
-        .map_err(|e| format!("{name}: evaluating it failed: {e}"))?;
+        .map_err(|e| WeightsFailure::Evaluate {
+            name: name.to_string(),
+            problem: e,
+        })?;
     let description = about.as_ref().map(|about| about.description.clone());
-    let about = about.unwrap_or_else(|| About::of_run(config, None, &format!("loaded from {name}")));
+    let trained_epochs = about
+        .as_ref()
+        .and_then(|about| about.results.as_ref())
+        .map(|results| results.epochs);
+    let loaded = InsideWeights::LoadedFrom {
+        name: name.to_string(),
+    };
+    let about = about.unwrap_or_else(|| {
+        let state = WeightsState::LoadedFrom {
+            name: name.to_string(),
+        };
+        About::of_run(config, None, state)
+    });
     post_report(Report::WeightsLoaded {
         name: name.to_string(),
         description,
+        trained_epochs,
         net: config.net.clone(),
         resize: config.resize,
         test_acc: evaluation.confusion.accuracy(),
         test_images: test.len(),
     });
-    inside::post_predictions(
-        format!("with the weights of {name}"),
-        &evaluation.predicted,
-        &test,
-    );
-    worker.kept.keep(model, about, format!("loaded from {name}"));
+    let when = PredictionsWhen::WithWeightsOf {
+        name: name.to_string(),
+    };
+    inside::post_predictions(when, &evaluation.predicted, &test);
+    worker.kept.keep(model, about, loaded);
     Ok(())
 }
 

@@ -22,9 +22,9 @@ use wasm_bindgen_futures::spawn_local as spawn;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::data::Dataset;
+use crate::protocol::{Command, FailureMode, Report, WorkerError};
 use crate::training::TrainConfig;
 use crate::web::channel::{Envelope, post_report};
-use crate::web::protocol::{Command, FailureMode, Report};
 use crate::web::webgpu::{Adapter, Backend};
 
 use inside::InsideRequest;
@@ -87,7 +87,9 @@ pub fn start() {
         match Envelope::<Command>::decode(&data) {
             Ok(command) => WORKER.with(|worker| receive(worker.clone(), command)),
             Err(e) => post_report(Report::Failed {
-                message: format!("the worker got a message it does not understand ({e})"),
+                error: WorkerError::NotUnderstood {
+                    detail: e.to_string(),
+                },
             }),
         }
     });
@@ -135,8 +137,10 @@ fn receive(worker: Rc<Worker>, command: Envelope<Command>) {
             runs::profile(&worker, &config, reps).await
         }),
         Command::Trace => {
-            if let Err(message) = crate::web::webgpu::install_dispatch_trace() {
-                post_report(Report::Failed { message });
+            if let Err(detail) = crate::web::webgpu::install_dispatch_trace() {
+                post_report(Report::Failed {
+                    error: WorkerError::Trace { detail },
+                });
             }
         }
         Command::SaveWeights => kept::save_when_free(worker),

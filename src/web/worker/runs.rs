@@ -13,11 +13,11 @@ use wasm_bindgen::JsCast;
 use super::{Worker, inside, now_ms};
 use crate::data::Dataset;
 use crate::model::Net;
+use crate::protocol::{InsideWeights, PredictionsWhen, Report, RunPosition, WorkerError};
 use crate::training::{self, Control, Ending, Event, Host, TrainConfig};
 use crate::web::channel::post_report;
-use crate::web::protocol::Report;
 use crate::web::webgpu::{self, Backend};
-use crate::weights::{About, Results};
+use crate::weights::{About, Results, WeightsState};
 
 /// Runs `job` unless another holds the worker: one at a time.
 pub(super) fn exclusive<F: Future<Output = ()> + 'static>(
@@ -26,7 +26,7 @@ pub(super) fn exclusive<F: Future<Output = ()> + 'static>(
 ) {
     if worker.control.busy.replace(true) {
         post_report(Report::Failed {
-            message: "a run is already going; stop it first".to_string(),
+            error: WorkerError::Busy,
         });
         return;
     }
@@ -51,9 +51,13 @@ struct PageHost<'a> {
     results: Option<Results>,
 }
 
-/// Where a run is, as the page says it: "epoch 2, step 40 of 235".
-fn position((epoch, batch, batches): (usize, usize, usize)) -> String {
-    format!("epoch {epoch}, step {batch} of {batches}")
+/// Where a run is: epoch 2, step 40 of 235.
+fn position((epoch, batch, batches): (usize, usize, usize)) -> RunPosition {
+    RunPosition {
+        epoch,
+        batch,
+        batches,
+    }
 }
 
 impl PageHost<'_> {
@@ -64,14 +68,16 @@ impl PageHost<'_> {
         };
         let (epoch, batch, _) = self.progress;
         let weights = match batch {
-            0 if epoch <= 1 => "training: before its first step".to_string(),
-            0 => format!("training: after epoch {}", epoch - 1),
-            _ => format!("training: {}", position(self.progress)),
+            0 if epoch <= 1 => InsideWeights::BeforeFirstStep,
+            0 => InsideWeights::AfterEpoch { epoch: epoch - 1 },
+            _ => InsideWeights::Training {
+                at: position(self.progress),
+            },
         };
         inside::answer(
             &request,
             model,
-            &weights,
+            weights,
             Some(self.test),
             self.device,
             self.backend,
@@ -85,12 +91,15 @@ impl PageHost<'_> {
         self.answer_waiting(model).await;
         let control = &self.worker.control;
         if control.save_waiting.replace(false) {
-            let state = format!("during training ({})", position(self.progress));
-            super::kept::post_weights(model, &About::of_run(self.config, self.results.clone(), &state)).await;
+            let (epoch, step, steps) = self.progress;
+            let state = WeightsState::During { epoch, step, steps };
+            super::kept::post_weights(model, &About::of_run(self.config, self.results.clone(), state)).await;
         }
         if control.paused.get() && self.progress.1 > 0 && !control.stop.get() {
             // The gallery shows what the weights of the pause predict.
-            let when = format!("when paused at {}", position(self.progress));
+            let when = PredictionsWhen::PausedAt {
+                at: position(self.progress),
+            };
             inside::evaluate_now(model, self.config, self.test, self.device, self.backend, when).await;
         }
     }
@@ -143,7 +152,7 @@ impl Host for PageHost<'_> {
 
     fn evaluated(&mut self, epoch: usize, predicted: &[u8]) {
         let test = self.test.truncated(predicted.len());
-        inside::post_predictions(format!("after epoch {epoch}"), predicted, &test);
+        inside::post_predictions(PredictionsWhen::AfterEpoch { epoch }, predicted, &test);
     }
 }
 
@@ -153,18 +162,18 @@ type RunInputs = (Rc<(Dataset, Dataset)>, Device, Backend);
 /// The data, the device, and a check that the run fits the device; or a
 /// `Failed` report saying what is missing.
 fn ready(worker: &Worker, config: &TrainConfig) -> Option<RunInputs> {
-    let failed = |message: String| {
-        post_report(Report::Failed { message });
+    let failed = |error: WorkerError| {
+        post_report(Report::Failed { error });
         None
     };
     let Some(data) = worker.data() else {
-        return failed("the data is not loaded yet".to_string());
+        return failed(WorkerError::NoData);
     };
     let Some((device, backend)) = worker.device() else {
-        return failed("no backend chosen yet".to_string());
+        return failed(WorkerError::NoBackend);
     };
-    if let Err(message) = backend.check_fits(config) {
-        return failed(message);
+    if let Err(problem) = backend.check_fits(config) {
+        return failed(WorkerError::DoesNotFit { problem });
     }
     Some((data, device, backend))
 }
@@ -229,7 +238,7 @@ pub(super) async fn bench(worker: &Worker, config: &TrainConfig, steps: usize, r
             post_report(Report::Bench { report })
         }
         Err(e) => post_report(Report::Failed {
-            message: e.to_string(),
+            error: WorkerError::Training { problem: e },
         }),
     }
 }
@@ -241,7 +250,7 @@ pub(super) async fn profile(worker: &Worker, config: &TrainConfig, reps: usize) 
     match training::profile_layers(config, &device, reps, now_ms).await {
         Ok(layers) => post_report(Report::Profile { layers }),
         Err(e) => post_report(Report::Failed {
-            message: e.to_string(),
+            error: WorkerError::Training { problem: e },
         }),
     }
 }
@@ -266,8 +275,7 @@ pub(super) async fn train(worker: &Worker, config: &TrainConfig, from_weights: b
             Some(model) => Some(model),
             None => {
                 return post_report(Report::Failed {
-                    message: "there are no weights of this net at this input size to continue from"
-                        .to_string(),
+                    error: WorkerError::NoWeightsToContinue,
                 });
             }
         },
@@ -302,7 +310,7 @@ pub(super) async fn train(worker: &Worker, config: &TrainConfig, from_weights: b
     match result {
         Ok(outcome) => finished(worker, &config, outcome, progress, test, &device, short_name).await,
         Err(e) => post_report(Report::Failed {
-            message: e.to_string(),
+            error: WorkerError::Training { problem: e },
         }),
     }
     if let Some(request) = waiting {
@@ -323,23 +331,28 @@ async fn finished(
     backend: &'static str,
 ) {
     post_report(Report::Finished {
-        message: outcome.ending.message(),
-        diverged: matches!(outcome.ending, Ending::Diverged { .. }),
+        ending: outcome.ending.clone(),
     });
     // Stopped within an epoch (or diverged): the gallery shows what the
     // weights kept predict, not the last epoch's.
     if let Ending::Stopped { batch, .. } | Ending::Diverged { batch, .. } = outcome.ending
         && batch < progress.2
     {
-        let when = format!("when stopped at {}", position(progress));
+        let when = PredictionsWhen::StoppedAt {
+            at: position(progress),
+        };
         inside::evaluate_now(&outcome.model, config, test, device, backend, when).await;
     }
     let weights = match outcome.history.len() {
-        0 => "stopped before its first epoch ended".to_string(),
-        n => crate::weights::trained(n),
+        0 => InsideWeights::StoppedBeforeFirstEpoch,
+        epochs => InsideWeights::Trained { epochs },
     };
     let results = outcome.history.last().map(Results::of);
-    let about = About::of_run(config, results, &weights);
+    let state = match weights {
+        InsideWeights::Trained { epochs } => WeightsState::Trained { epochs },
+        _ => WeightsState::StoppedBeforeFirstEpoch,
+    };
+    let about = About::of_run(config, results, state);
     worker.kept.keep(outcome.model, about, weights);
 }
 

@@ -4,9 +4,9 @@
 use std::rc::Rc;
 
 use super::Worker;
+use crate::protocol::{Command, DataLoadError, Report};
 use crate::web::channel::{Envelope, post_report};
 use crate::web::fetch::{self, Source};
-use crate::web::protocol::{Command, Report};
 use crate::web::webgpu::{self, Backend, BackendChoice};
 
 pub(super) async fn choose(worker: Rc<Worker>, choice: BackendChoice) {
@@ -44,7 +44,7 @@ pub(super) async fn load(worker: Rc<Worker>, data_url: String) {
             });
             *worker.data.borrow_mut() = Some(Rc::new((train, test)));
         }
-        Err(message) => post_report(Report::DataFailed { message }),
+        Err(error) => post_report(Report::DataFailed { error }),
     }
 }
 
@@ -63,7 +63,9 @@ pub(super) fn use_files(worker: &Worker, command: &Envelope<Command>) {
             *worker.data.borrow_mut() = Some(Rc::new((train, test)));
         }
         Err(e) => post_report(Report::DataFailed {
-            message: e.to_string(),
+            error: DataLoadError::Decode {
+                problem: e.to_string(),
+            },
         }),
     }
 }

@@ -75,6 +75,7 @@ fn setup(flags: &Flags) -> Result<Setup<'_>, UsageError> {
     let readback_every = flags.number("readback-every", 1, 100_000)?.unwrap_or(1);
     let problems = config.problems();
     if !problems.is_empty() {
+        let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
         return Err(UsageError(problems.join("; ")));
     }
     Ok(Setup {

@@ -64,7 +64,7 @@ fn logits(model: &Net, images: &Dataset, side: usize, device: &Device) -> Result
     let logits = model.valid().forward(input);
     let values = logits
         .into_data()
-        .to_vec::<f32>()
+        .try_to_vec::<f32>()
         .map_err(|e| CliError::Run(format!("{e:?}")))?;
     Ok(values.chunks(NUM_CLASSES).map(<[f32]>::to_vec).collect())
 }

@@ -132,7 +132,7 @@ fn print_json(found: &Found) {
         "label": found.label,
         "class": CLASS_NAMES[found.label],
         "layer": found.layer,
-        "row": {"name": found.row.name, "settings": found.row.settings},
+        "row": {"name": found.row.name, "settings": found.row.settings.to_string()},
         "shape": look.shape,
         "channels": channels,
         "probabilities": look.probabilities,

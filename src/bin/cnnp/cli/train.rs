@@ -56,7 +56,9 @@ pub fn run(flags: &Flags) -> Result<(), CliError> {
         print!("{}", confusion_table(&last.confusion));
     }
     match outcome.ending.message() {
-        Some(message) if matches!(outcome.ending, Ending::Diverged { .. }) => Err(CliError::Run(message)),
+        Some(message) if matches!(outcome.ending, Ending::Diverged { .. }) => {
+            Err(CliError::Run(message.to_string()))
+        }
         Some(message) => {
             eprintln!("cnnp: {message}");
             Ok(())
@@ -76,6 +78,7 @@ fn settings(
     flags.gradient_view(&mut config)?;
     let problems = config.problems();
     if !problems.is_empty() {
+        let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
         return Err(UsageError(problems.join("; ")));
     }
     Ok(config)
@@ -113,7 +116,7 @@ pub fn run_settings(
 /// were trained.
 fn save(path: &str, config: &TrainConfig, outcome: &Outcome) -> Result<(), CliError> {
     let results = outcome.history.last().map(weights::Results::of);
-    let about = weights::About::of_run(config, results, &weights::trained(outcome.history.len()));
+    let about = weights::About::of_run(config, results, weights::trained(outcome.history.len()));
     let bytes = weights::to_bytes(&outcome.model, &about).map_err(|e| CliError::Run(e.to_string()))?;
     std::fs::write(path, bytes).map_err(|e| CliError::Run(format!("cannot write {path}: {e}")))?;
     eprintln!("cnnp: weights saved to {path}");

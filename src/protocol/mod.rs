@@ -7,12 +7,88 @@
 //! only the worker dies; the page keeps its table, chart and history and
 //! starts a CPU worker.
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+mod says;
+
+pub use says::*;
+
 use crate::arch::NetConfig;
-use crate::training::{BenchReport, Calibration, Event, LayerTime, TrainConfig};
-use crate::web::channel::{Message, Slot};
-use crate::web::webgpu::{Backend, BackendChoice};
+use crate::device::Backend;
+use crate::training::BackendChoice;
+use crate::training::{BenchReport, Calibration, Ending, Event, LayerTime, TrainConfig};
+
+/// A named place for one buffer of bulk data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Slot {
+    /// A row's output for one picture (f32, row-major).
+    Values,
+    /// A convolution's filters (f32; empty for a row without).
+    Filters,
+    /// 28×28 grey levels (u8): one picture, or several one after another.
+    Pixels,
+    /// The class predicted for each evaluated test image (u8 each).
+    Predicted,
+    /// The label of each of those images (u8 each).
+    Labels,
+    /// A weights file (safetensors) as it is on disk.
+    WeightsFile,
+    /// Fashion-MNIST's four files as picked from disk (gzip).
+    TrainImagesFile,
+    TrainLabelsFile,
+    TestImagesFile,
+    TestLabelsFile,
+}
+
+impl Slot {
+    pub const ALL: [Slot; 10] = [
+        Slot::Values,
+        Slot::Filters,
+        Slot::Pixels,
+        Slot::Predicted,
+        Slot::Labels,
+        Slot::WeightsFile,
+        Slot::TrainImagesFile,
+        Slot::TrainLabelsFile,
+        Slot::TestImagesFile,
+        Slot::TestLabelsFile,
+    ];
+
+    /// The slot's name on the wire.
+    pub fn name(self) -> &'static str {
+        match self {
+            Slot::Values => "values",
+            Slot::Filters => "filters",
+            Slot::Pixels => "pixels",
+            Slot::Predicted => "predicted",
+            Slot::Labels => "labels",
+            Slot::WeightsFile => "weights_file",
+            Slot::TrainImagesFile => "train_images_file",
+            Slot::TrainLabelsFile => "train_labels_file",
+            Slot::TestImagesFile => "test_images_file",
+            Slot::TestLabelsFile => "test_labels_file",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Slot> {
+        Slot::ALL.into_iter().find(|slot| slot.name() == name)
+    }
+}
+
+/// What crosses the boundary: JSON, and the slots its bulk data fills.
+pub trait Message: Serialize + DeserializeOwned + std::fmt::Debug {
+    /// The slots a message of this kind always fills.
+    fn slots(&self) -> &'static [Slot];
+    /// Its kind, as its JSON's `type` says it: for messages about it.
+    fn kind(&self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|json| json.get("type")?.as_str().map(str::to_string))
+            .unwrap_or_default()
+    }
+}
 
 /// From the page to the worker.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -152,7 +228,7 @@ pub enum Report {
         from_cache: bool,
     },
     DataFailed {
-        message: String,
+        error: DataLoadError,
     },
     /// Training is about to start; the first steps compile the kernels.
     Preparing,
@@ -177,13 +253,13 @@ pub enum Report {
     Paused,
     Resumed,
     /// Training ended; `message` says why when it did not simply finish.
+    /// Training ended: finished, stopped, or diverged (with its numbers).
     Finished {
-        message: Option<String>,
-        diverged: bool,
+        ending: Ending,
     },
-    /// Training could not start or broke off.
+    /// Training (or a job like it) could not start or broke off.
     Failed {
-        message: String,
+        error: WorkerError,
     },
     /// The worker's wasm panicked; it is dead after this.
     Panicked {
@@ -218,10 +294,10 @@ pub enum Report {
         probabilities: Vec<f32>,
         filters: Option<FiltersShape>,
         /// Which weights: untrained, during a run, after one.
-        weights: String,
+        weights: InsideWeights,
     },
     InsideFailed {
-        message: String,
+        error: InsideError,
     },
     /// The answer to `TestImages`: the images found, in order. Slot
     /// `pixels`: their 28×28 grey levels, image after image.
@@ -237,7 +313,10 @@ pub enum Report {
     /// accuracy it gives here.
     WeightsLoaded {
         name: String,
+        /// What a file of ours says of itself, in its own (English) words.
         description: Option<String>,
+        /// How many epochs the weights were trained, where the file says.
+        trained_epochs: Option<usize>,
         /// The net the weights are for, at this input size: the file's
         /// own when it says (the page switches to it), else the form's.
         net: NetConfig,
@@ -247,14 +326,14 @@ pub enum Report {
     },
     /// Saving or loading weights failed; nothing changed.
     WeightsFailed {
-        message: String,
+        failure: WeightsFailure,
     },
     /// After each epoch's evaluation, and when a run pauses or stops
     /// within an epoch (the test set evaluated then). Slots `predicted`
     /// and `labels`, in test-set order.
     Predictions {
-        /// When: "after epoch 2", "when paused at epoch 3, step 40 of 235".
-        when: String,
+        /// When: after epoch 2, when paused at epoch 3, step 40 of 235.
+        when: PredictionsWhen,
     },
 }
 
