@@ -11,8 +11,8 @@ fn introduction(program: &Program) -> String {
     format!(
         "# {}
 
-Exported by the CNN playground (`cnnp export --format ipynb`). It needs torch and safetensors \
-only (`pip install torch safetensors`): no d2l, nothing of ours.
+Exported by the CNN playground (`cnnp export --format ipynb`). It needs torch only \
+(`pip install torch`): no d2l, no safetensors package, nothing of ours.
 
 Run the cells in order: the last one trains with the form's settings (`main([\"--epochs\", \"2\"])` \
 changes one; every flag of the script works). The images are Fashion-MNIST's four files as \

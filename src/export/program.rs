@@ -11,6 +11,7 @@ use crate::training::TrainConfig;
 
 const IMPORTS: &str = "\
 import argparse
+import ctypes
 import functools
 import gzip
 import json
@@ -22,7 +23,6 @@ import time
 
 import torch
 import torch.distributed as dist
-from safetensors.torch import load_file, save_file
 from torch import nn
 from torch.nn import functional as F
 from torch.nn.parallel import DistributedDataParallel as DDP";
@@ -73,7 +73,7 @@ impl Program {
         };
         let weights = format!("{}\n\n\n{}", playground(config, &title, &net.file_names), include_str!("py/weights.py"));
         let sections = vec![
-            section("Imports", "PyTorch and safetensors: nothing else.", IMPORTS.to_string()),
+            section("Imports", "PyTorch and Python's own library: nothing else.", IMPORTS.to_string()),
             section(
                 "Settings",
                 "The form's values: the command line's defaults. The learning rate and the batch are \
@@ -101,7 +101,8 @@ impl Program {
             ),
             section(
                 "Weights files the playground reads",
-                "safetensors with the state_dict's names, and what the page shows of a file.",
+                "safetensors (read and written here, in plain Python) with the state_dict's names, and what \
+                 the page shows of a file.",
                 weights,
             ),
             section("The command line", "", include_str!("py/main.py").to_string()),
@@ -152,15 +153,15 @@ impl Program {
         let file = self.script_name();
         let arch = self.arch;
         format!(
-            "Exported by the CNN playground (`cnnp export`). It needs torch and
-safetensors only (`pip install torch safetensors`): no d2l, nothing of ours.
+            "Exported by the CNN playground (`cnnp export`). It needs torch
+only (`pip install torch`): no d2l, no safetensors package, nothing of ours.
 
     python {file} --shapes      # the book's shape printout
     python {file} --data DIR    # train: on a GPU if there is one, else the CPU
 
 DIR holds Fashion-MNIST's four files as published (train-images-idx3-ubyte.gz,
-train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz);
-nothing is downloaded. Every setting is a flag (--help); the defaults are the
+train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz;
+gzipped or not); nothing is downloaded. Every setting is a flag (--help); the defaults are the
 form's.
 
 Many GPUs on one machine (PyTorch's DistributedDataParallel, a process each):
@@ -175,11 +176,10 @@ Two machines with 4 GPUs each; HOST is the first one's address:
 --lr and --batch are global: each step is one batch of --batch examples shared
 among the processes, and its gradient is the whole batch's mean, so N processes
 take the steps one process takes, on the same batches in the same order (the
-shuffle depends on --seed and the epoch only). On GPUs, batch norm takes its
-statistics over the whole batch too (SyncBatchNorm, which needs CUDA); on CPUs
-(gloo) each process normalises its own share, so a net with batch norm trains a
-little differently there than in one process. Dropout draws its masks in each
-process.
+shuffle depends on --seed and the epoch only). Batch norm takes its statistics
+over the whole batch too (PyTorch's SyncBatchNorm on GPUs; on CPUs, gloo, the
+few lines of GlobalBatchNorm below), and dropout draws its masks for the whole
+batch from a generator all processes seed alike: N processes train as one.
 
 Back to the playground: --save FILE writes the weights with our files' names
 and what the page shows of them. Load it with the page's weights button, or

@@ -1,8 +1,10 @@
 def read_idx(path):
-    """One of Fashion-MNIST's gzip IDX files: images [N, 28, 28] or labels
-    [N], as uint8."""
-    with gzip.open(path, "rb") as f:
+    """One of Fashion-MNIST's IDX files, gzipped as published or not:
+    images [N, 28, 28] or labels [N], as uint8."""
+    with open(path, "rb") as f:
         data = f.read()
+    if data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)
     magic, count = struct.unpack(">II", data[:8])
     if magic == 2051:
         rows, cols = struct.unpack(">II", data[8:16])
@@ -16,12 +18,19 @@ def load_fashion_mnist(data_dir, train_limit=None, test_limit=None):
     """The four Fashion-MNIST files in data_dir, as published (nothing is
     downloaded): ((train images, labels), (test images, labels)), the
     first train_limit and test_limit examples of each (None: all)."""
+    def find(name):  # name.gz as published, else name unpacked
+        path = os.path.join(data_dir, name)
+        for candidate in (path + ".gz", path):
+            if os.path.exists(candidate):
+                return candidate
+        raise SystemExit(f"{path}.gz: not there (--data names the folder of the four Fashion-MNIST files)")
+
     def split(images, labels, limit):
-        X = read_idx(os.path.join(data_dir, images))
-        y = read_idx(os.path.join(data_dir, labels))
+        X = read_idx(find(images))
+        y = read_idx(find(labels))
         return X[:limit], y[:limit].long()
-    return (split("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", train_limit),
-            split("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz", test_limit))
+    return (split("train-images-idx3-ubyte", "train-labels-idx1-ubyte", train_limit),
+            split("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", test_limit))
 
 
 @functools.lru_cache

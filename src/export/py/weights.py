@@ -1,3 +1,47 @@
+# safetensors read and written in a few lines of plain Python, so the script
+# needs torch only: an 8-byte little-endian header length, the header (JSON:
+# each tensor's dtype, shape and byte range; "__metadata__": strings), then
+# the tensors' bytes, little-endian as every machine torch runs on stores them.
+SAFETENSORS_DTYPES = {"F64": torch.float64, "F32": torch.float32, "F16": torch.float16,
+                      "BF16": torch.bfloat16, "I64": torch.int64, "I32": torch.int32,
+                      "U8": torch.uint8, "BOOL": torch.bool}
+
+
+def load_file(path):
+    """A safetensors file's tensors, by name."""
+    with open(path, "rb") as f:
+        data = f.read()
+    (size,) = struct.unpack("<Q", data[:8])
+    header = json.loads(data[8:8 + size])
+    header.pop("__metadata__", None)
+    body = data[8 + size:]
+    tensors = {}
+    for name, info in header.items():
+        start, end = info["data_offsets"]
+        dtype = SAFETENSORS_DTYPES[info["dtype"]]
+        flat = torch.frombuffer(bytearray(body[start:end]), dtype=dtype) if end > start else torch.empty(0, dtype=dtype)
+        tensors[name] = flat.reshape(info["shape"])
+    return tensors
+
+
+def save_file(tensors, path, metadata=None):
+    """tensors (float32, by name) as a safetensors file, with metadata (strings)."""
+    header = {"__metadata__": metadata} if metadata else {}
+    chunks, offset = [], 0
+    for name, tensor in tensors.items():
+        tensor = tensor.detach().to("cpu", torch.float32).contiguous()
+        raw = ctypes.string_at(tensor.data_ptr(), tensor.numel() * 4)
+        header[name] = {"dtype": "F32", "shape": list(tensor.shape), "data_offsets": [offset, offset + len(raw)]}
+        chunks.append(raw)
+        offset += len(raw)
+    text = json.dumps(header, separators=(",", ":")).encode()
+    text += b" " * (-len(text) % 8)  # the tensors start 8-byte aligned
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text)
+        for raw in chunks:
+            f.write(raw)
+
+
 def file_name(name):
     """A state_dict name as our weights files write it."""
     for torch_part, file_part in FILE_NAMES:
