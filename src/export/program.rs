@@ -71,9 +71,17 @@ impl Program {
             code,
             notebook_call: None,
         };
-        let weights = format!("{}\n\n\n{}", playground(config, &title, &net.file_names), include_str!("py/weights.py"));
+        let weights = format!(
+            "{}\n\n\n{}",
+            playground(config, &title, &net.file_names),
+            include_str!("py/weights.py")
+        );
         let sections = vec![
-            section("Imports", "PyTorch and Python's own library: nothing else.", IMPORTS.to_string()),
+            section(
+                "Imports",
+                "PyTorch and Python's own library: nothing else.",
+                IMPORTS.to_string(),
+            ),
             section(
                 "Settings",
                 "The form's values: the command line's defaults. The learning rate and the batch are \
@@ -87,7 +95,11 @@ impl Program {
             ),
             Section {
                 notebook_call: Some("print_shapes(net)"),
-                ..section("The book's shape printout", "", include_str!("py/shapes.py").to_string())
+                ..section(
+                    "The book's shape printout",
+                    "",
+                    include_str!("py/shapes.py").to_string(),
+                )
             },
             section(
                 "Fashion-MNIST, read and resized as the book's loader does",

@@ -37,7 +37,10 @@ pub fn code(config: &AlexNetConfig, flat: &[usize]) -> String {
         format!("{}, nn.ReLU(),", conv2d(c(3), c(4), 3, 1, 1)),
         pool,
         "nn.Flatten(),".to_string(),
-        format!("nn.Linear({}, {dense}), nn.ReLU(),", flat.iter().product::<usize>()),
+        format!(
+            "nn.Linear({}, {dense}), nn.ReLU(),",
+            flat.iter().product::<usize>()
+        ),
         format!("nn.Dropout(p={p}),"),
         format!("nn.Linear({dense}, {dense}), nn.ReLU(),"),
         format!("nn.Dropout(p={p}),"),

@@ -50,8 +50,18 @@ pub fn code(config: &BnLeNetConfig, flat: &[usize]) -> String {
         format!("{pool},"),
         normed(config, 1, conv2d(6, 16, 5, 1, 0), batch_norm(config, 2, 16)),
         format!("{pool}, nn.Flatten(),"),
-        normed(config, 2, format!("nn.Linear({flat}, 120)"), batch_norm(config, 1, 120)),
-        normed(config, 3, "nn.Linear(120, 84)".to_string(), batch_norm(config, 1, 84)),
+        normed(
+            config,
+            2,
+            format!("nn.Linear({flat}, 120)"),
+            batch_norm(config, 1, 120),
+        ),
+        normed(
+            config,
+            3,
+            "nn.Linear(120, 84)".to_string(),
+            batch_norm(config, 1, 84),
+        ),
         "nn.Linear(84, 10)".to_string(),
     ];
     block("net = nn.Sequential(", &lines)

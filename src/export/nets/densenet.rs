@@ -43,7 +43,11 @@ pub fn code(config: &DenseNetConfig) -> String {
         2 => "halves the number of channels".to_string(),
         d => format!("divides the number of channels by {d}"),
     };
-    let convs: Vec<String> = config.num_convs_in_dense_blocks.iter().map(usize::to_string).collect();
+    let convs: Vec<String> = config
+        .num_convs_in_dense_blocks
+        .iter()
+        .map(usize::to_string)
+        .collect();
     format!(
         "{BLOCKS}
 

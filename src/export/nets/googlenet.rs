@@ -62,7 +62,12 @@ pub fn code(config: &GoogLeNetConfig) -> String {
     let mut channels = 192;
     let b3 = stage("b3", &config.b3, &[pool], &mut channels);
     let b4 = stage("b4", &config.b4, &[pool], &mut channels);
-    let b5 = stage("b5", &config.b5, &["nn.AdaptiveAvgPool2d((1,1))", "nn.Flatten()"], &mut channels);
+    let b5 = stage(
+        "b5",
+        &config.b5,
+        &["nn.AdaptiveAvgPool2d((1,1))", "nn.Flatten()"],
+        &mut channels,
+    );
     format!(
         "{INCEPTION}\n\n{B1_B2}{b3}\n{b4}\n{b5}\n\
          net = nn.Sequential(b1, b2, b3, b4, b5, nn.Linear({channels}, 10))"

@@ -23,7 +23,10 @@ pub fn code(config: &LeNetConfig, flat: &[usize]) -> String {
     let mut input = 1;
     for (i, &channels) in config.channels.iter().enumerate() {
         let padding = if i == 0 { config.padding } else { 0 };
-        lines.push(format!("{}, {act},", conv2d(input, channels, config.kernel, 1, padding)));
+        lines.push(format!(
+            "{}, {act},",
+            conv2d(input, channels, config.kernel, 1, padding)
+        ));
         lines.push(format!("{},", pooling(config.pooling)));
         input = channels;
     }

@@ -46,6 +46,13 @@ pub fn code(config: &NiNConfig) -> String {
         }
         input = channels;
     }
-    lines.extend(["nn.AdaptiveAvgPool2d((1, 1)),".to_string(), "nn.Flatten()".to_string()]);
-    format!("{}\n\n{}", nin_block(config.one_by_one), block("net = nn.Sequential(", &lines))
+    lines.extend([
+        "nn.AdaptiveAvgPool2d((1, 1)),".to_string(),
+        "nn.Flatten()".to_string(),
+    ]);
+    format!(
+        "{}\n\n{}",
+        nin_block(config.one_by_one),
+        block("net = nn.Sequential(", &lines)
+    )
 }

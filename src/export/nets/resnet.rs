@@ -124,7 +124,11 @@ pub fn code(config: &ResNetConfig) -> NetCode {
         (false, batch_norm) => plain_block(batch_norm),
     };
     let widens = config.stages.first().is_some_and(|&(channels, _)| channels != c);
-    let bn = if config.batch_norm { format!(" nn.BatchNorm2d({c}),") } else { String::new() };
+    let bn = if config.batch_norm {
+        format!(" nn.BatchNorm2d({c}),")
+    } else {
+        String::new()
+    };
     let b1 = format!(
         "b1 = nn.Sequential(nn.Conv2d(1, {c}, kernel_size=7, stride=2, padding=3),{bn} nn.ReLU(),
                    nn.MaxPool2d(kernel_size=3, stride=2, padding=1))"

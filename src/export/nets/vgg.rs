@@ -35,7 +35,11 @@ def vgg(conv_arch):
         nn.Linear(4096, 10))
 "
     );
-    let pairs: Vec<String> = config.conv_arch.iter().map(|(n, c)| format!("({n}, {c})")).collect();
+    let pairs: Vec<String> = config
+        .conv_arch
+        .iter()
+        .map(|(n, c)| format!("({n}, {c})"))
+        .collect();
     let net = match config.ratio {
         1 => "net = vgg(conv_arch)".to_string(),
         ratio => format!(

@@ -34,7 +34,10 @@ pub fn run(flags: &Flags) -> Result<(), CliError> {
     let (_, test_set) = load_data(&flags.data_dir())?;
     if let Some(n) = flags.number("logits", 1, 10_000)? {
         let logits = logits(&model, &test_set.truncated(n), side, &device)?;
-        println!("{}", serde_json::json!({"arch": arch.id(), "resize": side, "logits": logits}));
+        println!(
+            "{}",
+            serde_json::json!({"arch": arch.id(), "resize": side, "logits": logits})
+        );
         return Ok(());
     }
     let test_set = test_set.truncated(flags.number("test-limit", 1, 10_000)?.unwrap_or(usize::MAX));

@@ -16,7 +16,9 @@ our weights files in (--weights) and out (--save). The run's settings
 
 pub fn run(flags: &Flags) -> Result<(), CliError> {
     let arch = flags.arch()?;
-    let id = flags.value("format").ok_or_else(|| UsageError("--format is required; accepted: py|ipynb".to_string()))?;
+    let id = flags
+        .value("format")
+        .ok_or_else(|| UsageError("--format is required; accepted: py|ipynb".to_string()))?;
     let format = Format::from_id(id)
         .ok_or_else(|| UsageError(format!("unknown format '{id}'; accepted: py|ipynb")))?;
     let config = run_settings(flags, arch, None)?;
