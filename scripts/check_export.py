@@ -11,9 +11,9 @@ For every net at its book size and every preset (the book's exercises):
   - our weights give our logits (`cnnp eval --logits 8`) within 1e-4.
 For every net at its book size:
   - one epoch on a small subset under `torchrun --nproc_per_node 2` (gloo,
-    CPU) and under plain `python` give the same loss within 1e-4 with the
-    same global batch; the file it saves loads in `cnnp eval`, with the
-    test accuracy the script printed and PyTorch's logits;
+    CPU) and in one process give the same loss (and weights) within 1e-4
+    with the same global batch; the file it saves loads in `cnnp eval`, with
+    the test accuracy the script printed and PyTorch's logits;
   - the notebook's code cells run top to bottom (exported with the subset
     as the form's values).
 Exits non-zero on the first difference, naming it.
@@ -132,31 +132,37 @@ class Check:
         return (ours - theirs).abs().max().item() / max(1.0, theirs.abs().max().item())
 
     def training_case(self, arch):
-        """One epoch under plain python and under torchrun with two
-        processes; the saved file back in cnnp."""
-        script = self.export(arch, [], f"{arch.replace('-', '_')}_run.py")
-        args = [script, "--data", DATA, "--device", "cpu", "--json", *RUN]
-        one_file, two_file = f"{arch}-one.safetensors", f"{arch}-two.safetensors"
-        one = last_json(self.run(sys.executable, *args, "--save", one_file))
+        """One epoch in one process (the script's main(), as plain `python
+        script.py` runs it: in this process, which has torch loaded) and
+        under torchrun with two processes; the saved file back in cnnp."""
+        slug = arch.replace("-", "_")
+        script = self.export(arch, [], f"{slug}_run.py")
+        args = ["--data", DATA, "--device", "cpu", "--json", *RUN]
+        one_file, two_file = (os.path.join(self.work, f"{arch}-{n}.safetensors") for n in ("one", "two"))
+        module = self.load_module(script, f"{slug}_one")
+        output = io.StringIO()
+        with contextlib.redirect_stdout(output), contextlib.redirect_stderr(io.StringIO()):
+            module.main([*args, "--save", one_file])
+        one = last_json(output.getvalue())
         # One thread each: two processes share this machine's cores.
         env = {**os.environ, "OMP_NUM_THREADS": "1"}
         two = last_json(self.run(self.torchrun, "--nproc_per_node", "2", "--master_port", "29531",
-                                 *args, "--save", two_file, env=env))
+                                 script, *args, "--save", two_file, env=env))
         expect(two["device"] == "2 processes (cpu)", f"{arch}: torchrun ran as {two['device']}")
         gap = abs(one["loss"] - two["loss"])
         expect(gap <= TOLERANCE, f"{arch}: loss {one['loss']} in one process, {two['loss']} in two")
-        for results, path in ((one, one_file), (two, two_file)):
-            evaluation = self.cnnp_json("eval", "--arch", arch, "--weights", path, "--backend", "cpu",
-                                        "--test-limit", RUN[RUN.index("--test-limit") + 1], "--json")
-            expect(abs(evaluation["test_acc"] - results["test_acc"]) < 1e-9,
-                   f"{arch}: {path} has test acc {evaluation['test_acc']} in cnnp eval, "
-                   f"{results['test_acc']} in PyTorch")
-        module = self.load_module(script, f"{arch.replace('-', '_')}_trained")
-        module.load_weights(module.net, os.path.join(self.work, two_file))
+        one_weights, two_weights = module.load_file(one_file), module.load_file(two_file)
+        apart = max((one_weights[name] - two_weights[name]).abs().max().item() for name in one_weights)
+        expect(apart <= TOLERANCE, f"{arch}: one process's and two's weights differ by {apart:.2e}")
+        evaluation = self.cnnp_json("eval", "--arch", arch, "--weights", two_file, "--backend", "cpu",
+                                    "--test-limit", RUN[RUN.index("--test-limit") + 1], "--json")
+        expect(abs(evaluation["test_acc"] - two["test_acc"]) < 1e-9,
+               f"{arch}: the file has test acc {evaluation['test_acc']} in cnnp eval, {two['test_acc']} in PyTorch")
+        module.load_weights(module.net, two_file)
         logits = self.logit_gap(module, arch, two_file, module.RESIZE)
         expect(logits <= TOLERANCE, f"{arch}: PyTorch-trained logits differ by {logits:.2e} in cnnp")
-        print(f"ok  {arch:32} loss {one['loss']:.6f} (1 process) vs {two['loss']:.6f} (2), "
-              f"test acc {two['test_acc']:.4f} in cnnp eval too", flush=True)
+        print(f"ok  {arch:32} loss {one['loss']:.6f} (1 process) vs {two['loss']:.6f} (2), weights within "
+              f"{apart:.0e}, test acc {two['test_acc']:.4f} in cnnp eval too", flush=True)
 
     def notebook_case(self, arch):
         """The notebook's code cells, top to bottom, in one namespace."""

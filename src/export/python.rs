@@ -124,7 +124,7 @@ mod tests {
         let value = serde_json::json!({"a": [1, 2.5, 1e-5], "b": true, "c": null, "d": "x\"y"});
         assert_eq!(
             literal(&value),
-            r#"{"a": [1, 2.5, 1e-5], "b": True, "c": None, "d": "x\"y"}"#
+            r#"{"a": [1, 2.5, 0.00001], "b": True, "c": None, "d": "x\"y"}"#
         );
     }
 }
