@@ -52,3 +52,16 @@ cargo_tool wasm-bindgen-cli "$wasm_bindgen_version" wasm-bindgen
 cargo_tool trunk 0.21.14 trunk --locked
 # Runs the browser tests (tests/web.rs) as `wasm-pack test --headless --chrome`.
 cargo_tool wasm-pack 0.15.1 wasm-pack --locked
+
+# A Python venv with PyTorch (CPU is enough) for scripts/check_export.py, which
+# holds `cnnp export`'s PyTorch code against cnnp. Cached beside the Rust
+# target folder: made once (torch from PyPI with its CUDA libraries: about
+# 5.4 GB, a few minutes), then only checked. CNNP_VENV moves it.
+venv="${CNNP_VENV:-$HOME/.cache/cnn-playground/venv}"
+if ! "$venv/bin/python" -c 'import torch' 2>/dev/null; then
+  say "creating the PyTorch venv at $venv (pip install torch; about 5.4 GB, once)"
+  command -v python3 >/dev/null || { echo "setup.sh: python3 is needed for the PyTorch check" >&2; exit 1; }
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --upgrade pip
+  "$venv/bin/pip" install --quiet torch
+fi

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test. Installs what it lacks first (scripts/setup.sh).
 #   1. native: tables, model, data, training on the CPU backend, and wgpu vs
-#      CPU parity on Vulkan (lavapipe where there is no GPU);
+#      CPU parity on Vulkan (lavapipe where there is no GPU); then the
+#      PyTorch export against cnnp (scripts/check_export.py, in the venv
+#      setup.sh makes);
 #   2. the browser build (trunk, the size-optimised wasm-release profile);
 #   3. wasm-bindgen tests (wasm-pack test) in headless Chromium: WebGPU vs CPU parity,
 #      training on WebGPU and on the CPU fallback, the table component;
@@ -18,6 +20,10 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 say "native tests (release build, shared with 'cargo run --release')"
 cargo test --release
+
+say "the PyTorch export against cnnp (scripts/check_export.py; ~4 minutes on 2 cores)"
+cargo build --release --bin cnnp
+"${CNNP_VENV:-$HOME/.cache/cnn-playground/venv}/bin/python" scripts/check_export.py
 
 say "the browser build (trunk build --release)"
 trunk build --release

@@ -109,6 +109,12 @@ crate::catalogue! {
         LoadWeightsTitle => "a safetensors file: ours, or one saved from the book's PyTorch net (or drop it on this bar)",
             "一个 safetensors 文件：本页保存的，或书中 PyTorch 网络保存的（也可以拖放到这一栏上）";
         TrainOnFromWeights => "Train on from these weights", "从这些权重接着训练";
+        /// The export beside Save weights: a group of two buttons.
+        ExportPyTorch => "Export as PyTorch:", "导出为 PyTorch 代码：";
+        ExportPyTorchTitle => "the net as the book's PyTorch code, with this form's settings: train it on a GPU, or on many with torchrun, and load its weights back here",
+            "把网络导出为书中的 PyTorch 代码（使用本表单的设置）：在 GPU 上训练，或用 torchrun 在多个 GPU 上训练，再把权重加载回这里";
+        ExportScript => "script (.py)", "脚本 (.py)";
+        ExportNotebook => "Jupyter notebook (.ipynb)", "Jupyter 记事本 (.ipynb)";
         DataFilesSummary => "use Fashion-MNIST files from your disk", "使用你磁盘上的 Fashion-MNIST 文件";
         /// "Pick the four .gz files …", around the `.gz` (code).
         PickFilesBefore => "Pick the four ", "选择这四个 ";
@@ -185,5 +191,6 @@ mod tests {
         assert_eq!(FormField::LearningRate.get(Lang::Zh), "学习率");
         assert_eq!(FormField::BatchSize.get(Lang::Zh), "批量大小");
         assert_eq!(TrainText::TestAcc.get(Lang::Zh), "测试精度");
+        assert!(TrainText::ExportNotebook.get(Lang::Zh).contains("记事本"));
     }
 }

@@ -5,7 +5,7 @@ use cnn_playground::arch::Arch;
 
 use super::command::Command;
 use super::flags::{FLAGS, Flag};
-use super::{bench, config, eval, features, shapes, train};
+use super::{bench, config, eval, export, features, shapes, train};
 
 /// The widest line the help writes, where its words allow.
 const WIDTH: usize = 90;
@@ -38,6 +38,7 @@ fn about(command: Command) -> &'static str {
         Command::Bench => bench::ABOUT,
         Command::Features => features::ABOUT,
         Command::Config => config::ABOUT,
+        Command::Export => export::ABOUT,
     }
 }
 
