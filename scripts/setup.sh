@@ -10,8 +10,9 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 # Debian packages: Vulkan on the CPU (lavapipe) so wgpu runs natively without
 # a GPU; Chromium and its driver for the browser tests, and a Chinese font
 # (WenQuanYi Micro Hei, small) so the page's Chinese shows in their
-# screenshots as a reader's browser shows it.
-want_debs=(mesa-vulkan-drivers libvulkan1 chromium chromium-driver fonts-wqy-microhei)
+# screenshots as a reader's browser shows it; Python with venv for the
+# PyTorch export check.
+want_debs=(mesa-vulkan-drivers libvulkan1 chromium chromium-driver fonts-wqy-microhei python3 python3-venv)
 command -v node >/dev/null && command -v npm >/dev/null || want_debs+=(nodejs npm)
 missing=()
 for deb in "${want_debs[@]}"; do
@@ -53,15 +54,6 @@ cargo_tool trunk 0.21.14 trunk --locked
 # Runs the browser tests (tests/web.rs) as `wasm-pack test --headless --chrome`.
 cargo_tool wasm-pack 0.15.1 wasm-pack --locked
 
-# A Python venv with PyTorch (CPU is enough) for scripts/check_export.py, which
-# holds `cnnp export`'s PyTorch code against cnnp. Cached beside the Rust
-# target folder: made once (torch from PyPI with its CUDA libraries: about
-# 5.4 GB, a few minutes), then only checked. CNNP_VENV moves it.
-venv="${CNNP_VENV:-$HOME/.cache/cnn-playground/venv}"
-if ! "$venv/bin/python" -c 'import torch' 2>/dev/null; then
-  say "creating the PyTorch venv at $venv (pip install torch; about 5.4 GB, once)"
-  command -v python3 >/dev/null || { echo "setup.sh: python3 is needed for the PyTorch check" >&2; exit 1; }
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --upgrade pip
-  "$venv/bin/pip" install --quiet torch
-fi
+# The PyTorch venv that scripts/check_export.py runs in (5.4 GB) is not
+# made here, so play.sh stays light: scripts/venv.sh makes it, and test.sh
+# runs that beside the native build.

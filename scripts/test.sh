@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test. Installs what it lacks first (scripts/setup.sh).
+# Runs every test. Installs what it lacks first (scripts/setup.sh, and the
+# PyTorch venv: scripts/venv.sh).
 #   1. native: tables, model, data, training on the CPU backend, and wgpu vs
 #      CPU parity on Vulkan (lavapipe where there is no GPU); then the
 #      PyTorch export against cnnp (scripts/check_export.py, in the venv
@@ -18,11 +19,18 @@ export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d)}"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
+# The PyTorch venv (a large download on a bare machine) is made while the
+# native tests build; check_export.py waits for it.
+venv_log=$(mktemp)
+bash scripts/venv.sh >"$venv_log" 2>&1 &
+venv_job=$!
+
 say "native tests (release build, shared with 'cargo run --release')"
 cargo test --release
 
 say "the PyTorch export against cnnp (scripts/check_export.py; ~4 minutes on 2 cores)"
 cargo build --release --bin cnnp
+wait "$venv_job" || { cat "$venv_log" >&2; echo "test.sh: the PyTorch venv could not be made" >&2; exit 1; }
 "${CNNP_VENV:-$HOME/.cache/cnn-playground/venv}/bin/python" scripts/check_export.py
 
 say "the browser build (trunk build --release)"
