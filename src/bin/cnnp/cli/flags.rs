@@ -299,7 +299,7 @@ mod tests {
             .unwrap();
         assert_eq!(
             message,
-            "unknown flag '--json'; accepted: --arch, --ratio, --config, --preset, --edit"
+            "unknown flag '--json'; accepted: --arch, --ratio, --config, --preset, --edit, --presets"
         );
         assert_eq!(parse(Eval, &["--arch"]).err().unwrap(), "--arch needs a value");
         assert!(

@@ -155,7 +155,7 @@ mod tests {
             );
         }
         assert!(
-            help.contains("\n      The test loss, test accuracy and confusion matrix of a weights file.\n")
+            help.contains("\n      The test loss, test accuracy and confusion matrix of a weights file;\n")
         );
         assert!(help.ends_with("\n  A: lenet|alexnet|vgg|nin|googlenet|bn-lenet|resnet|densenet"));
     }
