@@ -4,7 +4,7 @@
 #   1. native: tables, model, data, training on the CPU backend, and wgpu vs
 #      CPU parity on Vulkan (lavapipe where there is no GPU); then the
 #      PyTorch export against cnnp (scripts/check_export.py, in the venv
-#      setup.sh makes);
+#      scripts/venv.sh makes);
 #   2. the browser build (trunk, the size-optimised wasm-release profile);
 #   3. wasm-bindgen tests (wasm-pack test) in headless Chromium: WebGPU vs CPU parity,
 #      training on WebGPU and on the CPU fallback, the table component;
@@ -24,6 +24,8 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 venv_log=$(mktemp)
 bash scripts/venv.sh >"$venv_log" 2>&1 &
 venv_job=$!
+# A failing step ends the script; the download must not go on without it.
+trap 'pkill -P "$venv_job" 2>/dev/null; kill "$venv_job" 2>/dev/null || true' EXIT
 
 say "native tests (release build, shared with 'cargo run --release')"
 cargo test --release
@@ -31,6 +33,7 @@ cargo test --release
 say "the PyTorch export against cnnp (scripts/check_export.py; ~4 minutes on 2 cores)"
 cargo build --release --bin cnnp
 wait "$venv_job" || { cat "$venv_log" >&2; echo "test.sh: the PyTorch venv could not be made" >&2; exit 1; }
+trap - EXIT
 "${CNNP_VENV:-$HOME/.cache/cnn-playground/venv}/bin/python" scripts/check_export.py
 
 say "the browser build (trunk build --release)"

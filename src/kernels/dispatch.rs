@@ -71,7 +71,7 @@ mod tests {
         assert_eq!(groups(elementwise_grid(3 * full_row)), (65_535, 3, 1));
     }
 
-        // Native only: five billion units do not fit a 32-bit `usize` (the
+    // Native only: five billion units do not fit a 32-bit `usize` (the
     // wasm build compiles these tests too, never runs them).
     #[cfg(target_pointer_width = "64")]
     #[test]
@@ -92,7 +92,7 @@ mod tests {
         }
     }
 
-        #[cfg(target_pointer_width = "64")]
+    #[cfg(target_pointer_width = "64")]
     #[test]
     #[should_panic(expected = "too large to dispatch")]
     fn a_dispatch_past_both_axes_is_refused() {

@@ -254,7 +254,9 @@ impl Ending {
 /// Why a run could not start or broke off (said in both languages:
 /// `crate::i18n::training`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "error", rename_all = "snake_case")]
+// Adjacently tagged: an internally tagged enum cannot carry a newtype
+// variant of a string, a list or another enum tagged "error".
+#[serde(tag = "error", content = "detail", rename_all = "snake_case")]
 pub enum TrainError {
     /// Settings a run cannot start with.
     Config(Vec<Problem>),

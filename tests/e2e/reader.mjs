@@ -16,6 +16,8 @@ const NOT_PROSE = new Set([
   "Sequential", "Linear", "Flatten", "Dropout", "Sigmoid", "sigmoid", "relu", "Inception", "Residual", "softmax", "eps", "momentum",
   // Names: the data, the tools, the optimizers, licences, hosts.
   "Fashion", "Zalando", "Burn", "Leptos", "Rust", "Adam", "safetensors", "cnnp", "config",
+  // The export: PyTorch's launcher, the notebook format and the files' extensions.
+  "Jupyter", "torchrun", "py", "ipynb",
   // A graphics adapter's own name, as the browser gives it.
   "Chromium", "Google", "google", "SwiftShader", "swiftshader", "Vulkan", "llvmpipe", "lavapipe", "Mesa", "Subzero", "Device",
   // Units.
