@@ -46,5 +46,5 @@ def main(argv=None):
     if args.save and rank == 0:
         save_weights(net, args.save, args, results)
         print(f"weights saved to {args.save}", file=sys.stderr)
-        if dist.is_initialized():
+    if dist.is_initialized():
         dist.destroy_process_group()

@@ -75,7 +75,7 @@ def save_weights(net, path, args, results):
                 "seed": args.seed, "train_limit": args.train_limit, "test_limit": args.test_limit}
     state_text = "untrained" if results is None else (
         "trained 1 epoch in PyTorch" if args.epochs == 1 else f"trained {args.epochs} epochs in PyTorch")
-        # "state" lets the page say the file's line in the reader's language.
+    # "state" lets the page say the file's line in the reader's language.
     state_kind = {"state": "untrained"} if results is None else {"state": "trained", "epochs": args.epochs}
     about = {"net": PLAYGROUND_NET, "resize": RESIZE, "description": f"{DESCRIPTION}, {state_text}",
              "state": state_kind, "training": None if results is None else training, "results": results}
