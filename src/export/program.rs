@@ -7,6 +7,7 @@ use super::nets::net_code;
 use super::python::{float, literal, string};
 use super::{DataChoice, ExportError, ExportError as Error};
 use crate::arch::edit;
+use crate::format::wrap;
 use crate::training::TrainConfig;
 
 const IMPORTS: &str = "\
@@ -149,7 +150,7 @@ impl Program {
         let mut text = format!("\"\"\"{}\n\n{}\"\"\"\n", self.headline(), self.usage());
         for section in &self.sections {
             text += &format!("\n\n# %% {}\n", section.heading);
-            for line in wrap(&section.about, 76) {
+            for line in wrap(section.about.split_whitespace(), 76) {
                 text += &format!("# {line}\n");
             }
             text += "\n";
@@ -262,31 +263,4 @@ FILE_NAMES = [{names}]",
         description = string(&description),
         names = names.join(", "),
     )
-}
-
-/// `text`'s words in lines of at most `width` characters.
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines: Vec<String> = vec![];
-    for word in text.split_whitespace() {
-        match lines.last_mut() {
-            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
-                line.push(' ');
-                line.push_str(word);
-            }
-            _ => lines.push(word.to_string()),
-        }
-    }
-    lines
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn words_wrap_at_the_width_and_a_long_word_stands_alone() {
-        assert_eq!(wrap("a bb ccc dddd", 6), ["a bb", "ccc", "dddd"]);
-        assert_eq!(wrap("", 6), Vec::<String>::new());
-        assert_eq!(wrap("abcdefgh ij", 4), ["abcdefgh", "ij"]);
-    }
 }

@@ -2,6 +2,7 @@
 //! the command does; then each flag's help line.
 
 use cnn_playground::arch::Arch;
+use cnn_playground::format::wrap;
 
 use super::command::Command;
 use super::flags::{FLAGS, Flag};
@@ -85,35 +86,9 @@ fn indented(head: &str, lines: &[String]) -> String {
         .collect()
 }
 
-/// `words` in lines of at most `width` characters, a space apart (a longer
-/// word alone on its line).
-fn wrap<'a>(words: impl IntoIterator<Item = &'a str>, width: usize) -> Vec<String> {
-    let mut lines: Vec<String> = vec![];
-    for word in words {
-        match lines.last_mut() {
-            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
-                line.push(' ');
-                line.push_str(word);
-            }
-            _ => lines.push(word.to_string()),
-        }
-    }
-    lines
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn wrap_fills_lines_up_to_the_width_and_keeps_long_words_whole() {
-        let words = |text: &'static str| text.split_whitespace();
-        assert_eq!(wrap(words("a bb ccc dd"), 6), ["a bb", "ccc dd"]);
-        assert_eq!(wrap(words("a verylongword b"), 4), ["a", "verylongword", "b"]);
-        assert_eq!(wrap(words("  "), 4), Vec::<String>::new());
-        // A synopsis wraps between flags, never inside one.
-        assert_eq!(wrap(["[--a N]", "[--b N]"], 10), ["[--a N]", "[--b N]"]);
-    }
 
     #[test]
     fn each_command_line_lists_what_it_accepts_and_brackets_the_optional() {
