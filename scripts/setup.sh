@@ -10,8 +10,9 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 # Debian packages: Vulkan on the CPU (lavapipe) so wgpu runs natively without
 # a GPU; Chromium and its driver for the browser tests, and a Chinese font
 # (WenQuanYi Micro Hei, small) so the page's Chinese shows in their
-# screenshots as a reader's browser shows it.
-want_debs=(mesa-vulkan-drivers libvulkan1 chromium chromium-driver fonts-wqy-microhei)
+# screenshots as a reader's browser shows it; Python with venv for the
+# PyTorch export check.
+want_debs=(mesa-vulkan-drivers libvulkan1 chromium chromium-driver fonts-wqy-microhei python3 python3-venv)
 command -v node >/dev/null && command -v npm >/dev/null || want_debs+=(nodejs npm)
 missing=()
 for deb in "${want_debs[@]}"; do
@@ -52,3 +53,7 @@ cargo_tool wasm-bindgen-cli "$wasm_bindgen_version" wasm-bindgen
 cargo_tool trunk 0.21.14 trunk --locked
 # Runs the browser tests (tests/web.rs) as `wasm-pack test --headless --chrome`.
 cargo_tool wasm-pack 0.15.1 wasm-pack --locked
+
+# The PyTorch venv that scripts/check_export.py runs in (5.4 GB) is not
+# made here, so play.sh stays light: scripts/venv.sh makes it, and test.sh
+# runs that beside the native build.

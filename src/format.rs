@@ -53,6 +53,23 @@ pub fn duration(seconds: f64) -> String {
     }
 }
 
+/// `words` in lines of at most `width` characters, a space apart (a longer
+/// word alone on its line): the command line's help and the exported
+/// script's comments.
+pub fn wrap<'a>(words: impl IntoIterator<Item = &'a str>, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = vec![];
+    for word in words {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,5 +94,18 @@ mod tests {
         assert_eq!(super::duration(42.0), "42 s");
         assert_eq!(super::duration(600.0), "10 min");
         assert_eq!(super::duration(3.5 * 3600.0), "3.5 h");
+    }
+
+    #[test]
+    fn wrap_fills_lines_up_to_the_width_and_keeps_long_words_whole() {
+        let words = |text: &'static str| text.split_whitespace();
+        assert_eq!(wrap(words("a bb ccc dd"), 6), ["a bb", "ccc dd"]);
+        assert_eq!(wrap(words("a bb ccc dddd"), 6), ["a bb", "ccc", "dddd"]);
+        assert_eq!(wrap(words("a verylongword b"), 4), ["a", "verylongword", "b"]);
+        assert_eq!(wrap(words("abcdefgh ij"), 4), ["abcdefgh", "ij"]);
+        assert_eq!(wrap(words("  "), 4), Vec::<String>::new());
+        assert_eq!(wrap(words(""), 6), Vec::<String>::new());
+        // A synopsis wraps between flags, never inside one.
+        assert_eq!(wrap(["[--a N]", "[--b N]"], 10), ["[--a N]", "[--b N]"]);
     }
 }

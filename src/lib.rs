@@ -11,6 +11,7 @@ pub mod backend;
 pub mod bounds;
 pub mod data;
 pub mod device;
+pub mod export;
 pub mod format;
 pub mod i18n;
 /// Our own GPU kernels (convolutions), beside the backend they run on.

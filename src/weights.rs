@@ -161,7 +161,9 @@ impl NetName {
 /// Why a weights file cannot be used (in both languages:
 /// `crate::i18n::weights`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "error", rename_all = "snake_case")]
+// Adjacently tagged: an internally tagged enum cannot carry a newtype
+// variant of a string, a list or another enum tagged "error".
+#[serde(tag = "error", content = "detail", rename_all = "snake_case")]
 pub enum WeightsError {
     /// Safetensors' own reason (English).
     NotSafetensors(String),
@@ -195,7 +197,9 @@ pub enum WeightsError {
 
 /// Why a file's metadata cannot be read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "problem", rename_all = "snake_case")]
+// Adjacently tagged: an internally tagged enum cannot carry a newtype
+// variant of a string.
+#[serde(tag = "problem", content = "detail", rename_all = "snake_case")]
 pub enum MetadataProblem {
     /// A format version that is not a number, as written.
     Version(String),

@@ -392,21 +392,27 @@ fn help_lists_each_commands_flags_and_usage_errors_say_what_is_accepted() {
         help.contains("\n  cnnp eval --arch A --weights FILE [--resize N]"),
         "{help}"
     );
-    assert!(help.contains("\n  cnnp config --arch A [--ratio R] [--config FILE] [--preset P] [--edit E]\n"));
+    assert!(help.contains(
+        "\n  cnnp config --arch A [--ratio R] [--config FILE] [--preset P] [--edit E] [--presets]\n"
+    ));
+    assert!(
+        help.contains("\n  cnnp export --arch A --format py|ipynb "),
+        "{help}"
+    );
     assert!(help.contains("\n      --grad-norms-every N  with --grad-norms: measure every Nth step (1)\n"));
 
     for (args, says) in [
         (
             vec![],
-            "usage: cnnp shapes|train|eval|bench|features|config --arch A [options]; cnnp help",
+            "usage: cnnp shapes|train|eval|bench|features|config|export --arch A [options]; cnnp help",
         ),
         (
             vec!["fit"],
-            "unknown command 'fit'; accepted: shapes|train|eval|bench|features|config|help",
+            "unknown command 'fit'; accepted: shapes|train|eval|bench|features|config|export|help",
         ),
         (
             vec!["config", "--arch", "vgg", "--json"],
-            "unknown flag '--json'; accepted: --arch, --ratio, --config, --preset, --edit",
+            "unknown flag '--json'; accepted: --arch, --ratio, --config, --preset, --edit, --presets",
         ),
         (vec!["shapes", "--arch"], "--arch needs a value"),
         (

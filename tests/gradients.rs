@@ -44,7 +44,7 @@ fn norms_match_autodiff_and_the_last_layers_formula() {
     };
     let model = init_model(&config, &device).unwrap();
     let layers = weighted_layers(&model);
-    let names: Vec<&str> = layers.iter().map(|layer| layer.name.as_str()).collect();
+    let names: Vec<String> = layers.iter().map(|layer| layer.name.to_string()).collect();
     assert_eq!(names, ["1 conv 1→2 k5", "5 linear 392→10"]);
 
     let data = common::train_set();
@@ -130,7 +130,7 @@ fn first_and_last_norms(residual: bool) -> (Vec<f64>, Vec<f64>, Vec<String>) {
     let model = init_model(&config, &device).unwrap();
     let names = weighted_layers(&model)
         .into_iter()
-        .map(|layer| layer.name)
+        .map(|layer| layer.name.to_string())
         .collect();
     let data = common::train_set();
     let indices: Vec<usize> = (0..64).collect();

@@ -8,7 +8,9 @@ use super::{Arch, NetConfig, ResNetConfig};
 
 /// What to call a net (`NetConfig::title`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "title", rename_all = "snake_case")]
+// Adjacently tagged: an internally tagged enum cannot carry a newtype
+// variant of a string.
+#[serde(tag = "title", content = "detail", rename_all = "snake_case")]
 pub enum NetTitle {
     /// The book's net: `LeNet`.
     Book(Arch),

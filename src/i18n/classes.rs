@@ -1,23 +1,8 @@
-//! Fashion-MNIST's ten classes, in label order (`data::CLASS_NAMES` is the
-//! book's English, which the command line prints), as d2l-zh names them.
+//! A Fashion-MNIST class's name by its label (`i18n::data::FashionClass`:
+//! the book's English, which the command line prints, and d2l-zh's Chinese).
 
+use super::data::FashionClass;
 use super::{Catalogue, Lang};
-
-crate::catalogue! {
-    /// A Fashion-MNIST class, by its label.
-    pub enum FashionClass {
-        TShirt => "t-shirt", "T恤";
-        Trouser => "trouser", "裤子";
-        Pullover => "pullover", "套衫";
-        Dress => "dress", "连衣裙";
-        Coat => "coat", "外套";
-        Sandal => "sandal", "凉鞋";
-        Shirt => "shirt", "衬衫";
-        Sneaker => "sneaker", "运动鞋";
-        Bag => "bag", "包";
-        AnkleBoot => "ankle boot", "短靴";
-    }
-}
 
 /// The name of class `label` in `lang` ("?" past the tenth).
 pub fn class_name(label: usize, lang: Lang) -> &'static str {

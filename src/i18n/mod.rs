@@ -24,6 +24,8 @@ mod format;
 mod link;
 pub mod nets;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub mod page_inside;
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub mod page_train;
 pub mod run;
 mod shape;

@@ -87,7 +87,8 @@ crate::catalogue! {
             "已点击训练：正在等待训练线程启动…";
         WaitingForBackend => "Train pressed: waiting for the worker to choose WebGPU or the CPU…",
             "已点击训练：正在等待训练线程选择 WebGPU 或 CPU…";
-        LoadingData => "Loading Fashion-MNIST…", "正在加载 Fashion-MNIST…";
+                LoadingData => "Loading Fashion-MNIST…", "正在加载 Fashion-MNIST…";
+        StartingRun => "Train pressed: the worker is starting the run…", "已点击训练：训练线程正在开始训练…";
         Ready => "Ready when you are.", "准备就绪，随时可以开始。";
         CompilingKernels => "Preparing kernels: the first step compiles the GPU shaders…",
             "正在准备 GPU 内核：第一步要编译 GPU 着色器…";
@@ -108,6 +109,12 @@ crate::catalogue! {
         LoadWeightsTitle => "a safetensors file: ours, or one saved from the book's PyTorch net (or drop it on this bar)",
             "一个 safetensors 文件：本页保存的，或书中 PyTorch 网络保存的（也可以拖放到这一栏上）";
         TrainOnFromWeights => "Train on from these weights", "从这些权重接着训练";
+        /// The export beside Save weights: a group of two buttons.
+        ExportPyTorch => "Export as PyTorch:", "导出为 PyTorch 代码：";
+        ExportPyTorchTitle => "the net as the book's PyTorch code, with this form's settings: train it on a GPU, or on many with torchrun, and load its weights back here",
+            "把网络导出为书中的 PyTorch 代码（使用本表单的设置）：在 GPU 上训练，或用 torchrun 在多个 GPU 上训练，再把权重加载回这里";
+        ExportScript => "script (.py)", "脚本 (.py)";
+        ExportNotebook => "Jupyter notebook (.ipynb)", "Jupyter 记事本 (.ipynb)";
         DataFilesSummary => "use Fashion-MNIST files from your disk", "使用你磁盘上的 Fashion-MNIST 文件";
         /// "Pick the four .gz files …", around the `.gz` (code).
         PickFilesBefore => "Pick the four ", "选择这四个 ";
@@ -139,6 +146,15 @@ crate::catalogue! {
         RunBefore => "the run before", "上一次运行";
         FirstLayer => "first layer", "第一层";
         LastLayer => "last layer", "最后一层";
+        GradientValuesLabel => "what the strips show", "色带显示的量";
+        FirstStep => "first step", "第一步";
+        LastSteps => "last steps (mean of up to 10)", "最后几步（至多 10 步的均值）";
+
+        // For keyboards, screen readers and phones.
+        SkipToTraining => "Skip to training", "跳到训练";
+        ShowAsTable => "show as a table", "以表格显示";
+        ConfusionKey => "On the diagonal, in bold: right answers; off it: mistakes.",
+            "对角线上（粗体）是分类正确的数目，其余是分类错误的。";
     }
 }
 
@@ -175,5 +191,6 @@ mod tests {
         assert_eq!(FormField::LearningRate.get(Lang::Zh), "学习率");
         assert_eq!(FormField::BatchSize.get(Lang::Zh), "批量大小");
         assert_eq!(TrainText::TestAcc.get(Lang::Zh), "测试精度");
+        assert!(TrainText::ExportNotebook.get(Lang::Zh).contains("记事本"));
     }
 }

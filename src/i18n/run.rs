@@ -221,6 +221,8 @@ pub enum WeightsProblem {
     NotFetched(FetchProblem),
     /// The browser refused the download of a saved file.
     DownloadFailed { detail: String },
+    /// The form's settings do not describe a net to export.
+    ExportNeedsSettings,
 }
 
 impl Say for WeightsProblem {
@@ -240,6 +242,10 @@ impl Say for WeightsProblem {
             (NotFetched(problem), Lang::Zh) => format!("无法加载权重：{}", problem.say(lang)),
             (DownloadFailed { detail }, Lang::En) => format!("the download failed: {detail}"),
             (DownloadFailed { detail }, Lang::Zh) => format!("下载失败：{detail}"),
+            (ExportNeedsSettings, Lang::En) => {
+                "fix the settings first: the export is the net and run they describe".to_string()
+            }
+            (ExportNeedsSettings, Lang::Zh) => "请先修正设置：导出的是设置所描述的网络和训练".to_string(),
         }
     }
 }
@@ -362,6 +368,7 @@ mod tests {
                 status: 404,
             }),
             WeightsProblem::DownloadFailed { detail: "d".into() },
+            WeightsProblem::ExportNeedsSettings,
         ] {
             check_message(&problem, &[]);
         }

@@ -5,7 +5,7 @@
 
 use super::english::english_display;
 use super::{Lang, Say};
-use crate::training::{Ending, FitError, Problem, TrainError};
+use crate::training::{Ending, FitError, LayerLabel, Problem, TrainError, WeightedKind};
 
 impl Say for Problem {
     fn say(&self, lang: Lang) -> String {
@@ -134,6 +134,19 @@ impl Say for TrainError {
     }
 }
 
+/// `3.1 conv 6→16 k5`, `3.1 卷积层 6→16 k5`: short, as a strip's row names it.
+impl Say for LayerLabel {
+    fn say(&self, lang: Lang) -> String {
+        let row = &self.row;
+        match (self.kind, lang) {
+            (WeightedKind::Conv { input, out, k }, Lang::En) => format!("{row} conv {input}→{out} k{k}"),
+            (WeightedKind::Conv { input, out, k }, Lang::Zh) => format!("{row} 卷积层 {input}→{out} k{k}"),
+            (WeightedKind::Linear { input, out }, Lang::En) => format!("{row} linear {input}→{out}"),
+            (WeightedKind::Linear { input, out }, Lang::Zh) => format!("{row} 全连接层 {input}→{out}"),
+        }
+    }
+}
+
 impl Say for Ending {
     fn say(&self, lang: Lang) -> String {
         match (self, lang) {
@@ -159,7 +172,7 @@ impl Say for Ending {
     }
 }
 
-english_display!(Problem, Ending);
+english_display!(Problem, Ending, LayerLabel);
 english_display!(error: FitError, TrainError);
 
 #[cfg(test)]
@@ -280,6 +293,31 @@ mod tests {
             &check_fits(&net, 1 << 30).unwrap_err(),
             &["Conv2d (6→16, k5)", "5×5"],
         );
+    }
+
+    #[test]
+    fn a_weighted_layer_is_named_in_both_languages() {
+        let conv = LayerLabel {
+            row: "3.1".into(),
+            kind: WeightedKind::Conv {
+                input: 6,
+                out: 16,
+                k: 5,
+            },
+        };
+        assert_eq!(conv.to_string(), "3.1 conv 6→16 k5");
+        assert_eq!(conv.say(Lang::Zh), "3.1 卷积层 6→16 k5");
+        let linear = LayerLabel {
+            row: "6".into(),
+            kind: WeightedKind::Linear { input: 400, out: 120 },
+        };
+        check_message(&linear, &["6", "400", "120"]);
+        // It travels as its English text, and reads back from it.
+        for label in [conv, linear] {
+            let json = serde_json::to_string(&label).unwrap();
+            assert_eq!(serde_json::from_str::<LayerLabel>(&json).unwrap(), label);
+        }
+        assert!(serde_json::from_str::<LayerLabel>("\"3 pool 1→2\"").is_err());
     }
 
     #[test]

@@ -49,7 +49,9 @@ impl Say for DownloadError {
 
 /// Why the data could not be loaded.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "error", rename_all = "snake_case")]
+// Adjacently tagged: an internally tagged enum cannot carry a newtype
+// variant of a string, a list or another enum tagged "error".
+#[serde(tag = "error", content = "detail", rename_all = "snake_case")]
 pub enum DataLoadError {
     Download(DownloadError),
     /// The files arrived but are not Fashion-MNIST's: why.

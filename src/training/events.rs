@@ -5,6 +5,61 @@ use serde::{Deserialize, Serialize};
 use super::Problem;
 use crate::shape::ShapeError;
 
+/// A layer with weights as the gradient view labels it: its row of the
+/// shape table (`3.1`) and what it is; `Display` writes it in English
+/// (`3.1 conv 6→16 k5`), `i18n` in the reader's language. It travels as
+/// that English text, so `cnnp train --json`'s lines stay as they were.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub struct LayerLabel {
+    /// The row path as the table writes it.
+    pub row: String,
+    pub kind: WeightedKind,
+}
+
+/// A convolution (`k`×`k` kernel) or a fully connected layer, with its
+/// channels or features in and out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WeightedKind {
+    Conv { input: usize, out: usize, k: usize },
+    Linear { input: usize, out: usize },
+}
+
+impl From<LayerLabel> for String {
+    fn from(label: LayerLabel) -> String {
+        label.to_string()
+    }
+}
+
+impl TryFrom<String> for LayerLabel {
+    type Error = String;
+
+    /// Reads back what `Display` wrote.
+    fn try_from(text: String) -> Result<LayerLabel, String> {
+        let bad = || format!("not a layer label: {text:?}");
+        let words: Vec<&str> = text.split(' ').collect();
+        let (input, out) = words.get(2).and_then(|w| w.split_once('→')).ok_or_else(bad)?;
+        let number = |w: &str| w.parse::<usize>().map_err(|_| bad());
+        let (input, out) = (number(input)?, number(out)?);
+        let kind = match (words.get(1), words.get(3)) {
+            (Some(&"conv"), Some(k)) if words.len() == 4 => {
+                let k = k.strip_prefix('k').ok_or_else(bad)?;
+                WeightedKind::Conv {
+                    input,
+                    out,
+                    k: number(k)?,
+                }
+            }
+            (Some(&"linear"), None) => WeightedKind::Linear { input, out },
+            _ => return Err(bad()),
+        };
+        Ok(LayerLabel {
+            row: words[0].to_string(),
+            kind,
+        })
+    }
+}
+
 /// One epoch's figures, as the book prints them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EpochReport {
@@ -100,7 +155,7 @@ pub enum Event {
         /// With `grad_norms`: the weighted layers in depth order, named as
         /// the shape table numbers them; what `Gradients` measures.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        weighted_layers: Vec<String>,
+        weighted_layers: Vec<LayerLabel>,
     },
     /// The run's first step is done: it compiled the kernels, and took `ms`.
     WarmedUp {
@@ -199,7 +254,9 @@ impl Ending {
 /// Why a run could not start or broke off (said in both languages:
 /// `crate::i18n::training`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "error", rename_all = "snake_case")]
+// Adjacently tagged: an internally tagged enum cannot carry a newtype
+// variant of a string, a list or another enum tagged "error".
+#[serde(tag = "error", content = "detail", rename_all = "snake_case")]
 pub enum TrainError {
     /// Settings a run cannot start with.
     Config(Vec<Problem>),

@@ -8,6 +8,7 @@
 use burn::optim::GradientsParams;
 use burn::tensor::Tensor;
 
+use super::{LayerLabel, WeightedKind};
 use crate::model::{Features, LayerModule, Net};
 use crate::shape::row_path_text;
 
@@ -18,17 +19,20 @@ pub struct WeightedLayer {
     /// The row path (`forward_watched`'s numbering).
     pub path: Vec<usize>,
     /// `3.1 conv 6→16 k5` or `6 linear 400→120`.
-    pub name: String,
+    pub name: LayerLabel,
 }
 
 /// Every convolution and linear layer of `model`, in depth order.
 pub fn weighted_layers(model: &Net) -> Vec<WeightedLayer> {
     let mut layers = vec![];
     model.visit_rows(&mut |path, module| {
-        if let Some(name) = describe(module) {
+        if let Some(kind) = describe(module) {
             layers.push(WeightedLayer {
                 path: path.to_vec(),
-                name: format!("{} {name}", row_path_text(path)),
+                name: LayerLabel {
+                    row: row_path_text(path),
+                    kind,
+                },
             });
         }
     });
@@ -39,15 +43,15 @@ fn is_weighted(module: &LayerModule) -> bool {
     matches!(module, LayerModule::Conv2d(_) | LayerModule::Linear(_))
 }
 
-fn describe(module: &LayerModule) -> Option<String> {
+fn describe(module: &LayerModule) -> Option<WeightedKind> {
     match module {
         LayerModule::Conv2d(conv) => {
             let [out, input, k, _] = conv.weight.dims();
-            Some(format!("conv {input}→{out} k{k}"))
+            Some(WeightedKind::Conv { input, out, k })
         }
         LayerModule::Linear(linear) => {
             let [input, out] = linear.weight.dims();
-            Some(format!("linear {input}→{out}"))
+            Some(WeightedKind::Linear { input, out })
         }
         _ => None,
     }

@@ -70,6 +70,9 @@ pub fn App(link: Link) -> impl IntoView {
     let show_picker = !hidden("arch");
     view! {
         <div class="app" class:embed=embed>
+            // The first stop for a keyboard, and on a phone a shortcut past
+            // the net's table to Train.
+            <a class="skip-link" href="#training">{crate::ui::lang::tr(TrainText::SkipToTraining)}</a>
             {(!embed).then(|| view! { <Header /> })}
             {(!notices.is_empty()).then(|| view! { <Notices notices=notices.clone() /> })}
             {embed.then(|| view! { <EmbedBar /> })}

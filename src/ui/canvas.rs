@@ -7,6 +7,7 @@ use wasm_bindgen::{Clamped, JsCast};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
+use crate::i18n::page_inside::{PageStep, PictureProblem};
 use crate::picture::{self, Picture};
 
 /// A picture file larger than this is refused before it is decoded: the
@@ -84,14 +85,15 @@ pub fn paint(canvas: &HtmlCanvasElement, width: usize, height: usize, rgba: &[u8
     }
 }
 
-/// A `width`×`height` bitmap, shown `css_width` pixels wide, sharp.
+/// A `width`×`height` bitmap, shown `css_width` pixels wide, sharp; its
+/// tooltip `title` follows the reader's language.
 #[component]
 pub fn Bitmap(
     width: usize,
     height: usize,
     rgba: Vec<u8>,
     css_width: usize,
-    #[prop(optional, into)] title: String,
+    #[prop(optional, into)] title: Signal<String>,
 ) -> impl IntoView {
     let node = NodeRef::<Canvas>::new();
     Effect::new(move |_| {
@@ -105,7 +107,7 @@ pub fn Bitmap(
             class="bitmap"
             width=width
             height=height
-            title=title
+            title=move || title.get()
             style=format!("width: {css_width}px")
             data-width=width
             data-height=height
@@ -123,38 +125,48 @@ pub fn read_canvas(canvas: &HtmlCanvasElement) -> Option<(usize, usize, Vec<u8>)
 }
 
 /// A picture file made into a Fashion-MNIST image, or what is wrong with it.
-pub async fn picture_from_file(file: &web_sys::File) -> Result<Picture, String> {
+pub async fn picture_from_file(file: &web_sys::File) -> Result<Picture, PictureProblem> {
     let name = file.name();
     if file.size() > MAX_FILE_BYTES {
-        return Err(format!(
-            "{name} is {:.0} MB; pictures up to {:.0} MB are taken",
-            file.size() / 1e6,
-            MAX_FILE_BYTES / 1e6
-        ));
+        return Err(PictureProblem::FileTooBig {
+            name,
+            bytes: file.size(),
+            max_bytes: MAX_FILE_BYTES,
+        });
     }
+    let browser = |name: &str| {
+        let name = name.to_string();
+        move |e: wasm_bindgen::JsValue| PictureProblem::Browser {
+            name,
+            detail: format!("{e:?}"),
+        }
+    };
     // A small file can hold a huge picture: its header says how big before
     // the browser decodes it.
     let bytes = JsFuture::from(file.array_buffer())
         .await
-        .map_err(|e| format!("could not read {name}: {e:?}"))?;
+        .map_err(|e| PictureProblem::Unread {
+            name: name.clone(),
+            detail: format!("{e:?}"),
+        })?;
     let bytes = js_sys::Uint8Array::new(&bytes).to_vec();
     if let Some((w, h)) = picture::dimensions(&bytes)
         && (w as u64) * (h as u64) > MAX_DECODED_PIXELS as u64
     {
-        return Err(too_large(&name, w, h));
+        return Err(too_large(name, w, h));
     }
-    let window = web_sys::window().ok_or("no window")?;
+    let window = web_sys::window().ok_or(PictureProblem::Page(PageStep::Window))?;
     let promise = window
         .create_image_bitmap_with_blob(file)
-        .map_err(|e| format!("{name}: {e:?}"))?;
+        .map_err(browser(&name))?;
     let bitmap: web_sys::ImageBitmap = JsFuture::from(promise)
         .await
-        .map_err(|_| format!("{name} is not a picture this browser can read (PNG, JPEG, GIF, WebP…)"))?
+        .map_err(|_| PictureProblem::NotAPicture { name: name.clone() })?
         .unchecked_into();
     let (w, h) = (bitmap.width(), bitmap.height());
     if (w as u64) * (h as u64) > MAX_DECODED_PIXELS as u64 {
         bitmap.close();
-        return Err(too_large(&name, w, h));
+        return Err(too_large(name, w, h));
     }
     // Scaled down on a canvas first: the picture is read at most 256 px on
     // a side, whatever its size.
@@ -166,22 +178,24 @@ pub async fn picture_from_file(file: &web_sys::File) -> Result<Picture, String> 
     let canvas: HtmlCanvasElement = window
         .document()
         .and_then(|d| d.create_element("canvas").ok())
-        .ok_or("no canvas")?
+        .ok_or(PictureProblem::Page(PageStep::Canvas))?
         .unchecked_into();
     canvas.set_width(dw);
     canvas.set_height(dh);
     let drawn = context(&canvas)
-        .ok_or("no 2D canvas")?
+        .ok_or(PictureProblem::Page(PageStep::Context))?
         .draw_image_with_image_bitmap_and_dw_and_dh(&bitmap, 0.0, 0.0, dw as f64, dh as f64);
     bitmap.close();
-    drawn.map_err(|e| format!("{name}: {e:?}"))?;
-    let (w, h, rgba) = read_canvas(&canvas).ok_or("the picture could not be read back")?;
-    picture::from_rgba(w, h, &rgba).map_err(|e| format!("{name}: {e}"))
+    drawn.map_err(browser(&name))?;
+    let (w, h, rgba) = read_canvas(&canvas).ok_or(PictureProblem::Page(PageStep::ReadBack))?;
+    picture::from_rgba(w, h, &rgba).map_err(|error| PictureProblem::Picture { name, error })
 }
 
-fn too_large(name: &str, w: u32, h: u32) -> String {
-    format!(
-        "{name} is {w}×{h}: pictures up to {} megapixels are taken",
-        MAX_DECODED_PIXELS / 1_000_000
-    )
+fn too_large(name: String, width: u32, height: u32) -> PictureProblem {
+    PictureProblem::TooManyPixels {
+        name,
+        width,
+        height,
+        max_pixels: MAX_DECODED_PIXELS,
+    }
 }

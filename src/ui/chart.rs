@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::i18n::page_train::TrainText;
 use crate::training::EpochReport;
-use crate::ui::lang::tr;
+use crate::ui::lang::{lang, tr};
 use crate::ui::run::Point;
 
 const WIDTH: f64 = 480.0;
@@ -108,5 +108,52 @@ pub fn Chart(
                 <span class="key test-acc">{tr(TrainText::TestAcc)}</span>
             </figcaption>
         </figure>
+        <ChartTable points=points history=history />
+    }
+}
+
+/// The chart's numbers, for a screen reader and for anyone who wants them:
+/// a row per point of the plot, the test accuracy at the end of its epoch.
+#[component]
+fn ChartTable(points: Signal<Vec<Point>>, history: Signal<Vec<EpochReport>>) -> impl IntoView {
+    let lang = lang();
+    let rows = move || {
+        let lang = lang.get();
+        let history = history.get();
+        points
+            .get()
+            .into_iter()
+            .map(|point| {
+                // The test accuracy, on the row that ends its epoch.
+                let test = history
+                    .iter()
+                    .find(|report| (report.epoch as f64 - point.x).abs() < 1e-6)
+                    .map(|report| lang.number(report.test_acc, 3));
+                view! {
+                    <tr>
+                        <td class="num">{lang.number(point.x, 1)}</td>
+                        <td class="num">{lang.number(point.loss, 3)}</td>
+                        <td class="num">{lang.number(point.train_acc, 3)}</td>
+                        <td class="num">{test}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <details class="as-table chart-table">
+            <summary>{tr(TrainText::ShowAsTable)}</summary>
+            <table>
+                <thead>
+                    <tr>
+                        <th scope="col">{tr(TrainText::EpochAxis)}</th>
+                        <th scope="col">{tr(TrainText::TrainLoss)}</th>
+                        <th scope="col">{tr(TrainText::TrainAcc)}</th>
+                        <th scope="col">{tr(TrainText::TestAcc)}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </details>
     }
 }

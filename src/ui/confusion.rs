@@ -49,12 +49,13 @@ pub fn ConfusionMatrix() -> impl IntoView {
                         <table>
                             <caption>{lang.t(TrainText::ConfusionCaption)}</caption>
                             <thead>
-                                <tr><th></th>{header}<th scope="col">{lang.t(TrainText::ClassAcc)}</th></tr>
+                                <tr><td></td>{header}<th scope="col">{lang.t(TrainText::ClassAcc)}</th></tr>
                             </thead>
                             <tbody>{rows}</tbody>
                         </table>
                     </div>
                     <p class="confusion-total">{summary}</p>
+                    <p class="confusion-key">{lang.t(TrainText::ConfusionKey)}</p>
                 </details>
             }
         })
@@ -92,9 +93,12 @@ fn confusion_row(confusion: &Confusion, class: usize, lang: Lang) -> impl IntoVi
                     inside.active.set(true);
                 }
             };
+            let name = title.clone();
+            // A button, for a keyboard (its click reaches the cell); its
+            // name says right or wrong in words, as the diagonal's bold does.
             view! {
                 <td class=kind style=format!("--share: {share:.3}") title=title data-cell=format!("{class}-{predicted}") on:click=show>
-                    {count}
+                    <button type="button" aria-label=name>{count}</button>
                 </td>
             }
         })

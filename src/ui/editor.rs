@@ -8,8 +8,11 @@ use leptos::prelude::*;
 
 use crate::arch::NetConfig;
 use crate::arch::edit::{self, Column, Field, Kind};
+use crate::i18n::Catalogue;
+use crate::i18n::edit::say_value;
+use crate::i18n::page_inside::{CellLabel, EditorText, RemoveRow};
 use crate::ui::copy::CopyButton;
-use crate::ui::lang::{lang, tr};
+use crate::ui::lang::{lang, say, tr};
 use crate::ui::run::Run;
 use crate::ui::state::Settings;
 
@@ -17,6 +20,7 @@ use crate::ui::state::Settings;
 pub fn NetEditor(hidden: Vec<String>) -> impl IntoView {
     let settings = expect_context::<Settings>();
     let run = expect_context::<Run>();
+    let lang = lang();
     let running = Signal::derive(move || run.busy());
     let show_ratio = !hidden.iter().any(|h| h == "ratio");
     // The fields of the book's net: which inputs there are changes with the
@@ -35,13 +39,13 @@ pub fn NetEditor(hidden: Vec<String>) -> impl IntoView {
             .unwrap_or_else(|e| crate::ui::lang::lang().get().say(&e))
     };
     view! {
-        <details class="editor" open>
+        <details class="editor" open=!narrow_screen()>
             <summary>
-                "Change the net"
-                {move || edited.get().then(|| view! { <span class="edited-mark">" · edited"</span> })}
+                {tr(EditorText::Change)}
+                {move || edited.get().then(|| view! { <span class="edited-mark">{tr(EditorText::Edited)}</span> })}
             </summary>
-            <div class="presets" role="group" aria-label="the book's exercises">
-                <span class="presets-label">"The book's exercises:"</span>
+            <div class="presets" role="group" aria-label=tr(EditorText::Exercises)>
+                <span class="presets-label">{tr(EditorText::ExercisesLabel)}</span>
                 {move || edit::presets(settings.arch.get()).into_iter().map(|preset| {
                     let id = preset.id;
                     let chosen = move || settings.preset.get() == Some(id);
@@ -50,6 +54,7 @@ pub fn NetEditor(hidden: Vec<String>) -> impl IntoView {
                             type="button"
                             data-preset=id
                             class:chosen=chosen
+                            aria-pressed=move || chosen().to_string()
                             disabled=move || running.get()
                             on:click=move |_| settings.use_preset(&preset)
                         >{tr(preset.title)}</button>
@@ -60,10 +65,10 @@ pub fn NetEditor(hidden: Vec<String>) -> impl IntoView {
                     class="reset"
                     disabled=move || running.get() || !edited.get()
                     on:click=move |_| settings.reset_net()
-                >"Reset to the book's"</button>
+                >{tr(EditorText::Reset)}</button>
             </div>
             {move || settings.preset.get().and_then(edit::preset).map(|preset| view! {
-                <p class="question"><strong>{tr(preset.title)} ": "</strong>{tr(preset.question)}</p>
+                <p class="question"><strong>{tr(preset.title)} {move || lang.get().pick(": ", "：")}</strong>{tr(preset.question)}</p>
             })}
             <div class="edit-fields">
                 {move || fields.get().into_iter()
@@ -72,15 +77,22 @@ pub fn NetEditor(hidden: Vec<String>) -> impl IntoView {
                     .collect_view()}
             </div>
             <details class="as-json">
-                <summary>"As JSON, for " <code>"cnnp … --config FILE"</code></summary>
-                <CopyButton
-                    text=Callback::new(move |()| json())
-                    label="Copy"
-                    done="copied"
-                    blocked="select it below: the clipboard is blocked"
-                    name="copy-json"
-                />
-                <pre class="net-json">{json}</pre>
+                <summary>{tr(EditorText::AsJson)} <code>"cnnp … --config FILE"</code></summary>
+                // Made again in the reader's language when it changes.
+                {move || {
+                    let lang = lang.get();
+                    view! {
+                        <CopyButton
+                            text=Callback::new(move |()| json())
+                            label=EditorText::Copy.get(lang)
+                            done=EditorText::Copied.get(lang)
+                            blocked=EditorText::CopyBlocked.get(lang)
+                            name="copy-json"
+                        />
+                    }
+                }}
+                // Focusable: a keyboard scrolls it.
+                <pre class="net-json" tabindex="0">{json}</pre>
             </details>
         </details>
     }
@@ -92,6 +104,8 @@ fn EditField(field: Field, disabled: Signal<bool>) -> impl IntoView {
     let settings = expect_context::<Settings>();
     let lang = lang();
     let key = field.key;
+    // The label names the field's control (a screen reader says it).
+    let label_id = format!("edit-{key}");
     let text = Signal::derive(move || settings.edit_text(key).unwrap_or_default());
     let error = Signal::derive(move || settings.edit_error(key));
     let set = move |value: String| {
@@ -100,9 +114,9 @@ fn EditField(field: Field, disabled: Signal<bool>) -> impl IntoView {
     };
     let input = match field.kind {
         Kind::Choice(choices) => view! {
-            <select name=key disabled=move || disabled.get() on:change=move |ev| set(event_target_value(&ev))>
+            <select name=key aria-labelledby=label_id.clone() disabled=move || disabled.get() on:change=move |ev| set(event_target_value(&ev))>
                 {choices.iter().map(|&choice| view! {
-                    <option value=choice selected=move || text.get() == choice>{choice}</option>
+                    <option value=choice selected=move || text.get() == choice>{move || say_value(choice, lang.get())}</option>
                 }).collect_view()}
             </select>
         }
@@ -111,6 +125,7 @@ fn EditField(field: Field, disabled: Signal<bool>) -> impl IntoView {
             <input
                 type="checkbox"
                 name=key
+                aria-labelledby=label_id.clone()
                 prop:checked=move || text.get() == "on"
                 disabled=move || disabled.get()
                 on:change=move |ev| set(if event_target_checked(&ev) { "on" } else { "off" }.to_string())
@@ -125,6 +140,7 @@ fn EditField(field: Field, disabled: Signal<bool>) -> impl IntoView {
             <input
                 type="text"
                 name=key
+                aria-labelledby=label_id.clone()
                 inputmode=if matches!(field.kind, Kind::Number { .. }) { "decimal" } else { "numeric" }
                 prop:value=move || text.get()
                 disabled=move || disabled.get()
@@ -137,7 +153,7 @@ fn EditField(field: Field, disabled: Signal<bool>) -> impl IntoView {
     let wide = matches!(field.kind, Kind::Rows { .. } | Kind::List { .. });
     view! {
         <div class="field edit-field" class:wide=wide class:flag=matches!(field.kind, Kind::Flag) class:invalid=move || error.get().is_some() data-key=key>
-            <span class="field-label">{tr(field.label)}</span>
+            <span class="field-label" id=label_id>{tr(field.label)}</span>
             {input}
             {move || error.get().map(|e| view! { <span class="field-error">{lang.get().say(&e)}</span> })}
         </div>
@@ -187,7 +203,7 @@ fn RowsInput(
             <thead><tr>
                 <th>"#"</th>
                 {columns.iter().map(|&c| view! { <th>{tr(c)}</th> }).collect_view()}
-                <th></th>
+                <td></td>
             </tr></thead>
             <tbody>
                 <For each=move || 0..count.get() key=|i| *i let:i>
@@ -198,7 +214,7 @@ fn RowsInput(
                                 type="text"
                                 inputmode="numeric"
                                 class="cell"
-                                aria-label=format!("{} of row {}", columns[j], i + 1)
+                                aria-label=say(CellLabel { column: columns[j], row: i + 1 })
                                 prop:value=move || rows.with(|rows| rows.get(i).and_then(|row| row.get(j)).cloned().unwrap_or_default())
                                 disabled=move || disabled.get()
                                 on:input=move |ev| {
@@ -215,7 +231,8 @@ fn RowsInput(
                         <td><button
                             type="button"
                             class="remove-row"
-                            title="remove this row"
+                            title=tr(EditorText::RemoveRow)
+                            aria-label=say(RemoveRow(i + 1))
                             disabled=move || { disabled.get() || count.get() <= 1 }
                             on:click=move |_| change(&|rows| { if i < rows.len() { rows.remove(i); } })
                         >"✕"</button></td>
@@ -231,6 +248,15 @@ fn RowsInput(
                 let last = rows.last().cloned().unwrap_or_else(|| vec!["1".to_string(); columns.len()]);
                 rows.push(last);
             })
-        >"+ add a row"</button>
+        >{tr(EditorText::AddRow)}</button>
     }
+}
+
+/// A phone's screen: the editor starts closed there, so the table and
+/// Train are not screens away.
+fn narrow_screen() -> bool {
+    web_sys::window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|width| width.as_f64())
+        .is_some_and(|width| width <= 700.0)
 }

@@ -7,6 +7,7 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use crate::i18n::Say;
+use crate::i18n::page_inside::TableText;
 use crate::i18n::page_train::{StripCaption, TrainText};
 use crate::ui::canvas::paint;
 use crate::ui::lang::{lang, tr};
@@ -117,7 +118,7 @@ pub fn GradientFlow() -> impl IntoView {
                 <h3>{tr(TrainText::GradientFlow)}</h3>
                 <p class="hint">
                     {tr(TrainText::GradientHint)}
-                    <select name="gradient-values" on:change=choose>
+                    <select name="gradient-values" aria-label=tr(TrainText::GradientValuesLabel) on:change=choose>
                         <option value="gradients" selected=move || !outputs.get()>{tr(TrainText::GradientNorms)}</option>
                         <option value="outputs" selected=move || outputs.get()>{tr(TrainText::OutputRms)}</option>
                     </select>
@@ -184,7 +185,10 @@ fn Strip(
         record.get().and_then(|record| {
             let layer = pick(record.layers.len());
             let value = recent(record.values(outputs.get()), layer)?;
-            Some(format!("{}: {value:.2e}", record.layers.get(layer)?))
+            Some(format!(
+                "{}: {value:.2e}",
+                record.layers.get(layer)?.say(lang.get())
+            ))
         })
     };
     view! {
@@ -206,6 +210,54 @@ fn Strip(
                 <dt>{tr(TrainText::FirstLayer)}</dt><dd class="first-norm">{move || named(|_| 0)}</dd>
                 <dt>{tr(TrainText::LastLayer)}</dt><dd class="last-norm">{move || named(|n| n.saturating_sub(1))}</dd>
             </dl>
+            <StripTable record=record outputs=outputs />
         </figure>
+    }
+}
+
+/// A strip's numbers: each layer's value at the first step and over the
+/// last ones, for a screen reader and for anyone who wants them.
+#[component]
+fn StripTable(record: Signal<Option<GradientRecord>>, outputs: Signal<bool>) -> impl IntoView {
+    let lang = lang();
+    let rows = move || {
+        let lang = lang.get();
+        record.get().map(|record| {
+            let values = record.values(outputs.get());
+            record
+                .layers
+                .iter()
+                .enumerate()
+                .map(|(layer, name)| {
+                    let first = values
+                        .first()
+                        .and_then(|step| step.get(layer))
+                        .map(|v| format!("{v:.2e}"));
+                    let last = recent(values, layer).map(|v| format!("{v:.2e}"));
+                    view! {
+                        <tr>
+                                                        <th scope="row">{name.say(lang)}</th>
+                            <td class="num">{first}</td>
+                            <td class="num">{last}</td>
+                        </tr>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    view! {
+        <details class="as-table strip-table">
+            <summary>{tr(TrainText::ShowAsTable)}</summary>
+            <table>
+                <thead>
+                    <tr>
+                        <th scope="col">{tr(TableText::Layer)}</th>
+                        <th scope="col">{tr(TrainText::FirstStep)}</th>
+                        <th scope="col">{tr(TrainText::LastSteps)}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </details>
     }
 }

@@ -8,11 +8,16 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::device::BackendLabel;
-use crate::i18n::{Lang, Say};
+use crate::i18n::page_inside::{HistoryText, RunSettings, Started, StorageRefused};
+use crate::i18n::{Catalogue, Lang, Say};
 use crate::training::{EpochReport, TrainConfig};
+use crate::ui::lang::{lang, say, tr};
 use crate::ui::run::Run;
 use crate::ui::state::Settings;
 use crate::web::idb::Database;
+
+mod compare;
+use compare::CompareChart;
 
 /// One run as kept.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -54,6 +59,22 @@ pub const RUNNING: &str = "running";
 /// that ran it was closed or reloaded mid-run (or runs it in another tab).
 pub const INTERRUPTED: &str = "interrupted: its page was closed or reloaded";
 
+/// How a run ended, in the reader's language where the history keeps a
+/// plain case (finished, running, interrupted); a stop or a failure is kept
+/// as its words were then.
+fn say_ending(stored: String) -> impl Fn() -> String + Send + Sync + 'static {
+    let lang = lang();
+    move || {
+        let known = match stored.as_str() {
+            "finished" => Some(HistoryText::Finished),
+            RUNNING => Some(HistoryText::Running),
+            INTERRUPTED => Some(HistoryText::Interrupted),
+            _ => None,
+        };
+        known.map_or_else(|| stored.clone(), |text| text.get(lang.get()).to_string())
+    }
+}
+
 impl RunRecord {
     pub fn last(&self) -> Option<&EpochReport> {
         self.epochs.last()
@@ -66,7 +87,7 @@ pub struct History {
     /// The runs ticked to compare, by id.
     pub ticked: RwSignal<Vec<f64>>,
     /// Why there is no history (storage refused), when there is none.
-    pub problem: RwSignal<Option<String>>,
+    pub problem: RwSignal<Option<StorageRefused>>,
     database: StoredValue<Option<Database>, LocalStorage>,
 }
 
@@ -119,9 +140,9 @@ impl History {
     }
 
     fn fail(&self, reason: &str) {
-        self.problem.set(Some(format!(
-            "Run history is not kept in this browser ({reason}); the page works on without it."
-        )));
+        self.problem.set(Some(StorageRefused {
+            reason: reason.to_string(),
+        }));
     }
 
     fn store(&self, record: RunRecord) {
@@ -218,15 +239,13 @@ fn download_text(name: &str, text: &str) {
     }
 }
 
-/// Colours of the compared runs, in turn.
-const COLOURS: [&str; 6] = ["#2f6fbd", "#c2572b", "#2e7d4f", "#8a4fbd", "#b3261e", "#5d6570"];
-
 /// The runs table and, for the ticked runs, their curves on one chart.
 #[component]
 pub fn RunHistory() -> impl IntoView {
     let history = expect_context::<History>();
     let settings = expect_context::<Settings>();
     let run = expect_context::<Run>();
+    let lang = lang();
     let export_json = move |_| {
         let runs = history.runs.get_untracked();
         download_text(
@@ -270,36 +289,55 @@ pub fn RunHistory() -> impl IntoView {
                     download_text(&format!("run-{}.json", one.id as u64), &json);
                 };
                 let export_csv = move |_| {
-                    download_text(&format!("run-{}.csv", one_csv.id as u64), &to_csv(std::slice::from_ref(&one_csv)));
+                    download_text(
+                        &format!("run-{}.csv", one_csv.id as u64),
+                        &to_csv(std::slice::from_ref(&one_csv)),
+                    );
                 };
-                let last = record.last();
-                let figures = last.map_or("–".to_string(), |l| format!("{:.3}", l.test_acc));
-                let settings_text = format!(
-                    "{}px, batch {}, lr {}, {} epochs",
-                    record.config.resize, record.config.batch_size, record.config.lr, record.config.epochs
-                );
+                let test_acc = record.last().map(|l| l.test_acc);
+                let figures = move || test_acc.map_or("–".to_string(), |acc| lang.get().number(acc, 3));
+                let settings_text = say(RunSettings {
+                    resize: record.config.resize,
+                    batch: record.config.batch_size,
+                    lr: record.config.lr,
+                    epochs: record.config.epochs,
+                });
+                let epochs = record.epochs.len() as u64;
                 view! {
                     <tr data-run=id>
-                        <td><input type="checkbox" name="compare" prop:checked=is_ticked on:change=tick /></td>
-                        <td><input class="run-name" name="run-name" value=record.name.clone() on:change=rename /></td>
-                        <td>{crate::ui::lang::say(record.config.net.title())}</td>
+                        <td><input
+                            type="checkbox"
+                            name="compare"
+                            aria-label=tr(HistoryText::CompareRun)
+                            prop:checked=is_ticked
+                            on:change=tick
+                        /></td>
+                        <td><input
+                            class="run-name"
+                            name="run-name"
+                            aria-label=tr(HistoryText::NameOfRun)
+                            title=say(Started(id))
+                            value=record.name.clone()
+                            on:change=rename
+                        /></td>
+                        <td>{say(record.config.net.title())}</td>
                         <td class="muted wraps">{settings_text}</td>
-                                                <td>{crate::ui::lang::say(record.backend.clone())}</td>
-                        <td class="num">{record.epochs.len()}</td>
+                        <td>{say(record.backend.clone())}</td>
+                        <td class="num">{move || lang.get().count(epochs)}</td>
                         <td class="num">{figures}</td>
-                        <td class="muted wraps">{record.ending.clone()}</td>
+                        <td class="muted wraps">{say_ending(record.ending.clone())}</td>
                         <td class="actions">
                             <button
                                 name="run-again"
                                 on:click=again
                                 disabled=move || run.busy()
-                                title="fill the form with this run's settings"
+                                title=tr(HistoryText::RunAgainTitle)
                             >
-                                "run again"
+                                {tr(HistoryText::RunAgain)}
                             </button>
-                            <button name="export-run" on:click=export>"JSON"</button>
-                            <button name="export-run-csv" on:click=export_csv>"CSV"</button>
-                            <button name="delete-run" on:click=delete>"delete"</button>
+                            <button name="export-run" on:click=export>{tr(HistoryText::Json)}</button>
+                            <button name="export-run-csv" on:click=export_csv>{tr(HistoryText::Csv)}</button>
+                            <button name="delete-run" on:click=delete>{tr(HistoryText::Delete)}</button>
                         </td>
                     </tr>
                 }
@@ -309,109 +347,31 @@ pub fn RunHistory() -> impl IntoView {
     view! {
         <section class="history panel" aria-labelledby="history-title">
             <div class="history-head">
-                <h2 id="history-title">"Your runs"</h2>
-                <button name="export-json" on:click=export_json>"export all (JSON)"</button>
-                <button name="export-csv" on:click=export_csv>"export all (CSV)"</button>
+                <h2 id="history-title">{tr(HistoryText::Title)}</h2>
+                <button name="export-json" on:click=export_json>{tr(HistoryText::ExportJson)}</button>
+                <button name="export-csv" on:click=export_csv>{tr(HistoryText::ExportCsv)}</button>
             </div>
-            {move || history.problem.get().map(|p| view! { <p class="history-problem" role="alert">{p}</p> })}
+            {move || history.problem.get().map(|p| view! { <p class="history-problem" role="alert">{move || p.say(lang.get())}</p> })}
             {move || history.runs.with(Vec::is_empty).then(|| view! {
-                <p class="muted">"Runs you train are kept here, in this browser, with their curves; tick several to compare them."</p>
+                <p class="muted">{tr(HistoryText::Empty)}</p>
             })}
             <div class="table-scroll">
                 <table class="runs">
                     <thead><tr>
-                        <th>"compare"</th><th>"name"</th><th>"net"</th><th>"settings"</th><th>"backend"</th>
-                        <th class="num">"epochs"</th><th class="num">"test acc"</th><th>"ended"</th><th></th>
+                        <th>{tr(HistoryText::Compare)}</th>
+                        <th>{tr(HistoryText::Name)}</th>
+                        <th>{tr(HistoryText::Net)}</th>
+                        <th>{tr(HistoryText::Settings)}</th>
+                        <th>{tr(HistoryText::Backend)}</th>
+                        <th class="num">{tr(HistoryText::Epochs)}</th>
+                        <th class="num">{tr(HistoryText::TestAcc)}</th>
+                        <th>{tr(HistoryText::Ended)}</th>
+                        <td></td>
                     </tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
             </div>
             <CompareChart />
         </section>
-    }
-}
-
-/// The ticked runs' test accuracy (solid) and training loss (dashed) per
-/// epoch on one chart, a colour and a legend entry each.
-#[component]
-fn CompareChart() -> impl IntoView {
-    let history = expect_context::<History>();
-    move || {
-        let ticked = history.ticked.get();
-        let runs: Vec<RunRecord> = history
-            .runs
-            .get()
-            .into_iter()
-            .filter(|r| ticked.contains(&r.id) && !r.epochs.is_empty())
-            .collect();
-        if runs.is_empty() {
-            return None;
-        }
-        let (width, height, pad) = (640.0, 220.0, 32.0);
-        let max_epoch = runs.iter().map(|r| r.epochs.len()).max().unwrap_or(1).max(2) as f64;
-        let max_loss = runs
-            .iter()
-            .flat_map(|r| r.epochs.iter().map(|e| e.loss))
-            .filter(|l| l.is_finite())
-            .fold(1.0f64, f64::max);
-        let x = move |epoch: f64| pad + (epoch - 1.0) / (max_epoch - 1.0) * (width - 2.0 * pad);
-        let y = move |share: f64| height - pad - share.clamp(0.0, 1.0) * (height - 2.0 * pad);
-        let path = |values: Vec<(f64, f64)>| {
-            values
-                .iter()
-                .enumerate()
-                .map(|(i, (ex, v))| format!("{}{:.1},{:.1}", if i == 0 { "M" } else { "L" }, x(*ex), y(*v)))
-                .collect::<String>()
-        };
-        let lines = runs
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                let colour = COLOURS[i % COLOURS.len()];
-                let acc = path(r.epochs.iter().map(|e| (e.epoch as f64, e.test_acc)).collect());
-                let loss = path(
-                    r.epochs
-                        .iter()
-                        .map(|e| (e.epoch as f64, e.loss / max_loss))
-                        .collect(),
-                );
-                view! {
-                    <path d=acc fill="none" stroke=colour stroke-width="2" />
-                    <path d=loss fill="none" stroke=colour stroke-width="1.5" stroke-dasharray="5 4" />
-                }
-            })
-            .collect_view();
-        let legend = runs
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                let colour = COLOURS[i % COLOURS.len()];
-                let figures = r
-                    .last()
-                    .map_or(String::new(), |l| format!(" — test acc {:.3}", l.test_acc));
-                view! {
-                    <li class="legend-entry">
-                        <span class="swatch" style=format!("background: {colour}")></span>
-                        {format!("{}{figures}", r.name)}
-                    </li>
-                }
-            })
-            .collect_view();
-        Some(view! {
-            <figure class="compare" data-runs=runs.len()>
-                <svg viewBox=format!("0 0 {width} {height}") role="img" aria-label="the ticked runs compared">
-                    <line x1=pad y1=y(0.0) x2=width - pad y2=y(0.0) stroke="#ccc" />
-                    <line x1=pad y1=y(1.0) x2=width - pad y2=y(1.0) stroke="#eee" />
-                    <text x=4 y=y(1.0) + 4.0 font-size="10">"1.0"</text>
-                    <text x=4 y=y(0.0) + 4.0 font-size="10">"0"</text>
-                    <text x=width - pad y=height - 8.0 font-size="10" text-anchor="end">{format!("epoch (1 to {max_epoch})")}</text>
-                    {lines}
-                </svg>
-                <figcaption>
-                    {format!("test accuracy (solid) and training loss (dashed, up to {max_loss:.2}) per epoch")}
-                    <ul class="legend">{legend}</ul>
-                </figcaption>
-            </figure>
-        })
     }
 }

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 
+use crate::i18n::page_inside::PictureSource;
+use crate::picture::PictureNote;
 use crate::protocol::{FiltersShape, InsideError, InsideWeights, PictureRef, PredictionsWhen, Report};
 use crate::web::channel::{Envelope, Slot};
 
@@ -54,9 +56,9 @@ impl Predictions {
 pub struct OwnPicture {
     pub pixels: Vec<u8>,
     /// What was done to it (inverted, transparency), when anything was.
-    pub note: Option<crate::picture::PictureNote>,
-    /// Where it came from: "your drawing", a file's name.
-    pub source: String,
+    pub note: Option<PictureNote>,
+    /// Where it came from: the drawing pad, a file.
+    pub source: PictureSource,
 }
 
 #[derive(Clone, Copy)]

@@ -27,6 +27,7 @@ pub fn NetPicker() -> impl IntoView {
                         <button
                             class="net-card"
                             class:selected=move || settings.arch.get() == arch
+                            aria-pressed=move || (settings.arch.get() == arch).to_string()
                             data-arch=arch.id()
                             disabled=move || run.busy()
                             on:click=move |_| settings.reset_to_book(arch)

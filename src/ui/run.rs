@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use crate::i18n::run::{DataReady, RunLost, WebGpuFailed, WeightsNote, WeightsProblem};
 use crate::i18n::{Lang, Say};
 use crate::protocol::{AppCopy, DataLoadError, Offline, Report, WorkerError};
-use crate::training::{Calibration, Ending, EpochReport, Event, TrainConfig};
+use crate::training::{Calibration, Ending, EpochReport, Event, LayerLabel, TrainConfig};
 use crate::web::webgpu::Backend;
 
 /// Where a training run is.
@@ -61,6 +61,8 @@ pub enum Waiting {
     Backend,
     /// The data is downloading or being decoded.
     Data,
+    /// It went to the worker, which is about to start it.
+    Start,
 }
 
 /// What the worker held after an epoch (`Report::Memory`).
@@ -87,7 +89,7 @@ pub struct GradientRecord {
     /// The net, as `NetConfig::title` names it.
     pub title: String,
     /// The weighted layers in depth order.
-    pub layers: Vec<String>,
+    pub layers: Vec<LayerLabel>,
     /// One entry per step: each layer's weight-gradient norm.
     pub steps: Vec<Vec<f32>>,
     /// One entry per step: the root mean square of each layer's output.
@@ -225,10 +227,20 @@ impl Run {
         })
     }
 
-    /// The worker started the run of `config`: the last run's figures go.
+    /// A run of `config` was asked for: the last run's figures go at once
+    /// (the chart, the epochs), though its phase is the worker's to change.
+    pub fn asked(&self, config: &TrainConfig) {
+        self.clear_figures(config);
+    }
+
+    /// The worker started the run of `config`.
     fn started(&self, config: &TrainConfig) {
         self.set_phase.set(Phase::Preparing);
         self.prepare_started.set(Some(now_ms()));
+        self.clear_figures(config);
+    }
+
+    fn clear_figures(&self, config: &TrainConfig) {
         self.progress.set((0, 0, 0));
         self.epochs.set(config.epochs);
         self.examples_per_s.set(None);

@@ -21,8 +21,9 @@ fn progress_bar(done: f64, total: f64, label: String) -> impl IntoView {
     } else {
         0.0
     };
+    let name = label.clone();
     view! {
-        <div class="progress" role="progressbar" aria-valuenow=format!("{percent:.0}") aria-valuemin="0" aria-valuemax="100">
+        <div class="progress" role="progressbar" aria-label=name aria-valuenow=format!("{percent:.0}") aria-valuemin="0" aria-valuemax="100">
             <div class="bar" style=format!("width: {percent:.1}%")></div>
             <span class="progress-label">{label}</span>
         </div>
@@ -36,7 +37,7 @@ pub fn Status() -> impl IntoView {
     let client = expect_context::<ClientHandle>();
     let lang = lang();
     view! {
-        <div class="status" aria-live="polite" data-worker-memory=move || run.worker_memory.get().map(|b| b.to_string())>
+        <div class="status" data-worker-memory=move || run.worker_memory.get().map(|b| b.to_string())>
             // The app's copy here: a newer build to switch to.
             {move || run.app_copy.get().map(|copy| view! {
                 <div class="app-update" role="status">
@@ -82,7 +83,8 @@ fn phase_view(run: Run, lang: Lang) -> AnyView {
         phase if !phase.is_running() && run.queued.get().is_some() => {
             let what = match run.queued.get() {
                 Some(Waiting::Worker) => TrainText::WaitingForWorker,
-                Some(Waiting::Backend) => TrainText::WaitingForBackend,
+                                Some(Waiting::Backend) => TrainText::WaitingForBackend,
+                Some(Waiting::Start) => TrainText::StartingRun,
                 _ => TrainText::LoadingData,
             };
             view! { <p class="phase queued">{lang.t(what)}</p> }.into_any()

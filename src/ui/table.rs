@@ -3,38 +3,38 @@
 
 use leptos::prelude::*;
 
-use crate::format::{bytes, shape, short, thousands};
+use crate::format::shape;
+use crate::i18n::page_inside::{ActivationsLine, InputShape, TableText, short_count};
 use crate::shape::{Row, ShapeTable, row_path_text};
 use crate::ui::inside_state::Inside;
+use crate::ui::lang::{lang, say, tr};
 
 /// The table for `table`, with memory at `batch` in the foot when known.
 #[component]
 pub fn LayerTable(table: ShapeTable, batch: Option<usize>) -> impl IntoView {
+    let lang = lang();
     let rows = table.rows.clone();
     // What a training batch holds in activations, which is what must fit.
     let at_batch = batch.filter(|&b| b > 1).map(|b| {
-        view! {
-            <p class="at-batch">
-                {format!(
-                    "Activations: {} per image, {} at batch {b} (f32, before gradients).",
-                    bytes(table.total_activation_bytes),
-                    bytes(table.total_activation_bytes * b as u64),
-                )}
-            </p>
-        }
+        let line = ActivationsLine {
+            per_image: table.total_activation_bytes,
+            batch: b,
+        };
+        view! { <p class="at-batch">{say(line)}</p> }
     });
+    let (params, macs, memory) = (table.total_params, table.total_macs, table.total_activation_bytes);
     view! {
         <div class="table-scroll">
             <table class="layers">
                 <thead>
                     <tr>
-                        <th class="num">"#"</th>
-                        <th>"layer"</th>
-                        <th>"settings"</th>
-                        <th>"output shape"</th>
-                        <th class="num">"params"</th>
-                        <th class="num">"MACs"</th>
-                        <th class="num">"memory"</th>
+                        <th class="num">{tr(TableText::Number)}</th>
+                        <th>{tr(TableText::Layer)}</th>
+                        <th>{tr(TableText::Settings)}</th>
+                        <th>{tr(TableText::OutputShape)}</th>
+                        <th class="num">{tr(TableText::Params)}</th>
+                        <th class="num" title=tr(TableText::MacsTitle)>{tr(TableText::Macs)}</th>
+                        <th class="num" title=tr(TableText::MemoryTitle)>{tr(TableText::Memory)}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -47,12 +47,12 @@ pub fn LayerTable(table: ShapeTable, batch: Option<usize>) -> impl IntoView {
                 <tfoot>
                     <tr class="total">
                         <td></td>
-                        <td>"total"</td>
+                        <td>{tr(TableText::Total)}</td>
                         <td></td>
-                        <td class="shape">{format!("input {}", shape(&table.input))}</td>
-                        <td class="num" title=thousands(table.total_params)>{thousands(table.total_params)}</td>
-                        <td class="num" title=thousands(table.total_macs)>{short(table.total_macs)}</td>
-                        <td class="num">{bytes(table.total_activation_bytes)}</td>
+                        <td class="shape">{say(InputShape(shape(&table.input)))}</td>
+                        <td class="num" title=move || lang.get().count(params)>{move || lang.get().count(params)}</td>
+                        <td class="num" title=move || lang.get().count(macs)>{move || short_count(macs, lang.get())}</td>
+                        <td class="num">{move || lang.get().bytes(memory)}</td>
                     </tr>
                 </tfoot>
             </table>
@@ -65,6 +65,7 @@ pub fn LayerTable(table: ShapeTable, batch: Option<usize>) -> impl IntoView {
 /// on it shows what it outputs (`ui::inside`), where the page has that view.
 #[component]
 fn LayerRow(row: Row, path: Vec<usize>) -> impl IntoView {
+    let (lang, click_to_see) = (lang(), tr(TableText::ClickToSee));
     let depth = path.len() - 1;
     let number = (depth == 0).then(|| path[0] + 1);
     let inside = use_context::<Inside>();
@@ -74,11 +75,26 @@ fn LayerRow(row: Row, path: Vec<usize>) -> impl IntoView {
     };
     let select = {
         let path = path.clone();
-        move |_| {
+        move || {
             if let Some(inside) = inside {
                 inside.layer.set(Some(path.clone()));
                 inside.active.set(true);
             }
+        }
+    };
+    let on_click = {
+        let select = select.clone();
+        move |_| select()
+    };
+    // A keyboard opens a row's maps as a click does: Enter or Space on the
+    // row itself (not on its expand button, which has its own).
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        let on_row = ev
+            .target()
+            .is_some_and(|target| Some(target) == ev.current_target());
+        if on_row && matches!(ev.key().as_str(), "Enter" | " ") {
+            ev.prevent_default();
+            select();
         }
     };
     let expanded = RwSignal::new(false);
@@ -90,12 +106,13 @@ fn LayerRow(row: Row, path: Vec<usize>) -> impl IntoView {
         expanded.update(|open| *open = !*open);
     };
     let name = row.name.clone();
+    let (params, macs, memory) = (row.params, row.macs, row.activation_bytes);
     let label = match has_children {
         true => view! {
             <button
                 class="expand"
                 aria-expanded=move || expanded.get().to_string()
-                title="show the layers inside"
+                title=tr(TableText::ShowInside)
                 on:click=toggle
             >
                 <span class="chevron">{move || if expanded.get() { "▾" } else { "▸" }}</span>
@@ -112,12 +129,15 @@ fn LayerRow(row: Row, path: Vec<usize>) -> impl IntoView {
     view! {
         <tr
             class=class
-            class:selected=selected
+            class:selected=selected.clone()
             class:clickable=inside.is_some()
             data-depth=depth
             data-row=row_path_text(&path)
-            title=inside.is_some().then_some("click to see what this layer outputs")
-            on:click=select
+            title=move || inside.is_some().then(click_to_see)
+            tabindex=inside.is_some().then_some("0")
+            aria-current=move || selected().then_some("true")
+            on:click=on_click
+            on:keydown=on_key
         >
             <td class="num">{number.map(|n| n.to_string()).unwrap_or_default()}</td>
             <td class="name" style=format!("padding-left: {}rem", 0.5 + depth as f64 * 1.1)>
@@ -125,9 +145,9 @@ fn LayerRow(row: Row, path: Vec<usize>) -> impl IntoView {
             </td>
             <td class="settings">{crate::ui::lang::say(row.settings.clone())}</td>
             <td class="shape">{shape(&row.output)}</td>
-            <td class="num" title=thousands(row.params)>{short(row.params)}</td>
-            <td class="num" title=thousands(row.macs)>{short(row.macs)}</td>
-            <td class="num">{bytes(row.activation_bytes)}</td>
+            <td class="num" title=move || lang.get().count(params)>{move || short_count(params, lang.get())}</td>
+            <td class="num" title=move || lang.get().count(macs)>{move || short_count(macs, lang.get())}</td>
+            <td class="num">{move || lang.get().bytes(memory)}</td>
         </tr>
         {move || {
             expanded

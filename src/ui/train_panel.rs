@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::i18n::Say;
-use crate::i18n::page_train::{FieldProblem, FormField, TrainText};
+use crate::i18n::page_train::{EpochDone, FieldProblem, FormField, TrainText};
 use crate::training::OptimizerKind;
 use crate::ui::ClientHandle;
 use crate::ui::chart::Chart;
@@ -99,7 +99,7 @@ pub fn TrainPanel(hidden: Vec<String>) -> impl IntoView {
         }
     };
     view! {
-        <section class="train panel" aria-label=tr(TrainText::TrainingSection)>
+        <section class="train panel" id="training" aria-label=tr(TrainText::TrainingSection)>
             <h2>{tr(TrainText::TrainHeading)}</h2>
             <Setups config=config />
             <form class="train-form" on:submit=|ev| ev.prevent_default()>
@@ -184,6 +184,7 @@ pub fn TrainPanel(hidden: Vec<String>) -> impl IntoView {
                 <p class="waiting">{tr(TrainText::WorkerStarting)}</p>
             })}
             <Status />
+            <EpochAnnouncer />
             <WeightsBar config=config />
             {show_files.then(|| view! { <DataFiles /> })}
             <Chart points=run.points history=run.history epochs=chart_epochs />
@@ -192,6 +193,24 @@ pub fn TrainPanel(hidden: Vec<String>) -> impl IntoView {
             <ConfusionMatrix />
         </section>
     }
+}
+
+/// Each epoch's result, said to a screen reader as it comes (a polite live
+/// region, always in the page so that what enters it is announced): the
+/// book's line, after which epoch of how many.
+#[component]
+fn EpochAnnouncer() -> impl IntoView {
+    let run = expect_context::<Run>();
+    let lang = lang();
+    let said = move || {
+        let epoch = run
+            .history
+            .with(|history| history.last().map(|report| report.epoch))?;
+        let line = run.book_line()?;
+        let epochs = run.epochs.get();
+        Some(EpochDone { epoch, epochs, line }.say(lang.get()))
+    };
+    view! { <p class="visually-hidden epoch-announcer" role="status" aria-live="polite">{said}</p> }
 }
 
 /// Copies the link to this exact setup.

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::arch::Arch;
+use crate::export::{self, DataChoice, Format};
 use crate::i18n::Say;
 use crate::i18n::page_train::{BookWeights, PickedFiles, TrainText};
 use crate::i18n::run::{WeightsNote, WeightsProblem};
@@ -42,9 +43,29 @@ pub async fn load_weights_from(
     }
 }
 
+/// The form's run as the book's PyTorch code (`export`, as `cnnp export`
+/// writes it), offered as a download the way saved weights are.
+fn export_run(run: Run, config: Result<TrainConfig, Vec<FormProblem>>, format: Format) {
+    run.weights_problem.set(None);
+    let exported = config.ok().and_then(|config| {
+        Some((
+            export::file_name(&config, format),
+            export::export(&config, &DataChoice::default(), format).ok()?,
+        ))
+    });
+    let Some((name, text)) = exported else {
+        return run.weights_problem.set(Some(WeightsProblem::ExportNeedsSettings));
+    };
+    let buffer = js_sys::Uint8Array::from(text.as_bytes()).buffer();
+    if let Err(detail) = crate::ui::files::download(&name, &buffer.into()) {
+        run.weights_problem
+            .set(Some(WeightsProblem::DownloadFailed { detail }));
+    }
+}
+
 /// Save the net's weights, load a file (ours or one saved from the book's
 /// PyTorch net), start from the book's trained LeNet, and train on from
-/// loaded weights.
+/// loaded weights; export the net and run as the book's PyTorch code.
 #[component]
 pub fn WeightsBar(config: Memo<Result<TrainConfig, Vec<FormProblem>>>) -> impl IntoView {
     let settings = expect_context::<Settings>();
@@ -109,6 +130,15 @@ pub fn WeightsBar(config: Memo<Result<TrainConfig, Vec<FormProblem>>>) -> impl I
             <button name="save-weights" on:click=on_save title=tr(TrainText::SaveWeightsTitle)>
                 {tr(TrainText::SaveWeights)}
             </button>
+            <span class="export" role="group" aria-label=tr(TrainText::ExportPyTorch) title=tr(TrainText::ExportPyTorchTitle)>
+                {tr(TrainText::ExportPyTorch)}
+                <button name="export-py" on:click=move |_| export_run(run, config.get_untracked(), Format::Script)>
+                    {tr(TrainText::ExportScript)}
+                </button>
+                <button name="export-ipynb" on:click=move |_| export_run(run, config.get_untracked(), Format::Notebook)>
+                    {tr(TrainText::ExportNotebook)}
+                </button>
+            </span>
             <label class="button" class:disabled=move || running.get() title=tr(TrainText::LoadWeightsTitle)>
                 {tr(TrainText::LoadWeights)}
                 <input type="file" name="load-weights" accept=".safetensors" on:change=on_pick disabled=move || running.get() />

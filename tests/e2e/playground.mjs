@@ -22,6 +22,12 @@ export const FIXTURES = join(import.meta.dirname, "fixtures");
 export const DESKTOP = { width: 1366, height: 900 };
 /** Playwright's own default viewport (what `browser.newPage()` gives). */
 export const PLAYWRIGHT_DEFAULT = { width: 1280, height: 720 };
+/** A phone held upright: touch, twice as many device pixels. */
+export const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+/** A tablet held upright. */
+export const TABLET = { viewport: { width: 768, height: 1024 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+/** The smallest target a finger should have to hit, in CSS px (WCAG 2.5.8). */
+export const TARGET_PX = 24;
 
 /** A page's errors and console errors, in the test's log. */
 function logErrors(page) {
@@ -58,7 +64,10 @@ export function servedPlayground() {
     },
     /** A blank tab (its own browser context), for pages that embed the playground. */
     async newTab(viewport = DESKTOP) {
-      const page = await browser.newPage({ viewport });
+      // A viewport, or a device: PHONE, TABLET ({viewport, hasTouch, …}).
+      // A context of its own, which axe needs (it opens a page beside).
+      const context = await browser.newContext(viewport.viewport ? viewport : { viewport });
+      const page = await context.newPage();
       logErrors(page);
       return page;
     },
@@ -97,7 +106,7 @@ export class Playground {
   }
 
   async close() {
-    await this.page.close();
+    await this.page.context().close();
   }
 
   /** A full-page screenshot, in test-artifacts/. */
@@ -159,6 +168,17 @@ export class Playground {
 
   async netTitle() {
     return this.page.textContent("#net-title");
+  }
+
+  /** Clicks a row of the table (`1`, `3.2`) and waits for what it outputs. */
+  async openRow(row, timeout = 120_000) {
+    await this.page.click(`table.layers tr[data-row="${row}"]`);
+    await this.waitForRowOutputs(row, timeout);
+  }
+
+  /** Until the view of row `row` shows its maps (or bars). */
+  async waitForRowOutputs(row, timeout = 120_000) {
+    await this.page.waitForSelector(`.layer-view[data-row="${row}"] canvas.bitmap`, { timeout });
   }
 
   /** Clicks a preset of the editor's (a book's exercise, a pair of nets). */
@@ -300,6 +320,65 @@ export class Playground {
 
   async weightsNote() {
     return this.page.textContent(".weights-note");
+  }
+
+  // The reader's language.
+
+  /** The page's language, as `<html lang>` says it (`en`, `zh-CN`). */
+  async htmlLang() {
+    return this.page.evaluate(() => document.documentElement.lang);
+  }
+
+  /** Presses the header's switch for `lang` (`en`, `zh`). */
+  async switchLanguage(lang) {
+    await this.page.click(`button[name="lang-${lang}"]`);
+    await this.page.waitForFunction((tag) => document.documentElement.lang === tag, lang === "zh" ? "zh-CN" : "en");
+  }
+
+  // Keyboards and fingers.
+
+  /**
+   * Presses Tab (Shift+Tab when `back`) until the focus is on `selector`;
+   * fails after `most` presses.
+   */
+  async tabTo(selector, { back = false, most = 300 } = {}) {
+    for (let i = 0; i < most; i++) {
+      if (await this.page.evaluate((selector) => document.activeElement?.matches(selector) ?? false, selector)) return i;
+      await this.page.keyboard.press(back ? "Shift+Tab" : "Tab");
+    }
+    throw new Error(`${most} presses of ${back ? "Shift+Tab" : "Tab"} did not reach ${selector}`);
+  }
+
+  /** How far the page scrolls sideways (0 when it does not). */
+  async sidewaysScroll() {
+    return this.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  }
+
+  /**
+   * The page's visible targets (buttons, links, fields, rows that open)
+   * smaller than `px`×`px` CSS px: [{what, width, height}]. A checkbox or a
+   * file input counts with its label (what a finger hits); a link inside a
+   * sentence is WCAG 2.5.8's "inline" exception.
+   */
+  async smallTargets(px = TARGET_PX) {
+    return this.page.evaluate((px) => {
+      const selector = 'a[href], button, input, select, textarea, summary, [tabindex="0"], [role="option"]';
+      const small = [];
+      for (const element of document.querySelectorAll(selector)) {
+        if (element.closest("details:not([open]) > :not(summary)")) continue;
+        if (!element.checkVisibility({ checkOpacity: false, checkVisibilityCSS: true })) continue;
+        const target = element.matches('input[type="checkbox"], input[type="file"], input[type="radio"]') ? (element.closest("label") ?? element) : element;
+        const box = target.getBoundingClientRect();
+        if (box.width === 0 && box.height === 0) continue;
+        const inline = element.matches("a") && /\S/.test(element.parentElement.textContent.replace(element.textContent, ""));
+        if (inline && getComputedStyle(element).display === "inline") continue;
+        if (box.width + 0.5 < px || box.height + 0.5 < px) {
+          const name = element.getAttribute("name") ?? element.getAttribute("aria-label") ?? element.textContent.trim().slice(0, 40);
+          small.push({ what: `${element.tagName.toLowerCase()}.${[...element.classList].join(".")} ${name}`, width: Math.round(box.width), height: Math.round(box.height) });
+        }
+      }
+      return small;
+    }, px);
   }
 
   // Run history.

@@ -6,6 +6,11 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
+/// The page gives its components the reader's language; here, English.
+fn english() {
+    cnn_playground::ui::lang::provide(Some(cnn_playground::i18n::Lang::En));
+}
+
 #[wasm_bindgen_test]
 fn the_table_component_renders_the_books_rows() {
     let document = web_sys::window().unwrap().document().unwrap();
@@ -17,6 +22,7 @@ fn the_table_component_renders_the_books_rows() {
     )
     .unwrap();
     let _mounted = leptos::mount::mount_to(host.clone(), move || {
+        english();
         view! { <cnn_playground::ui::table::LayerTable table=table batch=Some(128) /> }
     });
     let rows = host.query_selector_all("tbody tr.row.top").unwrap();
@@ -51,6 +57,7 @@ async fn block_rows_expand_on_click() {
     let (config, side) = Arch::GoogLeNet.book_table();
     let table = ShapeTable::compute(&config.layers(), &[1, INPUT_CHANNELS, side, side]).unwrap();
     let _mounted = leptos::mount::mount_to(host.clone(), move || {
+        english();
         view! { <cnn_playground::ui::table::LayerTable table=table batch=None /> }
     });
     let count = |selector: &str| host.query_selector_all(selector).unwrap().length();

@@ -72,6 +72,26 @@ impl Say for StripCaption {
     }
 }
 
+/// What a screen reader hears when an epoch ends: `Epoch 2 of 3 done:
+/// loss 0.472, train acc 0.823, …` (the book's line as its code prints it).
+#[derive(Clone, Debug, PartialEq)]
+pub struct EpochDone {
+    pub epoch: usize,
+    pub epochs: usize,
+    /// The book's line.
+    pub line: String,
+}
+
+impl Say for EpochDone {
+    fn say(&self, lang: Lang) -> String {
+        let (epoch, epochs, line) = (self.epoch, self.epochs, &self.line);
+        match lang {
+            Lang::En => format!("Epoch {epoch} of {epochs} done: {line}"),
+            Lang::Zh => format!("第 {epoch} 轮（共 {epochs} 轮）完成：{line}"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,5 +128,19 @@ mod tests {
         };
         check_message(&caption, &["8", "4"]);
         assert_eq!(caption.say(Lang::En), " (this run, 8 layers, 4 steps measured)");
+    }
+
+    #[test]
+    fn an_epoch_is_announced_with_the_books_line() {
+        let done = EpochDone {
+            epoch: 2,
+            epochs: 3,
+            line: "loss 0.472, train acc 0.823".into(),
+        };
+        check_message(&done, &["2", "3", "loss 0.472, train acc 0.823"]);
+        assert_eq!(
+            done.say(Lang::Zh),
+            "第 2 轮（共 3 轮）完成：loss 0.472, train acc 0.823"
+        );
     }
 }

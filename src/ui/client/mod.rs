@@ -125,6 +125,10 @@ impl Client {
     /// them); a run asked for before the worker is ready waits for it.
     pub fn train(&self, config: TrainConfig) {
         self.run.data_error.set(None);
+        self.run.asked(&config);
+        // The gallery's classes are the last run's until this one's first epoch.
+        self.inside.predictions.set(None);
+        self.inside.cell.set(None);
         let from_weights = self.run.can_continue.get_untracked() && self.run.from_weights.get_untracked();
         let expected_step_ms = self
             .run

@@ -106,6 +106,9 @@ pub struct Outbox {
     pub readiness: Readiness,
     /// A `LookInside` is with the worker: the next waits for its answer.
     inside_in_flight: bool,
+    /// A `Train` went to the worker, which has not said yet that it
+    /// started it (or why not).
+    run_sent: bool,
 }
 
 impl Outbox {
@@ -113,6 +116,7 @@ impl Outbox {
     pub fn new_worker(&mut self) {
         self.readiness = Readiness::default();
         self.inside_in_flight = false;
+        self.run_sent = false;
     }
 
     pub fn push(&mut self, command: Envelope<Command>) {
@@ -131,6 +135,7 @@ impl Outbox {
             let inside = matches!(command.message, Command::LookInside { .. });
             if self.readiness.waiting_for(need).is_none() && !(inside && self.inside_in_flight) {
                 self.inside_in_flight |= inside;
+                self.run_sent |= matches!(command.message, Command::Train { .. });
                 sendable.push(command);
             } else {
                 kept.push_back(command);
@@ -153,11 +158,20 @@ impl Outbox {
         })
     }
 
-    /// What the queued run waits for.
+    /// What the run asked for waits for: the worker's readiness while it
+    /// is queued, then the worker's word that it started.
     pub fn run_waits_for(&self) -> Option<Waiting> {
-        let run = self.queued_run()?;
-        self.readiness
-            .waiting_for(Need::BackendAndData(Images::of_run(run)))
+        match self.queued_run() {
+            Some(run) => self
+                .readiness
+                .waiting_for(Need::BackendAndData(Images::of_run(run))),
+            None => self.run_sent.then_some(Waiting::Start),
+        }
+    }
+
+    /// The worker answered the run sent: it started it, or said why not.
+    pub fn run_answered(&mut self) {
+        self.run_sent = false;
     }
 
     /// Forgets a queued run (its data failed, the user stopped it, the

@@ -51,9 +51,13 @@ impl Client {
                 self.shared.outbox.borrow_mut().drop_run();
                 self.flush();
             }
-            Report::Preparing => self.run_started(),
+            Report::Preparing => {
+                self.run_answered();
+                self.run_started();
+            }
             Report::Training { event } => self.training_event(event.clone()),
             Report::Finished { ending } => {
+                self.run_answered();
                 let said = ending
                     .message()
                     .map_or_else(|| "finished".to_string(), |ending| ending.say(Lang::En));
@@ -61,6 +65,7 @@ impl Client {
                 self.run.on_report(report, None);
             }
             Report::Failed { error } => {
+                self.run_answered();
                 self.end_record(format!("failed: {}", error.say(Lang::En)));
                 self.run.on_report(report, None);
             }
@@ -114,6 +119,12 @@ impl Client {
         }
     }
 
+    /// The worker said what became of the run sent to it.
+    fn run_answered(&self) {
+        self.shared.outbox.borrow_mut().run_answered();
+        self.run.set_queued(self.shared.outbox.borrow().run_waits_for());
+    }
+
     /// The worker chose its backend: kept, unless a faster worker suits it.
     fn backend_chosen(&self, backend: Backend) {
         // Auto (or WebGPU) ended on the CPU in the WebGPU worker: on an
@@ -133,9 +144,6 @@ impl Client {
     /// The worker started the run the page asked for.
     fn run_started(&self) {
         let asked = self.shared.records.borrow().asked().cloned();
-        // The gallery's classes are the last run's until this one's first epoch.
-        self.inside.predictions.set(None);
-        self.inside.cell.set(None);
         self.run.on_report(&Report::Preparing, asked.as_ref());
         self.begin_record();
     }

@@ -3,12 +3,15 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::{GALLERY, capitalised, class_name};
+use super::GALLERY;
 use crate::data::SIDE;
-use crate::i18n::Say;
+use crate::i18n::classes::class_name;
+use crate::i18n::page_inside::{GalleryFilter, GalleryHeading, InsideText, TestImage, ThumbLabel};
+use crate::i18n::{Catalogue, Say};
 use crate::ui::ClientHandle;
 use crate::ui::canvas::{Bitmap, grey_rgba};
 use crate::ui::inside_state::Inside;
+use crate::ui::lang::{lang, say, tr};
 use crate::web::protocol::PictureRef;
 
 /// The test images the net was evaluated on, true class over predicted
@@ -62,32 +65,75 @@ pub fn Gallery() -> impl IntoView {
         inside.cell.set(None);
         inside.gallery_start.set(0);
     };
-    let lang = crate::ui::lang::lang();
-    let heading = move || match (inside.predictions.get(), inside.cell.get()) {
-        (None, _) => "Test images (train to see what the net predicts)".to_string(),
-        (Some(p), Some((label, predicted))) => format!(
-            "{}: {} {} images classified as {}",
-            capitalised(&p.when.say(lang.get())),
-            total().unwrap_or(0),
-            class_name(label),
-            class_name(predicted)
-        ),
-        (Some(p), None) => format!(
-            "{}: true class over predicted class ({} images{})",
-            capitalised(&p.when.say(lang.get())),
-            total().unwrap_or(0),
-            if inside.mistakes_only.get() {
-                ", mistakes only"
-            } else {
-                ""
-            }
-        ),
+    // The thumb a Tab lands on: the picture looked at when it is on this
+    // page, else the page's first.
+    let tab_stop = move || {
+        let shown = shown.get();
+        match inside.picture.get() {
+            PictureRef::Test { index } if shown.contains(&index) => Some(index),
+            _ => shown.first().copied(),
+        }
+    };
+    // Arrow keys move the picture looked at (and the focus with it); Enter
+    // or Space picks the focused one.
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        let Some(thumb) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+        else {
+            return;
+        };
+        let Some(index) = thumb.dataset().get("index").and_then(|i| i.parse::<usize>().ok()) else {
+            return;
+        };
+        let key = ev.key();
+        if matches!(key.as_str(), "Enter" | " ") {
+            ev.prevent_default();
+            inside.picture.set(PictureRef::Test { index });
+            return;
+        }
+        let shown = shown.get_untracked();
+        let (Some(gallery), Some(at)) = (thumb.parent_element(), shown.iter().position(|&i| i == index))
+        else {
+            return;
+        };
+        let Some(to) = moved(&key, at, shown.len(), columns(&gallery)) else {
+            return;
+        };
+        ev.prevent_default();
+        inside.picture.set(PictureRef::Test { index: shown[to] });
+        if let Some(next) = gallery
+            .query_selector(&format!("[data-index=\"{}\"]", shown[to]))
+            .ok()
+            .flatten()
+            .and_then(|next| next.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = next.focus();
+        }
+    };
+    let lang = lang();
+    let heading = move || {
+        let lang = lang.get();
+        let Some(predictions) = inside.predictions.get() else {
+            return InsideText::GalleryUntrained.get(lang).to_string();
+        };
+        let filter = match (inside.cell.get(), inside.mistakes_only.get()) {
+            (Some((label, predicted)), _) => GalleryFilter::Cell { label, predicted },
+            (None, true) => GalleryFilter::MistakesOnly,
+            (None, false) => GalleryFilter::All,
+        };
+        GalleryHeading {
+            when: predictions.when,
+            count: total().unwrap_or(0),
+            filter,
+        }
+        .say(lang)
     };
     view! {
         <div class="gallery-head">
             <span class="gallery-title">{heading}</span>
             {move || inside.cell.get().map(|_| view! {
-                <button class="chip" name="clear-cell" on:click=move |_| inside.cell.set(None)>"show all ✕"</button>
+                <button class="chip" name="clear-cell" on:click=move |_| inside.cell.set(None)>{tr(InsideText::ShowAll)}</button>
             })}
             <label class="switch">
                 <input
@@ -97,43 +143,124 @@ pub fn Gallery() -> impl IntoView {
                     disabled=move || inside.predictions.with(Option::is_none)
                     on:change=on_mistakes
                 />
-                "mistakes only"
+                {tr(InsideText::MistakesOnly)}
             </label>
-            <button name="gallery-previous" on:click=move |_| page(-1) disabled=move || inside.gallery_start.get() == 0>"◀"</button>
-            <button name="gallery-next" on:click=move |_| page(1)
-                disabled=move || total().is_some_and(|n| inside.gallery_start.get() + GALLERY >= n)>"▶"</button>
+            <button
+                name="gallery-previous"
+                title=tr(InsideText::PreviousPage)
+                aria-label=tr(InsideText::PreviousPage)
+                on:click=move |_| page(-1)
+                disabled=move || inside.gallery_start.get() == 0
+            >"◀"</button>
+            <button
+                name="gallery-next"
+                title=tr(InsideText::NextPage)
+                aria-label=tr(InsideText::NextPage)
+                on:click=move |_| page(1)
+                disabled=move || total().is_some_and(|n| inside.gallery_start.get() + GALLERY >= n)
+            >"▶"</button>
         </div>
-        <div class="gallery">
+        <div class="gallery" role="listbox" aria-label=tr(InsideText::GalleryLabel) on:keydown=on_key>
             {move || {
                 let predictions = inside.predictions.get();
-                let chosen = inside.picture.get();
                 shown.get().into_iter().map(|index| {
                     let image = inside.images.with(|images| images.get(&index).cloned());
                     let predicted = predictions.as_ref().and_then(|p| p.predicted.get(index).copied());
+                    // The picture looked at, and the one a Tab lands on.
+                    let chosen = move || inside.picture.get() == PictureRef::Test { index };
+                    let tabindex = move || if tab_stop() == Some(index) { "0" } else { "-1" };
                     let (label, pixels) = match image {
                         Some(image) => image,
-                        None => return view! { <figure class="thumb waiting"></figure> }.into_any(),
+                        None => return view! {
+                            <div class="thumb waiting" role="option" data-index=index aria-selected="false"
+                                tabindex=tabindex aria-label=say(TestImage(index))></div>
+                        }.into_any(),
                     };
                     let wrong = predicted.is_some_and(|p| p != label);
-                    let caption = match predicted {
-                        Some(p) => format!("{}\n{}", class_name(label), class_name(p)),
-                        None => class_name(label).to_string(),
+                    let caption = move || {
+                        let lang = lang.get();
+                        match predicted {
+                            Some(p) => format!("{}\n{}", class_name(label.into(), lang), class_name(p.into(), lang)),
+                            None => class_name(label.into(), lang).to_string(),
+                        }
                     };
+                    let name = ThumbLabel { index, label: label.into(), predicted: predicted.map(usize::from) };
                     let pick = move |_| inside.picture.set(PictureRef::Test { index });
                     view! {
-                        <figure
+                        <div
                             class="thumb"
                             class:wrong=wrong
-                            class:chosen=chosen == PictureRef::Test { index }
+                            class:chosen=chosen
+                            role="option"
+                            aria-selected=move || chosen().to_string()
+                            aria-label=say(name)
+                            tabindex=tabindex
                             data-index=index
                             on:click=pick
                         >
-                            <Bitmap width=SIDE height=SIDE rgba=grey_rgba(&pixels) css_width=56 title=format!("test image {index}") />
-                            <figcaption>{caption}</figcaption>
-                        </figure>
+                            <Bitmap width=SIDE height=SIDE rgba=grey_rgba(&pixels) css_width=56 title=Signal::derive(say(TestImage(index))) />
+                            <span class="caption">
+                                // A mistake is marked, not only coloured.
+                                {wrong.then(|| view! { <span class="mistake-mark" aria-hidden="true">"✗ "</span> })}
+                                {caption}
+                            </span>
+                        </div>
                     }.into_any()
                 }).collect_view()
             }}
         </div>
+    }
+}
+
+/// Where an arrow key moves in a grid of `count` thumbs, `columns` a row,
+/// from `at`; `None` for a key that does not move.
+fn moved(key: &str, at: usize, count: usize, columns: usize) -> Option<usize> {
+    let last = count.checked_sub(1)?;
+    let to = match key {
+        "ArrowRight" => at + 1,
+        "ArrowLeft" => at.checked_sub(1)?,
+        "ArrowDown" => at + columns.max(1),
+        "ArrowUp" => at.checked_sub(columns.max(1))?,
+        "Home" => 0,
+        "End" => last,
+        _ => return None,
+    };
+    Some(to.min(last))
+}
+
+/// How many thumbs a row of the gallery holds (as laid out now: eight on a
+/// wide screen, four on a phone).
+fn columns(gallery: &web_sys::Element) -> usize {
+    let children = gallery.children();
+    let top = |i: u32| {
+        children
+            .item(i)
+            .and_then(|child| child.dyn_into::<web_sys::HtmlElement>().ok())
+            .map(|child| child.offset_top())
+    };
+    let first = top(0);
+    (0..children.length())
+        .take_while(|&i| top(i) == first)
+        .count()
+        .max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::moved;
+
+    #[test]
+    fn arrow_keys_move_within_the_page() {
+        assert_eq!(moved("ArrowRight", 0, 16, 8), Some(1));
+        assert_eq!(moved("ArrowRight", 15, 16, 8), Some(15));
+        assert_eq!(moved("ArrowLeft", 0, 16, 8), None);
+        assert_eq!(moved("ArrowDown", 3, 16, 8), Some(11));
+        assert_eq!(moved("ArrowDown", 12, 16, 4), Some(15));
+        assert_eq!(moved("ArrowUp", 5, 16, 4), Some(1));
+        assert_eq!(moved("ArrowUp", 2, 16, 4), None);
+        assert_eq!(moved("End", 2, 10, 8), Some(9));
+        assert_eq!(moved("Home", 7, 10, 8), Some(0));
+        assert_eq!(moved("Enter", 7, 10, 8), None);
+        assert_eq!(moved("ArrowRight", 0, 0, 8), None);
     }
 }

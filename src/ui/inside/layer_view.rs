@@ -5,9 +5,13 @@ use leptos::prelude::*;
 
 use super::MAPS_SHOWN;
 use crate::format::shape;
+use crate::i18n::page_inside::{
+    FiltersLine, InsideText, LayerTitle, MapTitle, OddShape, OutputLine, ShowChannels, ValueRange,
+};
 use crate::shape::{ShapeTable, row_path_text};
 use crate::ui::canvas::{Bitmap, bars_rgba, heat_rgba, magnitude};
 use crate::ui::inside_state::{Inside, InsideAnswer};
+use crate::ui::lang::{say, tr};
 
 /// What the clicked row outputs for the picture: one small image per
 /// channel on a shared scale, bars for a flat layer, and a convolution's
@@ -15,7 +19,6 @@ use crate::ui::inside_state::{Inside, InsideAnswer};
 #[component]
 pub fn LayerView(table: Memo<Option<ShapeTable>>) -> impl IntoView {
     let inside = expect_context::<Inside>();
-    let lang = crate::ui::lang::lang();
     move || {
         let path = inside.layer.get()?;
         let table = table.get()?;
@@ -26,18 +29,14 @@ pub fn LayerView(table: Memo<Option<ShapeTable>>) -> impl IntoView {
             .get()
             .filter(|answer| answer.layer == path && !answer.shape.is_empty());
         let show_all = inside.show_all.get();
-        let title = format!(
-            "row {} · {}{} → {}",
-            row_path_text(&path),
-            row.name,
-            match row.settings.is_empty() {
-                true => String::new(),
-                false => format!(" ({})", lang.get().say(&row.settings)),
-            },
-            shape(&row.output)
-        );
+        let title = say(LayerTitle {
+            path: row_path_text(&path),
+            name: row.name.clone(),
+            settings: row.settings.clone(),
+            output: shape(&row.output),
+        });
         let body = match answer {
-            None => view! { <p class="waiting">"asking the worker…"</p> }.into_any(),
+            None => view! { <p class="waiting">{tr(InsideText::AskingWorker)}</p> }.into_any(),
             Some(answer) => output_view(&answer, last_row, show_all, inside).into_any(),
         };
         let close = move |_| inside.layer.set(None);
@@ -45,7 +44,7 @@ pub fn LayerView(table: Memo<Option<ShapeTable>>) -> impl IntoView {
             <div class="layer-view" data-shape=shape(&row.output) data-row=row_path_text(&path)>
                 <div class="layer-view-head">
                     <strong>{title}</strong>
-                    <button class="chip" name="close-layer" on:click=close>"close ✕"</button>
+                    <button class="chip" name="close-layer" on:click=close>{tr(InsideText::Close)}</button>
                 </div>
                 {body}
             </div>
@@ -65,8 +64,7 @@ fn output_view(
         .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &v| {
             (lo.min(v), hi.max(v))
         });
-    let range =
-        format!("values from {lo:.3} to {hi:.3}; one colour scale for all: blue below 0, white 0, red above");
+    let range = ValueRange { lo, hi };
     let toggle = move |_| inside.show_all.update(|all| *all = !*all);
     let outputs = match answer.shape[..] {
         [_, channels, h, w] => {
@@ -82,18 +80,18 @@ fn output_view(
                 .enumerate()
                 .map(|(c, map)| view! {
                     <figure class="map">
-                        <Bitmap width=w height=h rgba=heat_rgba(map, scale) css_width=css title=format!("channel {c}") />
+                        <Bitmap width=w height=h rgba=heat_rgba(map, scale) css_width=css title=Signal::derive(say(MapTitle::Channel(c))) />
                         <figcaption>{c}</figcaption>
                     </figure>
                 })
                 .collect_view();
             let more = (channels > MAPS_SHOWN).then(|| view! {
                 <button class="link" name="show-all" on:click=toggle>
-                    {if show_all { format!("show the first {MAPS_SHOWN}") } else { format!("show all {channels} channels") }}
+                    {say(if show_all { ShowChannels::First(MAPS_SHOWN) } else { ShowChannels::All(channels) })}
                 </button>
             });
             view! {
-                <p class="range">{format!("{channels} channels of {h}×{w}; ")}{range}</p>
+                <p class="range">{say(OutputLine::Maps { channels, height: h, width: w })}{say(range)}</p>
                 <div class="maps" data-channels=shown>{maps}</div>
                 {more}
             }
@@ -102,16 +100,16 @@ fn output_view(
         [_, features] => {
             let scale = magnitude(&answer.values);
             let what = match last_row {
-                true => "the logits, one per class; their softmax is the probabilities above".to_string(),
-                false => format!("{features} values as bars"),
+                true => OutputLine::Logits,
+                false => OutputLine::Bars(features),
             };
             view! {
-                <p class="range">{format!("{what}; ")}{range}</p>
+                <p class="range">{say(what)}{say(range)}</p>
                 <Bitmap width=features height=48 rgba=bars_rgba(&answer.values, scale, 48) css_width=features.clamp(160, 640) />
             }
             .into_any()
         }
-        _ => view! { <p>{format!("an output of shape {:?}", answer.shape)}</p> }.into_any(),
+        _ => view! { <p>{say(OddShape(shape(&answer.shape)))}</p> }.into_any(),
     };
     let filters = answer.filters.as_ref().map(|(filters, values)| {
         let [out, shown_in, kh, kw] = filters.shape;
@@ -129,16 +127,20 @@ fn output_view(
             .enumerate()
             .map(|(i, kernel)| view! {
                 <Bitmap width=kw height=kh rgba=heat_rgba(kernel, scale) css_width=css
-                    title=format!("output {}, input {}", i / shown_in, i % shown_in) />
+                    title=Signal::derive(say(MapTitle::Kernel { output: i / shown_in, input: i % shown_in })) />
             })
             .collect_view();
-        let inputs = match filters.in_channels > shown_in {
-            true => format!("the kernels over its first {shown_in} of {} input channels", filters.in_channels),
-            false => format!("{} input channel{}", shown_in, if shown_in == 1 { "" } else { "s" }),
+        let line = FiltersLine {
+            outputs_shown: out_shown,
+            outputs: out,
+            inputs_shown: shown_in,
+            inputs: filters.in_channels,
+            kernel: [kh, kw],
+            scale,
         };
         view! {
-            <p class="range">{format!("filters: {out_shown} of {out} outputs, {inputs} ({kh}×{kw}){}; weights up to ±{scale:.3}", if shown_in > 1 { ", one row per output" } else { "" })}</p>
-            <div class="filters" style=format!("grid-template-columns: repeat({columns}, {css}px)") data-filters=out_shown * shown_in>{kernels}</div>
+            <p class="range">{say(line)}</p>
+            <div class="filters" tabindex="0" style=format!("grid-template-columns: repeat({columns}, {css}px)") data-filters=out_shown * shown_in>{kernels}</div>
         }
     });
     view! {

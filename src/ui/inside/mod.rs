@@ -15,10 +15,11 @@ mod own_picture;
 
 use leptos::prelude::*;
 
-use crate::data::CLASS_NAMES;
+use crate::i18n::page_inside::InsideText;
 use crate::shape::ShapeTable;
 use crate::ui::ClientHandle;
 use crate::ui::inside_state::Inside;
+use crate::ui::lang::tr;
 use crate::ui::run::Run;
 use crate::ui::state::Settings;
 use crate::web::protocol::{Command, PictureRef};
@@ -32,17 +33,6 @@ use own_picture::OwnPicturePicker;
 pub(crate) const GALLERY: usize = 16;
 /// Channels (and filters) shown before "show all".
 pub const MAPS_SHOWN: usize = 64;
-
-pub(crate) fn class_name(class: impl Into<usize>) -> &'static str {
-    CLASS_NAMES.get(class.into()).copied().unwrap_or("?")
-}
-
-pub(crate) fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map_or(String::new(), |first| first.to_uppercase().chain(chars).collect())
-}
 
 /// The whole "inside the net" section, under the table.
 #[component]
@@ -88,13 +78,13 @@ pub fn InsidePanel(table: Memo<Option<ShapeTable>>) -> impl IntoView {
     let start = move |_| inside.active.set(true);
     view! {
         <section class="inside" aria-labelledby="inside-title">
-            <h3 id="inside-title">"Inside the net"</h3>
+            <h3 id="inside-title">{tr(InsideText::Title)}</h3>
             {move || match inside.active.get() || inside.predictions.with(Option::is_some) {
                 false => view! {
                     <p class="inside-intro">
-                        "Click a row of the table to see what it outputs for a test image, or "
-                        <button class="link" name="look-inside" on:click=start>"show the test images"</button>
-                        ". Before training the filters are random: worth seeing too."
+                        {tr(InsideText::IntroClick)}
+                        <button class="link" name="look-inside" on:click=start>{tr(InsideText::IntroShow)}</button>
+                        {tr(InsideText::IntroRandom)}
                     </p>
                 }.into_any(),
                 true => view! { <Gallery /> }.into_any(),

@@ -4,16 +4,21 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::i18n::Say;
+use crate::i18n::page_inside::{InsideText, PageStep, PictureProblem, PictureSource};
+use crate::picture::Picture;
 use crate::ui::canvas::{picture_from_file, read_canvas};
 use crate::ui::inside_state::{Inside, OwnPicture};
+use crate::ui::lang::{lang, tr};
 use crate::web::protocol::PictureRef;
 
 /// A picture of one's own: a file (picked or dropped) or a drawing.
 #[component]
 pub fn OwnPicturePicker() -> impl IntoView {
     let inside = expect_context::<Inside>();
-    let message = RwSignal::new(None::<String>);
-    let take = move |result: Result<crate::picture::Picture, String>, source: String| match result {
+    let lang = lang();
+    let message = RwSignal::new(None::<PictureProblem>);
+    let take = move |result: Result<Picture, PictureProblem>, source: PictureSource| match result {
         Ok(picture) => {
             message.set(None);
             inside.own.set(Some(OwnPicture {
@@ -30,7 +35,7 @@ pub fn OwnPicturePicker() -> impl IntoView {
     let open_file = move |file: web_sys::File| {
         leptos::task::spawn_local(async move {
             let name = file.name();
-            take(picture_from_file(&file).await, name);
+            take(picture_from_file(&file).await, PictureSource::File(name));
         });
     };
     let on_change = move |ev: leptos::ev::Event| {
@@ -44,19 +49,19 @@ pub fn OwnPicturePicker() -> impl IntoView {
         ev.prevent_default();
         match ev.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)) {
             Some(file) => open_file(file),
-            None => message.set(Some("drop a picture file here".to_string())),
+            None => message.set(Some(PictureProblem::NoFileDropped)),
         }
     };
     view! {
         <div class="own" on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=on_drop>
-            <strong>"Your own picture"</strong>
-            <p class="hint">"Draw a piece of clothing, or drop or pick a photo; it is made into a 28×28 grey image as Fashion-MNIST's are."</p>
-            <DrawingPad on_picture=Callback::new(move |result| take(result, "your drawing".to_string())) />
+            <strong>{tr(InsideText::OwnTitle)}</strong>
+            <p class="hint">{tr(InsideText::OwnHint)}</p>
+            <DrawingPad on_picture=Callback::new(move |result| take(result, PictureSource::Drawing)) />
             <label class="file">
-                "picture file: "
+                {tr(InsideText::PictureFile)}
                 <input type="file" name="own-picture" accept="image/*" on:change=on_change />
             </label>
-            {move || message.get().map(|m| view! { <p class="inside-problem" role="alert">{m}</p> })}
+            {move || message.get().map(|m| view! { <p class="inside-problem" role="alert">{move || m.say(lang.get())}</p> })}
         </div>
     }
 }
@@ -68,7 +73,7 @@ const PAD: u32 = 168;
 /// strokes as Fashion-MNIST's objects are; each finished stroke is
 /// classified.
 #[component]
-fn DrawingPad(on_picture: Callback<Result<crate::picture::Picture, String>>) -> impl IntoView {
+fn DrawingPad(on_picture: Callback<Result<Picture, PictureProblem>>) -> impl IntoView {
     let node = NodeRef::<Canvas>::new();
     let drawing = StoredValue::new(false);
     let context = move || {
@@ -119,13 +124,8 @@ fn DrawingPad(on_picture: Callback<Result<crate::picture::Picture, String>>) -> 
         drawing.set_value(false);
         let read = node.get_untracked().and_then(|canvas| read_canvas(&canvas));
         let result = match read {
-            Some((w, h, rgba)) => crate::picture::from_rgba(w, h, &rgba).map_err(|e| match e {
-                crate::picture::PictureError::Empty => {
-                    "the drawing is empty: draw something first".to_string()
-                }
-                e => e.to_string(),
-            }),
-            None => Err("the drawing could not be read".to_string()),
+            Some((w, h, rgba)) => crate::picture::from_rgba(w, h, &rgba).map_err(PictureProblem::Drawing),
+            None => Err(PictureProblem::Page(PageStep::Drawing)),
         };
         on_picture.run(result);
     };
@@ -134,6 +134,10 @@ fn DrawingPad(on_picture: Callback<Result<crate::picture::Picture, String>>) -> 
             <canvas
                 node_ref=node
                 class="drawing"
+                // Drawn with a pointer only: it says so, and that the file
+                // picker beside it is the way without one.
+                role="img"
+                aria-label=tr(InsideText::PadLabel)
                 width=PAD
                 height=PAD
                 style=format!("width: {PAD}px; height: {PAD}px")
@@ -142,7 +146,7 @@ fn DrawingPad(on_picture: Callback<Result<crate::picture::Picture, String>>) -> 
                 on:pointerup=up
                 on:pointercancel=up
             ></canvas>
-            <button name="clear-drawing" on:click=move |_| clear()>"clear"</button>
+            <button name="clear-drawing" on:click=move |_| clear()>{tr(InsideText::Clear)}</button>
         </div>
     }
 }

@@ -9,17 +9,19 @@ pub enum Command {
     Bench,
     Features,
     Config,
+    Export,
 }
 
 impl Command {
     /// In the order `cnnp help` explains them.
-    pub const ALL: [Command; 6] = [
+    pub const ALL: [Command; 7] = [
         Command::Shapes,
         Command::Train,
         Command::Eval,
         Command::Bench,
         Command::Features,
         Command::Config,
+        Command::Export,
     ];
 
     pub fn id(self) -> &'static str {
@@ -30,6 +32,7 @@ impl Command {
             Command::Bench => "bench",
             Command::Features => "features",
             Command::Config => "config",
+            Command::Export => "export",
         }
     }
 
@@ -60,7 +63,7 @@ mod tests {
         assert_eq!(Command::from_id("help"), None);
         assert_eq!(
             usage(),
-            "usage: cnnp shapes|train|eval|bench|features|config --arch A [options]; cnnp help"
+            "usage: cnnp shapes|train|eval|bench|features|config|export --arch A [options]; cnnp help"
         );
     }
 }

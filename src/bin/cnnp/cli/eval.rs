@@ -1,7 +1,11 @@
 //! `cnnp eval`: a weights file's test loss, accuracy and confusion matrix.
 
+use burn::module::Module;
+use burn::tensor::Device;
+use cnn_playground::arch::NUM_CLASSES;
 use cnn_playground::backend::BackendKind;
-use cnn_playground::data;
+use cnn_playground::data::{self, Dataset};
+use cnn_playground::model::Net;
 use cnn_playground::training::{self, Evaluation, TrainConfig};
 use cnn_playground::weights::About;
 
@@ -12,7 +16,9 @@ use super::weights_file::WeightsFile;
 use super::{CliError, UsageError};
 
 pub const ABOUT: &str = "\
-The test loss, test accuracy and confusion matrix of a weights file.";
+The test loss, test accuracy and confusion matrix of a weights file;
+--logits N: the net's logits for the first N test images instead, as
+JSON (to hold against PyTorch's for the same file).";
 
 pub fn run(flags: &Flags) -> Result<(), CliError> {
     let arch = flags.arch()?;
@@ -26,6 +32,14 @@ pub fn run(flags: &Flags) -> Result<(), CliError> {
     // Its bytes are not held through the evaluation.
     let WeightsFile { path, about, .. } = file;
     let (_, test_set) = load_data(&flags.data_dir())?;
+    if let Some(n) = flags.number("logits", 1, 10_000)? {
+        let logits = logits(&model, &test_set.truncated(n), side, &device)?;
+        println!(
+            "{}",
+            serde_json::json!({"arch": arch.id(), "resize": side, "logits": logits})
+        );
+        return Ok(());
+    }
     let test_set = test_set.truncated(flags.number("test-limit", 1, 10_000)?.unwrap_or(usize::MAX));
     let evaluation = pollster::block_on(training::evaluate(
         &model,
@@ -41,6 +55,21 @@ pub fn run(flags: &Flags) -> Result<(), CliError> {
         false => print_text(&path, about.as_ref(), &evaluation),
     }
     Ok(())
+}
+
+/// The net's logits for every image of `images` (in eval mode: dropout
+/// off, batch norm on its running statistics), a row each.
+fn logits(model: &Net, images: &Dataset, side: usize, device: &Device) -> Result<Vec<Vec<f32>>, CliError> {
+    let indices: Vec<usize> = (0..images.len()).collect();
+    // As `training::evaluate`: the model made valid, off the autodiff device.
+    let device = device.clone().inner();
+    let (input, _) = training::batch_tensors(&images.batch(&indices, &data::Resize::to(side)), &device);
+    let logits = model.valid().forward(input);
+    let values = logits
+        .into_data()
+        .try_to_vec::<f32>()
+        .map_err(|e| CliError::Run(format!("{e:?}")))?;
+    Ok(values.chunks(NUM_CLASSES).map(<[f32]>::to_vec).collect())
 }
 
 fn print_json(arch: &str, path: &str, about: Option<&About>, side: usize, evaluation: &Evaluation) {

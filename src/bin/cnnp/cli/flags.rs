@@ -9,7 +9,7 @@ use cnn_playground::bounds::Bounds;
 use cnn_playground::training::TrainConfig;
 
 use super::UsageError;
-use super::command::Command::{Bench, Eval, Features, Shapes, Train};
+use super::command::Command::{Bench, Config, Eval, Export, Features, Shapes, Train};
 use super::command::{Command, usage};
 
 /// One flag: `--name`, or `--name VALUE` (also `--name=VALUE`).
@@ -68,9 +68,11 @@ impl Flag {
 /// Every command: each reads a net.
 const ALL: &[Command] = &Command::ALL;
 /// The commands that work at an input size.
-const SIZED: &[Command] = &[Shapes, Train, Eval, Bench, Features];
-/// The commands that read Fashion-MNIST onto a device.
-const ON_DATA: &[Command] = &[Train, Eval, Bench, Features];
+const SIZED: &[Command] = &[Shapes, Train, Eval, Bench, Features, Export];
+/// The commands that read Fashion-MNIST (export: the script does).
+const ON_DATA: &[Command] = &[Train, Eval, Bench, Features, Export];
+/// The commands that describe a run: train, and export (the script's defaults).
+const RUN: &[Command] = &[Train, Export];
 
 /// Every flag, in the order the help lists them (a command's own line
 /// lists its required ones first).
@@ -80,26 +82,27 @@ pub const FLAGS: &[Flag] = &[
     Flag::valued("image", "I", &[Features], "which test image (from 0)").required_by(&[Features]),
     Flag::valued("layer", "L", &[Features], "which row of the table (3, or 3.2 inside it)")
         .required_by(&[Features]),
-    Flag::valued("epochs", "N", &[Train], "how many passes over the training set"),
-    Flag::valued("lr", "X", &[Train], "the learning rate"),
-    Flag::valued("batch", "N", &[Train, Bench], "examples per step"),
+    Flag::valued("epochs", "N", RUN, "how many passes over the training set"),
+    Flag::valued("lr", "X", RUN, "the learning rate"),
+    Flag::valued("batch", "N", &[Train, Bench, Export], "examples per step"),
     Flag::valued("steps", "N", &[Bench], "how many steps to time after the warm-up (20)"),
     Flag::valued("resize", "N", SIZED, "the input's side, in pixels"),
     Flag::valued("ratio", "R", ALL, "VGG's width ratio: every layer's channels divided by R"),
-    Flag::valued("optimizer", "sgd|momentum|adam", &[Train], "the optimiser (sgd, as the book)"),
-    Flag::valued("weight-decay", "X", &[Train], "the L2 penalty on the weights (0)"),
+    Flag::valued("optimizer", "sgd|momentum|adam", RUN, "the optimiser (sgd, as the book)"),
+    Flag::valued("weight-decay", "X", RUN, "the L2 penalty on the weights (0)"),
     Flag::valued("backend", "cpu|wgpu", ON_DATA, "where the tensors live (cpu)").required_by(&[Bench]),
     Flag::valued("conv", "ours|burn", &[Bench], "whose kernels run (ours)"),
     Flag::valued("readback-every", "K", &[Bench], "read the loss back every Kth step (1)"),
-    Flag::valued("train-limit", "N", &[Train], "train on the first N training images only"),
-    Flag::valued("test-limit", "N", &[Train, Eval], "test on the first N test images only"),
-    Flag::valued("seed", "S", &[Train, Features], "the seed of the initial weights and the shuffle (0)"),
+    Flag::valued("train-limit", "N", RUN, "train on the first N training images only"),
+    Flag::valued("test-limit", "N", &[Train, Eval, Export], "test on the first N test images only"),
+    Flag::valued("seed", "S", &[Train, Features, Export], "the seed of the initial weights and the shuffle (0)"),
     Flag::switch("profile", &[Bench], "time each layer of the table on its own instead"),
     Flag::valued("data", "DIR", ON_DATA,
-        "the Fashion-MNIST files (else $CNNP_DATA, else assets/fashion-mnist)"),
+        "the Fashion-MNIST files (else $CNNP_DATA, else assets/fashion-mnist; export: the folder \
+         the script reads by default, else fashion-mnist)"),
     Flag::switch("expand", &[Shapes], "every block's inner layers too"),
-    Flag::switch("json", SIZED, "JSON instead of text"),
-    Flag::switch("quick", &[Train], "the page's quick setting instead of the book's"),
+    Flag::switch("json", &[Shapes, Train, Eval, Bench, Features], "JSON instead of text"),
+    Flag::switch("quick", RUN, "the page's quick setting instead of the book's"),
     Flag::switch("print-config", &[Train], "print the run's settings as the worker takes them, and stop"),
     Flag::valued("save", "FILE", &[Train], "write the trained weights there"),
     Flag::valued("weights", "FILE", &[Train, Eval, Features],
@@ -116,6 +119,12 @@ pub const FLAGS: &[Flag] = &[
          epoch's means of the first and last layers, or with --json a 'gradients' line per step \
          after a 'started' line naming the layers"),
     Flag::valued("grad-norms-every", "N", &[Train, Bench], "with --grad-norms: measure every Nth step (1)"),
+    Flag::valued("format", "py|ipynb", &[Export], "a PyTorch script or a Jupyter notebook")
+        .required_by(&[Export]),
+    Flag::valued("out", "FILE", &[Export], "write there instead of to the standard output"),
+    Flag::valued("logits", "N", &[Eval],
+        "print the logits of the first N test images as JSON instead (what PyTorch's net gives)"),
+    Flag::switch("presets", &[Config], "list the net's presets (the book's exercises), an id a line"),
 ];
 
 /// The flags `command` accepts, as a message lists them.
@@ -290,7 +299,7 @@ mod tests {
             .unwrap();
         assert_eq!(
             message,
-            "unknown flag '--json'; accepted: --arch, --ratio, --config, --preset, --edit"
+            "unknown flag '--json'; accepted: --arch, --ratio, --config, --preset, --edit, --presets"
         );
         assert_eq!(parse(Eval, &["--arch"]).err().unwrap(), "--arch needs a value");
         assert!(

@@ -2,10 +2,11 @@
 //! the command does; then each flag's help line.
 
 use cnn_playground::arch::Arch;
+use cnn_playground::format::wrap;
 
 use super::command::Command;
 use super::flags::{FLAGS, Flag};
-use super::{bench, config, eval, features, shapes, train};
+use super::{bench, config, eval, export, features, shapes, train};
 
 /// The widest line the help writes, where its words allow.
 const WIDTH: usize = 90;
@@ -38,6 +39,7 @@ fn about(command: Command) -> &'static str {
         Command::Bench => bench::ABOUT,
         Command::Features => features::ABOUT,
         Command::Config => config::ABOUT,
+        Command::Export => export::ABOUT,
     }
 }
 
@@ -84,35 +86,9 @@ fn indented(head: &str, lines: &[String]) -> String {
         .collect()
 }
 
-/// `words` in lines of at most `width` characters, a space apart (a longer
-/// word alone on its line).
-fn wrap<'a>(words: impl IntoIterator<Item = &'a str>, width: usize) -> Vec<String> {
-    let mut lines: Vec<String> = vec![];
-    for word in words {
-        match lines.last_mut() {
-            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
-                line.push(' ');
-                line.push_str(word);
-            }
-            _ => lines.push(word.to_string()),
-        }
-    }
-    lines
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn wrap_fills_lines_up_to_the_width_and_keeps_long_words_whole() {
-        let words = |text: &'static str| text.split_whitespace();
-        assert_eq!(wrap(words("a bb ccc dd"), 6), ["a bb", "ccc dd"]);
-        assert_eq!(wrap(words("a verylongword b"), 4), ["a", "verylongword", "b"]);
-        assert_eq!(wrap(words("  "), 4), Vec::<String>::new());
-        // A synopsis wraps between flags, never inside one.
-        assert_eq!(wrap(["[--a N]", "[--b N]"], 10), ["[--a N]", "[--b N]"]);
-    }
 
     #[test]
     fn each_command_line_lists_what_it_accepts_and_brackets_the_optional() {
@@ -154,7 +130,7 @@ mod tests {
             );
         }
         assert!(
-            help.contains("\n      The test loss, test accuracy and confusion matrix of a weights file.\n")
+            help.contains("\n      The test loss, test accuracy and confusion matrix of a weights file;\n")
         );
         assert!(help.ends_with("\n  A: lenet|alexnet|vgg|nin|googlenet|bn-lenet|resnet|densenet"));
     }

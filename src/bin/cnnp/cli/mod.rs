@@ -3,7 +3,7 @@
 //! from them (`help`).
 //!
 //! ```text
-//! cnnp shapes|train|eval|bench|features|config --arch A [options]
+//! cnnp shapes|train|eval|bench|features|config|export --arch A [options]
 //! cnnp help
 //! ```
 
@@ -12,6 +12,7 @@ mod command;
 mod config;
 mod confusion;
 mod eval;
+mod export;
 mod features;
 mod flags;
 mod help;
@@ -66,6 +67,7 @@ fn run(args: &[String]) -> Result<(), CliError> {
         Command::Bench => bench::run(&flags),
         Command::Features => features::run(&flags),
         Command::Config => config::run(&flags),
+        Command::Export => export::run(&flags),
     }
 }
 

@@ -14,7 +14,7 @@ pub struct Terminal {
     progress: bool,
     /// With --grad-norms: the weighted layers, and each one's norms summed
     /// over the epoch so far (and how many steps).
-    weighted_layers: Vec<String>,
+    weighted_layers: Vec<cnn_playground::training::LayerLabel>,
     norm_sums: Vec<f64>,
     norm_steps: usize,
 }

@@ -67,9 +67,27 @@ pub fn run(flags: &Flags) -> Result<(), CliError> {
     }
 }
 
-/// The run's settings: the book's (or the page's quick ones), the net and
-/// size from the flags or the weights file, then each flag given.
+/// The run's settings: `run_settings`, with the gradient view; refused
+/// with every problem they have.
 fn settings(
+    flags: &Flags,
+    arch: Arch,
+    weights_file: Option<&WeightsFile>,
+) -> Result<TrainConfig, UsageError> {
+    let mut config = run_settings(flags, arch, weights_file)?;
+    flags.gradient_view(&mut config)?;
+    let problems = config.problems();
+    if !problems.is_empty() {
+        let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        return Err(UsageError(problems.join("; ")));
+    }
+    Ok(config)
+}
+
+/// A run's settings as the flags give them, for `train` and `export`: the
+/// book's (or the page's quick ones), the net and size from the flags or
+/// the weights file, then each flag given.
+pub fn run_settings(
     flags: &Flags,
     arch: Arch,
     weights_file: Option<&WeightsFile>,
@@ -91,12 +109,6 @@ fn settings(
     config.train_limit = flags.number("train-limit", 1, 60_000)?.or(config.train_limit);
     config.test_limit = flags.number("test-limit", 1, 10_000)?.or(config.test_limit);
     config.seed = flags.number("seed", 0, usize::MAX)?.unwrap_or(0) as u64;
-    flags.gradient_view(&mut config)?;
-    let problems = config.problems();
-    if !problems.is_empty() {
-        let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
-        return Err(UsageError(problems.join("; ")));
-    }
     Ok(config)
 }
 
