@@ -152,6 +152,21 @@ pub struct Run {
     /// compare (`None` until a run measured them).
     pub gradients: RwSignal<Option<GradientRecord>>,
     pub previous_gradients: RwSignal<Option<GradientRecord>>,
+    /// The last run's figures while a run asked for has not started: put
+    /// back if it never does (its data could not be had).
+    kept: StoredValue<Option<Figures>>,
+}
+
+/// A run's figures on the page: what [`Run::asked`] clears.
+#[derive(Clone)]
+struct Figures {
+    progress: (usize, usize, usize),
+    epochs: usize,
+    examples_per_s: Option<f64>,
+    points: Vec<Point>,
+    history: Vec<EpochReport>,
+    epoch_memory: Vec<EpochMemory>,
+    prepare_ms: Option<f64>,
 }
 
 fn now_ms() -> f64 {
@@ -192,6 +207,7 @@ impl Run {
             from_weights: RwSignal::new(false),
             gradients: RwSignal::new(None),
             previous_gradients: RwSignal::new(None),
+            kept: StoredValue::new(None),
         }
     }
 
@@ -230,14 +246,44 @@ impl Run {
     /// A run of `config` was asked for: the last run's figures go at once
     /// (the chart, the epochs), though its phase is the worker's to change.
     pub fn asked(&self, config: &TrainConfig) {
+        if self.kept.with_value(Option::is_none) {
+            self.kept.set_value(Some(self.figures()));
+        }
         self.clear_figures(config);
+    }
+
+    /// The run asked for will not start: the last run's figures come back.
+    pub fn not_started(&self) {
+        let Some(figures) = self.kept.try_update_value(Option::take).flatten() else {
+            return;
+        };
+        self.progress.set(figures.progress);
+        self.epochs.set(figures.epochs);
+        self.examples_per_s.set(figures.examples_per_s);
+        self.points.set(figures.points);
+        self.history.set(figures.history);
+        self.epoch_memory.set(figures.epoch_memory);
+        self.prepare_ms.set(figures.prepare_ms);
     }
 
     /// The worker started the run of `config`.
     fn started(&self, config: &TrainConfig) {
+        self.kept.set_value(None);
         self.set_phase.set(Phase::Preparing);
         self.prepare_started.set(Some(now_ms()));
         self.clear_figures(config);
+    }
+
+    fn figures(&self) -> Figures {
+        Figures {
+            progress: self.progress.get_untracked(),
+            epochs: self.epochs.get_untracked(),
+            examples_per_s: self.examples_per_s.get_untracked(),
+            points: self.points.get_untracked(),
+            history: self.history.get_untracked(),
+            epoch_memory: self.epoch_memory.get_untracked(),
+            prepare_ms: self.prepare_ms.get_untracked(),
+        }
     }
 
     fn clear_figures(&self, config: &TrainConfig) {

@@ -123,11 +123,13 @@ pub(crate) async fn download(
             text: response.status_text(),
         });
     }
-    let total = response
-        .headers()
-        .get("content-length")
-        .ok()
-        .flatten()
+    let header = |name: &str| response.headers().get(name).ok().flatten();
+    // A body the server compressed on the way (`Content-Encoding`) arrives
+    // decoded, and its `Content-Length` counts the encoded bytes: no total
+    // to show or to check it against (a cut in it fails the decoding).
+    let encoded = header("content-encoding").is_some_and(|coding| coding != "identity");
+    let total = header("content-length")
+        .filter(|_| !encoded)
         .and_then(|length| length.parse::<u64>().ok());
     let body = response
         .body()

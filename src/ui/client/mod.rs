@@ -288,6 +288,7 @@ impl Client {
     /// Stops the run; one asked for and not started yet is forgotten.
     pub fn stop(&self) {
         if self.shared.outbox.borrow_mut().drop_run() {
+            self.run.not_started();
             self.flush();
         } else {
             self.send(Command::Stop);

@@ -48,7 +48,9 @@ impl Client {
                 // of it either); what else waits may go once a retry brings it.
                 let held = self.shared.outbox.borrow().readiness.data;
                 self.data_failed(held);
-                self.shared.outbox.borrow_mut().drop_run();
+                if self.shared.outbox.borrow_mut().drop_run() {
+                    self.run.not_started();
+                }
                 self.flush();
             }
             Report::Preparing => {
