@@ -108,10 +108,14 @@ async function launch(profile, conditions) {
     if (message.method !== "Target.attachedToTarget") return;
     const { sessionId, targetInfo } = message.params;
     sessions.add(sessionId);
-    await send("Network.enable", {}, sessionId).catch(() => {});
-    await send("Network.emulateNetworkConditions", network, sessionId).catch(() => {});
-    await send("Target.setAutoAttach", { autoAttach: true, waitForDebuggerOnStart: true, flatten: true }, sessionId).catch(() => {});
-    await send("Runtime.runIfWaitingForDebugger", {}, sessionId).catch(() => {});
+    // A target that does not answer one of these (some worker kinds) must
+    // still be let go: each gets two seconds.
+    const soon = (promise) => Promise.race([promise.catch(() => {}), new Promise((done) => setTimeout(done, 2000))]);
+    await soon(send("Network.enable", {}, sessionId));
+    await soon(send("Network.emulateNetworkConditions", network, sessionId));
+    await soon(send("Target.setAutoAttach", { autoAttach: true, waitForDebuggerOnStart: true, flatten: true }, sessionId));
+    await soon(send("Runtime.runIfWaitingForDebugger", {}, sessionId));
+    if (process.env.CNNP_DEBUG) console.log(`attached ${targetInfo.type} ${targetInfo.url}`);
   });
   await send("Target.setAutoAttach", { autoAttach: true, waitForDebuggerOnStart: true, flatten: true });
   const { targetInfos } = await send("Target.getTargets");
