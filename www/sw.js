@@ -29,8 +29,6 @@ const CACHE = PREFIX + BUILD;
 const SCOPE = new URL(self.registration.scope);
 const href = (path) => new URL(path, SCOPE).href;
 const BY_URL = new Map(Object.entries(FILES).map(([path, file]) => [href(path), { path, ...file }]));
-/** Content-hashed names never change; the others are revalidated. */
-const IMMUTABLE = /-[0-9a-f]{16}(_bg)?\.(js|wasm|css)$/;
 /** Fetches under way, so that two pages asking at once share one. */
 const fetching = new Map();
 
@@ -48,25 +46,30 @@ function keptResponse(body, headers) {
 }
 
 /** Fetches `url` (one of this build's files), checks it, keeps it in
- *  `cache`; resolves to its body and headers, or to an error response. */
+ *  `cache`; resolves to its body and headers, or to an error response.
+ *  The browser's HTTP cache first (the page has just loaded most of these
+ *  files: taking them from there is what fetches each byte once a visit);
+ *  where its copy is not this build's, the server's. */
 async function fetchAndKeep(cache, url, file) {
-  const response = await fetch(url, { cache: IMMUTABLE.test(file.path) ? "default" : "no-cache" });
-  if (!response.ok) return { error: response };
-  const body = await response.arrayBuffer();
-  if ((await sha256(body)) !== file.sha256) {
-    // The server has another build: this one cannot be completed from it.
-    // Serve nothing of it (the page says the worker could not start); the
-    // update check finds the newer build, and the page offers it.
-    self.registration.update().catch(() => {});
-    return {
-      error: new Response(`${file.path} is of another build of the playground than ${BUILD}: reload`, {
-        status: 503,
-        headers: { "content-type": "text/plain; charset=utf-8" },
-      }),
-    };
+  for (const mode of ["default", "no-cache"]) {
+    const response = await fetch(url, { cache: mode });
+    if (!response.ok) return { error: response };
+    const body = await response.arrayBuffer();
+    if ((await sha256(body)) === file.sha256) {
+      await cache.put(url, keptResponse(body, response.headers));
+      return { body, headers: response.headers };
+    }
   }
-  await cache.put(url, keptResponse(body, response.headers));
-  return { body, headers: response.headers };
+  // The server has another build: this one cannot be completed from it.
+  // Serve nothing of it (the page says the worker could not start); the
+  // update check finds the newer build, and the page offers it.
+  self.registration.update().catch(() => {});
+  return {
+    error: new Response(`${file.path} is of another build of the playground than ${BUILD}: reload`, {
+      status: 503,
+      headers: { "content-type": "text/plain; charset=utf-8" },
+    }),
+  };
 }
 
 /** One of this build's files: from its cache, else fetched once however
