@@ -12,9 +12,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromiumLaunchOptions } from "./chromium.mjs";
 
-export async function launchBare(url) {
+/**
+ * Debian's Chromium, headless, on `profile`, opened at `url`, driven over
+ * --remote-debugging-pipe: `send(method, params, sessionId)` answers a
+ * command; each event (a message with a method) goes to every function in
+ * `listeners`.
+ */
+export function pipeChromium(profile, url) {
   const { executablePath, args } = chromiumLaunchOptions();
-  const profile = mkdtempSync(join(tmpdir(), "cnnp-cdp-"));
   const chrome = spawn(
     executablePath,
     [...args, "--headless=new", "--remote-debugging-pipe", `--user-data-dir=${profile}`, url],
@@ -22,11 +27,11 @@ export async function launchBare(url) {
     { stdio: ["ignore", "ignore", "ignore", "pipe", "pipe"] },
   );
   const toChrome = chrome.stdio[3];
-  const fromChrome = chrome.stdio[4];
   const pending = new Map();
+  const listeners = [];
   let nextId = 0;
   let buffered = "";
-  fromChrome.on("data", (chunk) => {
+  chrome.stdio[4].on("data", (chunk) => {
     buffered += chunk.toString("utf8");
     let end;
     while ((end = buffered.indexOf("\0")) >= 0) {
@@ -37,6 +42,8 @@ export async function launchBare(url) {
         pending.delete(message.id);
         if (message.error) waiter.reject(new Error(`${waiter.method}: ${message.error.message}`));
         else waiter.resolve(message.result);
+      } else if (message.method) {
+        for (const listener of listeners) listener(message);
       }
     }
   });
@@ -46,6 +53,12 @@ export async function launchBare(url) {
       pending.set(id, { resolve, reject, method });
       toChrome.write(JSON.stringify({ id, method, params, sessionId }) + "\0");
     });
+  return { chrome, send, listeners };
+}
+
+export async function launchBare(url) {
+  const profile = mkdtempSync(join(tmpdir(), "cnnp-cdp-"));
+  const { chrome, send } = pipeChromium(profile, url);
 
   // The tab the command line opened.
   const { targetInfos } = await send("Target.getTargets");

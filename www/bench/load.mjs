@@ -22,11 +22,10 @@
 //   Train pressed as soon as it is enabled; then warm.
 // One JSON line per visit on stdout after the human-readable one.
 import { mkdtempSync, rmSync } from "node:fs";
-import { spawn } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { serve } from "../../tests/e2e/server.mjs";
-import { chromiumLaunchOptions } from "../../tests/e2e/chromium.mjs";
+import { pipeChromium } from "../../tests/e2e/cdp.mjs";
 import { flags } from "./cli.mjs";
 
 const here = import.meta.dirname;
@@ -64,39 +63,7 @@ const READ_STATE = `(() => {
 
 /** Chromium over --remote-debugging-pipe, every target throttled as it starts. */
 async function launch(profile, conditions) {
-  const { executablePath, args: chromeArgs } = chromiumLaunchOptions();
-  const chrome = spawn(
-    executablePath,
-    [...chromeArgs, "--headless=new", "--remote-debugging-pipe", `--user-data-dir=${profile}`, "about:blank"],
-    { stdio: ["ignore", "ignore", "ignore", "pipe", "pipe"] },
-  );
-  const toChrome = chrome.stdio[3];
-  const pending = new Map();
-  const listeners = [];
-  let nextId = 0;
-  let buffered = "";
-  chrome.stdio[4].on("data", (chunk) => {
-    buffered += chunk.toString("utf8");
-    let end;
-    while ((end = buffered.indexOf("\0")) >= 0) {
-      const message = JSON.parse(buffered.slice(0, end));
-      buffered = buffered.slice(end + 1);
-      if (message.id !== undefined && pending.has(message.id)) {
-        const { resolve, reject, method } = pending.get(message.id);
-        pending.delete(message.id);
-        if (message.error) reject(new Error(`${method}: ${message.error.message}`));
-        else resolve(message.result);
-      } else if (message.method) {
-        for (const listener of listeners) listener(message);
-      }
-    }
-  });
-  const send = (method, params = {}, sessionId) =>
-    new Promise((resolve, reject) => {
-      const id = ++nextId;
-      pending.set(id, { resolve, reject, method });
-      toChrome.write(JSON.stringify({ id, method, params, sessionId }) + "\0");
-    });
+  const { chrome, send, listeners } = pipeChromium(profile, "about:blank");
   const network =
     pace === "server"
       ? { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 }
