@@ -2,6 +2,7 @@
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
+    cnn_playground::web::run_static_constructors();
     cnn_playground::ui::mount();
 }
 

@@ -3,6 +3,7 @@
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
+    cnn_playground::web::run_static_constructors();
     // A thread of the CPU backend's pool loads this same wasm: it waits
     // for `run_pool_thread` instead.
     if !cnn_playground::web::threads::is_pool_thread() {
