@@ -5,7 +5,7 @@
 use cubecl::prelude::*;
 
 /// Invocations per workgroup.
-const WORKGROUP_SIZE: u32 = 64;
+pub(super) const WORKGROUP_SIZE: u32 = 64;
 
 /// WebGPU's limit on workgroups along one axis of a dispatch.
 const MAX_GROUPS_PER_AXIS: usize = 65_535;

@@ -32,11 +32,15 @@ mod cpu;
 #[cfg(feature = "webgpu")]
 mod autodiff;
 #[cfg(feature = "webgpu")]
+mod batch_norm;
+#[cfg(feature = "webgpu")]
 mod conv2d;
 #[cfg(feature = "webgpu")]
 mod dispatch;
 #[cfg(feature = "webgpu")]
 mod linear;
+#[cfg(feature = "webgpu")]
+mod max_pool;
 #[cfg(feature = "webgpu")]
 mod pool;
 #[cfg(feature = "webgpu")]
@@ -49,17 +53,21 @@ use burn::backend::tensor::FloatTensor;
 #[cfg(feature = "webgpu")]
 use burn::backend::{Backend, backend_extension};
 use burn::backend::{Dispatch, DispatchDevice};
-use burn::nn::Sigmoid;
 use burn::nn::conv::Conv2d;
-use burn::nn::pool::AvgPool2d;
+use burn::nn::pool::{AvgPool2d, MaxPool2d};
+use burn::nn::{BatchNorm, Sigmoid};
 use burn::nn::{Linear, PaddingConfig2d};
 use burn::tensor::Tensor;
 
+#[cfg(feature = "webgpu")]
+pub use batch_norm::{BatchNormGeometry, BatchNormKernels};
 #[cfg(feature = "webgpu")]
 pub use conv2d::{Conv2dGeometry, MAX_CHANNEL_BLOCK, MAX_TILE_COLUMNS, WIDE_LAYER};
 pub use cpu::CpuSigmoid;
 #[cfg(feature = "webgpu")]
 pub use linear::LinearKernels;
+#[cfg(feature = "webgpu")]
+pub use max_pool::MaxPoolKernels;
 #[cfg(feature = "webgpu")]
 pub use pool::PoolKernels;
 
@@ -128,17 +136,7 @@ fn on_cube_backend<const D: usize>(x: &Tensor<D>) -> bool {
 fn square_geometry(conv: &Conv2d) -> Option<(usize, usize, usize)> {
     let [kh, kw] = conv.kernel_size;
     let [sh, sw] = conv.stride;
-    let padding = match &conv.padding {
-        PaddingConfig2d::Valid => 0,
-        PaddingConfig2d::Explicit(top, left, bottom, right) => {
-            let all_same = [left, bottom, right].iter().all(|p| **p == *top);
-            if !all_same {
-                return None;
-            }
-            *top
-        }
-        _ => return None,
-    };
+    let padding = symmetric_padding(&conv.padding)?;
     let plain = kh == kw && sh == sw && conv.dilation == [1, 1] && conv.groups == 1 && conv.bias.is_some();
     plain.then_some((kh, sh, padding))
 }
@@ -247,6 +245,86 @@ pub fn avg_pool2d(pool: &AvgPool2d, x: Tensor<4>) -> Tensor<4> {
         .mean_dim(3)
         .mean_dim(1)
         .reshape([n, c, oh, ow])
+}
+
+/// The symmetric padding of a convolution or pooling layer, if it has one
+/// (`Valid` is 0).
+#[cfg(feature = "webgpu")]
+fn symmetric_padding(padding: &PaddingConfig2d) -> Option<usize> {
+    match padding {
+        PaddingConfig2d::Valid => Some(0),
+        PaddingConfig2d::Explicit(top, left, bottom, right) => {
+            [left, bottom, right].iter().all(|p| **p == *top).then_some(*top)
+        }
+        _ => None,
+    }
+}
+
+/// `pool.forward(x)`: our kernels on the cube backend for square windows
+/// (every max pooling of our nets), Burn's elsewhere.
+pub fn max_pool2d(pool: &MaxPool2d, x: Tensor<4>) -> Tensor<4> {
+    #[cfg(feature = "webgpu")]
+    {
+        let [k, kw] = pool.kernel_size;
+        let [s, sw] = pool.stride;
+        let plain = k == kw && s == sw && pool.dilation == [1, 1] && !pool.ceil_mode;
+        let padding = symmetric_padding(&pool.padding).filter(|p| plain && 2 * p <= k);
+        if let Some(padding) = padding.filter(|_| OUR_KERNELS.load(Ordering::Relaxed) && on_cube_backend(&x))
+        {
+            let (output, _) = Dispatch::max_pool2d_forward(x.into_dispatch(), k, s, padding, false);
+            return Tensor::from_dispatch(output);
+        }
+    }
+    pool.forward(x)
+}
+
+/// `bn.forward(x)`: on the cube backend our kernels, in training (an
+/// autodiff device, the layer not frozen: Burn's own test) and in
+/// evaluation off autodiff; Burn's elsewhere. The running statistics are
+/// updated as Burn's layer updates them.
+pub fn batch_norm<const D: usize>(bn: &BatchNorm, x: Tensor<D>) -> Tensor<D> {
+    #[cfg(feature = "webgpu")]
+    if OUR_KERNELS.load(Ordering::Relaxed) && on_cube_backend(&x) {
+        let device = x.device();
+        let training = device.is_autodiff() && bn.training.is_enabled();
+        if training {
+            let running_mean = bn.running_mean.value_sync().to_device(&device);
+            let running_var = bn.running_var.value_sync().to_device(&device);
+            let (output, stats) = Dispatch::batch_norm_forward_train(
+                x.into_dispatch(),
+                bn.gamma.val().into_dispatch(),
+                bn.beta.val().into_dispatch(),
+                running_mean.into_dispatch(),
+                running_var.into_dispatch(),
+                bn.epsilon,
+                bn.momentum,
+            );
+            let stats: Tensor<2> = Tensor::from_dispatch(stats);
+            let channels = stats.dims()[1];
+            let row = |r: usize| {
+                stats
+                    .clone()
+                    .slice([r..r + 1, 0..channels])
+                    .reshape([channels])
+                    .detach()
+            };
+            bn.running_mean.update(row(2));
+            bn.running_var.update(row(3));
+            return Tensor::from_dispatch(output);
+        }
+        if !device.is_autodiff() {
+            let device = x.device();
+            return Tensor::from_dispatch(Dispatch::batch_norm_forward_eval(
+                x.into_dispatch(),
+                bn.gamma.val().into_dispatch(),
+                bn.beta.val().into_dispatch(),
+                bn.running_mean.value().to_device(&device).into_dispatch(),
+                bn.running_var.value().to_device(&device).into_dispatch(),
+                bn.epsilon,
+            ));
+        }
+    }
+    bn.forward(x)
 }
 
 /// `linear.forward(x)` for a batch of vectors, on our kernels where `x` is

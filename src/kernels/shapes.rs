@@ -31,6 +31,13 @@ pub fn pool_output(x: &Shape, kernel: usize, stride: usize) -> Shape {
     ])
 }
 
+/// `[N, C, (H+2p-k)/s+1, (W+2p-k)/s+1]`: pooling of an input padded by
+/// `padding` on every side.
+pub fn padded_pool_output(x: &Shape, kernel: usize, stride: usize, padding: usize) -> Shape {
+    let out = |size: usize| (size + 2 * padding - kernel) / stride + 1;
+    Shape::new([x[0], x[1], out(x[2]), out(x[3])])
+}
+
 /// `[N, C, height, width]`.
 pub fn pool_input(output_grad: &Shape, height: usize, width: usize) -> Shape {
     Shape::new([output_grad[0], output_grad[1], height, width])

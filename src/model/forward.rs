@@ -21,8 +21,8 @@ impl LayerModule {
             LayerModule::Conv2d(conv) => Features::Map(crate::kernels::conv2d(conv, x.map())),
             LayerModule::Linear(linear) => Features::Flat(crate::kernels::linear(linear, x.flat())),
             LayerModule::BatchNorm(bn) => match x {
-                Features::Map(x) => Features::Map(bn.forward(x)),
-                Features::Flat(x) => Features::Flat(bn.forward(x)),
+                Features::Map(x) => Features::Map(crate::kernels::batch_norm(bn, x)),
+                Features::Flat(x) => Features::Flat(crate::kernels::batch_norm(bn, x)),
             },
             LayerModule::Relu(relu) => match x {
                 Features::Map(x) => Features::Map(relu.forward(x)),
@@ -36,7 +36,7 @@ impl LayerModule {
                 Features::Map(x) => Features::Map(dropout.forward(x)),
                 Features::Flat(x) => Features::Flat(dropout.forward(x)),
             },
-            LayerModule::MaxPool2d(pool) => Features::Map(pool.forward(x.map())),
+            LayerModule::MaxPool2d(pool) => Features::Map(crate::kernels::max_pool2d(pool, x.map())),
             LayerModule::AvgPool2d(pool) => Features::Map(crate::kernels::avg_pool2d(pool, x.map())),
             LayerModule::GlobalAvgPool2d(pool) => Features::Map(pool.forward(x.map())),
             LayerModule::Flatten(_) => match x {
