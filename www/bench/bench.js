@@ -1,14 +1,16 @@
 // One benchmark run, set up by the URL (see bench.html). Our engine runs in
 // the playground's own training worker; TF.js runs the identical net here.
 // What both run is in engines.mjs, shared with the Node harness (node.mjs).
-import { NETS, driveOurs, idxExamples, tfjsBatches, trainTfjs } from "./engines.mjs";
+import { benchDefaults, driveOurs, idxExamples, tfjsBatches, trainTfjs } from "./engines.mjs";
 
 const params = new URLSearchParams(location.search);
 const engine = params.get("engine") || "ours";
 const backend = params.get("backend") || "webgpu";
 const arch = params.get("arch") || "lenet";
-const batch = Number(params.get("batch") || NETS[arch].batch);
-const steps = Number(params.get("steps") || 10);
+// Any of the eight nets (engines.mjs's NETS: lenet, alexnet, vgg, nin,
+// googlenet, bn-lenet, resnet, densenet).
+const batch = Number(params.get("batch") || benchDefaults(arch).batch);
+const steps = Number(params.get("steps") || benchDefaults(arch).steps);
 const readback = Number(params.get("readback") || 1);
 const gradNorms = Number(params.get("grad_norms") || 0);
 // `mode=profile`: ours only, each layer of the net timed on its own;

@@ -3,8 +3,9 @@
 // training worker's wasm (dist/worker_bg.wasm, as the page runs it) and
 // TF.js's WebGPU backend. For machines a browser cannot reach, e.g. a GPU
 // server (scripts/gpu-check.sh). Prints one JSON line per engine and
-// backend, as run.mjs does:
-//   node www/bench/node.mjs [--arch lenet|resnet|all] [--engines ours,tfjs]
+// backend, as run.mjs does (`--arch` as there: `all` is lenet,resnet,
+// `eight` every net; steps default to 10, 3 for AlexNet, VGG and NiN):
+//   node www/bench/node.mjs [--arch all|eight|NET[,NET...]] [--engines ours,tfjs]
 //        [--backends webgpu,cpu] [--steps N] [--batch N] [--readback 1,10] [--runs 1]
 //        [--dist DIR] [--data DIR] [--tfjs DIR] [--dawn flag,flag]
 // Each measurement runs in a child process of its own (a fresh device and
@@ -19,7 +20,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 import vm from "node:vm";
-import { NETS, driveOurs, idxExamples, summarize, tfjsBatches, trainTfjs } from "./engines.mjs";
+import { archList, benchDefaults, driveOurs, idxExamples, summarize, tfjsBatches, trainTfjs } from "./engines.mjs";
 import { hostWorker, installWebGpu } from "./node_host.mjs";
 import { flags } from "./cli.mjs";
 
@@ -96,13 +97,13 @@ function once(job) {
 }
 
 const runs = Number(args.runs || 1);
-const archs = (args.arch || "all") === "all" ? ["lenet", "resnet"] : [args.arch];
+const archs = archList(args.arch || "all");
 const engines = (args.engines || "ours,tfjs").split(",");
 const backends = (args.backends || "webgpu").split(",");
 const readbacks = (args.readback || "1").split(",").map(Number);
 for (const arch of archs) {
-  const batch = Number(args.batch || NETS[arch].batch);
-  const steps = Number(args.steps || 10);
+  const batch = Number(args.batch || benchDefaults(arch).batch);
+  const steps = Number(args.steps || benchDefaults(arch).steps);
   for (const engine of engines) {
     for (const backend of backends) {
       for (const readback of readbacks) {

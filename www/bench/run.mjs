@@ -4,20 +4,23 @@
 //
 // Needs the built playground (`trunk build --release` → dist/) and
 // `npm ci` here (TF.js, for this page only). Usage:
-//   node www/bench/run.mjs [--runs 3] [--arch lenet|resnet|all] [--steps N] [--batch N]
+//   node www/bench/run.mjs [--runs 3] [--arch all|eight|NET[,NET...]] [--steps N] [--batch N]
 //                          [--engines ours,tfjs] [--readback 1,10] [--backends webgpu,cpu,...]
 //                          [--grad-norms 0,1,5]  (ours: the gradient view measured every N steps; 0 off)
 //   node www/bench/run.mjs --profile 1 [--arch lenet] [--backends webgpu] [--steps N]
 //       (ours only: each layer timed on its own, one JSON line per layer)
 //   node www/bench/run.mjs --trace 1 [--arch lenet] [--steps N]
 //       (ours on WebGPU: every kernel of the timed steps, one JSON line per kernel, ms per step)
+// `--arch`: `all` is lenet,resnet; `eight` every net (lenet, alexnet, vgg, nin,
+// googlenet, bn-lenet, resnet, densenet); else a comma list. Each net's batch,
+// learning rate, optimizer and input side are NETS' in engines.mjs.
 import { cpSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
 import { serve } from "../../tests/e2e/server.mjs";
 import { chromiumLaunchOptions } from "../../tests/e2e/chromium.mjs";
-import { summarize } from "./engines.mjs";
+import { archList, benchDefaults, summarize } from "./engines.mjs";
 import { flags } from "./cli.mjs";
 
 const here = dirname(new URL(import.meta.url).pathname);
@@ -27,14 +30,15 @@ const require = createRequire(import.meta.url);
 
 const args = flags();
 const runs = Number(args.runs || 3);
-const archs = (args.arch || "all") === "all" ? ["lenet", "resnet"] : [args.arch];
+const archs = archList(args.arch || "all");
 const engines = (args.engines || "ours,tfjs").split(",");
 const readbacks = (args.readback || "1,10").split(",").map(Number);
 const gradNormsList = (args.grad_norms || args["grad-norms"] || "0").split(",").map(Number);
 const BACKENDS = { ours: ["webgpu", "cpu", "cpu-threads"], tfjs: ["webgpu", "webgl", "wasm", "cpu"] };
 const wanted = args.backends ? args.backends.split(",") : null;
-// SwiftShader runs WebGPU on the CPU: ResNet-18 steps take long, so fewer.
-const DEFAULTS = { lenet: { batch: 256, steps: 10 }, resnet: { batch: 16, steps: 10 } };
+// Batch and steps per net (NETS' batch; 10 steps, 3 for AlexNet, VGG and
+// NiN, whose steps are long under SwiftShader, which runs WebGPU on the CPU).
+const DEFAULTS = Object.fromEntries(archs.map((arch) => [arch, benchDefaults(arch)]));
 
 // The page and TF.js's browser bundles go beside the build, not into it.
 const out = join(DIST, "www/bench");
