@@ -11,6 +11,8 @@
 #   bash scripts/gpu-check.sh browser   # the browser benchmark on Dawn (Chrome's
 #                                       # WebGPU) in Node: our worker's wasm and
 #                                       # TF.js's WebGPU backend
+#                                       # (ARCH=eight: all eight nets;
+#                                       # READBACK=10: one readback setting)
 #
 # The two halves travel apart because the repository (Fashion-MNIST
 # included) and Node with Dawn do not fit in one call's 64 MiB. Results are
@@ -137,7 +139,7 @@ browser() {
   fi
   "$node" --version >&2
   "$node" "$dir/node.mjs" --arch "${ARCH:-all}" --engines ours,tfjs --backends webgpu --steps "$STEPS" \
-    --readback 1,10 --dist "$dir/dist" --tfjs "$dir/dist" --data assets/fashion-mnist | record browser
+    --readback "${READBACK:-1,10}" --dist "$dir/dist" --tfjs "$dir/dist" --data assets/fashion-mnist | record browser
 }
 
 case "${1:-}" in
