@@ -12,13 +12,15 @@
 //     zero padding, concatenate and add are not compared).
 // Usage (from the repository root):
 //   node www/bench/tfjs_nets_check.mjs [--arch eight|all|lenet,vgg,...]
-//        [--cnnp /tmp/ct/cnnp-main] [--train BATCH] [--steps N]
+//        [--cnnp PATH] [--train BATCH] [--steps N]
+// `--cnnp` (or CNNP_BIN): the cnnp binary; by default the release build in
+// the scripts' target folder (`cargo build --release --bin cnnp`).
 // `--train B`: also runs trainTfjs (one warm-up step and `--steps`, default
 // 1, timed ones) on Fashion-MNIST at batch B and prints the losses.
 // Exits 1 on any mismatch or failed training step.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
@@ -28,7 +30,10 @@ import { flags } from "./cli.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = flags();
-const CNNP = args.cnnp || process.env.CNNP_BIN || "/tmp/ct/cnnp-main";
+const CNNP =
+  args.cnnp ||
+  process.env.CNNP_BIN ||
+  join(process.env.CARGO_TARGET_DIR || join(homedir(), ".cache/cnn-playground/target"), "release/cnnp");
 const require = createRequire(import.meta.url);
 const tf = require("@tensorflow/tfjs");
 await tf.setBackend("cpu");
