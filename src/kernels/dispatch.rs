@@ -1,7 +1,10 @@
-//! How a kernel's invocations are laid out in a dispatch ([`grid`]) and how
-//! an invocation finds its place in it ([`invocation_index`]): shared by the
-//! convolution, pooling and dense-layer kernels.
+//! How a kernel's invocations are laid out in a dispatch ([`grid`]), how
+//! an invocation finds its place in it ([`invocation_index`]), and the
+//! tensors a launch writes ([`empty`]): shared by all our cube kernels.
 
+use burn::tensor::{DType, Shape};
+use burn_cubecl::ops::numeric::empty_device_dtype;
+use burn_cubecl::tensor::CubeTensor;
 use cubecl::prelude::*;
 
 /// Invocations per workgroup.
@@ -36,6 +39,12 @@ pub(super) fn grid(units: usize, blocks: usize) -> (CubeCount, CubeDim) {
 /// A dispatch of `units` invocations, for kernels with one invocation per element.
 pub(super) fn elementwise_grid(units: usize) -> (CubeCount, CubeDim) {
     grid(units, 1)
+}
+
+/// An uninitialised f32 tensor of `shape` on `like`'s device: a kernel's
+/// output, every value of which the kernel writes.
+pub(super) fn empty(like: &CubeTensor, shape: impl Into<Shape>) -> CubeTensor {
+    empty_device_dtype(like.client.clone(), like.device.clone(), shape.into(), DType::F32)
 }
 
 #[cfg(test)]

@@ -24,12 +24,11 @@ use burn::backend::{Backend, TensorMetadata, backend_extension};
 use burn::tensor::{DType, Shape};
 use burn_cubecl::CubeBackend;
 use burn_cubecl::kernel::into_contiguous;
-use burn_cubecl::ops::numeric::empty_device_dtype;
 use burn_cubecl::tensor::CubeTensor;
 use cubecl::prelude::*;
 use cubecl::std::FastDivmod;
 
-use super::dispatch::{elementwise_grid, invocation_index};
+use super::dispatch::{elementwise_grid, empty, invocation_index};
 use super::shapes::padded_pool_output;
 
 /// Max pooling of square windows, `kernel × kernel` at `stride`, the input
@@ -169,10 +168,6 @@ fn max_pool2d_backward_kernel(
     if active {
         input_grad[index] = sum;
     }
-}
-
-fn empty(like: &CubeTensor, shape: Shape) -> CubeTensor {
-    empty_device_dtype(like.client.clone(), like.device.clone(), shape, DType::F32)
 }
 
 impl MaxPoolKernels for CubeBackend {

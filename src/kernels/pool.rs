@@ -15,15 +15,14 @@ use burn::backend::autodiff::grads::Gradients;
 use burn::backend::autodiff::ops::{Backward, Ops, OpsKind};
 use burn::backend::tensor::FloatTensor;
 use burn::backend::{Backend, TensorMetadata, backend_extension};
-use burn::tensor::{DType, Shape};
+use burn::tensor::DType;
 use burn_cubecl::CubeBackend;
 use burn_cubecl::kernel::into_contiguous;
-use burn_cubecl::ops::numeric::empty_device_dtype;
 use burn_cubecl::tensor::CubeTensor;
 use cubecl::prelude::*;
 use cubecl::std::FastDivmod;
 
-use super::dispatch::{elementwise_grid, invocation_index};
+use super::dispatch::{elementwise_grid, empty, invocation_index};
 
 /// Average pooling of square windows without padding.
 #[backend_extension(Autodiff, Cube, Fusion)]
@@ -123,15 +122,6 @@ fn avg_pool2d_backward_kernel(
     if active {
         input_grad[index] = sum / comptime!((kernel * kernel) as f32);
     }
-}
-
-fn empty(like: &CubeTensor, shape: [usize; 4]) -> CubeTensor {
-    empty_device_dtype(
-        like.client.clone(),
-        like.device.clone(),
-        Shape::new(shape),
-        DType::F32,
-    )
 }
 
 impl PoolKernels for CubeBackend {

@@ -224,11 +224,17 @@ function alexnet(tf, side) {
   model.add(tf.layers.maxPooling2d({ poolSize: 3, strides: 2 }));
   for (const filters of [384, 384, 256]) model.add(conv2d(tf, filters, 3, { padding: "same", activation: "relu" }));
   model.add(tf.layers.maxPooling2d({ poolSize: 3, strides: 2 }));
+  return withClassifier(tf, model);
+}
+
+/** AlexNet's and VGG's head, as the book writes it for both: two dense
+ * layers of 4096 with dropout 0.5, then the ten classes. */
+function withClassifier(tf, model) {
   model.add(tf.layers.flatten());
-  model.add(dense(tf, 4096, "relu"));
-  model.add(tf.layers.dropout({ rate: 0.5 }));
-  model.add(dense(tf, 4096, "relu"));
-  model.add(tf.layers.dropout({ rate: 0.5 }));
+  for (let i = 0; i < 2; i++) {
+    model.add(dense(tf, 4096, "relu"));
+    model.add(tf.layers.dropout({ rate: 0.5 }));
+  }
   model.add(dense(tf, 10));
   return model;
 }
@@ -242,13 +248,7 @@ function vgg(tf, side, ratio = 4) {
     for (let i = 0; i < numConvs; i++) model.add(conv2d(tf, channels / ratio, 3, { padding: "same", activation: "relu" }));
     model.add(tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }));
   }
-  model.add(tf.layers.flatten());
-  model.add(dense(tf, 4096, "relu"));
-  model.add(tf.layers.dropout({ rate: 0.5 }));
-  model.add(dense(tf, 4096, "relu"));
-  model.add(tf.layers.dropout({ rate: 0.5 }));
-  model.add(dense(tf, 10));
-  return model;
+  return withClassifier(tf, model);
 }
 
 function nin(tf, side) {

@@ -2,10 +2,9 @@
 //! tensors contiguous, works out the geometry (`geometry.rs`) and launches
 //! the kernels (`kernels.rs`) with it.
 
-use burn::tensor::{DType, Shape};
+use burn::tensor::DType;
 use burn_cubecl::CubeBackend;
 use burn_cubecl::kernel::into_contiguous;
-use burn_cubecl::ops::numeric::empty_device_dtype;
 use burn_cubecl::tensor::CubeTensor;
 use cubecl::prelude::*;
 
@@ -14,15 +13,7 @@ use super::kernels::{
     NormShapeLaunch, batch_norm_input_grad_kernel, batch_norm_normalize_kernel, batch_norm_sums_kernel,
 };
 use super::{BatchNormKernels, STAT_ROWS};
-
-fn empty(like: &CubeTensor, shape: Vec<usize>) -> CubeTensor {
-    empty_device_dtype(
-        like.client.clone(),
-        like.device.clone(),
-        Shape::from(shape),
-        DType::F32,
-    )
-}
+use crate::kernels::dispatch::empty;
 
 /// `workgroups` per channel of [`LANES`] invocations, channels along y.
 fn per_channel(workgroups: usize, channels: usize) -> (CubeCount, CubeDim) {

@@ -6,7 +6,6 @@ use burn::backend::ops::FloatTensorOps;
 use burn::tensor::{DType, Shape};
 use burn_cubecl::CubeBackend;
 use burn_cubecl::kernel::into_contiguous;
-use burn_cubecl::ops::numeric::empty_device_dtype;
 use burn_cubecl::tensor::CubeTensor;
 
 use super::geometry::{Conv2dGeometry, vector_width};
@@ -15,7 +14,7 @@ use super::kernels::{
     conv2d_weight_grad_kernel, pack_weights_kernel,
 };
 use crate::kernels::ConvKernels;
-use crate::kernels::dispatch::{elementwise_grid, grid};
+use crate::kernels::dispatch::{elementwise_grid, empty, grid};
 
 /// `weight` (contiguous, viewed as `[groups, channels, taps]`) with its
 /// channel axis moved innermost and padded with zeros to `padded`:
@@ -51,15 +50,6 @@ fn expect_f32(tensor: &CubeTensor, what: &str) {
 
 fn dims4(tensor: &CubeTensor) -> [usize; 4] {
     tensor.meta.shape().dims()
-}
-
-fn empty(like: &CubeTensor, shape: Vec<usize>) -> CubeTensor {
-    empty_device_dtype(
-        like.client.clone(),
-        like.device.clone(),
-        Shape::from(shape),
-        DType::F32,
-    )
 }
 
 impl Conv2dGeometry {
