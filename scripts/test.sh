@@ -29,6 +29,9 @@ trap 'pkill -P "$venv_job" 2>/dev/null; kill "$venv_job" 2>/dev/null || true' EX
 
 say "native tests (release build, shared with 'cargo run --release')"
 cargo test --release
+say "the CPU layers split over threads, as the threaded browser worker splits them"
+cargo test --release --features threads --test cpu_layers --test cpu_sigmoid
+cargo test --release -p cnnp-cpu-loops --features threads
 
 say "the PyTorch export against cnnp (scripts/check_export.py; ~4 minutes on 2 cores)"
 cargo build --release --bin cnnp

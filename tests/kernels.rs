@@ -17,124 +17,23 @@ use std::collections::BTreeSet;
 
 use burn::module::Param;
 use burn::nn::PaddingConfig2d;
-use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::tensor::{Device, Tensor};
 use cnn_playground::backend;
 use cnn_playground::kernels;
+use common::layers::{self, Case, large_batch};
 use common::numeric::{Difference, random, values};
 
 mod common;
 
 const TOLERANCE: f32 = 1e-4;
 
-/// Multiply-adds one case may cost (per pass), so that the whole file runs
-/// in a minute or two on a software Vulkan driver.
-const MAX_MACS: u64 = 150_000_000;
-
 fn wgpu() -> Device {
     backend::wgpu().unwrap_or_else(|e| panic!("{e}: install a Vulkan driver (Debian: mesa-vulkan-drivers)"))
 }
 
-type Case = cnn_playground::shape::ConvCase;
-
-fn macs(case: Case) -> u64 {
-    let (k, s, p) = (case.kernel, case.stride, case.padding);
-    let out = |size: usize| ((size + 2 * p - k) / s + 1) as u64;
-    (case.in_channels * case.out_channels * k * k) as u64 * out(case.height) * out(case.width)
-}
-
-/// What one convolution gives on `device`: output, input/weight/bias
-/// gradients of `sum(output × weighting)`.
-struct Results {
-    output: Vec<f32>,
-    input_grad: Vec<f32>,
-    weight_grad: Vec<f32>,
-    bias_grad: Vec<f32>,
-}
-
-/// `absolute`: every input, weight and output weighting made positive, so
-/// that each result is the sum of the absolute values of its terms.
-fn run(case: Case, batch: usize, device: &Device, seed: u64, absolute: bool) -> Results {
-    let fold = |t: Tensor<4>| if absolute { t.abs() } else { t };
-    let Case {
-        in_channels: ci,
-        out_channels: co,
-        height: h,
-        width: w,
-        kernel: k,
-        stride: s,
-        padding: p,
-    } = case;
-    let device = device.clone().autodiff();
-    let mut conv: Conv2d = Conv2dConfig::new([ci, co], [k, k])
-        .with_stride([s, s])
-        .with_padding(PaddingConfig2d::Explicit(p, p, p, p))
-        .init(&device);
-    // The same weights and bias on both devices, from the host.
-    let weight = fold(Tensor::<4>::from_data(random([co, ci, k, k], seed + 1), &device))
-        .detach()
-        .require_grad();
-    let bias = fold(Tensor::<4>::from_data(random([1, 1, 1, co], seed + 2), &device))
-        .reshape([co])
-        .detach()
-        .require_grad();
-    conv.weight = Param::from_tensor(weight);
-    conv.bias = Some(Param::from_tensor(bias));
-    let x = fold(Tensor::<4>::from_data(random([batch, ci, h, w], seed), &device))
-        .detach()
-        .require_grad();
-    let y = kernels::conv2d(&conv, x.clone());
-    let weighting = fold(Tensor::<4>::from_data(random(y.dims(), seed + 3), &device));
-    let grads = (y.clone() * weighting).sum().backward();
-    Results {
-        output: values(y.detach()),
-        input_grad: values(x.grad(&grads).expect("an input gradient")),
-        weight_grad: values(conv.weight.val().grad(&grads).expect("a weight gradient")),
-        bias_grad: values(
-            conv.bias
-                .as_ref()
-                .unwrap()
-                .val()
-                .grad(&grads)
-                .expect("a bias gradient"),
-        ),
-    }
-}
-
+/// Our kernels on wgpu against Burn's convolution on the CPU.
 fn check(case: Case, batch: usize, failures: &mut Vec<String>) {
-    let seed = 7 + batch as u64;
-    let cpu = run(case, batch, &backend::cpu(), seed, false);
-    let gpu = run(case, batch, &wgpu(), seed, false);
-    let scale = run(case, batch, &backend::cpu(), seed, true);
-    for (what, expected, actual, scale) in [
-        ("output", &cpu.output, &gpu.output, &scale.output),
-        (
-            "input gradient",
-            &cpu.input_grad,
-            &gpu.input_grad,
-            &scale.input_grad,
-        ),
-        (
-            "weight gradient",
-            &cpu.weight_grad,
-            &gpu.weight_grad,
-            &scale.weight_grad,
-        ),
-        ("bias gradient", &cpu.bias_grad, &gpu.bias_grad, &scale.bias_grad),
-    ] {
-        let difference = Difference::relative_to_sums(expected, actual, scale);
-        if difference.exceeds(TOLERANCE) {
-            failures.push(format!("{case:?} batch {batch}: {what} differs by {difference}"));
-        }
-    }
-}
-
-/// The largest batch up to 256 that keeps a case within [`MAX_MACS`].
-fn large_batch(case: Case) -> usize {
-    [256, 64, 16, 4, 2]
-        .into_iter()
-        .find(|&n| n as u64 * macs(case) <= MAX_MACS)
-        .unwrap_or(1)
+    failures.extend(layers::differences(case, batch, &wgpu(), TOLERANCE));
 }
 
 #[test]
@@ -306,64 +205,15 @@ fn average_pooling_agrees_with_burns_on_the_cpu() {
 /// batch 256, a batch of 1, and sizes that are no multiple of the tile.
 #[test]
 fn linear_layers_agree_with_burns_on_the_cpu() {
-    use burn::nn::{Linear, LinearConfig};
     let mut failures = Vec::new();
-    for (batch, inputs, outputs) in [
+    for shape in [
         (256, 400, 120),
         (256, 120, 84),
         (256, 84, 10),
         (1, 6400, 4096),
         (13, 7, 9),
     ] {
-        let run = |device: &Device, absolute: bool| {
-            let device = device.clone().autodiff();
-            let fold = |t: Tensor<4>| if absolute { t.abs() } else { t };
-            let mut linear: Linear = LinearConfig::new(inputs, outputs).init(&device);
-            let weight = fold(Tensor::<4>::from_data(
-                random([1, 1, inputs, outputs], 21),
-                &device,
-            ))
-            .reshape([inputs, outputs])
-            .detach()
-            .require_grad();
-            let bias = fold(Tensor::<4>::from_data(random([1, 1, 1, outputs], 22), &device))
-                .reshape([outputs])
-                .detach()
-                .require_grad();
-            linear.weight = Param::from_tensor(weight);
-            linear.bias = Some(Param::from_tensor(bias));
-            let x = fold(Tensor::<4>::from_data(random([1, 1, batch, inputs], 23), &device))
-                .reshape([batch, inputs])
-                .detach()
-                .require_grad();
-            let y = kernels::linear(&linear, x.clone());
-            let weighting = fold(Tensor::<4>::from_data(
-                random([1, 1, batch, outputs], 24),
-                &device,
-            ))
-            .reshape([batch, outputs]);
-            let grads = (y.clone() * weighting).sum().backward();
-            [
-                values(y.detach()),
-                values(x.grad(&grads).unwrap()),
-                values(linear.weight.val().grad(&grads).unwrap()),
-                values(linear.bias.as_ref().unwrap().val().grad(&grads).unwrap()),
-            ]
-        };
-        let cpu = run(&backend::cpu(), false);
-        let gpu = run(&wgpu(), false);
-        let scale = run(&backend::cpu(), true);
-        for (i, what) in ["output", "input gradient", "weight gradient", "bias gradient"]
-            .iter()
-            .enumerate()
-        {
-            let difference = Difference::relative_to_sums(&cpu[i], &gpu[i], &scale[i]);
-            if difference.exceeds(TOLERANCE) {
-                failures.push(format!(
-                    "{batch}×{inputs}→{outputs}: {what} differs by {difference}"
-                ));
-            }
-        }
+        failures.extend(layers::linear_differences(shape, &wgpu(), TOLERANCE));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -79,9 +79,16 @@ async fn run(device: &Device, x: &TensorData, op: &impl Fn(Tensor<4>) -> Tensor<
     (values(y.detach()).await, values(grad).await)
 }
 
-async fn compare(what: &str, x: TensorData, op: impl Fn(Tensor<4>) -> Tensor<4>) {
-    let (cpu_out, cpu_grad) = run(&backend::cpu(), &x, &op).await;
-    let (gpu_out, gpu_grad) = run(&webgpu().await, &x, &op).await;
+/// `ours` on WebGPU against `burns` on the CPU backend: outputs and input
+/// gradients.
+async fn compare(
+    what: &str,
+    x: TensorData,
+    burns: impl Fn(Tensor<4>) -> Tensor<4>,
+    ours: impl Fn(Tensor<4>) -> Tensor<4>,
+) {
+    let (cpu_out, cpu_grad) = run(&backend::cpu(), &x, &burns).await;
+    let (gpu_out, gpu_grad) = run(&webgpu().await, &x, &ours).await;
     assert_close(&format!("{what}: output"), &cpu_out, &gpu_out);
     assert_close(&format!("{what}: input gradient"), &cpu_grad, &gpu_grad);
 }

@@ -182,7 +182,7 @@ fn for_chunks(input: &[f32], output: &mut [f32], f: impl Fn(&[f32], &mut [f32]) 
 }
 
 /// `x` with its values contiguous from the start of its storage.
-fn contiguous(x: FlexTensor) -> FlexTensor {
+pub(super) fn contiguous(x: FlexTensor) -> FlexTensor {
     let plain = x.is_contiguous() && x.layout().start_offset() == 0;
     if plain { x } else { x.to_contiguous() }
 }

@@ -21,13 +21,17 @@
 //! fully connected layers (`linear.rs`), one register-tiled matrix product
 //! for the forward pass and each gradient.
 //!
-//! The CPU backend keeps Burn's operations: [`conv2d`], [`avg_pool2d`]
-//! and [`linear`] send a tensor on any other device to Burn's modules. A
-//! build without the `webgpu` feature (the threaded CPU worker) has only
-//! those. One exception: the sigmoid, ours on the CPU backend (`cpu.rs`),
-//! where Burn's runs a scalar exponential twice per value.
+//! The CPU backend keeps most of Burn's operations: [`avg_pool2d`] and
+//! [`linear`] send a tensor on any other device to Burn's modules. A build
+//! without the `webgpu` feature (the threaded CPU worker) has only the CPU
+//! side. Two exceptions, ours on the CPU backend: the sigmoid (`cpu.rs`),
+//! where Burn's runs a scalar exponential twice per value, and the
+//! convolution's backward pass (`cpu_conv.rs`), which Burn's does not
+//! split over threads.
 
 mod cpu;
+mod cpu_conv;
+mod cpu_pool;
 
 #[cfg(feature = "webgpu")]
 mod autodiff;
@@ -57,13 +61,15 @@ use burn::nn::conv::Conv2d;
 use burn::nn::pool::{AvgPool2d, MaxPool2d};
 use burn::nn::{BatchNorm, Sigmoid};
 use burn::nn::{Linear, PaddingConfig2d};
-use burn::tensor::Tensor;
+use burn::tensor::{DType, Tensor};
 
 #[cfg(feature = "webgpu")]
 pub use batch_norm::{BatchNormGeometry, BatchNormKernels};
 #[cfg(feature = "webgpu")]
 pub use conv2d::{Conv2dGeometry, MAX_CHANNEL_BLOCK, MAX_TILE_COLUMNS, WIDE_LAYER};
 pub use cpu::CpuSigmoid;
+pub use cpu_conv::CpuConv;
+pub use cpu_pool::CpuAvgPool;
 #[cfg(feature = "webgpu")]
 pub use linear::LinearKernels;
 #[cfg(feature = "webgpu")]
@@ -123,6 +129,11 @@ pub fn use_our_kernels(on: bool) {
     OUR_KERNELS.store(on, Ordering::Relaxed);
 }
 
+/// Whether `x` lives on Burn's CPU backend (flex), with or without autodiff.
+fn on_cpu<const D: usize>(x: &Tensor<D>) -> bool {
+    matches!(x.device().inner().as_dispatch(), DispatchDevice::Flex(_))
+}
+
 /// Whether `x` lives on Burn's cube backend (wgpu, WebGPU), with or
 /// without autodiff.
 #[cfg(feature = "webgpu")]
@@ -132,7 +143,6 @@ fn on_cube_backend<const D: usize>(x: &Tensor<D>) -> bool {
 
 /// The square kernel, stride and symmetric padding of `conv`, if it is a
 /// convolution our kernels run (all of ours are).
-#[cfg(feature = "webgpu")]
 fn square_geometry(conv: &Conv2d) -> Option<(usize, usize, usize)> {
     let [kh, kw] = conv.kernel_size;
     let [sh, sw] = conv.stride;
@@ -141,24 +151,36 @@ fn square_geometry(conv: &Conv2d) -> Option<(usize, usize, usize)> {
     plain.then_some((kh, sh, padding))
 }
 
-/// `conv.forward(x)`, on our kernels where `x` is on the cube backend.
-#[cfg(not(feature = "webgpu"))]
+/// `conv.forward(x)`: on our kernels where `x` is on the cube backend; on
+/// the CPU backend Burn's forward pass with our backward pass.
 pub fn conv2d(conv: &Conv2d, x: Tensor<4>) -> Tensor<4> {
-    conv.forward(x)
-}
-
-/// `conv.forward(x)`, on our kernels where `x` is on the cube backend.
-#[cfg(feature = "webgpu")]
-pub fn conv2d(conv: &Conv2d, x: Tensor<4>) -> Tensor<4> {
-    let geometry =
-        square_geometry(conv).filter(|_| OUR_KERNELS.load(Ordering::Relaxed) && on_cube_backend(&x));
+    let geometry = square_geometry(conv).filter(|_| OUR_KERNELS.load(Ordering::Relaxed));
     let (Some((_, stride, padding)), Some(bias)) = (geometry, conv.bias.as_ref()) else {
         return conv.forward(x);
     };
+    if on_cpu(&x) && x.dtype() == DType::F32 {
+        return Tensor::from_dispatch(Dispatch::cpu_conv2d(
+            x.into_dispatch(),
+            conv.weight.val().into_dispatch(),
+            bias.val().into_dispatch(),
+            stride,
+            padding,
+        ));
+    }
+    #[cfg(feature = "webgpu")]
+    if on_cube_backend(&x) {
+        return cube_conv2d(x, conv.weight.val(), bias.val(), stride, padding);
+    }
+    conv.forward(x)
+}
+
+/// A convolution on our cube kernels.
+#[cfg(feature = "webgpu")]
+fn cube_conv2d(x: Tensor<4>, weight: Tensor<4>, bias: Tensor<1>, stride: usize, padding: usize) -> Tensor<4> {
     let output = Dispatch::conv2d_forward(
         x.into_dispatch(),
-        conv.weight.val().into_dispatch(),
-        bias.val().into_dispatch(),
+        weight.into_dispatch(),
+        bias.into_dispatch(),
         stride,
         padding,
     );
@@ -218,9 +240,9 @@ pub fn conv2d_weight_bias_grad(
 }
 
 /// `pool.forward(x)` for average pooling without padding: our kernels on
-/// the cube backend; elsewhere Burn's, with non-overlapping windows (the
-/// only ones our nets use) as a reshape and two means, which give the same
-/// values.
+/// the cube backend and, for non-overlapping windows (the only ones our
+/// nets use), on the CPU; elsewhere Burn's, with non-overlapping windows as
+/// a reshape and two means, which give the same values.
 pub fn avg_pool2d(pool: &AvgPool2d, x: Tensor<4>) -> Tensor<4> {
     let [k, kw] = pool.kernel_size;
     let [s, sw] = pool.stride;
@@ -234,6 +256,9 @@ pub fn avg_pool2d(pool: &AvgPool2d, x: Tensor<4>) -> Tensor<4> {
     }
     if s != k {
         return pool.forward(x);
+    }
+    if OUR_KERNELS.load(Ordering::Relaxed) && on_cpu(&x) && x.dtype() == DType::F32 {
+        return Tensor::from_dispatch(Dispatch::cpu_avg_pool2d(x.into_dispatch(), k));
     }
     let [n, c, h, w] = x.dims();
     let (oh, ow) = (h / k, w / k);
@@ -249,7 +274,6 @@ pub fn avg_pool2d(pool: &AvgPool2d, x: Tensor<4>) -> Tensor<4> {
 
 /// The symmetric padding of a convolution or pooling layer, if it has one
 /// (`Valid` is 0).
-#[cfg(feature = "webgpu")]
 fn symmetric_padding(padding: &PaddingConfig2d) -> Option<usize> {
     match padding {
         PaddingConfig2d::Valid => Some(0),
@@ -348,8 +372,7 @@ pub fn linear(linear: &Linear, x: Tensor<2>) -> Tensor<2> {
 /// `sigmoid.forward(x)`: our CPU sigmoid on Burn's CPU backend (see
 /// `cpu.rs`), Burn's elsewhere.
 pub fn sigmoid<const D: usize>(sigmoid: &Sigmoid, x: Tensor<D>) -> Tensor<D> {
-    let on_cpu = matches!(x.device().inner().as_dispatch(), DispatchDevice::Flex(_));
-    if OUR_KERNELS.load(Ordering::Relaxed) && on_cpu {
+    if OUR_KERNELS.load(Ordering::Relaxed) && on_cpu(&x) {
         return Tensor::from_dispatch(Dispatch::cpu_sigmoid(x.into_dispatch()));
     }
     sigmoid.forward(x)

@@ -3,6 +3,7 @@
 // Each test binary uses its own part of this.
 #![allow(dead_code)]
 
+pub mod layers;
 pub mod numeric;
 
 use std::path::PathBuf;

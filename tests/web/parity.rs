@@ -12,12 +12,18 @@ use super::*;
 
 type Case = cnn_playground::shape::ConvCase;
 
-/// What a convolution gives through `kernels::conv2d` (what the model
-/// runs): output, and the input, weight and bias gradients of a weighted
-/// sum of the output. `absolute` makes every value positive, so that each
-/// result is the sum of the absolute values of its terms (the scale the
-/// comparison is relative to).
-async fn conv_results(case: Case, batch: usize, device: &Device, absolute: bool) -> [Vec<f32>; 4] {
+/// What a convolution gives, through `kernels::conv2d` (what the model
+/// runs: `ours`) or Burn's `Conv2d::forward`: output, and the input, weight
+/// and bias gradients of a weighted sum of the output. `absolute` makes
+/// every value positive, so that each result is the sum of the absolute
+/// values of its terms (the scale the comparison is relative to).
+async fn conv_results(
+    case: Case,
+    batch: usize,
+    device: &Device,
+    absolute: bool,
+    ours: bool,
+) -> [Vec<f32>; 4] {
     let Case {
         in_channels: ci,
         out_channels: co,
@@ -44,7 +50,11 @@ async fn conv_results(case: Case, batch: usize, device: &Device, absolute: bool)
             .require_grad(),
     ));
     let x = fold(input([batch, ci, h, w], 1)).detach().require_grad();
-    let y = kernels::conv2d(&conv, x.clone());
+    let y = if ours {
+        kernels::conv2d(&conv, x.clone())
+    } else {
+        conv.forward(x.clone())
+    };
     let weighting = fold(input(y.dims(), 3));
     let grads = (y.clone() * weighting).sum().backward();
     [
@@ -55,12 +65,13 @@ async fn conv_results(case: Case, batch: usize, device: &Device, absolute: bool)
     ]
 }
 
-/// Our kernels on WebGPU against Burn's convolution on the CPU backend:
-/// the worst difference relative to the scale of each sum, or why not.
-async fn conv_differs(case: Case, batch: usize) -> Option<String> {
-    let cpu = conv_results(case, batch, &backend::cpu(), false).await;
-    let gpu = conv_results(case, batch, &webgpu().await, false).await;
-    let scale = conv_results(case, batch, &backend::cpu(), true).await;
+/// Our convolution on `device` against Burn's on the CPU backend: the
+/// worst difference relative to the scale of each sum past `tolerance`,
+/// or none.
+async fn conv_differs(case: Case, batch: usize, device: &Device, tolerance: f32) -> Option<String> {
+    let cpu = conv_results(case, batch, &backend::cpu(), false, false).await;
+    let gpu = conv_results(case, batch, device, false, true).await;
+    let scale = conv_results(case, batch, &backend::cpu(), true, false).await;
     let names = ["output", "input gradient", "weight gradient", "bias gradient"];
     let mut problems = vec![];
     for (i, name) in names.iter().enumerate() {
@@ -70,7 +81,7 @@ async fn conv_differs(case: Case, batch: usize) -> Option<String> {
             .zip(&scale[i])
             .map(|((c, g), s)| (c - g).abs() / s.max(1e-3))
             .fold(0.0f32, f32::max);
-        if worst > TOLERANCE || worst.is_nan() {
+        if worst > tolerance || worst.is_nan() {
             problems.push(format!("{name} differs by {worst:e}"));
         }
         if gpu[i].iter().all(|v| *v == 0.0) {
@@ -82,14 +93,27 @@ async fn conv_differs(case: Case, batch: usize) -> Option<String> {
 
 /// Every distinct convolution of the eight nets at the size each trains
 /// at, at batch 1 (SwiftShader runs WebGPU on the CPU: batch 1 keeps this
-/// to a minute), and LeNet's two at the book's batch of 256.
+/// to a minute), and [`lenet_and_odd_convolutions`].
 #[wasm_bindgen_test]
 async fn our_convolution_kernels_on_webgpu_equal_the_cpu() {
     let cases = cnn_playground::shape::book_convolutions();
+    let gpu = webgpu().await;
     let mut failures = vec![];
     for &case in &cases {
-        failures.extend(conv_differs(case, 1).await);
+        failures.extend(conv_differs(case, 1, &gpu, TOLERANCE).await);
     }
+    let mut checked = cases.len();
+    for (case, batch) in lenet_and_odd_convolutions() {
+        failures.extend(conv_differs(case, batch, &gpu, TOLERANCE).await);
+        checked += 1;
+    }
+    web_sys::console::log_1(&format!("{checked} convolutions checked").into());
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// LeNet's two convolutions at the book's batch of 256, and three odd,
+/// non-square ones at batch 3 (partial channel blocks, a stride of 4, 1×1).
+fn lenet_and_odd_convolutions() -> Vec<(Case, usize)> {
     let lenet = [
         Case {
             in_channels: 1,
@@ -110,10 +134,6 @@ async fn our_convolution_kernels_on_webgpu_equal_the_cpu() {
             padding: 0,
         },
     ];
-    for case in lenet {
-        failures.extend(conv_differs(case, 256).await);
-    }
-    // Odd, non-square sizes and partial channel blocks.
     let odd = [
         Case {
             in_channels: 11,
@@ -143,11 +163,8 @@ async fn our_convolution_kernels_on_webgpu_equal_the_cpu() {
             padding: 0,
         },
     ];
-    for case in odd {
-        failures.extend(conv_differs(case, 3).await);
-    }
-    web_sys::console::log_1(&format!("{} convolutions checked", cases.len() + 5).into());
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    let lenet = lenet.into_iter().map(|case| (case, 256));
+    lenet.chain(odd.into_iter().map(|case| (case, 3))).collect()
 }
 
 #[wasm_bindgen_test]
@@ -160,7 +177,8 @@ async fn pooling_on_webgpu_equals_the_cpu() {
         compare(
             &format!("max pool k{kernel} s{stride} p{padding}"),
             input([2, 3, 9, 9], 5),
-            move |x| kernels::max_pool2d(&pool, x),
+            |x| pool.forward(x),
+            |x| kernels::max_pool2d(&pool, x),
         )
         .await;
     }
@@ -172,7 +190,8 @@ async fn pooling_on_webgpu_equals_the_cpu() {
         compare(
             &format!("avg pool k{kernel} s{stride} on {shape:?}"),
             input(shape, 6),
-            move |x| kernels::avg_pool2d(&pool, x),
+            |x| pool.forward(x),
+            |x| kernels::avg_pool2d(&pool, x),
         )
         .await;
     }
@@ -185,6 +204,7 @@ async fn batch_norm_on_webgpu_equals_the_cpu() {
         compare(
             &format!("batch norm (train) {shape:?}"),
             input(shape, 7),
+            move |x| BatchNormConfig::new(shape[1]).init(&x.device()).forward(x),
             move |x| kernels::batch_norm(&BatchNormConfig::new(shape[1]).init(&x.device()), x),
         )
         .await;
@@ -212,4 +232,35 @@ async fn our_cpu_sigmoid_in_wasm_equals_burns() {
             .fold(0.0f32, f32::max);
         assert!(worst <= 1e-6, "sigmoid {what}: differs by {worst:e}");
     }
+}
+
+/// Our CPU convolution's backward pass and average pooling in the
+/// browser's build (gemm's simd128 kernels, which the native tests do not
+/// reach) against Burn's: the convolutions of
+/// [`lenet_and_odd_convolutions`] within 1e-5 of the sums, and LeNet's
+/// pooling and an odd size within 1e-6.
+#[wasm_bindgen_test]
+async fn our_cpu_convolution_and_pooling_in_wasm_equal_burns() {
+    let cpu = backend::cpu();
+    let mut failures = vec![];
+    for (case, batch) in lenet_and_odd_convolutions() {
+        failures.extend(conv_differs(case, batch, &cpu, 1e-5).await);
+    }
+    for shape in [[16, 6, 28, 28], [3, 5, 7, 9]] {
+        let pool = AvgPool2dConfig::new([2, 2]).with_strides([2, 2]).init();
+        let x = input(shape, 8);
+        let burns = run(&cpu, &x, &|t| pool.forward(t)).await;
+        let ours = run(&cpu, &x, &|t| kernels::avg_pool2d(&pool, t)).await;
+        for (what, ours, burns) in [("output", ours.0, burns.0), ("input gradient", ours.1, burns.1)] {
+            let worst = ours
+                .iter()
+                .zip(&burns)
+                .map(|(a, b)| (a - b).abs())
+                .fold(0.0f32, f32::max);
+            if worst > 1e-6 || ours.len() != burns.len() {
+                failures.push(format!("avg pool {shape:?}: {what} differs by {worst:e}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
