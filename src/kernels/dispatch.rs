@@ -1,6 +1,11 @@
-//! How a kernel's invocations are laid out in a dispatch ([`grid`]), how
-//! an invocation finds its place in it ([`invocation_index`]), and the
-//! tensors a launch writes ([`empty`]): shared by all our cube kernels.
+//! How a kernel's invocations are laid out in a dispatch ([`Launch::grid`]),
+//! how an invocation finds its place in it ([`invocation_index`]), the
+//! tensors a launch writes ([`empty`]), and the record of launches the
+//! parallelism report reads ([`record_launches`]): shared by all our cube
+//! kernels.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 
 use burn::tensor::{DType, Shape};
 use burn_cubecl::ops::numeric::empty_device_dtype;
@@ -20,9 +25,110 @@ pub(super) fn invocation_index() -> usize {
     group * CUBE_DIM_X as usize + UNIT_POS_X as usize
 }
 
+/// One launch of one of our kernels: what it asks of the GPU. A real GPU
+/// needs tens of thousands of invocations in flight; a launch with few
+/// invocations that each do much work leaves most of it idle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Launch {
+    /// The kernel, as its `#[cube]` function is named.
+    pub kernel: &'static str,
+    /// Workgroups in the dispatch.
+    pub workgroups: usize,
+    /// Invocations per workgroup.
+    pub workgroup_size: usize,
+    /// Invocations with work to do (the rest of the last workgroups idle).
+    pub active: usize,
+    /// The inner loop's length per active invocation: multiply-adds, or
+    /// values read for kernels that only sum or move values.
+    pub work: usize,
+    /// Values the launch writes.
+    pub outputs: usize,
+}
+
+/// What the page knows of its WebGPU adapter: 0 nothing (natively: ask
+/// the device), 1 a software renderer, 2 a GPU.
+static ADAPTER: AtomicU8 = AtomicU8::new(0);
+
+/// Says whether the adapter our kernels run on is a software renderer
+/// (SwiftShader, lavapipe: their tiles stay large) or a GPU (tiles spread
+/// until a launch exposes enough invocations). The page says so from its
+/// adapter's info; natively the device says so itself, and tests call this
+/// to run the other shapes.
+pub fn set_software_adapter(software: bool) {
+    ADAPTER.store(if software { 1 } else { 2 }, Ordering::Relaxed);
+}
+
+/// Whether launches on `tensor`'s device are shaped for a real GPU (see
+/// [`set_software_adapter`]): natively, whether cubecl found a card behind
+/// the device (none for a CPU adapter such as lavapipe).
+pub(super) fn on_real_gpu(tensor: &CubeTensor) -> bool {
+    match ADAPTER.load(Ordering::Relaxed) {
+        1 => false,
+        2 => true,
+        _ => tensor.client.properties().identity.physical.is_some(),
+    }
+}
+
+static RECORDING: AtomicBool = AtomicBool::new(false);
+static LAUNCHES: Mutex<Vec<Launch>> = Mutex::new(Vec::new());
+
+/// Starts recording every launch of our kernels (`cnnp bench --launches`),
+/// forgetting any recorded before.
+pub fn record_launches() {
+    LAUNCHES.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    RECORDING.store(true, Ordering::Relaxed);
+}
+
+/// Stops recording; the launches since [`record_launches`], in order.
+pub fn recorded_launches() -> Vec<Launch> {
+    RECORDING.store(false, Ordering::Relaxed);
+    std::mem::take(&mut *LAUNCHES.lock().unwrap_or_else(|e| e.into_inner()))
+}
+
+impl Launch {
+    /// Notes the launch where launches are recorded; hands back its
+    /// dispatch.
+    pub(super) fn noted(self, dispatch: (CubeCount, CubeDim)) -> (CubeCount, CubeDim) {
+        if RECORDING.load(Ordering::Relaxed) {
+            LAUNCHES.lock().unwrap_or_else(|e| e.into_inner()).push(self);
+        }
+        dispatch
+    }
+
+    /// `units` invocations in workgroups of [`WORKGROUP_SIZE`], spread over x
+    /// and y to stay under the per-axis limit, times `blocks` along z; each
+    /// active invocation does `work` (see [`Launch::work`]), and the launch
+    /// writes `outputs` values.
+    pub(super) fn grid(
+        kernel: &'static str,
+        [units, blocks]: [usize; 2],
+        work: usize,
+        outputs: usize,
+    ) -> (CubeCount, CubeDim) {
+        let dispatch = grid(units, blocks);
+        let CubeCount::Static(x, y, z) = dispatch.0 else {
+            unreachable!("grid gives a static count")
+        };
+        let launch = Launch {
+            kernel,
+            workgroups: (x * y * z) as usize,
+            workgroup_size: WORKGROUP_SIZE as usize,
+            active: units * blocks,
+            work,
+            outputs,
+        };
+        launch.noted(dispatch)
+    }
+
+    /// One invocation per value written, each doing `work`.
+    pub(super) fn elementwise(kernel: &'static str, units: usize, work: usize) -> (CubeCount, CubeDim) {
+        Launch::grid(kernel, [units, 1], work, units)
+    }
+}
+
 /// `units` invocations in workgroups of [`WORKGROUP_SIZE`], spread over x
 /// and y to stay under the per-axis limit, times `blocks` along z.
-pub(super) fn grid(units: usize, blocks: usize) -> (CubeCount, CubeDim) {
+fn grid(units: usize, blocks: usize) -> (CubeCount, CubeDim) {
     let groups = units.div_ceil(WORKGROUP_SIZE as usize).max(1);
     let x = groups.min(MAX_GROUPS_PER_AXIS);
     let y = groups.div_ceil(x);
@@ -34,11 +140,6 @@ pub(super) fn grid(units: usize, blocks: usize) -> (CubeCount, CubeDim) {
         CubeCount::Static(x as u32, y as u32, blocks as u32),
         CubeDim::new_1d(WORKGROUP_SIZE),
     )
-}
-
-/// A dispatch of `units` invocations, for kernels with one invocation per element.
-pub(super) fn elementwise_grid(units: usize) -> (CubeCount, CubeDim) {
-    grid(units, 1)
 }
 
 /// An uninitialised f32 tensor of `shape` on `like`'s device: a kernel's
@@ -69,7 +170,7 @@ mod tests {
         assert_eq!(groups(grid(65, 3)), (2, 1, 3));
         // LeNet's first convolution at batch 256: 256 × 28 rows × 2 tiles.
         assert_eq!(groups(grid(14_336, 1)), (224, 1, 1));
-        assert_eq!(groups(elementwise_grid(1000)), (16, 1, 1));
+        assert_eq!(groups(Launch::elementwise("test", 1000, 1)), (16, 1, 1));
     }
 
     #[test]
@@ -77,7 +178,10 @@ mod tests {
         let full_row = MAX_GROUPS_PER_AXIS * WORKGROUP_SIZE as usize;
         assert_eq!(groups(grid(full_row, 1)), (65_535, 1, 1));
         assert_eq!(groups(grid(full_row + 1, 2)), (65_535, 2, 2));
-        assert_eq!(groups(elementwise_grid(3 * full_row)), (65_535, 3, 1));
+        assert_eq!(
+            groups(Launch::elementwise("test", 3 * full_row, 1)),
+            (65_535, 3, 1)
+        );
     }
 
     // Native only: five billion units do not fit a 32-bit `usize` (the

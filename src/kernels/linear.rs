@@ -23,10 +23,26 @@ use burn_cubecl::tensor::CubeTensor;
 use cubecl::prelude::*;
 use cubecl::std::FastDivmod;
 
-use super::dispatch::{elementwise_grid, invocation_index};
+use super::dispatch::{Launch, invocation_index, on_real_gpu};
 
-/// The tile of outputs one invocation computes, per side.
+/// The tile of outputs one invocation computes, per side, on a software
+/// adapter.
 const TILE: usize = 8;
+
+/// The tile's side for an `[m, n]` output: [`TILE`], or on a real GPU the
+/// largest of 8, 4, 2, 1 that still gives [`GPU_INVOCATIONS`] tiles (1 when
+/// none does).
+///
+/// [`GPU_INVOCATIONS`]: super::GPU_INVOCATIONS
+fn tile_side(m: usize, n: usize, gpu: bool) -> usize {
+    if !gpu {
+        return TILE;
+    }
+    [8, 4, 2]
+        .into_iter()
+        .find(|t| m.div_ceil(*t) * n.div_ceil(*t) >= super::GPU_INVOCATIONS)
+        .unwrap_or(1)
+}
 
 /// Matrix products for fully connected layers.
 #[backend_extension(Autodiff, Cube, Fusion)]
@@ -168,10 +184,11 @@ fn matmul(
     };
     assert_eq!(k, k2, "matrix product of [{m}, {k}] by [{k2}, {n}]");
     let out = empty_device_dtype(a.client.clone(), a.device.clone(), Shape::new([m, n]), DType::F32);
-    let (rows, cols) = (TILE, TILE);
+    let side = tile_side(m, n, on_real_gpu(&a));
+    let (rows, cols) = (side, side);
     let tiles_per_row = n.div_ceil(cols);
     let tiles = m.div_ceil(rows) * tiles_per_row;
-    let (count, dim) = elementwise_grid(tiles);
+    let (count, dim) = Launch::grid("matmul_kernel", [tiles, 1], rows * cols * k, m * n);
     let with_bias = bias.is_some();
     // Without a bias the kernel reads none; any tensor stands in for it.
     let bias = into_contiguous(bias.unwrap_or_else(|| b.clone()));
@@ -273,5 +290,24 @@ impl<B: LinearKernels, C: CheckpointStrategy> LinearKernels for Autodiff<B, C> {
             transpose_a,
             transpose_b,
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tiles_spread_on_a_gpu_until_there_are_enough() {
+        assert_eq!(tile_side(256, 120, false), TILE);
+        // LeNet's first dense layer: 30 720 outputs, tiles of 1.
+        assert_eq!(tile_side(256, 120, true), 1);
+        // AlexNet's widest at batch 128: 524 288 outputs, tiles of 8.
+        assert_eq!(tile_side(128, 4096, true), 8);
+        assert_eq!(tile_side(256, 4096, true), 8);
+        // 64 × 1 024 outputs: tiles of 2 give 16 384.
+        assert_eq!(tile_side(64, 1024, true), 2);
+        // Too few outputs for any tile to reach it: one output each.
+        assert_eq!(tile_side(10, 84, true), 1);
     }
 }

@@ -28,7 +28,7 @@ use burn_cubecl::tensor::CubeTensor;
 use cubecl::prelude::*;
 use cubecl::std::FastDivmod;
 
-use super::dispatch::{elementwise_grid, empty, invocation_index};
+use super::dispatch::{Launch, empty, invocation_index};
 use super::shapes::padded_pool_output;
 
 /// Max pooling of square windows, `kernel × kernel` at `stride`, the input
@@ -186,7 +186,7 @@ impl MaxPoolKernels for CubeBackend {
         let outputs = shape.num_elements();
         let output = empty(&x, shape.clone());
         let argmax = empty(&x, if keep_argmax { shape } else { Shape::new([1]) });
-        let (count, dim) = elementwise_grid(outputs);
+        let (count, dim) = Launch::elementwise("max_pool2d_forward_kernel", outputs, kernel * kernel);
         unsafe {
             max_pool2d_forward_kernel::launch_unchecked(
                 &x.client,
@@ -228,7 +228,8 @@ impl MaxPoolKernels for CubeBackend {
         );
         let input_grad = empty(&output_grad, Shape::new([n, c, height, width]));
         let inputs = n * c * height * width;
-        let (count, dim) = elementwise_grid(inputs);
+        let windows = kernel.div_ceil(stride).pow(2);
+        let (count, dim) = Launch::elementwise("max_pool2d_backward_kernel", inputs, windows);
         unsafe {
             max_pool2d_backward_kernel::launch_unchecked(
                 &output_grad.client,

@@ -66,10 +66,12 @@ use burn::tensor::{DType, Tensor};
 #[cfg(feature = "webgpu")]
 pub use batch_norm::{BatchNormGeometry, BatchNormKernels};
 #[cfg(feature = "webgpu")]
-pub use conv2d::{Conv2dGeometry, MAX_CHANNEL_BLOCK, MAX_TILE_COLUMNS, WIDE_LAYER};
+pub use conv2d::{Conv2dGeometry, GPU_INVOCATIONS, MAX_CHANNEL_BLOCK, MAX_TILE_COLUMNS, WIDE_LAYER};
 pub use cpu::CpuSigmoid;
 pub use cpu_conv::CpuConv;
 pub use cpu_pool::CpuAvgPool;
+#[cfg(feature = "webgpu")]
+pub use dispatch::{Launch, record_launches, recorded_launches, set_software_adapter};
 #[cfg(feature = "webgpu")]
 pub use linear::LinearKernels;
 #[cfg(feature = "webgpu")]

@@ -22,7 +22,7 @@ use burn_cubecl::tensor::CubeTensor;
 use cubecl::prelude::*;
 use cubecl::std::FastDivmod;
 
-use super::dispatch::{elementwise_grid, empty, invocation_index};
+use super::dispatch::{Launch, empty, invocation_index};
 
 /// Average pooling of square windows without padding.
 #[backend_extension(Autodiff, Cube, Fusion)]
@@ -136,7 +136,7 @@ impl PoolKernels for CubeBackend {
         let (oh, ow) = ((h - kernel) / stride + 1, (w - kernel) / stride + 1);
         let output = empty(&x, [n, c, oh, ow]);
         let outputs = n * c * oh * ow;
-        let (count, dim) = elementwise_grid(outputs);
+        let (count, dim) = Launch::elementwise("avg_pool2d_forward_kernel", outputs, kernel * kernel);
         unsafe {
             avg_pool2d_forward_kernel::launch_unchecked(
                 &x.client,
@@ -167,7 +167,8 @@ impl PoolKernels for CubeBackend {
         let [n, c, oh, ow] = output_grad.meta.shape().dims();
         let input_grad = empty(&output_grad, [n, c, height, width]);
         let inputs = n * c * height * width;
-        let (count, dim) = elementwise_grid(inputs);
+        let windows = kernel.div_ceil(stride).pow(2);
+        let (count, dim) = Launch::elementwise("avg_pool2d_backward_kernel", inputs, windows);
         unsafe {
             avg_pool2d_backward_kernel::launch_unchecked(
                 &output_grad.client,

@@ -195,6 +195,8 @@ async fn open_webgpu(adapter: Adapter) -> (Device, Backend) {
     }
     // cubecl asks the adapter for all its limits (buffer sizes included),
     // not WebGPU's defaults, so large activations fit where the GPU allows.
+    // Our kernels' tiles: large on a software renderer, spread on a GPU.
+    crate::kernels::set_software_adapter(adapter.is_software);
     match Device::wgpu_options().init_async().await {
         Ok(device) => (device, Backend::WebGpu(adapter)),
         Err(e) => cpu(CpuReason::Unavailable {

@@ -13,14 +13,28 @@ use super::kernels::{
     NormShapeLaunch, batch_norm_input_grad_kernel, batch_norm_normalize_kernel, batch_norm_sums_kernel,
 };
 use super::{BatchNormKernels, STAT_ROWS};
-use crate::kernels::dispatch::empty;
+use crate::kernels::dispatch::{Launch, empty};
 
-/// `workgroups` per channel of [`LANES`] invocations, channels along y.
-fn per_channel(workgroups: usize, channels: usize) -> (CubeCount, CubeDim) {
-    (
+/// `workgroups` per channel of [`LANES`] invocations, channels along y;
+/// each invocation reads `values`, and the launch writes `outputs`.
+fn per_channel(
+    kernel: &'static str,
+    [workgroups, channels]: [usize; 2],
+    values: usize,
+    outputs: usize,
+) -> (CubeCount, CubeDim) {
+    let launch = Launch {
+        kernel,
+        workgroups: workgroups * channels,
+        workgroup_size: LANES,
+        active: workgroups * channels * LANES,
+        work: values,
+        outputs,
+    };
+    launch.noted((
         CubeCount::Static(workgroups as u32, channels as u32, 1),
         CubeDim::new_1d(LANES as u32),
-    )
+    ))
 }
 
 impl BatchNormGeometry {
@@ -63,7 +77,14 @@ fn sums(
 ) -> (CubeTensor, usize) {
     let (chunks, per_chunk) = geometry.chunks();
     let partial = empty(x, vec![chunks, geometry.channels, 2]);
-    let (count, dim) = per_channel(chunks, geometry.channels);
+    let values = per_chunk.div_ceil(LANES) * geometry.vector;
+    let launch = [chunks, geometry.channels];
+    let (count, dim) = per_channel(
+        "batch_norm_sums_kernel",
+        launch,
+        values,
+        chunks * geometry.channels * 2,
+    );
     unsafe {
         batch_norm_sums_kernel::launch_unchecked(
             &x.client,
@@ -105,7 +126,10 @@ fn normalize(
     // In evaluation no sums are read: γ stands in for them.
     let (partial, chunks) = partial.unwrap_or_else(|| (gamma.clone(), 1));
     let (groups, per_lane) = geometry.apply_groups();
-    let (count, dim) = per_channel(groups, geometry.channels);
+    let outputs = geometry.channels * geometry.per_channel();
+    let launch = [groups, geometry.channels];
+    let values = per_lane * geometry.vector;
+    let (count, dim) = per_channel("batch_norm_normalize_kernel", launch, values, outputs);
     unsafe {
         batch_norm_normalize_kernel::launch_unchecked(
             &x.client,
@@ -208,7 +232,10 @@ impl BatchNormKernels for CubeBackend {
         let input_grad = empty(&x, x.meta.shape().to_vec());
         let grads = empty(&x, vec![2, geometry.channels]);
         let (groups, per_lane) = geometry.apply_groups();
-        let (count, dim) = per_channel(groups, geometry.channels);
+        let outputs = geometry.channels * geometry.per_channel();
+        let launch = [groups, geometry.channels];
+        let values = per_lane * geometry.vector;
+        let (count, dim) = per_channel("batch_norm_input_grad_kernel", launch, values, outputs);
         unsafe {
             batch_norm_input_grad_kernel::launch_unchecked(
                 &x.client,

@@ -40,6 +40,32 @@ const WEIGHT_GRAD_TAPS: usize = 8;
 /// batch is cut into as many chunks as it takes to reach this.
 const WEIGHT_GRAD_INVOCATIONS: usize = 16_384;
 
+/// Invocations a real GPU needs in flight: a launch of fewer (with more
+/// values to write) leaves most of one idle. Software adapters
+/// (SwiftShader, lavapipe) run a few large invocations best, so the tiles
+/// above are tuned there; on a GPU they are [spread](Conv2dGeometry::spread)
+/// until a launch exposes this many.
+pub const GPU_INVOCATIONS: usize = 8_192;
+
+/// `(columns, channels)` per invocation, halved in turn (the larger first)
+/// until `units(columns, channels)` reaches [`GPU_INVOCATIONS`] or both are
+/// 1; `columns` of `width`, `channels` of `channels_total`, each kept as
+/// even as [`balanced`] makes it.
+fn spread_tile(
+    (width, channels_total): (usize, usize),
+    (mut cols, mut block): (usize, usize),
+    units: impl Fn(usize, usize) -> usize,
+) -> (usize, usize) {
+    while units(cols, block) < GPU_INVOCATIONS && (cols > 1 || block > 1) {
+        if cols > 1 && cols >= block {
+            cols = balanced(width, cols / 2);
+        } else {
+            block = balanced(channels_total, block / 2);
+        }
+    }
+    (cols, block)
+}
+
 /// The sizes of one convolution, as the launches work them out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Conv2dGeometry {
@@ -51,6 +77,8 @@ pub struct Conv2dGeometry {
     pub kernel: usize,
     pub stride: usize,
     pub padding: usize,
+    /// Tiles spread for a real GPU (see [`GPU_INVOCATIONS`]).
+    pub spread: bool,
 }
 
 /// One phase of a strided input gradient: where its pixels are (see
@@ -104,20 +132,50 @@ impl Conv2dGeometry {
             kernel,
             stride,
             padding,
+            spread: false,
         }
+    }
+
+    /// The same convolution with its tiles spread for a real GPU, where
+    /// `gpu` (see [`GPU_INVOCATIONS`]).
+    pub fn spread(self, gpu: bool) -> Self {
+        Conv2dGeometry { spread: gpu, ..self }
     }
 
     /// The forward tile: `(columns, output channels)` per invocation.
     pub fn forward_tile(&self) -> (usize, usize) {
-        (
-            balanced(self.out_size[1], MAX_TILE_COLUMNS),
+        let [out_h, out_w] = self.out_size;
+        let tile = (
+            balanced(out_w, MAX_TILE_COLUMNS),
             channel_block(self.out_channels),
-        )
+        );
+        if !self.spread {
+            return tile;
+        }
+        let units = |cols: usize, block: usize| {
+            self.batch * out_h * out_w.div_ceil(cols) * self.out_channels.div_ceil(block)
+        };
+        spread_tile((out_w, self.out_channels), tile, units)
+    }
+
+    /// The input gradient's tile: `(the most columns, input channels)` per
+    /// invocation; each phase's columns are cut into tiles of at most that.
+    fn input_grad_tile(&self) -> (usize, usize) {
+        let tile = (MAX_TILE_COLUMNS, channel_block(self.in_channels));
+        if !self.spread {
+            return tile;
+        }
+        // The pixels of one phase: about 1 / stride² of the input.
+        let [rows, cols] = self.in_size.map(|side| side.div_ceil(self.stride));
+        let units = |tile_cols: usize, block: usize| {
+            self.batch * rows * cols.div_ceil(tile_cols) * self.in_channels.div_ceil(block)
+        };
+        spread_tile((cols, self.in_channels), (balanced(cols, tile.0), tile.1), units)
     }
 
     /// The input gradient's block of input channels per invocation.
     pub fn input_grad_block(&self) -> usize {
-        channel_block(self.in_channels)
+        self.input_grad_tile().1
     }
 
     /// The input pixels of one phase of the input gradient (see
@@ -139,7 +197,7 @@ impl Conv2dGeometry {
             cols,
             out_row: (first_row + p - row_phase) / s,
             out_col: (first_col + p - col_phase) / s,
-            tile_cols: balanced(cols, MAX_TILE_COLUMNS),
+            tile_cols: balanced(cols, self.input_grad_tile().0),
         })
     }
 
@@ -352,6 +410,39 @@ mod tests {
     }
 
     #[test]
+    fn spread_tiles_expose_enough_invocations_or_are_single_pixels() {
+        let book = [
+            Conv2dGeometry::new([256, 6, 14, 14], 16, 5, 1, 0),
+            Conv2dGeometry::new([16, 256, 6, 6], 512, 3, 2, 1),
+            Conv2dGeometry::new([16, 512, 3, 3], 512, 3, 1, 1),
+        ];
+        for g in sweep().chain(book) {
+            let spread = g.spread(true);
+            let [out_h, out_w] = g.out_size;
+            let ((cols, block), (wide_cols, wide_block)) = (spread.forward_tile(), g.forward_tile());
+            assert!(cols <= wide_cols && block <= wide_block, "{g:?}");
+            let units = g.batch * out_h * out_w.div_ceil(cols) * g.out_channels.div_ceil(block);
+            assert!(
+                units >= GPU_INVOCATIONS || (cols, block) == (1, 1),
+                "{g:?}: {units}"
+            );
+            let (tile, in_block) = spread.input_grad_tile();
+            let [rows, phase_cols] = g.in_size.map(|side| side.div_ceil(g.stride));
+            let units = g.batch * rows * phase_cols.div_ceil(tile) * g.in_channels.div_ceil(in_block);
+            assert!(
+                units >= GPU_INVOCATIONS || (tile, in_block) == (1, 1),
+                "{g:?}: {units}"
+            );
+            assert!(in_block <= g.input_grad_block(), "{g:?}");
+        }
+        // LeNet's conv2 at the book's batch: 5 120 invocations of 10
+        // columns × 8 channels; spread, 10 240 of 5 × 8.
+        let lenet_conv2 = book[0];
+        assert_eq!(lenet_conv2.forward_tile(), (10, 8));
+        assert_eq!(lenet_conv2.spread(true).forward_tile(), (5, 8));
+    }
+
+    #[test]
     fn forward_tiles_cover_the_output_in_as_few_tiles_as_possible() {
         for g in sweep() {
             let (cols, block) = g.forward_tile();
@@ -379,7 +470,7 @@ mod tests {
 
     #[test]
     fn input_grad_phases_cover_every_input_pixel_once() {
-        for g in sweep() {
+        for g in sweep().flat_map(|g| [g, g.spread(true)]) {
             let (s, p) = (g.stride, g.padding);
             let [height, width] = g.in_size;
             let mut seen = vec![0u8; height * width];

@@ -14,7 +14,7 @@ use super::kernels::{
     conv2d_weight_grad_kernel, pack_weights_kernel,
 };
 use crate::kernels::ConvKernels;
-use crate::kernels::dispatch::{elementwise_grid, empty, grid};
+use crate::kernels::dispatch::{Launch, empty, on_real_gpu};
 
 /// `weight` (contiguous, viewed as `[groups, channels, taps]`) with its
 /// channel axis moved innermost and padded with zeros to `padded`:
@@ -22,7 +22,7 @@ use crate::kernels::dispatch::{elementwise_grid, empty, grid};
 fn pack_weights(weight: &CubeTensor, [groups, channels, taps]: [usize; 3], padded: usize) -> CubeTensor {
     let packed = empty(weight, vec![groups * taps, padded]);
     let total = groups * taps * padded;
-    let (count, dim) = elementwise_grid(total);
+    let (count, dim) = Launch::elementwise("pack_weights_kernel", total, 1);
     unsafe {
         pack_weights_kernel::launch_unchecked(
             &weight.client,
@@ -80,7 +80,8 @@ impl ConvKernels for CubeBackend {
         let weight = into_contiguous(weight);
         let bias = into_contiguous(bias);
         let [out_channels, _, kernel, _] = dims4(&weight);
-        let geometry = Conv2dGeometry::new(dims4(&x), out_channels, kernel, stride, padding);
+        let geometry =
+            Conv2dGeometry::new(dims4(&x), out_channels, kernel, stride, padding).spread(on_real_gpu(&x));
         let [out_h, out_w] = geometry.out_size;
         let output = empty(&x, vec![geometry.batch, out_channels, out_h, out_w]);
         let (cols, block) = geometry.forward_tile();
@@ -89,7 +90,9 @@ impl ConvKernels for CubeBackend {
         let packed = pack_weights(&weight, [1, out_channels, in_taps], blocks * block);
         let tiles_per_row = out_w.div_ceil(cols);
         let tiles = geometry.batch * out_h * tiles_per_row;
-        let (count, dim) = grid(tiles, blocks);
+        let outputs = geometry.batch * out_channels * out_h * out_w;
+        let macs = cols * block * in_taps;
+        let (count, dim) = Launch::grid("conv2d_forward_kernel", [tiles, blocks], macs, outputs);
         unsafe {
             conv2d_forward_kernel::launch_unchecked(
                 &x.client,
@@ -132,7 +135,8 @@ impl ConvKernels for CubeBackend {
             kernel,
             stride,
             padding,
-        );
+        )
+        .spread(on_real_gpu(&output_grad));
         assert_eq!(
             dims4(&output_grad)[2..],
             geometry.out_size,
@@ -154,7 +158,12 @@ impl ConvKernels for CubeBackend {
                 };
                 let tiles_per_row = phase.cols.div_ceil(phase.tile_cols);
                 let tiles = batch * phase.rows * tiles_per_row;
-                let (count, dim) = grid(tiles, blocks);
+                // The taps of this phase: about (kernel / stride)² of them.
+                let taps = kernel.div_ceil(stride).pow(2);
+                let macs = phase.tile_cols * block * out_channels * taps;
+                let outputs = batch * in_channels * phase.rows * phase.cols;
+                let launch = [tiles, blocks];
+                let (count, dim) = Launch::grid("conv2d_input_grad_kernel", launch, macs, outputs);
                 unsafe {
                     conv2d_input_grad_kernel::launch_unchecked(
                         &client,
@@ -210,7 +219,10 @@ impl ConvKernels for CubeBackend {
         let (chunks, rows_per_chunk) = geometry.weight_grad_chunks();
         let lanes_per_chunk = geometry.in_channels.div_ceil(in_block) * kernel;
         let partial = empty(&x, vec![chunks, out_channels, columns]);
-        let (count, dim) = grid(chunks * lanes_per_chunk, out_channels.div_ceil(block));
+        let macs = in_block * kernel * block * rows_per_chunk * geometry.out_size[1];
+        let launch = [chunks * lanes_per_chunk, out_channels.div_ceil(block)];
+        let outputs = chunks * out_channels * columns;
+        let (count, dim) = Launch::grid("conv2d_weight_grad_kernel", launch, macs, outputs);
         let width = geometry.weight_grad_vector_width();
         unsafe {
             conv2d_weight_grad_kernel::launch_unchecked(

@@ -29,4 +29,4 @@ mod geometry;
 mod kernels;
 mod launch;
 
-pub use geometry::{Conv2dGeometry, MAX_CHANNEL_BLOCK, MAX_TILE_COLUMNS, WIDE_LAYER};
+pub use geometry::{Conv2dGeometry, GPU_INVOCATIONS, MAX_CHANNEL_BLOCK, MAX_TILE_COLUMNS, WIDE_LAYER};

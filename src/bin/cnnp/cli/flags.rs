@@ -97,6 +97,11 @@ pub const FLAGS: &[Flag] = &[
     Flag::valued("test-limit", "N", &[Train, Eval, Export], "test on the first N test images only"),
     Flag::valued("seed", "S", &[Train, Features, Export], "the seed of the initial weights and the shuffle (0)"),
     Flag::switch("profile", &[Bench], "time each layer of the table on its own instead"),
+    Flag::switch("launches", &[Bench],
+        "wgpu: list the launches of our kernels in one training step after the warm-up, with the \
+         parallelism each exposes (workgroups, invocations, work per invocation)"),
+    Flag::valued("tiles", "gpu|software", &[Bench],
+        "wgpu: shape our kernels' tiles for a GPU or a software renderer (else as the adapter is)"),
     Flag::valued("data", "DIR", ON_DATA,
         "the Fashion-MNIST files (else $CNNP_DATA, else assets/fashion-mnist; export: the folder \
          the script reads by default, else fashion-mnist)"),
