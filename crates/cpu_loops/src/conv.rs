@@ -187,8 +187,14 @@ fn matmul(
 /// so that the sums, and training, are the same on one thread and many.
 const PARTS: usize = 4;
 
-/// At most this many floats of unfolded windows (16 MiB) per product.
+/// About this many floats of unfolded windows (512 KiB) per product, so
+/// that they stay in cache...
 const UNFOLDED_FLOATS: usize = 1 << 17;
+
+/// ...but at least this many output pixels side by side: with fewer (the
+/// 3×3 maps of ResNet-18's last stage), the weight gradient's products
+/// are of depth 9 and rewrite the whole gradient for each sample.
+const MIN_PRODUCT_PIXELS: usize = 256;
 
 /// The samples `0..batch` cut into [`PARTS`] ranges (fewer for a smaller
 /// batch).
@@ -221,13 +227,19 @@ struct SideBySide {
 
 impl SideBySide {
     /// How many samples one product covers: as many as keep the windows
-    /// under [`UNFOLDED_FLOATS`].
+    /// under [`UNFOLDED_FLOATS`], or as give [`MIN_PRODUCT_PIXELS`].
     fn samples(g: &Geometry) -> usize {
-        (UNFOLDED_FLOATS / (g.taps() * g.out_pixels()).max(1)).clamp(1, g.batch.max(1))
+        let in_cache = UNFOLDED_FLOATS / (g.taps() * g.out_pixels()).max(1);
+        let deep_enough = MIN_PRODUCT_PIXELS.div_ceil(g.out_pixels().max(1));
+        in_cache.max(deep_enough).clamp(1, g.batch.max(1))
     }
 
     fn new(g: &Geometry) -> Self {
-        let width = Self::samples(g) * g.out_pixels();
+        Self::with_samples(g, Self::samples(g))
+    }
+
+    fn with_samples(g: &Geometry, samples: usize) -> Self {
+        let width = samples * g.out_pixels();
         SideBySide {
             cols: vec![0.0; g.taps() * width],
             grads: vec![0.0; g.out_channels * width],
@@ -314,6 +326,10 @@ fn input_grad_of(g: &Geometry, weight: &[f32], grad: &[f32], part: Range<usize>,
 pub fn weight_bias_grad(g: &Geometry, x: &[f32], grad: &[f32]) -> (Vec<f32>, Vec<f32>) {
     assert_eq!(x.len(), g.batch * g.in_sample(), "the input's size");
     assert_eq!(grad.len(), g.batch * g.out_sample(), "the output gradient's size");
+    let pixels = g.batch * g.out_pixels();
+    if pixels < PARTS * MIN_PRODUCT_PIXELS && g.taps() * pixels <= WHOLE_BATCH_FLOATS {
+        return weight_bias_grad_by_rows(g, x, grad);
+    }
     let parts = map_ranges(sample_ranges(g.batch), |part| {
         weight_bias_grad_of(g, x, grad, part)
     });
@@ -326,6 +342,57 @@ pub fn weight_bias_grad(g: &Geometry, x: &[f32], grad: &[f32]) -> (Vec<f32>, Vec
         weight.iter_mut().zip(w).for_each(|(a, v)| *a += v);
         bias.iter_mut().zip(b).for_each(|(a, v)| *a += v);
     }
+    (weight, bias)
+}
+
+/// The most floats of unfolded windows (16 MiB) [`weight_bias_grad_by_rows`]
+/// lays side by side.
+const WHOLE_BATCH_FLOATS: usize = 1 << 22;
+
+/// [`weight_bias_grad`] for small maps (few pixels in the whole batch,
+/// where cutting the batch into parts would leave shallow products): the
+/// whole batch side by side in one product, its rows (output channels)
+/// cut into [`PARTS`] on the pool. Each row is one thread's whole sum, so
+/// the result does not depend on the number of threads either.
+fn weight_bias_grad_by_rows(g: &Geometry, x: &[f32], grad: &[f32]) -> (Vec<f32>, Vec<f32>) {
+    let (taps, pixels) = (g.taps(), g.out_pixels());
+    let width = g.batch * pixels;
+    let mut side = SideBySide::with_samples(g, g.batch);
+    for n in 0..g.batch {
+        g.unfold(
+            &x[n * g.in_sample()..][..g.in_sample()],
+            &mut side.cols[n * pixels..],
+            width,
+        );
+    }
+    side.gather_grads(g, grad, 0..g.batch);
+    let rows = g.out_channels.div_ceil(PARTS).max(1);
+    let mut weight = vec![0.0f32; g.out_channels * taps];
+    let product = |(part, weight): (usize, &mut [f32])| {
+        let grads = &side.grads[part * rows * width..];
+        // [rows, width] · [width, taps]: the windows read transposed.
+        matmul(
+            [weight.len() / taps, width, taps],
+            weight,
+            false,
+            grads,
+            (width, 1),
+            &side.cols,
+            (1, width),
+        );
+    };
+    #[cfg(feature = "threads")]
+    {
+        use rayon::prelude::*;
+        weight.par_chunks_mut(rows * taps).enumerate().for_each(product);
+    }
+    #[cfg(not(feature = "threads"))]
+    weight.chunks_mut(rows * taps).enumerate().for_each(product);
+    let bias = side
+        .grads
+        .chunks_exact(width)
+        .map(|row| row.iter().sum())
+        .collect();
     (weight, bias)
 }
 
