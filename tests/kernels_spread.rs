@@ -58,6 +58,9 @@ fn spread_convolutions_agree_with_burns_on_the_cpu() {
             },
             3,
         ),
+        // NiN's last 1×1 layers (10 → 10 channels on 5×5): a weight
+        // gradient of 1,280 invocations unspread.
+        (case(10, 10, 5, 1, 1, 0), 64),
         // AlexNet's 11×11 stride-4 first layer on a small input.
         (case(1, 96, 31, 11, 4, 1), 2),
     ] {
@@ -75,4 +78,44 @@ fn spread_matrix_products_agree_with_burns_on_the_cpu() {
         failures.extend(linear_differences(shape, &gpu, TOLERANCE));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A batch norm in training on `device` (ours on wgpu, Burn's on the CPU):
+/// its output and input gradient of `sum(output × weighting)`.
+fn batch_norm(shape: [usize; 2], device: &Device) -> [Vec<f32>; 2] {
+    use burn::nn::BatchNormConfig;
+    use burn::tensor::Tensor;
+    use common::numeric::{random, values};
+    let device = device.clone().autodiff();
+    let bn = BatchNormConfig::new(shape[1]).init(&device);
+    let x = (Tensor::<2>::from_data(random(shape, 31), &device) * 2.0 + 5.0).require_grad();
+    let y = kernels::batch_norm(&bn, x.clone());
+    let weighting = Tensor::<2>::from_data(random(shape, 32), &device);
+    let grads = (y.clone() * weighting).sum().backward();
+    [
+        values(y.detach()),
+        values(x.grad(&grads).expect("an input gradient")),
+    ]
+}
+
+#[test]
+fn spread_batch_norm_agrees_with_burns_on_the_cpu() {
+    use common::numeric::Difference;
+    let gpu = wgpu_as_a_gpu();
+    // BN-LeNet's BatchNorm1d layers at the book's batch: one value per
+    // invocation when spread, four on a software adapter.
+    for shape in [[256, 120], [256, 84], [3, 5]] {
+        let [cpu_out, cpu_grad] = batch_norm(shape, &backend::cpu());
+        let [gpu_out, gpu_grad] = batch_norm(shape, &gpu);
+        for (what, expected, actual) in [
+            ("output", cpu_out, gpu_out),
+            ("input gradient", cpu_grad, gpu_grad),
+        ] {
+            let difference = Difference::relative(&expected, &actual);
+            assert!(
+                !difference.exceeds(TOLERANCE),
+                "{shape:?}: {what} differs by {difference}"
+            );
+        }
+    }
 }

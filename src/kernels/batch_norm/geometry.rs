@@ -41,6 +41,9 @@ pub struct BatchNormGeometry {
     /// Floats read as one vector: the widest of 4, 2, 1 that divides the
     /// plane, so that no vector straddles two channels.
     pub vector: usize,
+    /// Elementwise passes spread for a real GPU (see
+    /// [`GPU_INVOCATIONS`](crate::kernels::GPU_INVOCATIONS)).
+    pub spread: bool,
 }
 
 impl BatchNormGeometry {
@@ -57,7 +60,15 @@ impl BatchNormGeometry {
             channels: shape[1],
             plane,
             vector,
+            spread: false,
         }
+    }
+
+    /// The same batch norm with its elementwise passes spread for a real
+    /// GPU, where `gpu`: fewer vectors per invocation until a pass exposes
+    /// [`GPU_INVOCATIONS`](crate::kernels::GPU_INVOCATIONS) invocations.
+    pub fn spread(self, gpu: bool) -> Self {
+        BatchNormGeometry { spread: gpu, ..self }
     }
 
     /// The values each channel's statistics are taken over: `M = N·H·W`.
@@ -89,8 +100,13 @@ impl BatchNormGeometry {
     /// channel: `(workgroups per channel, vectors per invocation)`.
     pub fn apply_groups(&self) -> (usize, usize) {
         let vectors = self.vectors_per_channel().max(1);
-        let per_lane = APPLY_VECTORS_PER_LANE.max(vectors.div_ceil(LANES * MAX_GROUPS_PER_AXIS));
-        (vectors.div_ceil(LANES * per_lane), per_lane)
+        let mut per_lane = APPLY_VECTORS_PER_LANE.max(vectors.div_ceil(LANES * MAX_GROUPS_PER_AXIS));
+        let groups = |per_lane: usize| vectors.div_ceil(LANES * per_lane);
+        let gpu_invocations = crate::kernels::GPU_INVOCATIONS;
+        while self.spread && per_lane > 1 && groups(per_lane) * self.channels * LANES < gpu_invocations {
+            per_lane /= 2;
+        }
+        (groups(per_lane), per_lane)
     }
 }
 
@@ -135,6 +151,26 @@ mod tests {
     }
 
     #[test]
+    fn spread_apply_groups_reach_enough_invocations() {
+        // BN-LeNet's BatchNorm1d over 120 and 84 features at batch 256:
+        // 7 680 and 5 376 invocations of 4 values; spread, 15 360 and
+        // 10 752 of 2.
+        for channels in [120, 84] {
+            let g = BatchNormGeometry::new(&[256, channels]);
+            assert_eq!(g.apply_groups(), (1, 4));
+            assert_eq!(g.spread(true).apply_groups(), (2, 2));
+        }
+        // Three features: one value each, 768 invocations at most.
+        assert_eq!(
+            BatchNormGeometry::new(&[256, 3]).spread(true).apply_groups(),
+            (4, 1)
+        );
+        // Already enough: unchanged.
+        let b1 = BatchNormGeometry::new(&[256, 64, 48, 48]);
+        assert_eq!(b1.spread(true).apply_groups(), b1.apply_groups());
+    }
+
+    #[test]
     fn chunks_and_groups_cover_every_vector_once() {
         for batch in [1, 2, 3, 16, 255, 256] {
             for channels in [1, 3, 6, 64, 512] {
@@ -152,6 +188,12 @@ mod tests {
                     assert!(
                         (groups - 1) * LANES * per_lane < vectors,
                         "{shape:?}: an idle group"
+                    );
+                    let (groups, per_lane) = g.spread(true).apply_groups();
+                    assert!(groups * LANES * per_lane >= vectors, "{shape:?} spread");
+                    assert!(
+                        (groups - 1) * LANES * per_lane < vectors,
+                        "{shape:?} spread: an idle group"
                     );
                 }
             }

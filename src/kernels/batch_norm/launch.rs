@@ -13,7 +13,7 @@ use super::kernels::{
     NormShapeLaunch, batch_norm_input_grad_kernel, batch_norm_normalize_kernel, batch_norm_sums_kernel,
 };
 use super::{BatchNormKernels, STAT_ROWS};
-use crate::kernels::dispatch::{Launch, empty};
+use crate::kernels::dispatch::{Launch, empty, on_real_gpu};
 
 /// `workgroups` per channel of [`LANES`] invocations, channels along y;
 /// each invocation reads `values`, and the launch writes `outputs`.
@@ -54,7 +54,7 @@ impl BatchNormGeometry {
 /// each per-channel tensor.
 fn geometry(x: &CubeTensor, per_channel: &[&CubeTensor]) -> BatchNormGeometry {
     assert_eq!(x.dtype, DType::F32, "our batch-norm kernels take f32 inputs");
-    let geometry = BatchNormGeometry::new(x.meta.shape());
+    let geometry = BatchNormGeometry::new(x.meta.shape()).spread(on_real_gpu(x));
     for tensor in per_channel {
         assert_eq!(
             tensor.meta.shape().num_elements(),

@@ -47,10 +47,11 @@ const WEIGHT_GRAD_INVOCATIONS: usize = 16_384;
 /// until a launch exposes this many.
 pub const GPU_INVOCATIONS: usize = 8_192;
 
-/// `(columns, channels)` per invocation, halved in turn (the larger first)
-/// until `units(columns, channels)` reaches [`GPU_INVOCATIONS`] or both are
-/// 1; `columns` of `width`, `channels` of `channels_total`, each kept as
-/// even as [`balanced`] makes it.
+/// `(columns, channels)` per invocation (or any two sides of a tile),
+/// halved in turn (the larger first) until `units(columns, channels)`
+/// reaches [`GPU_INVOCATIONS`] or both are 1; `columns` of `width`,
+/// `channels` of `channels_total`, each kept as even as [`balanced`] makes
+/// it.
 fn spread_tile(
     (width, channels_total): (usize, usize),
     (mut cols, mut block): (usize, usize),
@@ -205,7 +206,18 @@ impl Conv2dGeometry {
     /// invocation, each for one kernel row and all its columns.
     pub fn weight_grad_tile(&self) -> (usize, usize) {
         let in_block = balanced(self.in_channels, WEIGHT_GRAD_TAPS.div_ceil(self.kernel));
-        (in_block, balanced(self.out_channels, WEIGHT_GRAD_BLOCK))
+        let tile = (in_block, balanced(self.out_channels, WEIGHT_GRAD_BLOCK));
+        if !self.spread {
+            return tile;
+        }
+        // As many chunks as `weight_grad_chunks` cuts: at most one per row.
+        let rows = self.batch * self.out_size[0];
+        let units = |in_block: usize, block: usize| {
+            let per_chunk =
+                self.in_channels.div_ceil(in_block) * self.kernel * self.out_channels.div_ceil(block);
+            per_chunk * WEIGHT_GRAD_INVOCATIONS.div_ceil(per_chunk).clamp(1, rows)
+        };
+        spread_tile((self.in_channels, self.out_channels), tile, units)
     }
 
     /// How many neighbouring output columns the weight gradient reads as
@@ -434,6 +446,13 @@ mod tests {
                 "{g:?}: {units}"
             );
             assert!(in_block <= g.input_grad_block(), "{g:?}");
+            let (in_block, block) = spread.weight_grad_tile();
+            let (chunks, _) = spread.weight_grad_chunks();
+            let units = chunks * g.in_channels.div_ceil(in_block) * g.kernel * g.out_channels.div_ceil(block);
+            assert!(
+                units >= GPU_INVOCATIONS || (in_block, block) == (1, 1),
+                "{g:?}: {units}"
+            );
         }
         // LeNet's conv2 at the book's batch: 5 120 invocations of 10
         // columns × 8 channels; spread, 10 240 of 5 × 8.
