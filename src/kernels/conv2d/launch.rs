@@ -208,7 +208,8 @@ impl ConvKernels for CubeBackend {
         let x = into_contiguous(x);
         let output_grad = into_contiguous(output_grad);
         let out_channels = dims4(&output_grad)[1];
-        let geometry = Conv2dGeometry::new(dims4(&x), out_channels, kernel, stride, padding);
+        let geometry =
+            Conv2dGeometry::new(dims4(&x), out_channels, kernel, stride, padding).spread(on_real_gpu(&x));
         assert_eq!(
             dims4(&output_grad)[2..],
             geometry.out_size,
