@@ -11,10 +11,15 @@
 //       (ours only: each layer timed on its own, one JSON line per layer)
 //   node www/bench/run.mjs --trace 1 [--arch lenet] [--steps N]
 //       (ours on WebGPU: every kernel of the timed steps, one JSON line per kernel, ms per step)
+//   node www/bench/run.mjs --visits 2 [--arch lenet] [--backends webgpu]
+//       (ours: the same page visited N times by one browser profile, the browser closed and
+//       started again between visits, as a reader coming back; one JSON line per visit with its
+//       warm-up, to see what the browser's own caches keep across visits)
 // `--arch`: `all` is lenet,resnet; `eight` every net (lenet, alexnet, vgg, nin,
 // googlenet, bn-lenet, resnet, densenet); else a comma list. Each net's batch,
 // learning rate, optimizer and input side are NETS' in engines.mjs.
-import { cpSync, mkdirSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
@@ -55,6 +60,38 @@ const tfjsFiles = {
 for (const [from, to] of Object.entries(tfjsFiles)) cpSync(require.resolve(from), join(out, "tfjs", to));
 
 const server = await serve(DIST, { csp: false });
+
+/** `--visits N`: one profile, one origin, the browser restarted between visits. */
+async function visits(count) {
+  for (const arch of archs) {
+    for (const backend of wanted || ["webgpu"]) {
+      const profile = mkdtempSync(join(tmpdir(), "cnnp-visits-"));
+      try {
+        for (let visit = 1; visit <= count; visit++) {
+          const context = await chromium.launchPersistentContext(profile, chromiumLaunchOptions());
+          const page = await context.newPage();
+          const batch = Number(args.batch || DEFAULTS[arch].batch);
+          const steps = Number(args.steps || 3);
+          const query = new URLSearchParams({ engine: "ours", backend, arch, batch, steps, readback: 1 });
+          await page.goto(`${server.url}/www/bench/bench.html?${query}`);
+          await page.waitForFunction(() => window.benchResult, null, { timeout: 40 * 60_000, polling: 1000 });
+          const result = await page.evaluate(() => window.benchResult);
+          await context.close();
+          const { warmup_s, examples_per_s, error } = result;
+          console.log(JSON.stringify({ arch, backend, batch, visit, warmup_s, examples_per_s, error }));
+        }
+      } finally {
+        rmSync(profile, { recursive: true, force: true });
+      }
+    }
+  }
+}
+if (args.visits) {
+  await visits(Number(args.visits));
+  await server.close();
+  process.exit(0);
+}
+
 const browser = await chromium.launch(chromiumLaunchOptions());
 
 async function once(query) {
