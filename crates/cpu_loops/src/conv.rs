@@ -64,7 +64,9 @@ impl Geometry {
     /// padding` lies inside `0..size`.
     fn inside(&self, tap: usize, size: usize, out_size: usize) -> Range<usize> {
         let (s, p) = (self.stride, self.padding);
-        let first = p.saturating_sub(tap).div_ceil(s);
+        // Past the last output when the padding is wider than the output
+        // (a 7×7 kernel, padding 3, stride 2 on one pixel).
+        let first = p.saturating_sub(tap).div_ceil(s).min(out_size);
         let end = if size + p > tap {
             ((size + p - tap - 1) / s + 1).min(out_size)
         } else {
@@ -457,6 +459,10 @@ mod tests {
             (9, 1, 2, 0),
             (8, 7, 2, 3),
             (3, 3, 1, 0),
+            // Padding wider than the output: one or two pixels in.
+            (1, 7, 2, 3),
+            (1, 5, 1, 2),
+            (2, 3, 2, 1),
         ] {
             let g = Geometry::new([1, 2, size, size + 1], 1, kernel, stride, padding);
             let x: Vec<f32> = (0..g.in_sample()).map(|i| i as f32 + 1.0).collect();
