@@ -91,6 +91,83 @@ fn features_refuses_rows_and_images_that_do_not_exist() {
     }
 }
 
+/// An explanation's value (the net's) and its arithmetic agree.
+fn assert_close(json: &serde_json::Value) {
+    let value = json["explanation"]["value"].as_f64().unwrap();
+    let computed = json["computed"].as_f64().unwrap();
+    assert!((value - computed).abs() <= 1e-4 * value.abs().max(1.0), "{json}");
+}
+
+#[test]
+fn explain_shows_the_arithmetic_behind_a_value() {
+    let conv = last_json(&[
+        "explain", "--arch", "lenet", "--image", "0", "--layer", "1", "--at", "2,0,13", "--json",
+    ]);
+    let how = &conv["explanation"]["how"];
+    assert_eq!(how["op"], "conv");
+    assert_eq!(
+        (how["kernel"].as_u64(), how["padding"].as_u64()),
+        (Some(5), Some(2))
+    );
+    // At the top edge the window's first two rows are the padding.
+    assert_eq!(how["padding_cells"], 10);
+    assert_eq!(how["detail"][0]["products"].as_array().unwrap().len(), 25);
+    assert_close(&conv);
+
+    // NiN's 1×1 convolution, a pooling, a dense layer: each as what it is.
+    for (arch, layer, at, kind) in [
+        ("nin", "1.3", "5,10,10", "conv"),
+        ("lenet", "3", "1,4,4", "pool"),
+        ("lenet", "8", "42", "dense"),
+        ("resnet", "4.1", "3,2,2", "residual"),
+    ] {
+        let json = last_json(&[
+            "explain", "--arch", arch, "--image", "1", "--layer", layer, "--at", at, "--json",
+        ]);
+        assert_eq!(json["explanation"]["how"]["op"], kind, "{arch} {layer}");
+        assert_close(&json);
+    }
+
+    // The text: the sum, the bias, the grids and the check.
+    let out = cnnp(&[
+        "explain", "--arch", "lenet", "--image", "0", "--layer", "1", "--at", "0,14,14",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for says in [
+        "cross-correlation, kernel 5×5",
+        "⌊(28 + 2×2 − 5) / 1⌋ + 1 = 28",
+        "+ bias",
+        "kernel\n",
+        "the net's output there",
+    ] {
+        assert!(text.contains(says), "{says}: {text}");
+    }
+}
+
+#[test]
+fn explain_refuses_positions_outside_the_row() {
+    for (at, code, says) in [
+        (
+            "6,0,0",
+            1,
+            "channel 6, row 0, column 0 is not in the row's output [1, 6, 28, 28]",
+        ),
+        ("0,28,0", 1, "is not in the row's output"),
+        ("1,2", 2, "--at 1,2: give C,Y,X"),
+    ] {
+        let out = cnnp(&[
+            "explain", "--arch", "lenet", "--image", "0", "--layer", "1", "--at", at,
+        ]);
+        assert_eq!(out.status.code(), Some(code), "{at}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(says), "{at}: {stderr}");
+    }
+    let out = cnnp(&["explain", "--arch", "lenet", "--image", "0", "--layer", "1"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--at"));
+}
+
 #[test]
 fn train_saves_weights_that_eval_scores_the_same() {
     let dir = scratch("cli");
@@ -119,6 +196,33 @@ fn train_saves_weights_that_eval_scores_the_same() {
     assert_eq!(eval["images"], 300);
     assert_eq!(eval["about"]["results"]["epochs"], 1);
     assert!(eval["test_loss"].as_f64().unwrap() > 0.0);
+    // Its batch norm explained, from the trained running statistics.
+    for mode in ["eval", "train"] {
+        let explained = last_json(&[
+            "explain",
+            "--arch",
+            "bn-lenet",
+            "--weights",
+            file,
+            "--image",
+            "0",
+            "--layer",
+            "2",
+            "--at",
+            "1,3,4",
+            "--mode",
+            mode,
+            "--json",
+        ]);
+        let norm = &explained["explanation"]["how"];
+        assert_eq!(norm["op"], "batch_norm", "{mode}");
+        assert_ne!(
+            norm["running_var"].as_f64().unwrap(),
+            1.0,
+            "trained running statistics"
+        );
+        assert_close(&explained);
+    }
     // Trained on from the file.
     let mut again = vec!["train", "--arch", "bn-lenet", "--epochs", "1", "--weights", file];
     again.extend(limits);
@@ -404,11 +508,11 @@ fn help_lists_each_commands_flags_and_usage_errors_say_what_is_accepted() {
     for (args, says) in [
         (
             vec![],
-            "usage: cnnp shapes|train|eval|bench|features|config|export --arch A [options]; cnnp help",
+            "usage: cnnp shapes|train|eval|bench|features|explain|config|export --arch A [options]; cnnp help",
         ),
         (
             vec!["fit"],
-            "unknown command 'fit'; accepted: shapes|train|eval|bench|features|config|export|help",
+            "unknown command 'fit'; accepted: shapes|train|eval|bench|features|explain|config|export|help",
         ),
         (
             vec!["config", "--arch", "vgg", "--json"],

@@ -20,6 +20,7 @@ pub mod classes;
 pub mod data;
 pub mod edit;
 mod english;
+pub mod explain;
 mod format;
 mod link;
 pub mod nets;

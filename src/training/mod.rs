@@ -12,6 +12,7 @@
 //! the page uses without Burn; the loop (`run`) needs the `train` feature.
 
 mod events;
+pub mod explain;
 #[cfg(feature = "train")]
 mod gradients;
 #[cfg(feature = "train")]

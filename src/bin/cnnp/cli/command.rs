@@ -8,18 +8,20 @@ pub enum Command {
     Eval,
     Bench,
     Features,
+    Explain,
     Config,
     Export,
 }
 
 impl Command {
     /// In the order `cnnp help` explains them.
-    pub const ALL: [Command; 7] = [
+    pub const ALL: [Command; 8] = [
         Command::Shapes,
         Command::Train,
         Command::Eval,
         Command::Bench,
         Command::Features,
+        Command::Explain,
         Command::Config,
         Command::Export,
     ];
@@ -31,6 +33,7 @@ impl Command {
             Command::Eval => "eval",
             Command::Bench => "bench",
             Command::Features => "features",
+            Command::Explain => "explain",
             Command::Config => "config",
             Command::Export => "export",
         }
@@ -63,7 +66,7 @@ mod tests {
         assert_eq!(Command::from_id("help"), None);
         assert_eq!(
             usage(),
-            "usage: cnnp shapes|train|eval|bench|features|config|export --arch A [options]; cnnp help"
+            "usage: cnnp shapes|train|eval|bench|features|explain|config|export --arch A [options]; cnnp help"
         );
     }
 }

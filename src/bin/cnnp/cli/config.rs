@@ -7,7 +7,7 @@ use super::flags::Flags;
 
 pub const ABOUT: &str = "\
 The net's description as JSON (as the book trains it): edit it and
-pass it to shapes, train, eval, bench or features as --config FILE
+pass it to shapes, train, eval, bench, features or explain as --config FILE
 (every field the page's editor has: LeNet's activation, pooling,
 channels, kernel and dense widths; VGG's conv_arch; ResNet's stages,
 shortcut and batch norm; ...). The page shows the same JSON.

@@ -20,63 +20,113 @@ class probabilities. The net is untrained (initialised from --seed, as
 a run starts; --weights FILE for trained ones), at the book's
 training size unless --resize says.";
 
-/// What one look inside found, with what it looked at.
-struct Found<'a> {
-    arch: Arch,
-    config: &'a TrainConfig,
+/// What a command that looks at one value reads: the net, one test image
+/// on the device, and the row of the table it asks about.
+pub(super) struct Target {
+    pub arch: Arch,
+    pub config: TrainConfig,
     /// The weights file's path, or which untrained net.
-    weights: String,
-    image: usize,
-    label: usize,
-    /// Which row, as given.
-    layer: &'a str,
-    row: Row,
-    look: Look,
+    pub weights: String,
+    pub image: usize,
+    pub label: usize,
+    /// Which row, as given, and as a path.
+    pub layer_text: String,
+    pub layer: Vec<usize>,
+    pub row: Row,
+    pub backend: BackendKind,
+    pub model: Net,
+    /// The image, `[1, 1, S, S]` on the device.
+    pub tensor: burn::tensor::Tensor<4>,
+}
+
+impl Target {
+    /// Reads `--arch`, `--weights`, `--image`, `--layer` and the data.
+    pub fn read(flags: &Flags) -> Result<Target, CliError> {
+        let arch = flags.arch()?;
+        let mut config = TrainConfig::book(arch);
+        let weights_file = WeightsFile::given(flags)?;
+        (config.net, config.resize) = flags.net_for_weights(arch, &config, weights_file.as_ref())?;
+        config.seed = flags.number("seed", 0, usize::MAX)?.unwrap_or(0) as u64;
+        let image = flags
+            .number("image", 0, usize::MAX)?
+            .ok_or_else(|| UsageError("--image I: which test image (from 0)".to_string()))?;
+        let layer_text = flags.value("layer").ok_or_else(|| {
+            UsageError("--layer L: which row of the table (3, or 3.2 inside it)".to_string())
+        })?;
+        let layer = parse_row_path(layer_text).map_err(UsageError)?;
+        let row = table_row(arch, &config, &layer, layer_text)?;
+        let (_, test_set) = load_data(&flags.data_dir())?;
+        if image >= test_set.len() {
+            return Err(UsageError(format!(
+                "--image {image}: the test set has {} images (0 to {})",
+                test_set.len(),
+                test_set.len() - 1
+            ))
+            .into());
+        }
+        let backend = flags.backend(Some(BackendKind::Cpu))?;
+        let device = device(backend)?;
+        let (model, weights) = model(weights_file, &config, &device)?;
+        let batch = test_set.batch(&[image], &data::Resize::to(config.resize));
+        let tensor = training::image_tensor(&batch, &device);
+        Ok(Target {
+            arch,
+            weights,
+            image,
+            label: test_set.label(image) as usize,
+            layer_text: layer_text.to_string(),
+            layer,
+            row,
+            backend,
+            model,
+            tensor,
+            config,
+        })
+    }
+
+    /// Net, weights, image and row, as the text output's first line says them.
+    pub fn headline(&self) -> String {
+        let side = self.config.resize;
+        format!(
+            "{}, {}, test image {} ({}), {side}×{side}: row {} {} ({})",
+            self.arch.title(),
+            self.weights,
+            self.image,
+            CLASS_NAMES[self.label],
+            self.layer_text,
+            self.row.name,
+            self.row.settings,
+        )
+    }
+
+    /// What the JSON output says of them.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "arch": self.arch.id(),
+            "resize": self.config.resize,
+            "seed": self.config.seed,
+            "weights": self.weights,
+            "image": self.image,
+            "label": self.label,
+            "class": CLASS_NAMES[self.label],
+            "layer": self.layer_text,
+            "row": {"name": self.row.name, "settings": self.row.settings.to_string()},
+        })
+    }
 }
 
 pub fn run(flags: &Flags) -> Result<(), CliError> {
-    let arch = flags.arch()?;
-    let mut config = TrainConfig::book(arch);
-    let weights_file = WeightsFile::given(flags)?;
-    (config.net, config.resize) = flags.net_for_weights(arch, &config, weights_file.as_ref())?;
-    config.seed = flags.number("seed", 0, usize::MAX)?.unwrap_or(0) as u64;
-    let image = flags
-        .number("image", 0, usize::MAX)?
-        .ok_or_else(|| UsageError("--image I: which test image (from 0)".to_string()))?;
-    let layer_text = flags
-        .value("layer")
-        .ok_or_else(|| UsageError("--layer L: which row of the table (3, or 3.2 inside it)".to_string()))?;
-    let layer = parse_row_path(layer_text).map_err(UsageError)?;
-    let row = table_row(arch, &config, &layer, layer_text)?;
-    let (_, test_set) = load_data(&flags.data_dir())?;
-    if image >= test_set.len() {
-        return Err(UsageError(format!(
-            "--image {image}: the test set has {} images (0 to {})",
-            test_set.len(),
-            test_set.len() - 1
-        ))
-        .into());
-    }
-    let kind = flags.backend(Some(BackendKind::Cpu))?;
-    let device = device(kind)?;
-    let (model, weights) = model(weights_file, &config, &device)?;
-    let batch = test_set.batch(&[image], &data::Resize::to(config.resize));
-    let tensor = training::image_tensor(&batch, &device);
-    let look = pollster::block_on(training::look_inside(&model, tensor, &layer, kind.id()))
-        .map_err(|e| CliError::Run(e.to_string()))?;
-    let found = Found {
-        arch,
-        config: &config,
-        weights,
-        image,
-        label: test_set.label(image) as usize,
-        layer: layer_text,
-        row,
-        look,
-    };
+    let target = Target::read(flags)?;
+    let look = pollster::block_on(training::look_inside(
+        &target.model,
+        target.tensor.clone(),
+        &target.layer,
+        target.backend.id(),
+    ))
+    .map_err(|e| CliError::Run(e.to_string()))?;
     match flags.has("json") {
-        true => print_json(&found),
-        false => print_text(&found),
+        true => print_json(&target, &look),
+        false => print_text(&target, &look),
     }
     Ok(())
 }
@@ -116,42 +166,24 @@ fn model(
     })
 }
 
-fn print_json(found: &Found) {
-    let look = &found.look;
+fn print_json(target: &Target, look: &Look) {
     let channels: Vec<_> = look
         .channel_stats()
         .iter()
         .map(|c| serde_json::json!({"min": c.min, "max": c.max, "mean": c.mean}))
         .collect();
-    let object = serde_json::json!({
-        "arch": found.arch.id(),
-        "resize": found.config.resize,
-        "seed": found.config.seed,
-        "weights": found.weights,
-        "image": found.image,
-        "label": found.label,
-        "class": CLASS_NAMES[found.label],
-        "layer": found.layer,
-        "row": {"name": found.row.name, "settings": found.row.settings.to_string()},
-        "shape": look.shape,
-        "channels": channels,
-        "probabilities": look.probabilities,
-        "predicted": look.predicted(),
-    });
+    let mut object = target.json();
+    object["shape"] = serde_json::json!(look.shape);
+    object["channels"] = serde_json::json!(channels);
+    object["probabilities"] = serde_json::json!(look.probabilities);
+    object["predicted"] = serde_json::json!(look.predicted());
     println!("{object}");
 }
 
-fn print_text(found: &Found) {
-    let (look, side) = (&found.look, found.config.resize);
+fn print_text(target: &Target, look: &Look) {
     println!(
-        "{}, {}, test image {} ({}), {side}×{side}: row {} {} ({}) outputs {}",
-        found.arch.title(),
-        found.weights,
-        found.image,
-        CLASS_NAMES[found.label],
-        found.layer,
-        found.row.name,
-        found.row.settings,
+        "{} outputs {}",
+        target.headline(),
         cnn_playground::format::shape(&look.shape)
     );
     println!("{:>8} {:>10} {:>10} {:>10}", "channel", "min", "max", "mean");

@@ -9,7 +9,7 @@ use cnn_playground::bounds::Bounds;
 use cnn_playground::training::TrainConfig;
 
 use super::UsageError;
-use super::command::Command::{Bench, Config, Eval, Export, Features, Shapes, Train};
+use super::command::Command::{Bench, Config, Eval, Explain, Export, Features, Shapes, Train};
 use super::command::{Command, usage};
 
 /// One flag: `--name`, or `--name VALUE` (also `--name=VALUE`).
@@ -68,9 +68,11 @@ impl Flag {
 /// Every command: each reads a net.
 const ALL: &[Command] = &Command::ALL;
 /// The commands that work at an input size.
-const SIZED: &[Command] = &[Shapes, Train, Eval, Bench, Features, Export];
+const SIZED: &[Command] = &[Shapes, Train, Eval, Bench, Features, Explain, Export];
 /// The commands that read Fashion-MNIST (export: the script does).
-const ON_DATA: &[Command] = &[Train, Eval, Bench, Features, Export];
+const ON_DATA: &[Command] = &[Train, Eval, Bench, Features, Explain, Export];
+/// The commands that look at one row for one test image.
+const LOOK: &[Command] = &[Features, Explain];
 /// The commands that describe a run: train, and export (the script's defaults).
 const RUN: &[Command] = &[Train, Export];
 
@@ -79,9 +81,12 @@ const RUN: &[Command] = &[Train, Export];
 #[rustfmt::skip]
 pub const FLAGS: &[Flag] = &[
     Flag::valued("arch", "A", ALL, "the net (A: below)").required_by(ALL),
-    Flag::valued("image", "I", &[Features], "which test image (from 0)").required_by(&[Features]),
-    Flag::valued("layer", "L", &[Features], "which row of the table (3, or 3.2 inside it)")
-        .required_by(&[Features]),
+    Flag::valued("image", "I", LOOK, "which test image (from 0)").required_by(LOOK),
+    Flag::valued("layer", "L", LOOK, "which row of the table (3, or 3.2 inside it)").required_by(LOOK),
+    Flag::valued("at", "C,Y,X", &[Explain], "which value of the row's output: channel, row, column (F: a flat row's)")
+        .required_by(&[Explain]),
+    Flag::valued("mode", "eval|train", &[Explain],
+        "batch norm and dropout as the test accuracy is taken (eval) or as a training step runs (train)"),
     Flag::valued("epochs", "N", RUN, "how many passes over the training set"),
     Flag::valued("lr", "X", RUN, "the learning rate"),
     Flag::valued("batch", "N", &[Train, Bench, Export], "examples per step"),
@@ -95,7 +100,7 @@ pub const FLAGS: &[Flag] = &[
     Flag::valued("readback-every", "K", &[Bench], "read the loss back every Kth step (1)"),
     Flag::valued("train-limit", "N", RUN, "train on the first N training images only"),
     Flag::valued("test-limit", "N", &[Train, Eval, Export], "test on the first N test images only"),
-    Flag::valued("seed", "S", &[Train, Features, Export], "the seed of the initial weights and the shuffle (0)"),
+    Flag::valued("seed", "S", &[Train, Features, Explain, Export], "the seed of the initial weights and the shuffle (0)"),
     Flag::switch("profile", &[Bench], "time each layer of the table on its own instead"),
     Flag::switch("launches", &[Bench],
         "wgpu: list the launches of our kernels in one training step after the warm-up, with the \
@@ -106,11 +111,11 @@ pub const FLAGS: &[Flag] = &[
         "the Fashion-MNIST files (else $CNNP_DATA, else assets/fashion-mnist; export: the folder \
          the script reads by default, else fashion-mnist)"),
     Flag::switch("expand", &[Shapes], "every block's inner layers too"),
-    Flag::switch("json", &[Shapes, Train, Eval, Bench, Features], "JSON instead of text"),
+    Flag::switch("json", &[Shapes, Train, Eval, Bench, Features, Explain], "JSON instead of text"),
     Flag::switch("quick", RUN, "the page's quick setting instead of the book's"),
     Flag::switch("print-config", &[Train], "print the run's settings as the worker takes them, and stop"),
     Flag::valued("save", "FILE", &[Train], "write the trained weights there"),
-    Flag::valued("weights", "FILE", &[Train, Eval, Features],
+    Flag::valued("weights", "FILE", &[Train, Eval, Features, Explain],
         "a weights file (ours, or saved from the book's PyTorch net)").required_by(&[Eval]),
     Flag::valued("config", "FILE", ALL, "the net's description, as `cnnp config` prints it"),
     Flag::valued("preset", "P", ALL,

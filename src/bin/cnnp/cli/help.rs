@@ -6,7 +6,7 @@ use cnn_playground::format::wrap;
 
 use super::command::Command;
 use super::flags::{FLAGS, Flag};
-use super::{bench, config, eval, export, features, shapes, train};
+use super::{bench, config, eval, explain, export, features, shapes, train};
 
 /// The widest line the help writes, where its words allow.
 const WIDTH: usize = 90;
@@ -38,6 +38,7 @@ fn about(command: Command) -> &'static str {
         Command::Eval => eval::ABOUT,
         Command::Bench => bench::ABOUT,
         Command::Features => features::ABOUT,
+        Command::Explain => explain::ABOUT,
         Command::Config => config::ABOUT,
         Command::Export => export::ABOUT,
     }

@@ -3,7 +3,7 @@
 //! from them (`help`).
 //!
 //! ```text
-//! cnnp shapes|train|eval|bench|features|config|export --arch A [options]
+//! cnnp shapes|train|eval|bench|features|explain|config|export --arch A [options]
 //! cnnp help
 //! ```
 
@@ -12,6 +12,7 @@ mod command;
 mod config;
 mod confusion;
 mod eval;
+mod explain;
 mod export;
 mod features;
 mod flags;
@@ -66,6 +67,7 @@ fn run(args: &[String]) -> Result<(), CliError> {
         Command::Eval => eval::run(&flags),
         Command::Bench => bench::run(&flags),
         Command::Features => features::run(&flags),
+        Command::Explain => explain::run(&flags),
         Command::Config => config::run(&flags),
         Command::Export => export::run(&flags),
     }
