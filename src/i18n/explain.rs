@@ -150,7 +150,7 @@ fn conv_lines(conv: &ConvSum, lang: Lang) -> Vec<String> {
     } = *conv;
     let mut lines = vec![match (conv.is_one_by_one(), lang) {
         (false, Lang::En) => format!(
-            "cross-correlation, kernel {kernel}×{kernel}, stride {stride}, padding {padding}: each of {in_channels} input channels' window times its kernel, summed"
+            "cross-correlation, kernel {kernel}×{kernel}, stride {stride}, padding {padding}: the window of each input channel ({in_channels} in all) times its kernel, summed"
         ),
         (false, Lang::Zh) => format!(
             "互相关运算，卷积核 {kernel}×{kernel}，步幅 {stride}，填充 {padding}：{in_channels} 个输入通道各自的窗口与卷积核逐元素相乘再求和"

@@ -132,6 +132,7 @@ mod tests {
             resize: 28,
             picture,
             layer: vec![],
+            explain: None,
         };
         assert_eq!(
             look(PictureRef::Test { index: 1500 }).images_needed(),

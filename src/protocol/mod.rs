@@ -21,6 +21,7 @@ pub use says::*;
 use crate::arch::NetConfig;
 use crate::device::Backend;
 use crate::training::BackendChoice;
+use crate::training::explain::{ExplainError, ExplainMode, Explanation, Position};
 use crate::training::{BenchReport, Calibration, Ending, Event, LayerTime, TrainConfig};
 
 /// A named place for one buffer of bulk data.
@@ -167,6 +168,10 @@ pub enum Command {
         resize: usize,
         picture: PictureRef,
         layer: Vec<usize>,
+        /// And how the row computes one of its values (`Report::Inside`'s
+        /// `explained`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        explain: Option<ExplainAsk>,
     },
     /// The 28×28 grey levels and labels of these test images.
     TestImages {
@@ -185,6 +190,14 @@ pub enum Command {
         test_limit: Option<usize>,
         batch_size: usize,
     },
+}
+
+/// Which value of a row to explain, and with batch norm and dropout as
+/// evaluation or a training step has them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExplainAsk {
+    pub at: Position,
+    pub mode: ExplainMode,
 }
 
 /// A picture to look at.
@@ -308,6 +321,10 @@ pub enum Report {
         filters: Option<FiltersShape>,
         /// Which weights: untrained, during a run, after one.
         weights: InsideWeights,
+        /// The arithmetic behind the value asked for (`explain`), or why
+        /// there is none; the same picture and weights as the rest.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        explained: Option<Result<Explanation, ExplainError>>,
     },
     InsideFailed {
         error: InsideError,

@@ -15,8 +15,13 @@
 //! computing (`Explainer`, `explain`) needs the `train` feature. The words
 //! are in `crate::i18n::explain`.
 
+// Their arithmetic runs where the tensors are (`train`); the page only
+// shows what it made.
+#[cfg_attr(not(feature = "train"), allow(dead_code))]
 mod joins;
+#[cfg_attr(not(feature = "train"), allow(dead_code))]
 mod values;
+#[cfg_attr(not(feature = "train"), allow(dead_code))]
 mod windows;
 
 #[cfg(feature = "train")]

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use crate::i18n::page_inside::PictureSource;
 use crate::picture::PictureNote;
 use crate::protocol::{FiltersShape, InsideError, InsideWeights, PictureRef, PredictionsWhen, Report};
+use crate::training::explain::{ExplainError, ExplainMode, Explanation, Position};
 use crate::web::channel::{Envelope, Slot};
 
 /// The worker's answer to a look inside (`Report::Inside`), with its data.
@@ -25,6 +26,15 @@ pub struct InsideAnswer {
     /// The picture's 28×28 grey levels.
     pub pixels: Vec<u8>,
     pub weights: InsideWeights,
+    /// How the row computes the value asked for, when one was.
+    pub explained: Option<Result<Explanation, ExplainError>>,
+}
+
+impl InsideAnswer {
+    /// The row's value at `at`, as its maps show it.
+    pub fn value_at(&self, at: Position) -> Option<f32> {
+        self.values.get(at.index(&self.shape)?).copied()
+    }
 }
 
 /// One epoch's class for every evaluated test image, and their labels.
@@ -86,6 +96,11 @@ pub struct Inside {
     pub gallery_start: RwSignal<usize>,
     /// Every channel, not only the first `MAPS_SHOWN`.
     pub show_all: RwSignal<bool>,
+    /// The value of a row asked about ("how this row computes"): the
+    /// row's path and the position in its output.
+    pub explain: RwSignal<Option<(Vec<usize>, Position)>>,
+    /// With batch norm and dropout as evaluation or training has them.
+    pub explain_mode: RwSignal<ExplainMode>,
 }
 
 impl Inside {
@@ -104,6 +119,8 @@ impl Inside {
             cell: RwSignal::new(None),
             gallery_start: RwSignal::new(0),
             show_all: RwSignal::new(false),
+            explain: RwSignal::new(None),
+            explain_mode: RwSignal::new(ExplainMode::Eval),
         }
     }
 }
@@ -120,6 +137,7 @@ impl Inside {
                 probabilities,
                 filters,
                 weights,
+                explained,
             } => {
                 self.problem.set(None);
                 self.answer.set(Some(InsideAnswer {
@@ -132,6 +150,7 @@ impl Inside {
                     filters: filters.map(|shape| (shape, envelope.floats(Slot::Filters))),
                     pixels: envelope.bytes(Slot::Pixels),
                     weights: weights.clone(),
+                    explained: explained.clone(),
                 }));
             }
             Report::InsideFailed { error } => self.problem.set(Some(error.clone())),

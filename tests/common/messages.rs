@@ -5,11 +5,13 @@
 
 use cnn_playground::arch::{Arch, NetConfig};
 use cnn_playground::device::{Adapter, Backend};
+use cnn_playground::protocol::ExplainAsk;
 use cnn_playground::protocol::{
     Command, DataLoadError, DownloadError, FailureMode, FiltersShape, InsideError, InsideWeights, PictureRef,
     PredictionsWhen, Report, RunPosition, WeightsFailure, WorkerError,
 };
 use cnn_playground::training::BackendChoice;
+use cnn_playground::training::explain::{ExplainError, ExplainMode, Position};
 use cnn_playground::training::{BenchReport, Calibration, Ending, Event, LayerTime, TrainConfig};
 
 fn command_kind(command: &Command) -> usize {
@@ -112,12 +114,17 @@ pub fn commands() -> Vec<Command> {
             resize: 96,
             picture: PictureRef::Own,
             layer: vec![3, 1],
+            explain: Some(ExplainAsk {
+                at: Position::new(2, 5, 7),
+                mode: ExplainMode::Train,
+            }),
         },
         Command::LookInside {
             net,
             resize: 96,
             picture: PictureRef::Test { index: 7 },
             layer: vec![],
+            explain: None,
         },
         Command::TestImages {
             indices: vec![0, 5, 9],
@@ -269,6 +276,10 @@ pub fn reports() -> Vec<Report> {
                     batches: 235,
                 },
             },
+            explained: Some(Err(ExplainError::Outside {
+                at: Position::new(6, 0, 0),
+                shape: vec![1, 6, 28, 28],
+            })),
         },
         Report::InsideFailed {
             error: InsideError::NoSuchTestImage {

@@ -18,6 +18,8 @@ const NOT_PROSE = new Set([
   "Fashion", "Zalando", "Burn", "Leptos", "Rust", "Adam", "safetensors", "cnnp", "config",
   // The export: PyTorch's launcher, the notebook format and the files' extensions.
   "Jupyter", "torchrun", "py", "ipynb",
+  // Formulas the explanation writes as the book does (ReLU as max(x, 0)).
+  "max",
   // A graphics adapter's own name, as the browser gives it.
   "Chromium", "Google", "google", "SwiftShader", "swiftshader", "Vulkan", "llvmpipe", "lavapipe", "Mesa", "Subzero", "Device",
   // Units.

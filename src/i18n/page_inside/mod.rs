@@ -9,12 +9,14 @@
 //! book's 实际标签 (first line) and 预测 (second line), as its
 //! `predict_ch3` section says them; the logits are its 未规范化的预测.
 
+mod explain;
 mod gallery;
 mod history;
 mod inside;
 mod picture;
 mod table;
 
+pub use explain::*;
 pub use gallery::*;
 pub use history::*;
 pub use inside::*;

@@ -9,9 +9,13 @@ use crate::i18n::page_inside::{
     FiltersLine, InsideText, LayerTitle, MapTitle, OddShape, OutputLine, ShowChannels, ValueRange,
 };
 use crate::shape::{ShapeTable, row_path_text};
+use crate::training::explain::Position;
 use crate::ui::canvas::{Bitmap, bars_rgba, heat_rgba, magnitude};
 use crate::ui::inside_state::{Inside, InsideAnswer};
 use crate::ui::lang::{say, tr};
+use wasm_bindgen::JsCast;
+
+use super::explain_view::ExplainView;
 
 /// What the clicked row outputs for the picture: one small image per
 /// channel on a shared scale, bars for a flat layer, and a convolution's
@@ -37,7 +41,11 @@ pub fn LayerView(table: Memo<Option<ShapeTable>>) -> impl IntoView {
         });
         let body = match answer {
             None => view! { <p class="waiting">{tr(InsideText::AskingWorker)}</p> }.into_any(),
-            Some(answer) => output_view(&answer, last_row, show_all, inside).into_any(),
+            Some(answer) => view! {
+                {output_view(&answer, last_row, show_all, inside)}
+                <ExplainView path=path.clone() shape=answer.shape.clone() />
+            }
+            .into_any(),
         };
         let close = move |_| inside.layer.set(None);
         Some(view! {
@@ -75,14 +83,24 @@ fn output_view(
             };
             let scale = magnitude(&answer.values[..shown * h * w]);
             let css = if w >= 40 { 96 } else { 64 };
+            let row = answer.layer.clone();
             let maps = answer.values[..shown * h * w]
                 .chunks(h * w)
                 .enumerate()
-                .map(|(c, map)| view! {
-                    <figure class="map">
-                        <Bitmap width=w height=h rgba=heat_rgba(map, scale) css_width=css title=Signal::derive(say(MapTitle::Channel(c))) />
-                        <figcaption>{c}</figcaption>
-                    </figure>
+                .map(|(c, map)| {
+                    let row = row.clone();
+                    let click = move |ev: web_sys::MouseEvent| {
+                        if let Some((y, x)) = cell_clicked(&ev, h, w) {
+                            inside.explain.set(Some((row.clone(), Position::new(c, y, x))));
+                        }
+                    };
+                    view! {
+                        <figure class="map" data-channel=c on:click=click>
+                            <Bitmap width=w height=h rgba=heat_rgba(map, scale) css_width=css title=Signal::derive(say(MapTitle::Channel(c))) />
+                            {marker(inside, answer.layer.clone(), c, w, css)}
+                            <figcaption>{c}</figcaption>
+                        </figure>
+                    }
                 })
                 .collect_view();
             let more = (channels > MAPS_SHOWN).then(|| view! {
@@ -103,9 +121,19 @@ fn output_view(
                 true => OutputLine::Logits,
                 false => OutputLine::Bars(features),
             };
+            let row = answer.layer.clone();
+            let click = move |ev: web_sys::MouseEvent| {
+                if let Some((_, feature)) = cell_clicked(&ev, 1, features) {
+                    inside
+                        .explain
+                        .set(Some((row.clone(), Position::new(feature, 0, 0))));
+                }
+            };
             view! {
                 <p class="range">{say(what)}{say(range)}</p>
-                <Bitmap width=features height=48 rgba=bars_rgba(&answer.values, scale, 48) css_width=features.clamp(160, 640) />
+                <div class="bars" on:click=click>
+                    <Bitmap width=features height=48 rgba=bars_rgba(&answer.values, scale, 48) css_width=features.clamp(160, 640) />
+                </div>
             }
             .into_any()
         }
@@ -146,5 +174,34 @@ fn output_view(
     view! {
         {outputs}
         {filters}
+    }
+}
+
+/// The cell of an `h`×`w` map a click on its canvas landed on.
+fn cell_clicked(ev: &web_sys::MouseEvent, h: usize, w: usize) -> Option<(usize, usize)> {
+    let canvas: web_sys::Element = ev.target()?.dyn_into().ok()?;
+    let (width, height) = (
+        canvas.client_width().max(1) as f64,
+        canvas.client_height().max(1) as f64,
+    );
+    let x = (ev.offset_x() as f64 / width * w as f64).floor() as usize;
+    let y = (ev.offset_y() as f64 / height * h as f64).floor() as usize;
+    (canvas.tag_name().eq_ignore_ascii_case("canvas")).then_some((y.min(h - 1), x.min(w - 1)))
+}
+
+/// A frame around the cell being explained, if it is in channel `c`'s map
+/// (`w` cells wide, drawn `css` pixels wide: square cells).
+fn marker(inside: Inside, row: Vec<usize>, c: usize, w: usize, css: usize) -> impl IntoView {
+    move || {
+        let (asked_row, at) = inside.explain.get()?;
+        (asked_row == row && at.channel == c).then(|| {
+            let cell = css as f64 / w as f64;
+            let style = format!(
+                "left: {:.1}px; top: {:.1}px; width: {cell:.1}px; height: {cell:.1}px",
+                at.x as f64 * cell + 1.0,
+                at.y as f64 * cell + 1.0,
+            );
+            view! { <span class="map-marker" style=style aria-hidden="true"></span> }
+        })
     }
 }

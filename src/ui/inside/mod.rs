@@ -9,6 +9,7 @@
 //! and filters), `own_picture` (a drawing or a file of one's own).
 
 mod chosen;
+mod explain_view;
 mod gallery;
 mod layer_view;
 mod own_picture;
@@ -22,7 +23,7 @@ use crate::ui::inside_state::Inside;
 use crate::ui::lang::tr;
 use crate::ui::run::Run;
 use crate::ui::state::Settings;
-use crate::web::protocol::{Command, PictureRef};
+use crate::web::protocol::{Command, ExplainAsk, PictureRef};
 
 use chosen::ChosenPicture;
 use gallery::Gallery;
@@ -50,6 +51,7 @@ pub fn InsidePanel(table: Memo<Option<ShapeTable>>) -> impl IntoView {
             inside.picture.get(),
             inside.own.get(),
         );
+        let (explain, mode) = (inside.explain.get(), inside.explain_mode.get());
         run.points.with(Vec::len);
         run.history.with(Vec::len);
         run.phase.get();
@@ -67,11 +69,16 @@ pub fn InsidePanel(table: Memo<Option<ShapeTable>>) -> impl IntoView {
             },
             PictureRef::Test { .. } => None,
         };
+        let layer = layer.unwrap_or_default();
+        let explain = explain
+            .filter(|(row, _)| *row == layer)
+            .map(|(_, at)| ExplainAsk { at, mode });
         let command = Command::LookInside {
             net,
             resize,
             picture,
-            layer: layer.unwrap_or_default(),
+            layer,
+            explain,
         };
         client.with_value(|client| client.look_inside(command, own));
     });

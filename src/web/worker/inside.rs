@@ -4,15 +4,16 @@
 
 use std::rc::Rc;
 
-use burn::tensor::Device;
+use burn::tensor::{Device, Tensor};
 
 use super::Worker;
 use crate::arch::NetConfig;
 use crate::data::{Dataset, Resize, SIDE};
 use crate::model::Net;
 use crate::protocol::{
-    Command, FiltersShape, InsideError, InsideWeights, PictureRef, PredictionsWhen, Report,
+    Command, ExplainAsk, FiltersShape, InsideError, InsideWeights, PictureRef, PredictionsWhen, Report,
 };
+use crate::training::explain::{ExplainError, Explainer, Explanation};
 use crate::training::{self, TrainConfig};
 use crate::web::channel::{Envelope, Slot, post_report};
 
@@ -24,6 +25,7 @@ pub(super) struct InsideRequest {
     pub picture: PictureRef,
     pub own: Option<Vec<u8>>,
     pub layer: Vec<usize>,
+    pub explain: Option<ExplainAsk>,
 }
 
 impl From<Envelope<Command>> for InsideRequest {
@@ -38,12 +40,14 @@ impl From<Envelope<Command>> for InsideRequest {
                 resize,
                 picture,
                 layer,
+                explain,
             } => InsideRequest {
                 net,
                 resize,
                 picture,
                 own,
                 layer,
+                explain,
             },
             other => unreachable!("not a look inside: {other:?}"),
         }
@@ -132,6 +136,10 @@ pub(super) async fn answer(
     let one = Dataset::new(pixels.clone(), vec![label.unwrap_or(0)]).expect("one 28×28 image");
     let batch = one.batch(&[0], &Resize::to(request.resize));
     let image = training::image_tensor(&batch, device);
+    let explained = match request.explain {
+        Some(ask) => Some(explain(model, image.clone(), label, &request.layer, ask, backend).await),
+        None => None,
+    };
     match training::look_inside(model, image, &request.layer, backend).await {
         Ok(look) => {
             let filters = look.filters.as_ref();
@@ -146,6 +154,7 @@ pub(super) async fn answer(
                     in_channels: f.in_channels,
                 }),
                 weights,
+                explained,
             };
             post_report(
                 Envelope::new(report)
@@ -156,6 +165,21 @@ pub(super) async fn answer(
         }
         Err(e) => failed(InsideError::Look { problem: e }),
     }
+}
+
+/// The arithmetic behind the value `ask` names of the row at `layer`,
+/// from a forward pass of its own on the same picture and weights.
+async fn explain(
+    model: &Net,
+    image: Tensor<4>,
+    label: Option<u8>,
+    layer: &[usize],
+    ask: ExplainAsk,
+    backend: &str,
+) -> Result<Explanation, ExplainError> {
+    let explainer = Explainer::new(model, image, ask.mode, label.map(usize::from));
+    let explained = explainer.explain(layer, ask.at, backend).await?;
+    Ok(explained.explanation)
 }
 
 /// Evaluates `model` on the run's test images and posts the predictions:

@@ -1,0 +1,102 @@
+// "How this row computes": a click on a cell of a map shows the window,
+// kernel and products behind its value, and the sum the arithmetic gives
+// equals the value the map shows; typed positions, training mode and the
+// reader's language too.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { servedPlayground } from "./playground.mjs";
+import { axe, axeSummary, notInLanguage } from "./reader.mjs";
+
+const site = servedPlayground();
+
+/** Until the explanation of (channel, row, column) is shown; its two values. */
+async function explained(page, [channel, y, x]) {
+  await page.waitForFunction(
+    ([c, y, x]) => {
+      const form = (name) => document.querySelector(`.explain input[name="${name}"]`)?.value;
+      return document.querySelector(".explain-value[data-computed]") && form("explain-channel") == c && form("explain-row") == y && form("explain-column") == x;
+    },
+    [channel, y, x],
+    { timeout: 60_000 },
+  );
+  const value = page.locator(".explain-value");
+  return { shown: await value.getAttribute("data-shown"), computed: await value.getAttribute("data-computed") };
+}
+
+/** The cells of the grid whose caption holds `what`. */
+async function gridCells(page, what) {
+  return page.locator(".explain-grid", { has: page.locator("caption", { hasText: what }) }).first().locator("td").allTextContents();
+}
+
+test("a cell of conv1's map explained: window, kernel, products, and the sum equals the map's value", async () => {
+  const playground = await site.open("?arch=lenet&backend=cpu", { width: 1366, height: 1000 });
+  const { page } = playground;
+  await playground.waitForBackend("CPU");
+  await playground.openRow(1);
+
+  // A click on the first map, in the cell of row 14, column 13.
+  const map = page.locator('.layer-view[data-row="1"] figure.map[data-channel="0"] canvas');
+  // Inside its border: a click's position is from the padding box.
+  const cell = (await map.evaluate((canvas) => canvas.clientWidth)) / 28;
+  await map.click({ position: { x: 13.5 * cell, y: 14.5 * cell } });
+  const { shown, computed } = await explained(page, [0, 14, 13]);
+  assert.equal(computed, shown, "the arithmetic gives the map's value");
+  assert.equal(await page.locator(".map-marker").count(), 1, "the clicked cell is marked");
+  assert.equal((await gridCells(page, "input window")).length, 25);
+  assert.equal((await gridCells(page, "kernel")).length, 25);
+  assert.equal((await gridCells(page, "products")).length, 25);
+  const lines = await page.locator(".explain-lines li").allTextContents();
+  assert.match(lines.join("\n"), /cross-correlation, kernel 5×5, stride 1, padding 2/);
+  assert.match(lines.join("\n"), /⌊\(28 \+ 2×2 − 5\) \/ 1⌋ \+ 1 = 28/);
+  assert.match(lines.at(-1), new RegExp(`^sum -?[\\d.]+ \\+ bias -?[\\d.]+ = ${computed.replace(".", "\\.")}$`));
+  await playground.screenshotOf(".layer-view", "explain-conv.png");
+
+  // By keyboard: the top-left corner of channel 5, where the padding is.
+  await page.fill('.explain input[name="explain-channel"]', "5");
+  await page.fill('.explain input[name="explain-row"]', "0");
+  await page.fill('.explain input[name="explain-column"]', "0");
+  await page.press('.explain input[name="explain-column"]', "Enter");
+  const corner = await explained(page, [5, 0, 0]);
+  assert.equal(corner.computed, corner.shown);
+  const window = await gridCells(page, "input window");
+  assert.equal(window.filter((text) => text === "·").length, 16, "2 rows and 2 columns of padding");
+
+  // A dense layer: the ten largest products named.
+  await playground.openRow(8);
+  await page.fill('.explain input[name="explain-channel"]', "42");
+  await page.click('.explain button[name="explain-go"]');
+  await page.waitForFunction(() => /fully connected: output 42/.test(document.querySelector(".explain-lines")?.textContent));
+  const dense = await page.locator(".explain-value").getAttribute("data-computed");
+  assert.equal(dense, await page.locator(".explain-value").getAttribute("data-shown"));
+  const found = await axe(page);
+  assert.deepEqual([...found.serious, ...found.critical], [], axeSummary(found));
+  await playground.close();
+});
+
+test("batch norm explained in training and evaluation mode, in Chinese", async () => {
+  const playground = await site.open("?lang=zh&arch=bn-lenet&backend=cpu", { width: 1366, height: 1000 });
+  const { page } = playground;
+  await playground.waitForBackend("CPU");
+  await playground.openRow(2);
+  await page.fill('.explain input[name="explain-channel"]', "1");
+  await page.fill('.explain input[name="explain-row"]', "3");
+  await page.fill('.explain input[name="explain-column"]', "4");
+  await page.click('.explain button[name="explain-go"]');
+  const evaluation = await explained(page, [1, 3, 4]);
+  assert.equal(evaluation.computed, evaluation.shown);
+  assert.match(await page.textContent(".explain"), /这一行是如何计算的/);
+  assert.match(await page.textContent(".explain-lines"), /批量规范化，通道 1/);
+  assert.match(await page.textContent(".explain-lines"), /预测模式：移动平均的 μ、σ² = 0\.0000、1\.0000/);
+
+  // Training mode: this picture's own statistics give another value.
+  await page.check('.explain input[name="explain-mode"][value="train"]');
+  await page.waitForFunction(() => /训练模式（本图片自身的统计量/.test(document.querySelector(".explain")?.textContent));
+  const training = await explained(page, [1, 3, 4]);
+  assert.notEqual(training.computed, evaluation.computed, "the batch's statistics are not the running ones");
+  const offences = await notInLanguage(page, "zh");
+  assert.deepEqual(offences, [], JSON.stringify(offences));
+  const found = await axe(page);
+  assert.deepEqual([...found.serious, ...found.critical], [], axeSummary(found));
+  await playground.screenshotOf(".layer-view", "explain-bn-zh.png");
+  await playground.close();
+});
