@@ -17,6 +17,7 @@ pub mod i18n;
 /// Our own GPU kernels (convolutions), beside the backend they run on.
 #[cfg(feature = "train")]
 pub mod kernels;
+pub mod lab;
 pub mod link;
 #[cfg(feature = "train")]
 pub mod model;

@@ -97,6 +97,8 @@ async fn compare(
 mod channel;
 #[path = "web/components.rs"]
 mod components;
+#[path = "web/explain.rs"]
+mod explain;
 #[path = "web/parity.rs"]
 mod parity;
 #[path = "web/training.rs"]

@@ -22,6 +22,7 @@ pub mod edit;
 mod english;
 pub mod explain;
 mod format;
+pub mod lab;
 mod link;
 pub mod nets;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]

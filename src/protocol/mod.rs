@@ -324,7 +324,7 @@ pub enum Report {
         /// The arithmetic behind the value asked for (`explain`), or why
         /// there is none; the same picture and weights as the rest.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        explained: Option<Result<Explanation, ExplainError>>,
+        explained: Option<Result<Box<Explanation>, ExplainError>>,
     },
     InsideFailed {
         error: InsideError,

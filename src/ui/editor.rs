@@ -12,6 +12,7 @@ use crate::i18n::Catalogue;
 use crate::i18n::edit::say_value;
 use crate::i18n::page_inside::{CellLabel, EditorText, RemoveRow};
 use crate::ui::copy::CopyButton;
+use crate::ui::exercise::ExerciseCompare;
 use crate::ui::lang::{lang, say, tr};
 use crate::ui::run::Run;
 use crate::ui::state::Settings;
@@ -69,6 +70,7 @@ pub fn NetEditor(hidden: Vec<String>) -> impl IntoView {
             </div>
             {move || settings.preset.get().and_then(edit::preset).map(|preset| view! {
                 <p class="question"><strong>{tr(preset.title)} {move || lang.get().pick(": ", "：")}</strong>{tr(preset.question)}</p>
+                <ExerciseCompare preset=preset />
             })}
             <div class="edit-fields">
                 {move || fields.get().into_iter()

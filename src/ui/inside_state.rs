@@ -27,7 +27,7 @@ pub struct InsideAnswer {
     pub pixels: Vec<u8>,
     pub weights: InsideWeights,
     /// How the row computes the value asked for, when one was.
-    pub explained: Option<Result<Explanation, ExplainError>>,
+    pub explained: Option<Result<Box<Explanation>, ExplainError>>,
 }
 
 impl InsideAnswer {

@@ -100,3 +100,53 @@ test("batch norm explained in training and evaluation mode, in Chinese", async (
   await playground.screenshotOf(".layer-view", "explain-bn-zh.png");
   await playground.close();
 });
+
+test("an exercise compared: the book's net and the variant trained in turn, both in the overlay, and the answer with both numbers", async () => {
+  const playground = await site.open("?arch=lenet&train=1024&test=256&batch=128&epochs=1&backend=cpu", { width: 1366, height: 1000 });
+  const { page } = playground;
+  await playground.waitForBackend("CPU");
+  await playground.pickPreset("lenet-relu-max");
+  await page.click('button[name="compare-exercise"]');
+  await page.waitForSelector(".compare-status", { timeout: 30_000 });
+  await page.waitForSelector(".compare-answer", { timeout: 240_000 });
+  const answer = await page.textContent(".compare-answer");
+  const found = /test accuracy (\d\.\d{3}) vs (\d\.\d{3}) for the book's net after 1 epoch at the same learning rate ([\d.]+): (the variant is better by|the book's net is better by|no difference|both are still near chance)/.exec(answer);
+  assert.ok(found, answer);
+  // The two runs, ticked in the history's overlay, ended with those accuracies.
+  await page.waitForSelector('figure.compare[data-runs="2"]');
+  const table = await page.locator("table.runs").textContent();
+  for (const acc of [found[1], found[2]]) assert.ok(table.includes(acc.slice(0, 4)), `${acc} in ${table}`);
+  await playground.screenshotOf(".editor", "exercise-compare.png");
+  await playground.close();
+});
+
+test("the book's first experiments print what the book prints", async () => {
+  const playground = await site.open("?lang=zh&arch=lenet&backend=cpu", { width: 1366, height: 1000 });
+  const { page } = playground;
+  await page.click("details.lab > summary");
+  /** The numbers of the last table of an experiment, row by row. */
+  const last = (experiment) =>
+    page.$$eval(`section[data-experiment="${experiment}"] table.lab-matrix`, (tables) =>
+      [...tables.at(-1).querySelectorAll("tr")].map((tr) => [...tr.querySelectorAll("td")].map((td) => Number(td.textContent))),
+    );
+  assert.deepEqual(await last("corr2d"), [[19, 25], [37, 43]]);
+  assert.deepEqual(await last("corr2d-multi-in"), [[56, 72], [104, 120]]);
+  const pools = await page.$$eval('section[data-experiment="pool2d"] table.lab-matrix', (tables) =>
+    tables.slice(1).map((t) => [...t.querySelectorAll("tr")].map((tr) => [...tr.querySelectorAll("td")].map((td) => Number(td.textContent)))),
+  );
+  assert.deepEqual(pools, [[[4, 5], [7, 8]], [[2, 3], [5, 6]]]);
+  // Learning the kernel [1, -1] from the edges: the loss falls, by keyboard.
+  await page.focus('button[name="lab-learn"]');
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("ul.lab-losses li");
+  const losses = (await page.locator("ul.lab-losses li").allTextContents()).map((line) => Number(/([\d.]+)$/.exec(line)[1]));
+  assert.equal(losses.length, 5);
+  assert.ok(losses.every((loss, i) => i === 0 || loss < losses[i - 1]), `${losses}`);
+  assert.match(await page.locator("ul.lab-losses li").first().textContent(), /^第 2 轮，损失/);
+  const offences = await notInLanguage(page, "zh");
+  assert.deepEqual(offences, [], JSON.stringify(offences));
+  const found = await axe(page);
+  assert.deepEqual([...found.serious, ...found.critical], [], axeSummary(found));
+  await playground.screenshotOf("details.lab", "lab-zh.png");
+  await playground.close();
+});

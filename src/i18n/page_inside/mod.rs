@@ -9,6 +9,7 @@
 //! book's 实际标签 (first line) and 预测 (second line), as its
 //! `predict_ch3` section says them; the logits are its 未规范化的预测.
 
+mod exercise;
 mod explain;
 mod gallery;
 mod history;
@@ -16,6 +17,7 @@ mod inside;
 mod picture;
 mod table;
 
+pub use exercise::*;
 pub use explain::*;
 pub use gallery::*;
 pub use history::*;

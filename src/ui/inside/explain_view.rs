@@ -30,7 +30,7 @@ pub fn ExplainView(path: Vec<usize>, shape: Vec<usize>) -> impl IntoView {
         let at = found()?;
         let answer = inside.answer.get()?;
         Some(match answer.explained.clone() {
-            Some(Ok(explanation)) if explanation.at == at => explained(&answer, explanation).into_any(),
+            Some(Ok(explanation)) if explanation.at == at => explained(&answer, *explanation).into_any(),
             Some(Err(error)) => {
                 view! { <p class="problem" role="alert">{move || error.say(lang().get())}</p> }.into_any()
             }

@@ -20,6 +20,7 @@ use crate::i18n::page_inside::InsideText;
 use crate::shape::ShapeTable;
 use crate::ui::ClientHandle;
 use crate::ui::inside_state::Inside;
+use crate::ui::lab::Lab;
 use crate::ui::lang::tr;
 use crate::ui::run::Run;
 use crate::ui::state::Settings;
@@ -101,6 +102,7 @@ pub fn InsidePanel(table: Memo<Option<ShapeTable>>) -> impl IntoView {
                 <OwnPicturePicker />
             </div>
             <LayerView table=table />
+            <Lab />
         </section>
     }
 }

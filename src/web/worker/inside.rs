@@ -176,10 +176,10 @@ async fn explain(
     layer: &[usize],
     ask: ExplainAsk,
     backend: &str,
-) -> Result<Explanation, ExplainError> {
+) -> Result<Box<Explanation>, ExplainError> {
     let explainer = Explainer::new(model, image, ask.mode, label.map(usize::from));
     let explained = explainer.explain(layer, ask.at, backend).await?;
-    Ok(explained.explanation)
+    Ok(Box::new(explained.explanation))
 }
 
 /// Evaluates `model` on the run's test images and posts the predictions:
