@@ -4,7 +4,7 @@
 // reader's language too.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { servedPlayground } from "./playground.mjs";
+import { PHONE, servedPlayground } from "./playground.mjs";
 import { axe, axeSummary, notInLanguage } from "./reader.mjs";
 
 const site = servedPlayground();
@@ -148,5 +148,24 @@ test("the book's first experiments print what the book prints", async () => {
   const found = await axe(page);
   assert.deepEqual([...found.serious, ...found.critical], [], axeSummary(found));
   await playground.screenshotOf("details.lab", "lab-zh.png");
+  await playground.close();
+});
+
+test("on a phone: a tap on a map's cell explains it, in Chinese, nothing scrolls sideways", async () => {
+  const playground = await site.open("?lang=zh&arch=lenet&backend=cpu", PHONE);
+  const { page } = playground;
+  await playground.waitForBackend("CPU");
+  await page.tap('table.layers tr[data-row="3"]');
+  await playground.waitForRowOutputs(3);
+  const map = page.locator('.layer-view[data-row="3"] figure.map[data-channel="2"] canvas');
+  await map.scrollIntoViewIfNeeded();
+  const cell = (await map.evaluate((canvas) => canvas.clientWidth)) / 14;
+  await map.tap({ position: { x: 6.5 * cell, y: 3.5 * cell } });
+  const { shown, computed } = await explained(page, [2, 3, 6]);
+  assert.equal(computed, shown);
+  assert.match(await page.textContent(".explain-lines"), /平均汇聚层/);
+  assert.equal(await playground.sidewaysScroll(), 0, "the page scrolls sideways");
+  assert.deepEqual(await playground.smallTargets(), []);
+  await playground.screenshotOf(".layer-view", "explain-phone-zh.png");
   await playground.close();
 });
