@@ -38,6 +38,10 @@ pub enum Slot {
     Predicted,
     /// The label of each of those images (u8 each).
     Labels,
+    /// A residual block's f(x), shortcut and their sum for the channel of
+    /// the value explained (f32, H×W each, one after another; empty for
+    /// any other row).
+    ResidualMaps,
     /// A weights file (safetensors) as it is on disk.
     WeightsFile,
     /// Fashion-MNIST's four files as picked from disk (gzip).
@@ -48,12 +52,13 @@ pub enum Slot {
 }
 
 impl Slot {
-    pub const ALL: [Slot; 10] = [
+    pub const ALL: [Slot; 11] = [
         Slot::Values,
         Slot::Filters,
         Slot::Pixels,
         Slot::Predicted,
         Slot::Labels,
+        Slot::ResidualMaps,
         Slot::WeightsFile,
         Slot::TrainImagesFile,
         Slot::TrainLabelsFile,
@@ -69,6 +74,7 @@ impl Slot {
             Slot::Pixels => "pixels",
             Slot::Predicted => "predicted",
             Slot::Labels => "labels",
+            Slot::ResidualMaps => "residual_maps",
             Slot::WeightsFile => "weights_file",
             Slot::TrainImagesFile => "train_images_file",
             Slot::TrainLabelsFile => "train_labels_file",
@@ -310,7 +316,8 @@ pub enum Report {
     },
     /// The answer to `LookInside`. Slots: `values`, the row's output
     /// (`shape`); `filters` (`filters.shape`; empty without); `pixels`, the
-    /// picture's 28×28 grey levels.
+    /// picture's 28×28 grey levels; `residual_maps` when a residual
+    /// block's value is explained.
     Inside {
         picture: PictureRef,
         /// The test image's label (none for one's own picture).
@@ -389,7 +396,7 @@ impl Message for Command {
 impl Message for Report {
     fn slots(&self) -> &'static [Slot] {
         match self {
-            Report::Inside { .. } => &[Slot::Values, Slot::Filters, Slot::Pixels],
+            Report::Inside { .. } => &[Slot::Values, Slot::Filters, Slot::Pixels, Slot::ResidualMaps],
             Report::TestImages { .. } => &[Slot::Pixels],
             Report::WeightsFile { .. } => &[Slot::WeightsFile],
             Report::Predictions { .. } => &[Slot::Predicted, Slot::Labels],

@@ -191,6 +191,24 @@ pub struct ResidualMaps {
     pub sum: Vec<f32>,
 }
 
+impl ResidualMaps {
+    /// Channel `channel` of f(x), of the shortcut and of their sum, one
+    /// map after another (empty when there is no such channel).
+    pub fn channel(&self, channel: usize) -> Vec<f32> {
+        let [_, channels, h, w] = self.shape[..] else {
+            return vec![];
+        };
+        if channel >= channels {
+            return vec![];
+        }
+        let cells = channel * h * w..(channel + 1) * h * w;
+        [&self.body, &self.shortcut, &self.sum]
+            .iter()
+            .flat_map(|maps| maps[cells.clone()].iter().copied())
+            .collect()
+    }
+}
+
 /// Why a value could not be explained (said in both languages:
 /// `crate::i18n::explain`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -28,6 +28,9 @@ pub struct InsideAnswer {
     pub weights: InsideWeights,
     /// How the row computes the value asked for, when one was.
     pub explained: Option<Result<Box<Explanation>, ExplainError>>,
+    /// For a residual block's value: f(x), the shortcut and their sum, the
+    /// value's channel of each (H×W, one after another).
+    pub residual_maps: Vec<f32>,
 }
 
 impl InsideAnswer {
@@ -151,6 +154,7 @@ impl Inside {
                     pixels: envelope.bytes(Slot::Pixels),
                     weights: weights.clone(),
                     explained: explained.clone(),
+                    residual_maps: envelope.floats(Slot::ResidualMaps),
                 }));
             }
             Report::InsideFailed { error } => self.problem.set(Some(error.clone())),

@@ -169,3 +169,23 @@ test("on a phone: a tap on a map's cell explains it, in Chinese, nothing scrolls
   await playground.screenshotOf(".layer-view", "explain-phone-zh.png");
   await playground.close();
 });
+
+test("a residual block: f(x), x and their sum drawn for the value's channel, and the gradient's two paths", async () => {
+  const playground = await site.open("?arch=resnet&backend=cpu", { width: 1366, height: 1000 });
+  const { page } = playground;
+  await playground.waitForBackend("CPU");
+  await page.click('table.layers tr[data-row="2"] button.expand');
+  await playground.openRow("2.1");
+  await page.fill('.explain input[name="explain-channel"]', "3");
+  await page.fill('.explain input[name="explain-row"]', "10");
+  await page.fill('.explain input[name="explain-column"]', "12");
+  await page.click('.explain button[name="explain-go"]');
+  const { shown, computed } = await explained(page, [3, 10, 12]);
+  assert.equal(computed, shown);
+  assert.equal(await page.locator(".residual-maps figure canvas[data-width='24']").count(), 3);
+  const lines = await page.locator(".explain-lines").textContent();
+  assert.match(lines, /residual block: f\(x\) = -?[\d.]+, x = -?[\d.]+; f\(x\) \+ x = -?[\d.]+; ReLU → /);
+  assert.match(lines, /is the sum of two paths, through f and through the shortcut; their norms: [\d.]+ and [\d.]+, the sum.s [\d.]+/);
+  await playground.screenshotOf(".layer-view", "explain-residual.png");
+  await playground.close();
+});

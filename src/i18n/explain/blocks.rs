@@ -93,8 +93,8 @@ pub(super) fn residual_lines(residual: &ResidualSum, lang: Lang) -> Vec<String> 
         let (body, short, total, class, loss) =
             (num(g.body), num(g.shortcut), num(g.total), g.class, num(g.loss));
         lines.push(lang.pick(
-            format!("gradient of the loss ({loss}, class {class}) at the block's input: through f {body} + through the shortcut {short} = {total} (norms)"),
-            format!("损失（{loss}，类别 {class}）对块输入的梯度：经 f 的 {body} + 经捷径的 {short} = {total}（范数）"),
+            format!("the gradient of the loss ({loss}, class {class}) at the block's input is the sum of two paths, through f and through the shortcut; their norms: {body} and {short}, the sum's {total}"),
+            format!("损失（{loss}，类别 {class}）对块输入的梯度是两条路径之和：经过 f 的和经过捷径的；它们的范数：{body} 和 {short}，和的范数为 {total}"),
         ));
     }
     lines

@@ -54,10 +54,13 @@ pub struct CompareAnswer {
 impl Say for CompareAnswer {
     fn say(&self, lang: Lang) -> String {
         let title = lang.t(self.variant);
-        let (variant, book, epochs, lr) = (self.variant_acc, self.book_acc, self.epochs, self.lr);
-        let difference = variant - book;
+        let (epochs, lr) = (self.epochs, self.lr);
+        let difference = self.variant_acc - self.book_acc;
+        // As the run history's table writes accuracies (`Intl` where there is one).
+        let acc = |x: f64| lang.number(x, 3);
+        let (variant, book, gap) = (acc(self.variant_acc), acc(self.book_acc), acc(difference.abs()));
         let verdict = match (difference, lang) {
-            _ if variant.max(book) < LEARNT => lang
+            _ if self.variant_acc.max(self.book_acc) < LEARNT => lang
                 .pick(
                     "both are still near chance (0.1): train longer (more epochs or images) before reading a difference",
                     "两者都还接近随机猜测（0.1）：请训练得更久（更多轮或更多图像）再比较",
@@ -65,18 +68,18 @@ impl Say for CompareAnswer {
                 .to_string(),
             (d, Lang::En) if d.abs() < SAME_ACCURACY => "no difference after a run this short".to_string(),
             (d, Lang::Zh) if d.abs() < SAME_ACCURACY => "训练这么短，看不出差别".to_string(),
-            (d, Lang::En) if d > 0.0 => format!("the variant is better by {d:.3}"),
-            (d, Lang::Zh) if d > 0.0 => format!("变体高出 {d:.3}"),
-            (d, Lang::En) => format!("the book's net is better by {:.3}", -d),
-            (d, Lang::Zh) => format!("书中的网络高出 {:.3}", -d),
+            (d, Lang::En) if d > 0.0 => format!("the variant is better by {gap}"),
+            (d, Lang::Zh) if d > 0.0 => format!("变体高出 {gap}"),
+            (_, Lang::En) => format!("the book's net is better by {gap}"),
+            (_, Lang::Zh) => format!("书中的网络高出 {gap}"),
         };
         match lang {
             Lang::En => format!(
-                "{title}: test accuracy {variant:.3} vs {book:.3} for the book's net after {epochs} {} at the same learning rate {lr}: {verdict}.",
+                "{title}: test accuracy {variant} vs {book} for the book's net after {epochs} {} at the same learning rate {lr}: {verdict}.",
                 if epochs == 1 { "epoch" } else { "epochs" }
             ),
             Lang::Zh => format!(
-                "{title}：训练 {epochs} 轮、学习率同为 {lr} 后，测试精度 {variant:.3}，书中的网络为 {book:.3}：{verdict}。"
+                "{title}：训练 {epochs} 轮、学习率同为 {lr} 后，测试精度 {variant}，书中的网络为 {book}：{verdict}。"
             ),
         }
     }

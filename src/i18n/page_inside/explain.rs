@@ -25,6 +25,9 @@ crate::catalogue! {
         Products => "products", "乘积";
         PaddingMark => "· is padding (zero)", "· 表示填充（零）";
         Pending => "asking the worker for the arithmetic…", "正在向后台线程要这一步的计算…";
+        Body => "f(x)", "f(x)";
+        Shortcut => "x (shortcut)", "x（捷径）";
+        Sum => "f(x) + x", "f(x) + x";
     }
 }
 
@@ -77,6 +80,22 @@ impl Say for GridCaption {
     }
 }
 
+/// The residual block's three map sets, for one channel.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ResidualCaption {
+    pub channel: usize,
+}
+
+impl Say for ResidualCaption {
+    fn say(&self, lang: Lang) -> String {
+        let channel = self.channel;
+        lang.pick(
+            format!("channel {channel} of the block's body f(x), of its shortcut x, and of their sum, on one colour scale:"),
+            format!("块的主体 f(x)、捷径 x 以及二者之和的通道 {channel}，共用一个色标："),
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,6 +112,7 @@ mod tests {
             };
             check_message(&check, &["0.2500"]);
         }
+        check_message(&ResidualCaption { channel: 7 }, &["7"]);
         check_message(
             &GridCaption {
                 channel: 3,

@@ -7,9 +7,9 @@ use leptos::prelude::*;
 
 use crate::i18n::Say;
 use crate::i18n::explain::{how_lines, num};
-use crate::i18n::page_inside::{ExplainText, GridCaption, ValueCheck};
+use crate::i18n::page_inside::{ExplainText, GridCaption, ResidualCaption, ValueCheck};
 use crate::training::explain::{ChannelWindow, ExplainMode, Explanation, How, PoolWindow, Position};
-use crate::ui::canvas::{heat_rgba, magnitude};
+use crate::ui::canvas::{Bitmap, heat_rgba, magnitude};
 use crate::ui::inside_state::{Inside, InsideAnswer};
 use crate::ui::lang::{lang, tr};
 
@@ -145,6 +145,7 @@ fn explained(answer: &InsideAnswer, explanation: Explanation) -> impl IntoView +
             .collect_view()
     };
     let mode_line = explanation.mode;
+    let residual = residual_maps(&explanation, &answer.residual_maps);
     view! {
         <p class="explain-value" data-shown=num(shown) data-computed=num(computed)>
             {move || check.say(lang().get())}
@@ -152,7 +153,48 @@ fn explained(answer: &InsideAnswer, explanation: Explanation) -> impl IntoView +
         <p class="hint">{move || mode_line.say(lang().get())}</p>
         <ol class="explain-lines">{lines}</ol>
         {grids(&explanation.how)}
+        {residual}
     }
+}
+
+/// A residual block's f(x), x and their sum for the value's channel, on
+/// one colour scale, the explained cell framed on each.
+fn residual_maps(explanation: &Explanation, maps: &[f32]) -> Option<impl IntoView + use<>> {
+    let How::Residual(_) = explanation.how else {
+        return None;
+    };
+    let [_, _, h, w] = explanation.output[..] else {
+        return None;
+    };
+    if maps.len() != 3 * h * w {
+        return None;
+    }
+    let scale = magnitude(maps);
+    let css = if w >= 40 { 96 } else { 64 };
+    let at = explanation.at;
+    let cell = css as f64 / w as f64;
+    let frame = format!(
+        "left: {:.1}px; top: {:.1}px; width: {cell:.1}px; height: {cell:.1}px",
+        at.x as f64 * cell + 1.0,
+        at.y as f64 * cell + 1.0
+    );
+    let figures = [ExplainText::Body, ExplainText::Shortcut, ExplainText::Sum]
+        .into_iter()
+        .zip(maps.chunks(h * w))
+        .map(|(what, map)| {
+            view! {
+                <figure class="map">
+                    <Bitmap width=w height=h rgba=heat_rgba(map, scale) css_width=css />
+                    <span class="map-marker" style=frame.clone() aria-hidden="true"></span>
+                    <figcaption>{tr(what)}</figcaption>
+                </figure>
+            }
+        })
+        .collect_view();
+    Some(view! {
+        <p class="hint">{move || ResidualCaption { channel: at.channel }.say(lang().get())}</p>
+        <div class="maps residual-maps">{figures}</div>
+    })
 }
 
 /// The grids behind a convolution's or a pooling's value.

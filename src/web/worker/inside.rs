@@ -136,9 +136,12 @@ pub(super) async fn answer(
     let one = Dataset::new(pixels.clone(), vec![label.unwrap_or(0)]).expect("one 28×28 image");
     let batch = one.batch(&[0], &Resize::to(request.resize));
     let image = training::image_tensor(&batch, device);
-    let explained = match request.explain {
-        Some(ask) => Some(explain(model, image.clone(), label, &request.layer, ask, backend).await),
-        None => None,
+    let (explained, residual_maps) = match request.explain {
+        Some(ask) => match explain(model, image.clone(), label, &request.layer, ask, backend).await {
+            Ok((explanation, maps)) => (Some(Ok(explanation)), maps),
+            Err(error) => (Some(Err(error)), vec![]),
+        },
+        None => (None, vec![]),
     };
     match training::look_inside(model, image, &request.layer, backend).await {
         Ok(look) => {
@@ -160,7 +163,8 @@ pub(super) async fn answer(
                 Envelope::new(report)
                     .with_floats(Slot::Values, &look.values)
                     .with_floats(Slot::Filters, filters.map_or(&[][..], |f| f.values.as_slice()))
-                    .with_bytes(Slot::Pixels, &pixels),
+                    .with_bytes(Slot::Pixels, &pixels)
+                    .with_floats(Slot::ResidualMaps, &residual_maps),
             );
         }
         Err(e) => failed(InsideError::Look { problem: e }),
@@ -168,7 +172,8 @@ pub(super) async fn answer(
 }
 
 /// The arithmetic behind the value `ask` names of the row at `layer`,
-/// from a forward pass of its own on the same picture and weights.
+/// from a forward pass of its own on the same picture and weights; for a
+/// residual block, its f(x), shortcut and sum maps of the value's channel.
 async fn explain(
     model: &Net,
     image: Tensor<4>,
@@ -176,10 +181,11 @@ async fn explain(
     layer: &[usize],
     ask: ExplainAsk,
     backend: &str,
-) -> Result<Box<Explanation>, ExplainError> {
+) -> Result<(Box<Explanation>, Vec<f32>), ExplainError> {
     let explainer = Explainer::new(model, image, ask.mode, label.map(usize::from));
     let explained = explainer.explain(layer, ask.at, backend).await?;
-    Ok(Box::new(explained.explanation))
+    let maps = explained.maps.map_or(vec![], |maps| maps.channel(ask.at.channel));
+    Ok((Box::new(explained.explanation), maps))
 }
 
 /// Evaluates `model` on the run's test images and posts the predictions:
