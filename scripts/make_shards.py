@@ -96,12 +96,23 @@ def main():
         return
     cache_root = os.environ.get("CNNP_SHARDS_CACHE", os.path.expanduser("~/.cache/cnn-playground/shards"))
     cached = os.path.join(cache_root, source_key(args.src, args.per_shard))
-    if not os.path.exists(os.path.join(cached, "manifest.json")):
-        partial = cached + ".partial"
+    manifest = os.path.join(cached, "manifest.json")
+    if not os.path.exists(manifest):
+        # Made aside under a name of this process's own, then renamed into
+        # place in one step: two builds (or two tests) filling an empty
+        # cache at once must not write into, or delete, each other's.
+        partial = f"{cached}.partial-{os.getpid()}"
         shutil.rmtree(partial, ignore_errors=True)
         make(args.src, partial, args.per_shard)
-        shutil.rmtree(cached, ignore_errors=True)
-        os.replace(partial, cached)
+        if os.path.isdir(cached) and not os.path.exists(manifest):
+            shutil.rmtree(cached, ignore_errors=True)  # left half-made by an older script
+        try:
+            os.rename(partial, cached)
+        except OSError:
+            # Another process got there first: its shards are the same bytes.
+            shutil.rmtree(partial, ignore_errors=True)
+            if not os.path.exists(manifest):
+                raise
     os.makedirs(args.out, exist_ok=True)
     for name in os.listdir(cached):
         shutil.copyfile(os.path.join(cached, name), os.path.join(args.out, name))
