@@ -9,14 +9,21 @@ use std::io::Read;
 use flate2::read::GzDecoder;
 use serde::{Deserialize, Serialize};
 
+pub mod archive;
+pub mod folder;
+pub mod idx;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod native;
+pub mod own;
+mod resize;
 pub mod shards;
+
+pub use resize::Resize;
 
 pub use crate::i18n::data::FashionClass;
 
 /// Images are 28×28 grey pixels.
 pub const SIDE: usize = 28;
-const IMAGES_MAGIC: u32 = 2051;
-const LABELS_MAGIC: u32 = 2049;
 /// The largest decompressed file we accept: the train images are 47 MB, and
 /// a corrupt or hostile file must not make us allocate without bound.
 const MAX_DECOMPRESSED: u64 = 64 << 20;
@@ -90,12 +97,41 @@ pub enum IdxKind {
     Labels,
 }
 
+/// The size of every image of a data set: channels (1 grey, 3 colour) of
+/// `height`×`width` levels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ImageFormat {
+    pub channels: usize,
+    pub height: usize,
+    pub width: usize,
+}
+
+impl ImageFormat {
+    /// Fashion-MNIST's: 28×28 grey levels.
+    pub const FASHION: ImageFormat = ImageFormat {
+        channels: 1,
+        height: SIDE,
+        width: SIDE,
+    };
+
+    /// Bytes (levels) in one image.
+    pub fn len(self) -> usize {
+        self.channels * self.height * self.width
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.len() == 0
+    }
+}
+
 /// Images and their labels, as the files hold them.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Dataset {
-    /// `len() * 28 * 28` grey levels, row-major, image after image.
+    /// `len() * format.len()` levels: image after image, each channel after
+    /// channel, each row-major (as a `[N, C, H, W]` tensor lies).
     pixels: Vec<u8>,
     labels: Vec<u8>,
+    format: ImageFormat,
 }
 
 fn gunzip(file: &str, gz: &[u8]) -> Result<Vec<u8>, DataError> {
@@ -175,26 +211,21 @@ fn body<'a>(file: &str, bytes: &'a [u8], header_len: usize, body_len: u64) -> Re
 /// Decodes a gzip-compressed IDX image file (magic 2051) of 28×28 images.
 pub fn decode_images(file: &str, gz: &[u8]) -> Result<Vec<u8>, DataError> {
     let bytes = gunzip(file, gz)?;
-    let [magic, count, rows, cols] = header::<4>(file, &bytes)?;
-    check_magic(file, magic, IMAGES_MAGIC, IdxKind::Images)?;
-    let (rows, cols) = (rows as usize, cols as usize);
-    if rows != SIDE || cols != SIDE {
+    let (format, pixels) = idx::images_from(file, &bytes)?;
+    if format.height != SIDE || format.width != SIDE {
         return Err(DataError::BadDimensions {
             file: file.to_string(),
-            rows,
-            cols,
+            rows: format.height,
+            cols: format.width,
         });
     }
-    let pixels = body(file, &bytes, 16, count as u64 * (SIDE * SIDE) as u64)?;
-    Ok(pixels.to_vec())
+    Ok(pixels)
 }
 
 /// Decodes a gzip-compressed IDX label file (magic 2049) of labels 0..9.
 pub fn decode_labels(file: &str, gz: &[u8]) -> Result<Vec<u8>, DataError> {
     let bytes = gunzip(file, gz)?;
-    let [magic, count] = header::<2>(file, &bytes)?;
-    check_magic(file, magic, LABELS_MAGIC, IdxKind::Labels)?;
-    let labels = body(file, &bytes, 8, count as u64)?;
+    let labels = idx::labels_from(file, &bytes)?;
     if let Some((index, &value)) = labels.iter().enumerate().find(|&(_, &label)| label > 9) {
         return Err(DataError::BadLabel {
             file: file.to_string(),
@@ -202,7 +233,7 @@ pub fn decode_labels(file: &str, gz: &[u8]) -> Result<Vec<u8>, DataError> {
             value,
         });
     }
-    Ok(labels.to_vec())
+    Ok(labels)
 }
 
 impl Dataset {
@@ -220,14 +251,47 @@ impl Dataset {
 
     /// From decoded grey levels (`n * 28 * 28`) and labels (`n`).
     pub fn new(pixels: Vec<u8>, labels: Vec<u8>) -> Result<Dataset, DataError> {
-        let count = pixels.len() / (SIDE * SIDE);
-        if count != labels.len() || !pixels.len().is_multiple_of(SIDE * SIDE) {
+        Dataset::of_format(ImageFormat::FASHION, pixels, labels)
+    }
+
+    /// From images of `format` (`n * format.len()` levels) and labels (`n`).
+    pub fn of_format(format: ImageFormat, pixels: Vec<u8>, labels: Vec<u8>) -> Result<Dataset, DataError> {
+        let per_image = format.len().max(1);
+        let count = pixels.len() / per_image;
+        if count != labels.len() || !pixels.len().is_multiple_of(per_image) {
             return Err(DataError::CountMismatch {
                 count,
                 labels: labels.len(),
             });
         }
-        Ok(Dataset { pixels, labels })
+        Ok(Dataset {
+            pixels,
+            labels,
+            format,
+        })
+    }
+
+    pub fn format(&self) -> ImageFormat {
+        self.format
+    }
+
+    /// Every label, in order.
+    pub fn labels(&self) -> &[u8] {
+        &self.labels
+    }
+
+    /// The examples at `indices`, in that order.
+    pub fn subset(&self, indices: &[usize]) -> Dataset {
+        let mut pixels = Vec::with_capacity(indices.len() * self.format.len());
+        for &index in indices {
+            pixels.extend_from_slice(self.image(index));
+        }
+        let labels = indices.iter().map(|&index| self.labels[index]).collect();
+        Dataset {
+            pixels,
+            labels,
+            format: self.format,
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -242,13 +306,17 @@ impl Dataset {
         self.labels[index]
     }
 
-    /// The grey levels of image `index`, 28×28 row-major.
+    /// The levels of image `index` (Fashion-MNIST's: 28×28 grey levels,
+    /// row-major).
     pub fn image(&self, index: usize) -> &[u8] {
-        &self.pixels[index * SIDE * SIDE..(index + 1) * SIDE * SIDE]
+        let len = self.format.len();
+        &self.pixels[index * len..(index + 1) * len]
     }
 
-    /// `more` after these examples: a shard after the ones before it.
+    /// `more` (of the same format) after these examples: a shard after the
+    /// ones before it.
     pub fn append(&mut self, more: Dataset) {
+        debug_assert_eq!(self.format, more.format, "appended data of another format");
         self.pixels.extend(more.pixels);
         self.labels.extend(more.labels);
     }
@@ -257,29 +325,38 @@ impl Dataset {
     pub fn truncated(&self, limit: usize) -> Dataset {
         let n = limit.min(self.len());
         Dataset {
-            pixels: self.pixels[..n * SIDE * SIDE].to_vec(),
+            pixels: self.pixels[..n * self.format.len()].to_vec(),
             labels: self.labels[..n].to_vec(),
+            format: self.format,
         }
     }
 
     /// The examples at `indices`, as a batch of `side`×`side` images.
     pub fn batch(&self, indices: &[usize], resize: &Resize) -> Batch {
         let side = resize.side();
-        let mut images = Vec::with_capacity(indices.len() * side * side);
+        let channels = self.format.channels;
+        let taps = resize.taps(self.format);
+        let mut images = Vec::with_capacity(indices.len() * channels * side * side);
         let mut labels = Vec::with_capacity(indices.len());
         for &index in indices {
-            resize.apply(self.image(index), &mut images);
+            Resize::apply(self.format, &taps, self.image(index), &mut images);
             labels.push(self.labels[index] as i64);
         }
-        Batch { images, labels, side }
+        Batch {
+            images,
+            labels,
+            channels,
+            side,
+        }
     }
 }
 
-/// Images `[N, 1, side, side]` in [0, 1], with their labels.
+/// Images `[N, channels, side, side]` in [0, 1], with their labels.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Batch {
     pub images: Vec<f32>,
     pub labels: Vec<i64>,
+    pub channels: usize,
     pub side: usize,
 }
 
@@ -290,82 +367,6 @@ impl Batch {
 
     pub fn is_empty(&self) -> bool {
         self.labels.is_empty()
-    }
-}
-
-/// Fixed-point precision of PIL's resampling (`PRECISION_BITS` in
-/// `Resample.c`): 32 bits, less 8 for the pixel and 2 for the sign and
-/// headroom.
-const PRECISION_BITS: u32 = 32 - 8 - 2;
-
-/// The bilinear resize of torchvision's `Resize` on PIL images, which the
-/// book applies before `ToTensor`: PIL's triangle filter with half-pixel
-/// centres, a horizontal then a vertical pass, each rounded to 8 bits.
-#[derive(Clone, Debug)]
-pub struct Resize {
-    side: usize,
-    /// Per output pixel: the first input pixel and the fixed-point weights.
-    taps: Vec<(usize, Vec<i64>)>,
-}
-
-impl Resize {
-    pub fn to(side: usize) -> Resize {
-        let scale = SIDE as f64 / side as f64;
-        let filter_scale = scale.max(1.0);
-        let support = filter_scale; // the triangle filter's support is 1
-        let taps = (0..side)
-            .map(|out| {
-                let center = (out as f64 + 0.5) * scale;
-                // PIL truncates towards zero here, as C's cast does.
-                let start = ((center - support + 0.5) as i64).max(0) as usize;
-                let end = ((center + support + 0.5) as i64).min(SIDE as i64) as usize;
-                let weights: Vec<f64> = (start..end)
-                    .map(|x| (1.0 - ((x as f64 - center + 0.5) / filter_scale).abs()).max(0.0))
-                    .collect();
-                let total: f64 = weights.iter().sum();
-                let fixed = weights
-                    .iter()
-                    .map(|w| (w / total * (1i64 << PRECISION_BITS) as f64).round() as i64)
-                    .collect();
-                (start, fixed)
-            })
-            .collect();
-        Resize { side, taps }
-    }
-
-    pub fn side(&self) -> usize {
-        self.side
-    }
-
-    fn sample(&self, out: usize, read: impl Fn(usize) -> u8) -> u8 {
-        let (start, weights) = &self.taps[out];
-        let sum = weights
-            .iter()
-            .enumerate()
-            .fold(1i64 << (PRECISION_BITS - 1), |sum, (i, w)| {
-                sum + w * read(start + i) as i64
-            });
-        (sum >> PRECISION_BITS).clamp(0, 255) as u8
-    }
-
-    /// Appends the resized image, scaled to [0, 1], to `out`.
-    fn apply(&self, image: &[u8], out: &mut Vec<f32>) {
-        if self.side == SIDE {
-            out.extend(image.iter().map(|&p| p as f32 / 255.0));
-            return;
-        }
-        let side = self.side;
-        let mut rows = vec![0u8; SIDE * side];
-        for y in 0..SIDE {
-            for x in 0..side {
-                rows[y * side + x] = self.sample(x, |i| image[y * SIDE + i]);
-            }
-        }
-        for y in 0..side {
-            for x in 0..side {
-                out.push(self.sample(y, |i| rows[i * side + x]) as f32 / 255.0);
-            }
-        }
     }
 }
 

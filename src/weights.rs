@@ -44,6 +44,11 @@ pub struct About {
     pub training: Option<TrainConfig>,
     /// Where training got to, when it was trained.
     pub results: Option<Results>,
+    /// The names of the classes the net scores, in label order, when it
+    /// was trained on data other than Fashion-MNIST (PyTorch, which reads
+    /// the tensors only, ignores them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub class_names: Vec<String>,
 }
 
 /// The last epoch's figures.
@@ -116,6 +121,15 @@ impl About {
             state: Some(state),
             training: results.is_some().then(|| config.clone()),
             results,
+            class_names: vec![],
+        }
+    }
+
+    /// `self`, naming the classes of the data it was trained on.
+    pub fn with_class_names(self, class_names: &[String]) -> About {
+        About {
+            class_names: class_names.to_vec(),
+            ..self
         }
     }
 

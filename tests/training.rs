@@ -62,7 +62,7 @@ fn bn_lenet_learns_on_a_subset() {
     for ((epoch, predicted), report) in host.predictions.iter().zip(history) {
         assert_eq!(*epoch, report.epoch);
         let labels = (0..1_000).map(|i| test.label(i) as usize);
-        let again = training::Confusion::new(labels, predicted.iter().map(|&c| c as usize));
+        let again = training::Confusion::new(10, labels, predicted.iter().map(|&c| c as usize));
         assert_eq!(again, report.confusion);
     }
     let best = (0..10)
@@ -73,7 +73,7 @@ fn bn_lenet_learns_on_a_subset() {
 
 #[test]
 fn a_confusion_matrix_counts_by_true_and_predicted_class() {
-    let confusion = Confusion::new([0, 0, 1, 9, 9, 9, 12], [0, 1, 1, 9, 3, 9, 0]);
+    let confusion = Confusion::new(10, [0, 0, 1, 9, 9, 9, 12], [0, 1, 1, 9, 3, 9, 0]);
     assert_eq!(
         confusion.total(),
         6,

@@ -35,6 +35,7 @@ fn about(net: &NetConfig, resize: usize) -> About {
         state: None,
         training: None,
         results: None,
+        class_names: vec![],
     }
 }
 

@@ -24,6 +24,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::layer::*;
+use super::NetIo;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -35,6 +36,9 @@ pub struct AlexNetConfig {
     /// Width of the two hidden dense layers.
     pub dense: usize,
     pub dropout: f64,
+    /// The input's channels and the classes: what the data asks of the net.
+    #[serde(flatten)]
+    pub io: NetIo,
 }
 
 impl Default for AlexNetConfig {
@@ -44,6 +48,7 @@ impl Default for AlexNetConfig {
             first_conv: (11, 4, 1),
             dense: 4096,
             dropout: 0.5,
+            io: NetIo::default(),
         }
     }
 }
@@ -66,6 +71,6 @@ pub fn alexnet(config: &AlexNetConfig) -> Vec<Layer> {
         dropout(p),
         linear(dense), relu(),
         dropout(p),
-        linear(10),
+        linear(config.io.classes),
     ]
 }

@@ -17,6 +17,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::layer::*;
+use super::NetIo;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -30,6 +31,9 @@ pub struct BnLeNetConfig {
     /// PyTorch's: the weight of each new batch in the running statistics.
     pub momentum: f64,
     pub activation: Activation,
+    /// The input's channels and the classes: what the data asks of the net.
+    #[serde(flatten)]
+    pub io: NetIo,
 }
 
 impl Default for BnLeNetConfig {
@@ -40,6 +44,7 @@ impl Default for BnLeNetConfig {
             eps: BN_EPS,
             momentum: BN_MOMENTUM,
             activation: Activation::Sigmoid,
+            io: NetIo::default(),
         }
     }
 }
@@ -61,6 +66,6 @@ pub fn bn_lenet(config: &BnLeNetConfig) -> Vec<Layer> {
     net.extend([avg_pool(2, 2), flatten()]);
     net.extend(normed(2, linear(120)));
     net.extend(normed(3, linear(84)));
-    net.push(linear(10));
+    net.push(linear(config.io.classes));
     net
 }

@@ -53,6 +53,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::layer::*;
+use super::NetIo;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -64,6 +65,9 @@ pub struct DenseNetConfig {
     pub num_convs_in_dense_blocks: Vec<usize>,
     /// Each transition block divides the channels by this: 2 in the book.
     pub transition_divisor: usize,
+    /// The input's channels and the classes: what the data asks of the net.
+    #[serde(flatten)]
+    pub io: NetIo,
 }
 
 impl Default for DenseNetConfig {
@@ -73,6 +77,7 @@ impl Default for DenseNetConfig {
             growth_rate: 32,
             num_convs_in_dense_blocks: vec![4, 4, 4, 4],
             transition_divisor: 2,
+            io: NetIo::default(),
         }
     }
 }
@@ -121,7 +126,7 @@ pub fn densenet(config: &DenseNetConfig) -> Vec<Layer> {
         batch_norm(), relu(),
         global_avg_pool(),
         flatten(),
-        linear(10),
+        linear(config.io.classes),
     ]);
     net
 }

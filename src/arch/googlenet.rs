@@ -49,6 +49,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::layer::*;
+use super::NetIo;
 
 /// `(c1, c2[0], c2[1], c3[0], c3[1], c4)` of one Inception block.
 pub type InceptionWidths = (usize, usize, usize, usize, usize, usize);
@@ -59,6 +60,9 @@ pub struct GoogLeNetConfig {
     pub b3: Vec<InceptionWidths>,
     pub b4: Vec<InceptionWidths>,
     pub b5: Vec<InceptionWidths>,
+    /// The input's channels and the classes: what the data asks of the net.
+    #[serde(flatten)]
+    pub io: NetIo,
 }
 
 impl Default for GoogLeNetConfig {
@@ -73,6 +77,7 @@ impl Default for GoogLeNetConfig {
                 (256, 160, 320, 32, 128, 128),
             ],
             b5: vec![(256, 160, 320, 32, 128, 128), (384, 192, 384, 48, 128, 128)],
+            io: NetIo::default(),
         }
     }
 }
@@ -114,5 +119,5 @@ pub fn googlenet(config: &GoogLeNetConfig) -> Vec<Layer> {
     let mut b5 = inceptions(&config.b5);
     b5.extend([global_avg_pool(), flatten()]);
     let (b3, b4, b5) = (sequential("b3", b3), sequential("b4", b4), sequential("b5", b5));
-    vec![b1, b2, b3, b4, b5, linear(10)]
+    vec![b1, b2, b3, b4, b5, linear(config.io.classes)]
 }

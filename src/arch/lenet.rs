@@ -18,6 +18,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::layer::*;
+use super::NetIo;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -34,6 +35,9 @@ pub struct LeNetConfig {
     pub padding: usize,
     /// Widths of the dense layers before the last (10-way) one.
     pub dense: Vec<usize>,
+    /// The input's channels and the classes: what the data asks of the net.
+    #[serde(flatten)]
+    pub io: NetIo,
 }
 
 impl Default for LeNetConfig {
@@ -45,6 +49,7 @@ impl Default for LeNetConfig {
             kernel: 5,
             padding: 2,
             dense: vec![120, 84],
+            io: NetIo::default(),
         }
     }
 }
@@ -63,6 +68,6 @@ pub fn lenet(config: &LeNetConfig) -> Vec<Layer> {
     for &width in &config.dense {
         net.extend([linear(width), activation(act)]);
     }
-    net.push(linear(10));
+    net.push(linear(config.io.classes));
     net
 }

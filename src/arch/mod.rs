@@ -47,9 +47,39 @@ pub use crate::i18n::nets::{ArchSummary, SectionTitle};
 pub const INPUT_CHANNELS: usize = 1;
 /// Fashion-MNIST has ten classes.
 pub const NUM_CLASSES: usize = 10;
+/// The most classes a net here is built for: EMNIST's 62 (by class) fit,
+/// and a label is one byte.
+pub const MAX_CLASSES: usize = 100;
 /// The largest input side anything here builds a net for (`cnnp
 /// --resize`, a weights file's): 16 times ImageNet's 224-ish.
 pub const MAX_INPUT_SIDE: usize = 4096;
+
+/// What the data asks of every net: the channels of its images (1 grey, 3
+/// colour) and its number of classes (the last layer's outputs). In a
+/// description (and so in links, weights files and `cnnp config`) as two
+/// plain fields, `in_channels` and `classes`; Fashion-MNIST's by default.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NetIo {
+    pub in_channels: usize,
+    pub classes: usize,
+}
+
+impl Default for NetIo {
+    fn default() -> Self {
+        NetIo {
+            in_channels: INPUT_CHANNELS,
+            classes: NUM_CLASSES,
+        }
+    }
+}
+
+impl NetIo {
+    /// Grey (1) or colour (3) channels, 2 to `MAX_CLASSES` classes.
+    pub fn is_supported(self) -> bool {
+        matches!(self.in_channels, 1 | 3) && (2..=MAX_CLASSES).contains(&self.classes)
+    }
+}
 
 /// Which of the eight nets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -284,6 +314,55 @@ impl NetConfig {
             NetConfig::ResNet(config) => resnet::resnet(config),
             NetConfig::DenseNet(config) => densenet::densenet(config),
         }
+    }
+
+    /// The input's channels and the classes.
+    pub fn io(&self) -> NetIo {
+        match self {
+            NetConfig::LeNet(config) => config.io,
+            NetConfig::AlexNet(config) => config.io,
+            NetConfig::Vgg(config) => config.io,
+            NetConfig::NiN(config) => config.io,
+            NetConfig::GoogLeNet(config) => config.io,
+            NetConfig::BnLeNet(config) => config.io,
+            NetConfig::ResNet(config) => config.io,
+            NetConfig::DenseNet(config) => config.io,
+        }
+    }
+
+    pub fn classes(&self) -> usize {
+        self.io().classes
+    }
+
+    pub fn in_channels(&self) -> usize {
+        self.io().in_channels
+    }
+
+    /// The shape of a batch of `batch` inputs of side `side`: `[N, C, H, W]`.
+    pub fn input_shape(&self, batch: usize, side: usize) -> [usize; 4] {
+        [batch, self.in_channels(), side, side]
+    }
+
+    /// The net for data with `io`'s channels and classes. NiN has no dense
+    /// layer: its last block's channels are the classes, as the book's
+    /// `nin_block(384, 10, …)` writes them.
+    pub fn with_io(mut self, io: NetIo) -> NetConfig {
+        match &mut self {
+            NetConfig::LeNet(config) => config.io = io,
+            NetConfig::AlexNet(config) => config.io = io,
+            NetConfig::Vgg(config) => config.io = io,
+            NetConfig::NiN(config) => {
+                config.io = io;
+                if let Some(last) = config.blocks.last_mut() {
+                    last.0 = io.classes;
+                }
+            }
+            NetConfig::GoogLeNet(config) => config.io = io,
+            NetConfig::BnLeNet(config) => config.io = io,
+            NetConfig::ResNet(config) => config.io = io,
+            NetConfig::DenseNet(config) => config.io = io,
+        }
+        self
     }
 
     /// VGG's width ratio, where the net has one.

@@ -27,6 +27,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::layer::*;
+use super::NetIo;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -38,6 +39,9 @@ pub struct NiNConfig {
     /// 1×1 convolutions per block: 2 in the book.
     pub one_by_one: usize,
     pub dropout: f64,
+    /// The input's channels and the classes: what the data asks of the net.
+    #[serde(flatten)]
+    pub io: NetIo,
 }
 
 impl Default for NiNConfig {
@@ -46,6 +50,7 @@ impl Default for NiNConfig {
             blocks: vec![(96, 11, 4, 0), (256, 5, 1, 2), (384, 3, 1, 1), (10, 3, 1, 1)],
             one_by_one: 2,
             dropout: 0.5,
+            io: NetIo::default(),
         }
     }
 }

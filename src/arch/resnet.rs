@@ -52,6 +52,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::layer::*;
+use super::NetIo;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -65,6 +66,9 @@ pub struct ResNetConfig {
     pub shortcut: bool,
     /// The `nn.BatchNorm2d` layers: off, none of them.
     pub batch_norm: bool,
+    /// The input's channels and the classes: what the data asks of the net.
+    #[serde(flatten)]
+    pub io: NetIo,
 }
 
 impl Default for ResNetConfig {
@@ -74,6 +78,7 @@ impl Default for ResNetConfig {
             b1_channels: 64,
             shortcut: true,
             batch_norm: true,
+            io: NetIo::default(),
         }
     }
 }
@@ -124,6 +129,6 @@ pub fn resnet(config: &ResNetConfig) -> Vec<Layer> {
         net.push(sequential(format!("b{}", i + 2), blk));
         input_channels = num_channels;
     }
-    net.extend([global_avg_pool(), flatten(), linear(10)]);
+    net.extend([global_avg_pool(), flatten(), linear(config.io.classes)]);
     net
 }

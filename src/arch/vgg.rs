@@ -35,6 +35,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::layer::*;
+use super::NetIo;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -44,6 +45,9 @@ pub struct VggConfig {
     /// Every convolution's width is divided by this: 4 trains in minutes,
     /// 1 is the net the book prints.
     pub ratio: usize,
+    /// The input's channels and the classes: what the data asks of the net.
+    #[serde(flatten)]
+    pub io: NetIo,
 }
 
 impl Default for VggConfig {
@@ -51,6 +55,7 @@ impl Default for VggConfig {
         Self {
             conv_arch: vec![(1, 64), (1, 128), (2, 256), (2, 512), (2, 512)],
             ratio: 4,
+            io: NetIo::default(),
         }
     }
 }
@@ -72,7 +77,7 @@ pub fn vgg(config: &VggConfig) -> Vec<Layer> {
         flatten(),
         linear(4096), relu(), dropout(0.5),
         linear(4096), relu(), dropout(0.5),
-        linear(10),
+        linear(config.io.classes),
     ]);
     net
 }

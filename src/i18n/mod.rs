@@ -25,6 +25,7 @@ mod format;
 pub mod lab;
 mod link;
 pub mod nets;
+pub mod own_data;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub mod page_inside;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]

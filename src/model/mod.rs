@@ -28,7 +28,7 @@ use burn::nn::pool::{AdaptiveAvgPool2d, AvgPool2d, MaxPool2d};
 use burn::nn::{BatchNorm, Dropout, Linear, Relu, Sigmoid};
 use burn::tensor::{Device, Tensor};
 
-use crate::arch::{INPUT_CHANNELS, NetConfig};
+use crate::arch::NetConfig;
 use crate::shape::{Shape, ShapeError};
 
 /// What flows between layers: feature maps until a `Flatten`, vectors after.
@@ -186,7 +186,7 @@ impl Net {
 
     /// The net described by `config`, for square inputs of side `input_side`.
     pub fn init(config: &NetConfig, input_side: usize, device: &Device) -> Result<Net, ShapeError> {
-        let input = [1, INPUT_CHANNELS, input_side, input_side];
+        let input = config.input_shape(1, input_side);
         let (Sequential { layers }, _) = Sequential::init(&config.layers(), &input, device)?;
         Ok(Net { layers })
     }

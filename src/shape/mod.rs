@@ -21,7 +21,7 @@ mod window;
 
 use serde::Serialize;
 
-use crate::arch::Layer;
+use crate::arch::{Layer, NetConfig};
 use walk::Walk;
 
 pub use convolutions::{ConvCase, ConvSite, book_convolutions, convolutions};
@@ -63,8 +63,20 @@ pub struct ShapeTable {
 }
 
 impl ShapeTable {
-    /// The table for `layers` on an input of shape `input` (`[N, C, H, W]`).
+    /// The table of `net` on a batch of `batch` inputs of side `side`, with
+    /// the channels and classes its description gives.
+    pub fn of(net: &NetConfig, batch: usize, side: usize) -> Result<ShapeTable, ShapeError> {
+        ShapeTable::with_classes(&net.layers(), &net.input_shape(batch, side), net.classes())
+    }
+
+    /// The table for `layers` on an input of shape `input` (`[N, C, H, W]`),
+    /// ending in Fashion-MNIST's ten class scores.
     pub fn compute(layers: &[Layer], input: &[usize]) -> Result<ShapeTable, ShapeError> {
+        ShapeTable::with_classes(layers, input, crate::arch::NUM_CLASSES)
+    }
+
+    /// The table for `layers` on `input`, ending in `classes` scores.
+    fn with_classes(layers: &[Layer], input: &[usize], classes: usize) -> Result<ShapeTable, ShapeError> {
         let mut rows = Vec::with_capacity(layers.len());
         let mut shape = input.to_vec();
         let mut walk = Walk::quiet();
@@ -75,7 +87,7 @@ impl ShapeTable {
         }
         // The loss takes one score per class.
         if let (Some(last), &[n, ..]) = (rows.last(), input)
-            && last.output != [n, crate::arch::NUM_CLASSES]
+            && last.output != [n, classes]
         {
             let at = LayerPath(vec![Step::LastRow {
                 row: rows.len(),
@@ -85,7 +97,7 @@ impl ShapeTable {
                 &at,
                 ShapeProblem::NotClassScores {
                     output: last.output.clone(),
-                    classes: crate::arch::NUM_CLASSES,
+                    classes,
                 },
             ));
         }

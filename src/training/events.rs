@@ -81,21 +81,23 @@ pub struct EpochReport {
     pub confusion: Confusion,
 }
 
-/// Counts of evaluated images: `counts[true class][predicted class]`, ten
-/// by ten (Fashion-MNIST's classes in label order, `data::CLASS_NAMES`).
+/// Counts of evaluated images: `counts[true class][predicted class]`, a
+/// row and a column per class in label order (Fashion-MNIST's ten:
+/// `data::CLASS_NAMES`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Confusion {
     pub counts: Vec<Vec<u32>>,
 }
 
 impl Confusion {
-    /// From each image's true label and predicted class; labels or
-    /// predictions past the tenth class are not counted.
+    /// From each image's true label and predicted class, for `classes`
+    /// classes; labels or predictions past the last class are not counted.
     pub fn new(
+        classes: usize,
         labels: impl IntoIterator<Item = usize>,
         predicted: impl IntoIterator<Item = usize>,
     ) -> Confusion {
-        let mut counts = vec![vec![0u32; 10]; 10];
+        let mut counts = vec![vec![0u32; classes]; classes];
         for (label, prediction) in labels.into_iter().zip(predicted) {
             if let Some(cell) = counts.get_mut(label).and_then(|row| row.get_mut(prediction)) {
                 *cell += 1;

@@ -98,6 +98,7 @@ pub async fn look_inside(
             output = Some(features.clone());
         }
     });
+    let classes = logits.dims()[1];
     let probabilities = softmax(logits, 1).flatten::<1>(0, 1);
     let (shape, values) = match output {
         Some(Features::Map(x)) => (x.dims().to_vec(), Some(x.flatten::<1>(0, 3))),
@@ -120,7 +121,7 @@ pub async fn look_inside(
     parts.extend(values);
     parts.extend(filters.as_ref().map(|(_, _, weight)| weight.clone()));
     let all = read(Tensor::cat(parts, 0), backend).await?;
-    let (probabilities, rest) = all.split_at(crate::arch::NUM_CLASSES);
+    let (probabilities, rest) = all.split_at(classes);
     let numel: usize = match shape.is_empty() {
         true => 0,
         false => shape.iter().product(),

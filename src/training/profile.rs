@@ -9,9 +9,7 @@ use burn::tensor::{Device, Distribution, Tensor};
 
 use super::run::{init_model, read};
 use super::{LayerTime, TrainConfig, TrainError};
-use crate::arch::INPUT_CHANNELS;
 use crate::model::Features;
-use crate::shape::ShapeTable;
 
 /// Times every top-level layer of `config`'s net on random inputs of the
 /// configured batch: `reps` runs of each after one that compiles.
@@ -24,8 +22,8 @@ pub async fn profile_layers(
     let backend = format!("{device:?}");
     let device = device.clone().inner().autodiff();
     let model = init_model(config, &device).map_err(TrainError::Net)?;
-    let input = [config.batch_size, INPUT_CHANNELS, config.resize, config.resize];
-    let table = ShapeTable::compute(&config.net.layers(), &input).map_err(TrainError::Net)?;
+    let input = config.net.input_shape(config.batch_size, config.resize);
+    let table = config.shape_table(config.batch_size).map_err(TrainError::Net)?;
     let reps = reps.max(1);
     let mut x = Features::Map(Tensor::<4>::random(input, Distribution::Default, &device));
     let mut times = Vec::with_capacity(model.layers.len());

@@ -14,7 +14,6 @@ use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, SgdConfig};
 use burn::tensor::{Device, Int, Tensor, TensorData};
 
 use super::{Confusion, Ending, EpochReport, Host, OptimizerKind, TrainConfig, TrainError};
-use crate::arch::INPUT_CHANNELS;
 use crate::data::{Batch, Dataset, Resize};
 use crate::model::Net;
 use crate::shape::ShapeError;
@@ -26,11 +25,11 @@ pub struct Outcome {
     pub ending: Ending,
 }
 
-/// Sends one batch to `device`: images `[N, 1, S, S]`, labels `[N]`.
+/// Sends one batch to `device`: images `[N, C, S, S]`, labels `[N]`.
 pub fn batch_tensors(batch: &Batch, device: &Device) -> (Tensor<4>, Tensor<1, Int>) {
     let n = batch.len();
     let images = Tensor::<4>::from_data(
-        TensorData::new(batch.images.clone(), [n, INPUT_CHANNELS, batch.side, batch.side]),
+        TensorData::new(batch.images.clone(), [n, batch.channels, batch.side, batch.side]),
         device,
     );
     let labels = Tensor::<1, Int>::from_data(TensorData::new(batch.labels.clone(), [n]), device);
@@ -175,9 +174,11 @@ pub async fn evaluate(
     let indices: Vec<usize> = (0..data.len()).collect();
     let mut predicted: Vec<Tensor<1>> = vec![];
     let mut loss_sum: Option<Tensor<1>> = None;
+    let mut classes = 0;
     for chunk in indices.chunks(batch_size) {
         let (images, labels) = batch_tensors(&data.batch(chunk, resize), &device);
         let logits = model.forward(images);
+        classes = logits.dims()[1];
         // Summed over the batch: batches may differ in size.
         let loss = CrossEntropyLoss::new(None, &device).forward(logits.clone(), labels) * chunk.len() as f32;
         loss_sum = Some(match loss_sum {
@@ -193,6 +194,7 @@ pub async fn evaluate(
     let loss = figures.pop().unwrap_or(f32::NAN) as f64 / data.len() as f64;
     let predicted: Vec<u8> = figures.iter().map(|&class| class as u8).collect();
     let confusion = Confusion::new(
+        classes,
         (0..data.len()).map(|i| data.label(i) as usize),
         predicted.iter().map(|&class| class as usize),
     );

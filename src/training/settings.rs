@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::arch::{Arch, INPUT_CHANNELS, NetConfig};
+use crate::arch::{Arch, NetConfig};
 use crate::bounds::Bounds;
 use crate::shape::{Producer, ShapeError, ShapeTable};
 
@@ -233,10 +233,7 @@ impl TrainConfig {
 
     /// The net's shape table at this run's input size and batch `batch`.
     pub fn shape_table(&self, batch: usize) -> Result<ShapeTable, ShapeError> {
-        ShapeTable::compute(
-            &self.net.layers(),
-            &[batch, INPUT_CHANNELS, self.resize, self.resize],
-        )
+        ShapeTable::of(&self.net, batch, self.resize)
     }
 }
 

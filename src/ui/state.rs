@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::arch::{Arch, INPUT_CHANNELS, NetConfig, edit};
+use crate::arch::{Arch, NetConfig, edit};
 use crate::bounds::{Bounds, Number};
 use crate::i18n::page_train::{FieldProblem, FormField};
 use crate::i18n::{Lang, Say};
@@ -188,7 +188,7 @@ impl Settings {
     pub fn table(&self) -> Result<ShapeTable, TableProblem> {
         let net = self.net().map_err(TableProblem::Net)?;
         let side = parse(&self.resize.get(), RESIZE, FormField::InputSize).map_err(TableProblem::Resize)?;
-        ShapeTable::compute(&net.layers(), &[1, INPUT_CHANNELS, side, side]).map_err(TableProblem::Shape)
+        ShapeTable::of(&net, 1, side).map_err(TableProblem::Shape)
     }
 
     /// The training run described by the settings, or every problem with them.

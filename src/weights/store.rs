@@ -13,7 +13,7 @@ use burn::tensor::{Device, Tensor, TensorData};
 use safetensors::{Dtype, SafeTensors};
 
 use super::{About, FORMAT_VERSION, MetadataProblem, NetName, WeightsError};
-use crate::arch::{INPUT_CHANNELS, MAX_INPUT_SIDE, NetConfig, edit};
+use crate::arch::{MAX_INPUT_SIDE, NetConfig, edit};
 use crate::model::Net;
 use crate::shape::ShapeTable;
 
@@ -243,7 +243,7 @@ pub fn from_bytes(
     // (which names the tensor that differs): a big net is built only for a
     // file that could hold it, so a few bytes naming a huge net cost
     // nothing.
-    let table = ShapeTable::compute(&net.layers(), &[1, INPUT_CHANNELS, resize, resize])?;
+    let table = ShapeTable::of(net, 1, resize)?;
     let needs = table.total_params.saturating_mul(size_of::<f32>() as u64);
     if needs > bytes.len() as u64 && needs > BUILT_FOR_ANY_FILE {
         return Err(WeightsError::TooSmall {

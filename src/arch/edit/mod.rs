@@ -57,7 +57,12 @@ pub fn set(config: &NetConfig, key: &str, text: &str) -> Result<NetConfig, EditE
 /// here before a net is built from it: one asking for a billion channels
 /// would otherwise be allocated, not refused.
 pub fn check(config: &NetConfig) -> Result<(), EditError> {
-    let mut rebuilt = NetConfig::default_for(config.arch());
+    // The data's channels and classes are no field of the editor's: the
+    // data sets them.
+    if !config.io().is_supported() {
+        return Err(EditError::NoFieldFor { arch: config.arch() });
+    }
+    let mut rebuilt = NetConfig::default_for(config.arch()).with_io(config.io());
     for field in fields(config) {
         nets::set(&mut rebuilt, field.key, &field.value)?;
     }

@@ -4,7 +4,7 @@
 use super::{PresetQuestion, PresetTitle};
 use crate::arch::{
     Activation, AlexNetConfig, Arch, BnLeNetConfig, DenseNetConfig, GoogLeNetConfig, InceptionWidths,
-    LeNetConfig, NetConfig, NiNConfig, Pooling, ResNetConfig, VggConfig,
+    LeNetConfig, NetConfig, NetIo, NiNConfig, Pooling, ResNetConfig, VggConfig,
 };
 
 /// One of the book's exercises, set up in one click.
@@ -34,6 +34,7 @@ pub fn deep_pair(shortcut: bool) -> NetConfig {
         b1_channels: 16,
         shortcut,
         batch_norm: false,
+        io: NetIo::default(),
     })
 }
 
@@ -111,6 +112,7 @@ pub fn presets(arch: Arch) -> Vec<Preset> {
                     b3: half(&book.b3),
                     b4: half(&book.b4),
                     b5: half(&book.b5),
+                    io: book.io,
                 })
             },
             resize: None,

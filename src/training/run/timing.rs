@@ -7,7 +7,6 @@ use super::super::{BenchReport, Calibration, TrainConfig};
 use super::{
     TrainError, batch_tensors, check, fresh_model, optimizer, read, train_step, train_step_measured,
 };
-use crate::arch::INPUT_CHANNELS;
 use crate::data::{Batch, Dataset, Resize, epoch_order};
 
 /// Multiply-adds a calibration step may cost (a training step is ~3× the
@@ -48,7 +47,8 @@ pub async fn prepare(
     let blank = |n: usize| {
         let side = config.resize;
         let batch = Batch {
-            images: vec![0.0; n * INPUT_CHANNELS * side * side],
+            images: vec![0.0; n * config.net.in_channels() * side * side],
+            channels: config.net.in_channels(),
             labels: vec![0; n],
             side,
         };

@@ -1,0 +1,187 @@
+//! Data from disk, natively (`cnnp --data`): a folder of IDX files, a
+//! folder of class folders, or a zip of one; told apart by what is in it.
+//! Images are decoded by the `image` crate (PNG, JPEG, GIF, BMP, WebP),
+//! each one's header read first so that a huge one is skipped undecoded.
+
+use std::io::Cursor;
+use std::path::Path;
+
+use super::folder::{self, Assembly, Decoded, FolderPlan};
+use super::own::{OwnDataError, SkipReason, Splits};
+use super::{ImageFormat, archive};
+use crate::picture::MAX_PIXELS;
+
+/// The most a data set's images may take once decoded, natively.
+pub const MEMORY_LIMIT: u64 = 4 << 30;
+/// The most a zip may unpack to.
+pub const UNPACKED_LIMIT: u64 = 4 << 30;
+/// A class list beside IDX files: one name a line.
+pub const CLASS_NAMES_FILE: &str = "classes.txt";
+
+/// Decodes one image, refusing (to skip it) a header past `MAX_PIXELS`.
+pub fn decode(bytes: &[u8]) -> Result<Decoded, SkipReason> {
+    let undecodable = |e: image::ImageError| SkipReason::Undecodable {
+        reason: e.to_string(),
+    };
+    let reader = image::ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| SkipReason::Undecodable {
+            reason: e.to_string(),
+        })?;
+    let (width, height) = reader.into_dimensions().map_err(undecodable)?;
+    let (width, height) = (width as usize, height as usize);
+    if width * height > MAX_PIXELS {
+        return Err(SkipReason::TooLarge { width, height });
+    }
+    let image = image::load_from_memory(bytes).map_err(undecodable)?.to_rgb8();
+    Ok(Decoded {
+        width,
+        height,
+        rgb: image.into_raw(),
+    })
+}
+
+/// The four IDX files of a folder, by the names MNIST-like sets use
+/// (`train-images-idx3-ubyte.gz`, `emnist-letters-test-labels-idx1-ubyte`…).
+fn idx_files(names: &[String]) -> Option<[&String; 4]> {
+    let find = |split: &[&str], kind: &str| {
+        names
+            .iter()
+            .find(|name| split.iter().any(|s| name.contains(&format!("{s}-{kind}"))))
+    };
+    Some([
+        find(&["train"], "images")?,
+        find(&["train"], "labels")?,
+        find(&["t10k", "test"], "images")?,
+        find(&["t10k", "test"], "labels")?,
+    ])
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, OwnDataError> {
+    std::fs::read(path).map_err(|e| OwnDataError::Unreadable {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    })
+}
+
+/// Every file under `dir`, as `/`-joined paths relative to it, sorted.
+fn files_under(dir: &Path) -> Result<Vec<String>, OwnDataError> {
+    fn walk(dir: &Path, prefix: &str, out: &mut Vec<String>) -> std::io::Result<()> {
+        for entry in std::fs::read_dir(dir)? {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let path = format!("{prefix}{name}");
+            match entry.file_type()?.is_dir() {
+                true => walk(&entry.path(), &format!("{path}/"), out)?,
+                false => out.push(path),
+            }
+        }
+        Ok(())
+    }
+    let mut out = vec![];
+    walk(dir, "", &mut out).map_err(|e| OwnDataError::Unreadable {
+        path: dir.display().to_string(),
+        reason: e.to_string(),
+    })?;
+    out.sort();
+    Ok(out)
+}
+
+fn name_of(path: &Path) -> String {
+    path.file_stem()
+        .map_or_else(|| "data".to_string(), |name| name.to_string_lossy().into_owned())
+}
+
+/// Refuses, from the headers alone, images that would not fit in memory:
+/// counted at the size most of them have, in colour where kept.
+fn check_headers(plan: &FolderPlan, bytes: &[&[u8]], assembly: Assembly) -> Result<(), OwnDataError> {
+    let sizes: Vec<(usize, usize)> = bytes
+        .iter()
+        .filter_map(|bytes| {
+            let reader = image::ImageReader::new(Cursor::new(bytes))
+                .with_guessed_format()
+                .ok()?;
+            reader
+                .into_dimensions()
+                .ok()
+                .map(|(w, h)| (h as usize, w as usize))
+        })
+        .collect();
+    let Some((height, width)) = folder::common_size(&sizes) else {
+        return Ok(());
+    };
+    let channels = if assembly.keep_colour { 3 } else { 1 };
+    let format = ImageFormat {
+        channels,
+        height,
+        width,
+    };
+    folder::check_budget(format, plan.images.len(), MEMORY_LIMIT)
+}
+
+/// Plans, checks and decodes the images of a folder or zip.
+fn images(
+    name: &str,
+    plan: FolderPlan,
+    bytes: Vec<Vec<u8>>,
+    assembly: Assembly,
+) -> Result<Splits, OwnDataError> {
+    let views: Vec<&[u8]> = bytes.iter().map(Vec::as_slice).collect();
+    check_headers(&plan, &views, assembly)?;
+    let decoded = views.iter().map(|bytes| decode(bytes)).collect();
+    folder::assemble(name, plan, decoded, assembly)
+}
+
+/// A zip of a folder of class folders.
+pub fn read_zip(path: &Path, assembly: Assembly) -> Result<Splits, OwnDataError> {
+    let bytes = read(path)?;
+    let plan = folder::plan(&archive::names(&bytes)?)?;
+    let wanted: Vec<String> = plan.images.iter().map(|image| image.path.clone()).collect();
+    let files = archive::unpack(&bytes, &wanted, UNPACKED_LIMIT)?;
+    images(&name_of(path), plan, files, assembly)
+}
+
+/// A folder of IDX files (named by `classes.txt` beside them; else, in a
+/// folder named for Fashion-MNIST, by the book's names; else by number), or
+/// of class folders; or a zip of one.
+pub fn read_data(path: &Path, assembly: Assembly) -> Result<Splits, OwnDataError> {
+    if path.is_file() {
+        return read_zip(path, assembly);
+    }
+    let files = files_under(path)?;
+    let name = name_of(path);
+    if let Some(idx) = idx_files(&files) {
+        let names = match path.join(CLASS_NAMES_FILE) {
+            list if list.is_file() => Some(String::from_utf8_lossy(&read(&list)?).into_owned()),
+            _ if name.to_ascii_lowercase().contains("fashion") => Some(super::CLASS_NAMES.join("\n")),
+            _ => None,
+        };
+        let [train_images, train_labels, test_images, test_labels] = idx;
+        let bytes = idx.map(|file| read(&path.join(file)));
+        let [a, b, c, d] = bytes;
+        let (a, b, c, d) = (a?, b?, c?, d?);
+        let train = [
+            (train_images.as_str(), a.as_slice()),
+            (train_labels.as_str(), b.as_slice()),
+        ];
+        let test = [
+            (test_images.as_str(), c.as_slice()),
+            (test_labels.as_str(), d.as_slice()),
+        ];
+        return super::own::from_idx(&name, train, test, names.as_deref());
+    }
+    let plan = match folder::plan(&files) {
+        Err(OwnDataError::NoImages { .. }) => {
+            return Err(OwnDataError::NotData {
+                folder: path.display().to_string(),
+            });
+        }
+        plan => plan?,
+    };
+    let bytes = plan
+        .images
+        .iter()
+        .map(|image| read(&path.join(&image.path)))
+        .collect::<Result<Vec<_>, _>>()?;
+    images(&name, plan, bytes, assembly)
+}
