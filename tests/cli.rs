@@ -462,8 +462,12 @@ fn presets_and_edits_run_natively_and_grad_norms_adds_json_lines() {
         .lines()
         .map(|line| serde_json::from_str(line).unwrap())
         .collect();
-    assert_eq!(lines[0]["event"], "started");
-    let layers = lines[0]["weighted_layers"].as_array().unwrap();
+    // First what the data is, then the run.
+    assert_eq!(lines[0]["event"], "data");
+    assert_eq!(lines[0]["name"], "fashion-mnist");
+    assert_eq!(lines[0]["classes"][9], "ankle boot");
+    assert_eq!(lines[1]["event"], "started");
+    let layers = lines[1]["weighted_layers"].as_array().unwrap();
     let names: Vec<&str> = layers.iter().map(|l| l.as_str().unwrap()).collect();
     assert_eq!(
         names,

@@ -532,3 +532,92 @@ fn a_drawn_split_is_stratified_and_repeats_with_its_seed() {
             .all(|&level| level == 200)
     );
 }
+
+fn cnnp(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_cnnp"))
+        .args(args)
+        .output()
+        .expect("cnnp runs")
+}
+
+fn stdout(out: &std::process::Output) -> String {
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn cnnp_trains_and_evaluates_on_a_folder_and_says_what_the_data_is() {
+    let root = scratch("cli").join("shapes");
+    fixture(&root);
+    let data = root.to_str().unwrap();
+    let table = stdout(&cnnp(&[
+        "shapes", "--arch", "resnet", "--resize", "32", "--data", data, "--json",
+    ]));
+    let table: serde_json::Value = serde_json::from_str(table.trim()).unwrap();
+    assert_eq!(table["input"], serde_json::json!([1, 3, 32, 32]));
+    assert_eq!(table["classes"], 3);
+    assert_eq!(table["class_names"], serde_json::json!(CLASSES));
+    assert_eq!(
+        table["layers"].as_array().unwrap().last().unwrap()["output"],
+        serde_json::json!([1, 3])
+    );
+
+    let file = root.with_file_name("shapes.safetensors");
+    let file = file.to_str().unwrap();
+    let run = [
+        "--arch",
+        "lenet",
+        "--data",
+        data,
+        "--optimizer",
+        "adam",
+        "--lr",
+        "0.003",
+        "--batch",
+        "16",
+    ];
+    let text = stdout(&cnnp(
+        &[&["train"], &run[..], &["--epochs", "2", "--save", file]].concat(),
+    ));
+    assert!(
+        text.starts_with(
+            "shapes: 180 images in 3 classes; 1 file skipped: blue-triangle/notes.txt; 3×32×32; \
+             20 % of each class kept for testing (seed 0)\n"
+        ),
+        "{text}"
+    );
+    for class in CLASSES {
+        assert!(
+            text.contains(&format!("{class:>11.11}")),
+            "the matrix names {class}: {text}"
+        );
+    }
+    let last_line = text.lines().find(|line| line.starts_with("epoch 2:")).unwrap();
+    let eval = stdout(&cnnp(&[
+        "eval",
+        "--arch",
+        "lenet",
+        "--weights",
+        file,
+        "--data",
+        data,
+        "--json",
+    ]));
+    let eval: serde_json::Value = serde_json::from_str(eval.trim()).unwrap();
+    // The same 36 test images, drawn the same way: the same accuracy.
+    assert_eq!(eval["images"], 36);
+    let acc = format!("test acc {:.3}", eval["test_acc"].as_f64().unwrap());
+    assert!(last_line.contains(&acc), "{last_line} vs eval's {acc}");
+    assert_eq!(eval["about"]["class_names"], serde_json::json!(CLASSES));
+
+    // Neither IDX files nor class folders: said, exit code 1.
+    let empty = scratch("cli-neither");
+    std::fs::write(empty.join("notes.txt"), "x").unwrap();
+    let out = cnnp(&["train", "--arch", "lenet", "--data", empty.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("holds neither IDX files"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

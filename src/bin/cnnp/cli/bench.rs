@@ -36,8 +36,10 @@ struct Setup<'a> {
 }
 
 pub fn run(flags: &Flags) -> Result<(), CliError> {
-    let setup = setup(flags)?;
-    let (train_set, _) = load_data(&flags.data_dir())?;
+    let mut setup = setup(flags)?;
+    let data = load_data(flags)?;
+    setup.config.net = setup.config.net.with_io(data.io());
+    let train_set = data.train;
     let device = device(setup.kind)?;
     let start = Instant::now();
     let clock = || start.elapsed().as_secs_f64() * 1000.0;

@@ -2,7 +2,6 @@
 
 use burn::module::Module;
 use burn::tensor::Device;
-use cnn_playground::arch::NUM_CLASSES;
 use cnn_playground::backend::BackendKind;
 use cnn_playground::data::{self, Dataset};
 use cnn_playground::model::Net;
@@ -26,12 +25,14 @@ pub fn run(flags: &Flags) -> Result<(), CliError> {
         .ok_or_else(|| UsageError("--weights FILE: the weights to evaluate".to_string()))?;
     let book = TrainConfig::book(arch);
     let (net, side) = flags.net_for_weights(arch, &book, Some(&file))?;
+    let data = load_data(flags)?;
+    let net = net.with_io(data.io());
     let kind = flags.backend(Some(BackendKind::Cpu))?;
     let device = device(kind)?;
     let model = file.load(&net, side, &device)?;
     // Its bytes are not held through the evaluation.
     let WeightsFile { path, about, .. } = file;
-    let (_, test_set) = load_data(&flags.data_dir())?;
+    let test_set = data.test;
     if let Some(n) = flags.number("logits", 1, 10_000)? {
         let logits = logits(&model, &test_set.truncated(n), side, &device)?;
         println!(
@@ -52,7 +53,7 @@ pub fn run(flags: &Flags) -> Result<(), CliError> {
     .map_err(|e| CliError::Run(e.to_string()))?;
     match flags.has("json") {
         true => print_json(arch.id(), &path, about.as_ref(), side, &evaluation),
-        false => print_text(&path, about.as_ref(), &evaluation),
+        false => print_text(&path, about.as_ref(), &evaluation, &data.classes),
     }
     Ok(())
 }
@@ -69,7 +70,8 @@ fn logits(model: &Net, images: &Dataset, side: usize, device: &Device) -> Result
         .into_data()
         .try_to_vec::<f32>()
         .map_err(|e| CliError::Run(format!("{e:?}")))?;
-    Ok(values.chunks(NUM_CLASSES).map(<[f32]>::to_vec).collect())
+    let classes = values.len() / images.len().max(1);
+    Ok(values.chunks(classes.max(1)).map(<[f32]>::to_vec).collect())
 }
 
 fn print_json(arch: &str, path: &str, about: Option<&About>, side: usize, evaluation: &Evaluation) {
@@ -87,7 +89,7 @@ fn print_json(arch: &str, path: &str, about: Option<&About>, side: usize, evalua
     println!("{object}");
 }
 
-fn print_text(path: &str, about: Option<&About>, evaluation: &Evaluation) {
+fn print_text(path: &str, about: Option<&About>, evaluation: &Evaluation, classes: &[String]) {
     let confusion = &evaluation.confusion;
     if let Some(about) = about {
         println!("{path}: {}", about.description);
@@ -98,5 +100,5 @@ fn print_text(path: &str, about: Option<&About>, evaluation: &Evaluation) {
         confusion.accuracy(),
         confusion.total()
     );
-    print!("{}", confusion_table(confusion));
+    print!("{}", confusion_table(confusion, classes));
 }

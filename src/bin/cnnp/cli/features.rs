@@ -2,7 +2,7 @@
 
 use cnn_playground::arch::Arch;
 use cnn_playground::backend::BackendKind;
-use cnn_playground::data::{self, CLASS_NAMES};
+use cnn_playground::data;
 use cnn_playground::model::Net;
 use cnn_playground::shape::{Row, parse_row_path};
 use cnn_playground::training::{self, Look, TrainConfig};
@@ -15,7 +15,7 @@ use super::{CliError, UsageError};
 pub const ABOUT: &str = "\
 What row L of the table (as `shapes --expand` numbers it: 3 is the
 third row, 3.2 the second layer inside it) outputs for test image I
-(from 0): its shape and each channel's min, max and mean, then the ten
+(from 0): its shape and each channel's min, max and mean, then the
 class probabilities. The net is untrained (initialised from --seed, as
 a run starts; --weights FILE for trained ones), at the book's
 training size unless --resize says.";
@@ -29,13 +29,15 @@ pub(super) struct Target {
     pub weights: String,
     pub image: usize,
     pub label: usize,
+    /// The data's class names, in label order.
+    pub classes: Vec<String>,
     /// Which row, as given, and as a path.
     pub layer_text: String,
     pub layer: Vec<usize>,
     pub row: Row,
     pub backend: BackendKind,
     pub model: Net,
-    /// The image, `[1, 1, S, S]` on the device.
+    /// The image, `[1, C, S, S]` on the device.
     pub tensor: burn::tensor::Tensor<4>,
 }
 
@@ -46,6 +48,8 @@ impl Target {
         let mut config = TrainConfig::book(arch);
         let weights_file = WeightsFile::given(flags)?;
         (config.net, config.resize) = flags.net_for_weights(arch, &config, weights_file.as_ref())?;
+        let data = load_data(flags)?;
+        config.net = config.net.with_io(data.io());
         config.seed = flags.number("seed", 0, usize::MAX)?.unwrap_or(0) as u64;
         let image = flags
             .number("image", 0, usize::MAX)?
@@ -55,7 +59,7 @@ impl Target {
         })?;
         let layer = parse_row_path(layer_text).map_err(UsageError)?;
         let row = table_row(arch, &config, &layer, layer_text)?;
-        let (_, test_set) = load_data(&flags.data_dir())?;
+        let test_set = &data.test;
         if image >= test_set.len() {
             return Err(UsageError(format!(
                 "--image {image}: the test set has {} images (0 to {})",
@@ -74,6 +78,7 @@ impl Target {
             weights,
             image,
             label: test_set.label(image) as usize,
+            classes: data.classes.clone(),
             layer_text: layer_text.to_string(),
             layer,
             row,
@@ -84,6 +89,11 @@ impl Target {
         })
     }
 
+    /// The name of class `label`.
+    pub fn class_name(&self, label: usize) -> &str {
+        self.classes.get(label).map_or("?", String::as_str)
+    }
+
     /// Net, weights, image and row, as the text output's first line says them.
     pub fn headline(&self) -> String {
         let side = self.config.resize;
@@ -92,7 +102,7 @@ impl Target {
             self.arch.title(),
             self.weights,
             self.image,
-            CLASS_NAMES[self.label],
+            self.class_name(self.label),
             self.layer_text,
             self.row.name,
             self.row.settings,
@@ -108,7 +118,7 @@ impl Target {
             "weights": self.weights,
             "image": self.image,
             "label": self.label,
-            "class": CLASS_NAMES[self.label],
+            "class": self.class_name(self.label),
             "layer": self.layer_text,
             "row": {"name": self.row.name, "settings": self.row.settings.to_string()},
         })
@@ -197,8 +207,8 @@ fn print_text(target: &Target, look: &Look) {
         .probabilities
         .iter()
         .enumerate()
-        .map(|(class, p)| format!("{} {p:.3}", CLASS_NAMES[class]))
+        .map(|(class, p)| format!("{} {p:.3}", target.class_name(class)))
         .collect();
     println!("probabilities: {}", probabilities.join(", "));
-    println!("predicted: {}", CLASS_NAMES[look.predicted()]);
+    println!("predicted: {}", target.class_name(look.predicted()));
 }

@@ -71,6 +71,8 @@ const ALL: &[Command] = &Command::ALL;
 const SIZED: &[Command] = &[Shapes, Train, Eval, Bench, Features, Explain, Export];
 /// The commands that read Fashion-MNIST (export: the script does).
 const ON_DATA: &[Command] = &[Train, Eval, Bench, Features, Explain, Export];
+/// The commands that read data (shapes: its channels and classes).
+const DATA: &[Command] = &[Shapes, Train, Eval, Bench, Features, Explain, Export];
 /// The commands that look at one row for one test image.
 const LOOK: &[Command] = &[Features, Explain];
 /// The commands that describe a run: train, and export (the script's defaults).
@@ -107,9 +109,13 @@ pub const FLAGS: &[Flag] = &[
          parallelism each exposes (workgroups, invocations, work per invocation)"),
     Flag::valued("tiles", "gpu|software", &[Bench],
         "wgpu: shape our kernels' tiles for a GPU or a software renderer (else as the adapter is)"),
-    Flag::valued("data", "DIR", ON_DATA,
-        "the Fashion-MNIST files (else $CNNP_DATA, else assets/fashion-mnist; export: the folder \
-         the script reads by default, else fashion-mnist)"),
+    Flag::valued("data", "DIR", DATA,
+        "the data: a folder of IDX files (Fashion-MNIST, MNIST, EMNIST…; classes.txt names the \
+         classes), a folder of class folders of images (root/<class>/<image>, optional train/ and \
+         test/; else 80/20 by class), or a zip of one (else $CNNP_DATA, else \
+         assets/fashion-mnist; export: the folder the script reads by default, else fashion-mnist)"),
+    Flag::switch("grey", &[Shapes, Train, Eval, Bench, Features, Explain],
+        "colour images as grey levels (one input channel)"),
     Flag::switch("expand", &[Shapes], "every block's inner layers too"),
     Flag::switch("json", &[Shapes, Train, Eval, Bench, Features, Explain], "JSON instead of text"),
     Flag::switch("quick", RUN, "the page's quick setting instead of the book's"),

@@ -96,8 +96,8 @@ mod tests {
         let lines: Vec<String> = Command::ALL.into_iter().map(synopsis).collect();
         assert_eq!(
             lines[0],
-            "  cnnp shapes --arch A [--resize N] [--ratio R] [--expand] [--json] [--config FILE]\n\
-             \x20             [--preset P] [--edit E]\n"
+            "  cnnp shapes --arch A [--resize N] [--ratio R] [--data DIR] [--grey] [--expand] [--json]\n\
+             \x20             [--config FILE] [--preset P] [--edit E]\n"
         );
         for (command, line) in Command::ALL.into_iter().zip(&lines) {
             for flag in FLAGS {

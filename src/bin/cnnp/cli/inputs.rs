@@ -1,24 +1,67 @@
-//! What a command reads besides its flags: Fashion-MNIST and a device.
+//! What a command reads besides its flags: the data and a device.
 
 use cnn_playground::backend::{self, BackendKind};
-use cnn_playground::data::{self, Dataset};
+use cnn_playground::data::folder::Assembly;
+use cnn_playground::data::native;
+use cnn_playground::data::own::{SplitOrigin, Splits};
+use cnn_playground::i18n::Lang;
+use cnn_playground::i18n::own_data::summary;
 
 use super::CliError;
+use super::flags::Flags;
 
-/// Reads and checks the four Fashion-MNIST files: (train, test).
-pub fn load_data(dir: &std::path::Path) -> Result<(Dataset, Dataset), CliError> {
-    let read = |name: &str| {
-        std::fs::read(dir.join(name))
-            .map_err(|e| CliError::Run(format!("cannot read {}: {e}", dir.join(name).display())))
+/// Reads and checks the data `--data` names (Fashion-MNIST by default): a
+/// folder of IDX files or of class folders, or a zip of one. A split drawn
+/// from a folder is always seeded the same (0), so that `train` and `eval`
+/// test on the same images whatever the run's seed.
+pub fn load_data(flags: &Flags) -> Result<Splits, CliError> {
+    let assembly = Assembly {
+        keep_colour: !flags.has("grey"),
+        ..Assembly::default()
     };
-    let split = |images: &str, labels: &str| {
-        Dataset::from_gz(images, &read(images)?, labels, &read(labels)?)
-            .map_err(|e| CliError::Run(e.to_string()))
+    native::read_data(&flags.data_dir(), assembly).map_err(|e| CliError::Run(e.to_string()))
+}
+
+/// What the data is, as `train --json`'s first line says it.
+pub fn data_json(data: &Splits) -> serde_json::Value {
+    let format = data.format();
+    serde_json::json!({
+        "event": "data",
+        "name": data.name,
+        "classes": data.classes,
+        "in_channels": format.channels,
+        "height": format.height,
+        "width": format.width,
+        "train": data.train.len(),
+        "test": data.test.len(),
+        "split": data.split,
+        "skipped": data.skipped,
+        "hash": data.content_hash(),
+    })
+}
+
+/// What the data is, in a line: `shapes: 180 images in 3 classes; 1 file
+/// skipped: …; 3×32×32; 20 % of each class kept for testing (seed 0)`.
+pub fn data_line(data: &Splits) -> String {
+    let format = data.format();
+    let images = data.train.len() + data.test.len();
+    let split = match data.split {
+        SplitOrigin::Given => "its own test split".to_string(),
+        SplitOrigin::Drawn { seed, test_share } => {
+            format!(
+                "{:.0} % of each class kept for testing (seed {seed})",
+                test_share * 100.0
+            )
+        }
     };
-    Ok((
-        split(data::TRAIN_IMAGES, data::TRAIN_LABELS)?,
-        split(data::TEST_IMAGES, data::TEST_LABELS)?,
-    ))
+    format!(
+        "{}: {}; {}×{}×{}; {split}",
+        data.name,
+        summary(images, data.classes.len(), &data.skipped, Lang::En),
+        format.channels,
+        format.height,
+        format.width
+    )
 }
 
 pub fn device(kind: BackendKind) -> Result<burn::tensor::Device, CliError> {
