@@ -40,7 +40,8 @@ test("change the net: VGG's blocks edited in the page, the table and the URL fol
   // The same description as JSON, for `cnnp --config`.
   await page.click(".as-json summary");
   const json = JSON.parse(await page.textContent("pre.net-json"));
-  assert.deepEqual(json, { arch: "vgg", conv_arch: [[2, 64], [1, 128], [2, 256]], ratio: 16 });
+  // With the channels and classes the data asks of it (Fashion-MNIST's).
+  assert.deepEqual(json, { arch: "vgg", conv_arch: [[2, 64], [1, 128], [2, 256]], ratio: 16, in_channels: 1, classes: 10 });
   // The book's exercise, then back to the book's net.
   await playground.pickPreset("vgg-16");
   assert.match(await page.textContent(".question"), /VGG-16 has three convolutions/);
