@@ -46,7 +46,8 @@ test("inside the net: a row's maps and filters, predictions, the confusion matri
   await playground.stop();
   await playground.waitForDone(60_000);
   await page.waitForFunction(() => /^When stopped at epoch 1, step \d+ of 625/.test(document.querySelector(".gallery-title")?.textContent), null, { timeout: 60_000 });
-  assert.match(await page.textContent(".chosen .weights"), /stopped before its first epoch ended/);
+  // The view asks the worker again once the run has ended: wait for it.
+  await page.waitForFunction(() => /stopped before its first epoch ended/.test(document.querySelector(".chosen .weights")?.textContent), null, { timeout: 60_000 });
 
   // A whole (short) epoch.
   await playground.setField("train", "1024");
@@ -56,7 +57,7 @@ test("inside the net: a row's maps and filters, predictions, the confusion matri
   await page.waitForSelector("details.confusion");
   await page.waitForFunction(() => document.querySelectorAll(".gallery .thumb[data-index] canvas").length === 16, null, { timeout: 60_000 });
   assert.match(await page.textContent(".gallery-title"), /^After epoch 1: true class over predicted class \(256 images\)/);
-  assert.match(await page.textContent(".chosen .weights"), /trained 1 epoch/);
+  await page.waitForFunction(() => /trained 1 epoch/.test(document.querySelector(".chosen .weights")?.textContent), null, { timeout: 60_000 });
   await page.check('input[name="mistakes-only"]');
   await page.waitForFunction(() => [...document.querySelectorAll(".gallery .thumb")].every((t) => t.classList.contains("wrong")));
   const mistakes = Number(/\((\d+) images, mistakes only\)/.exec(await page.textContent(".gallery-title"))[1]);
