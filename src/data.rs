@@ -116,7 +116,9 @@ impl ImageFormat {
 
     /// Bytes (levels) in one image.
     pub fn len(self) -> usize {
-        self.channels * self.height * self.width
+        self.channels
+            .saturating_mul(self.height)
+            .saturating_mul(self.width)
     }
 
     pub fn is_empty(self) -> bool {

@@ -203,7 +203,7 @@ pub fn common_size(sizes: &[(usize, usize)]) -> Option<(usize, usize)> {
 /// The memory `count` images of `format` take once decoded, refused past
 /// `limit` with how many would fit.
 pub fn check_budget(format: ImageFormat, count: usize, limit: u64) -> Result<(), OwnDataError> {
-    let bytes = format.len() as u64 * count as u64;
+    let bytes = (format.len() as u64).saturating_mul(count as u64);
     match bytes > limit {
         true => Err(OwnDataError::TooMuchData {
             bytes,
@@ -238,10 +238,13 @@ fn planes(image: &Decoded, format: ImageFormat) -> Vec<u8> {
     let rows = (image.height != format.height).then(|| Taps::new(image.height, format.height));
     let cols = (image.width != format.width).then(|| Taps::new(image.width, format.width));
     let size = (image.height, image.width);
-    channels
-        .iter()
-        .flat_map(|channel| plane(channel, size, rows.as_ref(), cols.as_ref()))
-        .collect()
+    let mut out = Vec::with_capacity(format.len());
+    for channel in &channels {
+        plane(channel, size, rows.as_ref(), cols.as_ref(), |level| {
+            out.push(level)
+        });
+    }
+    out
 }
 
 /// The data set from a plan and its images, decoded in the plan's order

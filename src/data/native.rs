@@ -18,26 +18,29 @@ pub const UNPACKED_LIMIT: u64 = 4 << 30;
 /// A class list beside IDX files: one name a line.
 pub const CLASS_NAMES_FILE: &str = "classes.txt";
 
-/// Decodes one image, refusing (to skip it) a header past `MAX_PIXELS`.
-pub fn decode(bytes: &[u8]) -> Result<Decoded, SkipReason> {
-    let undecodable = |e: image::ImageError| SkipReason::Undecodable {
-        reason: e.to_string(),
-    };
+/// An image's size, `(width, height)`, from its header alone.
+fn dimensions(bytes: &[u8]) -> Result<(usize, usize), SkipReason> {
+    let undecodable = |reason: String| SkipReason::Undecodable { reason };
     let reader = image::ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
-        .map_err(|e| SkipReason::Undecodable {
-            reason: e.to_string(),
-        })?;
-    let (width, height) = reader.into_dimensions().map_err(undecodable)?;
-    let (width, height) = (width as usize, height as usize);
-    if width * height > MAX_PIXELS {
+        .map_err(|e| undecodable(e.to_string()))?;
+    let (width, height) = reader.into_dimensions().map_err(|e| undecodable(e.to_string()))?;
+    Ok((width as usize, height as usize))
+}
+
+/// Decodes one image whose header gave `(width, height)`, refusing (to
+/// skip it) one past `MAX_PIXELS`.
+fn decode((width, height): (usize, usize), bytes: &[u8]) -> Result<Decoded, SkipReason> {
+    if width.saturating_mul(height) > MAX_PIXELS {
         return Err(SkipReason::TooLarge { width, height });
     }
-    let image = image::load_from_memory(bytes).map_err(undecodable)?.to_rgb8();
+    let image = image::load_from_memory(bytes).map_err(|e| SkipReason::Undecodable {
+        reason: e.to_string(),
+    })?;
     Ok(Decoded {
         width,
         height,
-        rgb: image.into_raw(),
+        rgb: image.to_rgb8().into_raw(),
     })
 }
 
@@ -94,19 +97,12 @@ fn name_of(path: &Path) -> String {
 
 /// Refuses, from the headers alone, images that would not fit in memory:
 /// counted at the size most of them have, in colour where kept.
-fn check_headers(plan: &FolderPlan, bytes: &[&[u8]], assembly: Assembly) -> Result<(), OwnDataError> {
-    let sizes: Vec<(usize, usize)> = bytes
-        .iter()
-        .filter_map(|bytes| {
-            let reader = image::ImageReader::new(Cursor::new(bytes))
-                .with_guessed_format()
-                .ok()?;
-            reader
-                .into_dimensions()
-                .ok()
-                .map(|(w, h)| (h as usize, w as usize))
-        })
-        .collect();
+fn check_headers(
+    plan: &FolderPlan,
+    sizes: &[Result<(usize, usize), SkipReason>],
+    assembly: Assembly,
+) -> Result<(), OwnDataError> {
+    let sizes: Vec<(usize, usize)> = sizes.iter().flatten().map(|&(w, h)| (h, w)).collect();
     let Some((height, width)) = folder::common_size(&sizes) else {
         return Ok(());
     };
@@ -119,16 +115,21 @@ fn check_headers(plan: &FolderPlan, bytes: &[&[u8]], assembly: Assembly) -> Resu
     folder::check_budget(format, plan.images.len(), MEMORY_LIMIT)
 }
 
-/// Plans, checks and decodes the images of a folder or zip.
+/// Plans, checks and decodes the images of a folder or zip: each header
+/// read once, for the memory check and then for the decoding.
 fn images(
     name: &str,
     plan: FolderPlan,
     bytes: Vec<Vec<u8>>,
     assembly: Assembly,
 ) -> Result<Splits, OwnDataError> {
-    let views: Vec<&[u8]> = bytes.iter().map(Vec::as_slice).collect();
-    check_headers(&plan, &views, assembly)?;
-    let decoded = views.iter().map(|bytes| decode(bytes)).collect();
+    let sizes: Vec<_> = bytes.iter().map(|bytes| dimensions(bytes)).collect();
+    check_headers(&plan, &sizes, assembly)?;
+    let decoded = sizes
+        .into_iter()
+        .zip(&bytes)
+        .map(|(size, bytes)| size.and_then(|size| decode(size, bytes)))
+        .collect();
     folder::assemble(name, plan, decoded, assembly)
 }
 

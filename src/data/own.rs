@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{CLASS_NAMES, DataError, Dataset, ImageFormat, SplitMix64};
+use super::{DataError, Dataset, ImageFormat, SplitMix64};
 use crate::arch::{MAX_CLASSES, NetIo};
 
 /// The share of each class kept for testing when the data brings no test
@@ -139,18 +139,6 @@ impl From<DataError> for OwnDataError {
 }
 
 impl Splits {
-    /// Fashion-MNIST's two splits, with the book's class names.
-    pub fn fashion(train: Dataset, test: Dataset) -> Splits {
-        Splits {
-            name: "fashion-mnist".to_string(),
-            classes: CLASS_NAMES.map(str::to_string).to_vec(),
-            train,
-            test,
-            split: SplitOrigin::Given,
-            skipped: vec![],
-        }
-    }
-
     pub fn format(&self) -> ImageFormat {
         self.train.format()
     }

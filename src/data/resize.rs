@@ -3,6 +3,8 @@
 //! centres, a horizontal then a vertical pass, each rounded to 8 bits; a
 //! pass whose side does not change is skipped, as PIL skips it.
 
+use std::borrow::Cow;
+
 use super::ImageFormat;
 
 /// Fixed-point precision of PIL's resampling (`PRECISION_BITS` in
@@ -64,15 +66,18 @@ impl Taps {
 }
 
 /// Resizes one `height`×`width` plane to `rows`×`cols` (`None`: that axis
-/// keeps its size).
+/// keeps its size), handing each output level to `emit` in row-major
+/// order: the caller keeps it as it needs (scaled floats for a batch, bytes
+/// for a data set), with no buffer of the output in between.
 pub(crate) fn plane(
     plane: &[u8],
     (height, width): (usize, usize),
     rows: Option<&Taps>,
     cols: Option<&Taps>,
-) -> Vec<u8> {
-    let wide = match cols {
-        None => plane.to_vec(),
+    mut emit: impl FnMut(u8),
+) {
+    let wide: Cow<[u8]> = match cols {
+        None => Cow::Borrowed(plane),
         Some(cols) => {
             let out_width = cols.len();
             let mut out = vec![0u8; height * out_width];
@@ -81,21 +86,18 @@ pub(crate) fn plane(
                     out[y * out_width + x] = cols.sample(x, |i| plane[y * width + i]);
                 }
             }
-            out
+            Cow::Owned(out)
         }
     };
     let out_width = cols.map_or(width, Taps::len);
     match rows {
-        None => wide,
+        None => wide.iter().for_each(|&level| emit(level)),
         Some(rows) => {
-            let out_height = rows.len();
-            let mut out = vec![0u8; out_height * out_width];
-            for y in 0..out_height {
+            for y in 0..rows.len() {
                 for x in 0..out_width {
-                    out[y * out_width + x] = rows.sample(y, |i| wide[i * out_width + x]);
+                    emit(rows.sample(y, |i| wide[i * out_width + x]));
                 }
             }
-            out
         }
     }
 }
@@ -129,8 +131,9 @@ impl Resize {
         }
         let size = (format.height, format.width);
         for channel in image.chunks(format.height * format.width) {
-            let resized = plane(channel, size, rows.as_ref(), cols.as_ref());
-            out.extend(resized.iter().map(|&p| p as f32 / 255.0));
+            plane(channel, size, rows.as_ref(), cols.as_ref(), |level| {
+                out.push(level as f32 / 255.0)
+            });
         }
     }
 }
