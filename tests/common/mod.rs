@@ -5,6 +5,8 @@
 
 pub mod layers;
 pub mod numeric;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod own_data;
 
 use std::path::PathBuf;
 use std::time::Instant;
