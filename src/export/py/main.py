@@ -47,4 +47,7 @@ def main(argv=None):
         save_weights(net, args.save, args, results)
         print(f"weights saved to {args.save}", file=sys.stderr)
     if dist.is_initialized():
+        # Every process waits here until rank 0 has saved: gloo aborts a
+        # process whose peer tears the group down while it still talks.
+        dist.barrier()
         dist.destroy_process_group()
