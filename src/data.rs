@@ -10,6 +10,7 @@ use flate2::read::GzDecoder;
 use serde::{Deserialize, Serialize};
 
 pub mod archive;
+pub mod contents;
 pub mod folder;
 pub mod idx;
 #[cfg(not(target_arch = "wasm32"))]

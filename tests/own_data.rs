@@ -59,7 +59,13 @@ fn a_folder_of_class_folders_reads_as_imagefolder_with_a_stratified_split() {
     assert!(data.skipped[0].path.ends_with("notes.txt"));
     assert_eq!(data.skipped[0].why, SkipReason::NotAnImage);
     assert_eq!(
-        cnn_playground::i18n::own_data::summary(180, 3, &data.skipped, cnn_playground::i18n::Lang::En),
+        cnn_playground::i18n::own_data::summary(
+            180,
+            3,
+            &data.skipped,
+            data.skipped.len(),
+            cnn_playground::i18n::Lang::En
+        ),
         "180 images in 3 classes; 1 file skipped: blue-triangle/notes.txt"
     );
     // The same folder reads the same; a zip of it too.
@@ -501,4 +507,38 @@ fn cnnp_trains_and_evaluates_on_a_folder_and_says_what_the_data_is() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// The page's drawn classes travel as a folder of grey PNGs it writes
+/// itself (`picture::png_grey`): read natively, each drawing comes back
+/// level for level, grey, under its class.
+#[test]
+fn drawn_classes_as_png_files_read_back_exactly() {
+    let root = scratch("drawn").join("drawings");
+    let drawing = |class: usize, i: usize| -> Vec<u8> {
+        (0..28 * 28)
+            .map(|p| ((p * (class + 2) + i * 7) % 256) as u8)
+            .collect()
+    };
+    for (class, name) in ["bar", "cross"].iter().enumerate() {
+        std::fs::create_dir_all(root.join(name)).unwrap();
+        for i in 0..5 {
+            let png = cnn_playground::picture::png_grey(28, 28, &drawing(class, i));
+            std::fs::write(root.join(name).join(format!("{:03}.png", i + 1)), png).unwrap();
+        }
+    }
+    let data = read(&root).unwrap();
+    assert_eq!(data.classes, ["bar", "cross"]);
+    assert_eq!(data.format(), ImageFormat::FASHION);
+    assert_eq!((data.train.len(), data.test.len()), (8, 2));
+    let mut seen = 0;
+    for set in [&data.train, &data.test] {
+        for index in 0..set.len() {
+            let class = set.label(index) as usize;
+            let found = (0..5).find(|&i| set.image(index) == drawing(class, i).as_slice());
+            assert!(found.is_some(), "image {index} is one of its class's drawings");
+            seen += 1;
+        }
+    }
+    assert_eq!(seen, 10);
 }

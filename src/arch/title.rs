@@ -75,7 +75,8 @@ impl NetConfig {
                     widths,
                 }
             }
-            _ if *self == NetConfig::default_for(arch) => NetTitle::Book(arch),
+            // The data's channels and classes are no edit of the book's net.
+            _ if *self == NetConfig::default_for(arch).with_io(self.io()) => NetTitle::Book(arch),
             _ => NetTitle::Edited(arch),
         }
     }

@@ -214,6 +214,28 @@ pub fn check_budget(format: ImageFormat, count: usize, limit: u64) -> Result<(),
     }
 }
 
+/// Refuses, from the headers alone (each image's `(width, height)` where
+/// its header says), `count` images that would not fit in `limit` bytes:
+/// counted at the size most of them have, in colour where kept.
+pub fn check_headers(
+    count: usize,
+    sizes: impl Iterator<Item = (usize, usize)>,
+    keep_colour: bool,
+    limit: u64,
+) -> Result<(), OwnDataError> {
+    let sizes: Vec<(usize, usize)> = sizes.map(|(w, h)| (h, w)).collect();
+    let Some((height, width)) = common_size(&sizes) else {
+        return Ok(());
+    };
+    let channels = if keep_colour { 3 } else { 1 };
+    let format = ImageFormat {
+        channels,
+        height,
+        width,
+    };
+    check_budget(format, count, limit)
+}
+
 /// PIL's `convert("L")`: ITU-R 601-2 luma in 16-bit fixed point.
 fn luma(r: u8, g: u8, b: u8) -> u8 {
     ((r as u32 * 19595 + g as u32 * 38470 + b as u32 * 7471 + 0x8000) >> 16) as u8

@@ -6,17 +6,17 @@
 use std::io::Cursor;
 use std::path::Path;
 
+use super::archive;
+use super::contents::{self, Contents};
 use super::folder::{self, Assembly, Decoded, FolderPlan};
 use super::own::{OwnDataError, SkipReason, Splits};
-use super::{ImageFormat, archive};
 use crate::picture::MAX_PIXELS;
 
 /// The most a data set's images may take once decoded, natively.
 pub const MEMORY_LIMIT: u64 = 4 << 30;
 /// The most a zip may unpack to.
 pub const UNPACKED_LIMIT: u64 = 4 << 30;
-/// A class list beside IDX files: one name a line.
-pub const CLASS_NAMES_FILE: &str = "classes.txt";
+pub use super::contents::CLASS_NAMES_FILE;
 
 /// An image's size, `(width, height)`, from its header alone.
 fn dimensions(bytes: &[u8]) -> Result<(usize, usize), SkipReason> {
@@ -42,22 +42,6 @@ fn decode((width, height): (usize, usize), bytes: &[u8]) -> Result<Decoded, Skip
         height,
         rgb: image.to_rgb8().into_raw(),
     })
-}
-
-/// The four IDX files of a folder, by the names MNIST-like sets use
-/// (`train-images-idx3-ubyte.gz`, `emnist-letters-test-labels-idx1-ubyte`…).
-fn idx_files(names: &[String]) -> Option<[&String; 4]> {
-    let find = |split: &[&str], kind: &str| {
-        names
-            .iter()
-            .find(|name| split.iter().any(|s| name.contains(&format!("{s}-{kind}"))))
-    };
-    Some([
-        find(&["train"], "images")?,
-        find(&["train"], "labels")?,
-        find(&["t10k", "test"], "images")?,
-        find(&["t10k", "test"], "labels")?,
-    ])
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, OwnDataError> {
@@ -95,26 +79,6 @@ fn name_of(path: &Path) -> String {
         .map_or_else(|| "data".to_string(), |name| name.to_string_lossy().into_owned())
 }
 
-/// Refuses, from the headers alone, images that would not fit in memory:
-/// counted at the size most of them have, in colour where kept.
-fn check_headers(
-    plan: &FolderPlan,
-    sizes: &[Result<(usize, usize), SkipReason>],
-    assembly: Assembly,
-) -> Result<(), OwnDataError> {
-    let sizes: Vec<(usize, usize)> = sizes.iter().flatten().map(|&(w, h)| (h, w)).collect();
-    let Some((height, width)) = folder::common_size(&sizes) else {
-        return Ok(());
-    };
-    let channels = if assembly.keep_colour { 3 } else { 1 };
-    let format = ImageFormat {
-        channels,
-        height,
-        width,
-    };
-    folder::check_budget(format, plan.images.len(), MEMORY_LIMIT)
-}
-
 /// Plans, checks and decodes the images of a folder or zip: each header
 /// read once, for the memory check and then for the decoding.
 fn images(
@@ -124,7 +88,8 @@ fn images(
     assembly: Assembly,
 ) -> Result<Splits, OwnDataError> {
     let sizes: Vec<_> = bytes.iter().map(|bytes| dimensions(bytes)).collect();
-    check_headers(&plan, &sizes, assembly)?;
+    let known = sizes.iter().flatten().copied();
+    folder::check_headers(plan.images.len(), known, assembly.keep_colour, MEMORY_LIMIT)?;
     let decoded = sizes
         .into_iter()
         .zip(&bytes)
@@ -151,38 +116,17 @@ pub fn read_data(path: &Path, assembly: Assembly) -> Result<Splits, OwnDataError
     }
     let files = files_under(path)?;
     let name = name_of(path);
-    if let Some(idx) = idx_files(&files) {
-        let names = match path.join(CLASS_NAMES_FILE) {
-            list if list.is_file() => Some(String::from_utf8_lossy(&read(&list)?).into_owned()),
-            _ if name.to_ascii_lowercase().contains("fashion") => Some(super::CLASS_NAMES.join("\n")),
-            _ => None,
-        };
-        let [train_images, train_labels, test_images, test_labels] = idx;
-        let bytes = idx.map(|file| read(&path.join(file)));
-        let [a, b, c, d] = bytes;
-        let (a, b, c, d) = (a?, b?, c?, d?);
-        let train = [
-            (train_images.as_str(), a.as_slice()),
-            (train_labels.as_str(), b.as_slice()),
-        ];
-        let test = [
-            (test_images.as_str(), c.as_slice()),
-            (test_labels.as_str(), d.as_slice()),
-        ];
-        return super::own::from_idx(&name, train, test, names.as_deref());
-    }
-    let plan = match folder::plan(&files) {
-        Err(OwnDataError::NoImages { .. }) => {
-            return Err(OwnDataError::NotData {
-                folder: path.display().to_string(),
-            });
-        }
-        plan => plan?,
-    };
-    let bytes = plan
-        .images
+    let contents = contents::contents(&files, &path.display().to_string())?;
+    let bytes = contents
+        .wanted(&files)
         .iter()
-        .map(|image| read(&path.join(&image.path)))
+        .map(|file| read(&path.join(file)))
         .collect::<Result<Vec<_>, _>>()?;
-    images(&name, plan, bytes, assembly)
+    match contents {
+        Contents::Idx {
+            files: idx,
+            class_names,
+        } => contents::idx_splits(&name, &files, (idx, class_names), &bytes),
+        Contents::Images(plan) => images(&name, plan, bytes, assembly),
+    }
 }

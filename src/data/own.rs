@@ -94,6 +94,11 @@ pub enum OwnDataError {
         limit: u64,
         fits: usize,
     },
+    /// The files picked are more than the page reads from disk.
+    FilesTooLarge {
+        bytes: u64,
+        limit: u64,
+    },
     /// A zip that cannot be read.
     Archive {
         problem: ArchiveProblem,
@@ -163,6 +168,20 @@ impl Splits {
         counts
     }
 
+    /// What the set is, without its images.
+    pub fn about(&self) -> OwnAbout {
+        OwnAbout {
+            name: self.name.clone(),
+            classes: self.classes.clone(),
+            format: self.format(),
+            counts: self.counts(),
+            split: self.split,
+            skipped: self.skipped.iter().take(SKIPPED_NAMED).cloned().collect(),
+            skipped_count: self.skipped.len(),
+            hash: self.content_hash(),
+        }
+    }
+
     /// The first 16 hex digits of a SHA-256 of the images and labels: the
     /// same data gives the same hash, in the page and natively.
     pub fn content_hash(&self) -> String {
@@ -184,6 +203,65 @@ impl Splits {
             }
         }
         hash.finalize()[..8].iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// Images of one's own as the page hands them to the worker; the bytes
+/// travel beside it (`protocol::Slot::OwnFiles`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OwnSource {
+    /// The folder's or zip's name.
+    pub name: String,
+    pub kind: OwnSourceKind,
+    /// A folder's files, every one (`folder::plan` reads them); the bytes
+    /// are those of the planned images, in plan order. Empty for a zip.
+    #[serde(default)]
+    pub paths: Vec<String>,
+    /// Keep colour where the images have it (else grey, as `--grey`).
+    pub keep_colour: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OwnSourceKind {
+    Folder,
+    Zip,
+}
+
+/// The most skipped files an `OwnAbout` names (the rest are counted).
+pub const SKIPPED_NAMED: usize = 8;
+
+/// What a set of one's own is, without its images: what the page shows
+/// before Train and run history records.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OwnAbout {
+    pub name: String,
+    pub classes: Vec<String>,
+    pub format: ImageFormat,
+    /// Per class: (train images, test images).
+    pub counts: Vec<(usize, usize)>,
+    pub split: SplitOrigin,
+    /// The first `SKIPPED_NAMED` files left out.
+    pub skipped: Vec<Skipped>,
+    pub skipped_count: usize,
+    /// `Splits::content_hash`.
+    pub hash: String,
+}
+
+impl OwnAbout {
+    pub fn io(&self) -> NetIo {
+        NetIo {
+            in_channels: self.format.channels,
+            classes: self.classes.len(),
+        }
+    }
+
+    pub fn train_images(&self) -> usize {
+        self.counts.iter().map(|c| c.0).sum()
+    }
+
+    pub fn test_images(&self) -> usize {
+        self.counts.iter().map(|c| c.1).sum()
     }
 }
 

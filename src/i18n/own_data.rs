@@ -32,14 +32,21 @@ impl Say for Skipped {
     }
 }
 
-/// `412 images in 3 classes; 5 files skipped: notes.txt, a.doc, b.md, …`
-pub fn summary(images: usize, classes: usize, skipped: &[Skipped], lang: Lang) -> String {
+/// `412 images in 3 classes; 5 files skipped: notes.txt, a.doc, b.md, …`:
+/// `skipped` names the first of the `skipped_count` files left out.
+pub fn summary(
+    images: usize,
+    classes: usize,
+    skipped: &[Skipped],
+    skipped_count: usize,
+    lang: Lang,
+) -> String {
     let mut names: Vec<&str> = skipped.iter().take(NAMED).map(|s| s.path.as_str()).collect();
-    if skipped.len() > NAMED {
+    if skipped_count > names.len() {
         names.push("…");
     }
     let names = names.join(", ");
-    match (lang, skipped.len()) {
+    match (lang, skipped_count) {
         (Lang::En, 0) => format!("{images} images in {classes} classes"),
         (Lang::En, 1) => format!("{images} images in {classes} classes; 1 file skipped: {names}"),
         (Lang::En, n) => format!("{images} images in {classes} classes; {n} files skipped: {names}"),
@@ -115,6 +122,11 @@ fn english(error: &OwnDataError) -> String {
             bytes >> 20,
             limit >> 20
         ),
+        OwnDataError::FilesTooLarge { bytes, limit } => format!(
+            "the files picked take {} MB, more than the {} MB the page reads: pick fewer or smaller images",
+            bytes >> 20,
+            limit >> 20
+        ),
         OwnDataError::Archive { problem } => problem.say(Lang::En),
         OwnDataError::Idx { error } => error.say(Lang::En),
         OwnDataError::LabelWithoutName { label, names } => {
@@ -153,6 +165,11 @@ fn chinese(error: &OwnDataError) -> String {
             bytes >> 20,
             limit >> 20
         ),
+        OwnDataError::FilesTooLarge { bytes, limit } => format!(
+            "所选文件共 {} MB，超过本页能读取的 {} MB：请选择更少或更小的图像",
+            bytes >> 20,
+            limit >> 20
+        ),
         OwnDataError::Archive { problem } => problem.say(Lang::Zh),
         OwnDataError::Idx { error } => error.say(Lang::Zh),
         OwnDataError::LabelWithoutName { label, names } => {
@@ -181,9 +198,19 @@ mod tests {
             })
             .to_vec();
         assert_eq!(
-            summary(412, 3, &skipped, Lang::En),
+            summary(412, 3, &skipped, 5, Lang::En),
             "412 images in 3 classes; 5 files skipped: notes.txt, a.doc, b.md, …"
         );
-        assert_eq!(summary(412, 3, &[], Lang::Zh), "3 个类别，共 412 张图像");
+        assert_eq!(summary(412, 3, &[], 0, Lang::Zh), "3 个类别，共 412 张图像");
+    }
+
+    #[test]
+    fn files_too_large_say_their_sizes_in_both_languages() {
+        let error = OwnDataError::FilesTooLarge {
+            bytes: 600 << 20,
+            limit: 512 << 20,
+        };
+        assert!(error.say(Lang::En).contains("600 MB, more than the 512 MB"));
+        assert!(error.say(Lang::Zh).contains("600 MB"));
     }
 }

@@ -77,6 +77,11 @@ pub enum DataLoadError {
     },
     /// There is no connection, and this browser keeps too few images.
     NeedsConnection(Offline),
+    /// Images of one's own cannot be used: why (the data held before
+    /// stays).
+    Own {
+        error: crate::data::own::OwnDataError,
+    },
 }
 
 impl Say for DataLoadError {
@@ -101,6 +106,7 @@ impl Say for DataLoadError {
             }
             (Manifest { problem }, _) => problem.say(lang),
             (NeedsConnection(offline), _) => offline.say(lang),
+            (Own { error }, _) => error.say(lang),
         }
     }
 }

@@ -19,6 +19,8 @@ pub use images::*;
 pub use says::*;
 
 use crate::arch::NetConfig;
+use crate::data::ImageFormat;
+pub use crate::data::own::{OwnAbout, OwnSource, OwnSourceKind};
 use crate::device::Backend;
 use crate::training::BackendChoice;
 use crate::training::explain::{ExplainError, ExplainMode, Explanation, Position};
@@ -49,10 +51,16 @@ pub enum Slot {
     TrainLabelsFile,
     TestImagesFile,
     TestLabelsFile,
+    /// Images of one's own as picked (`Command::UseOwnData`): a zip as it
+    /// is on disk, or a folder's image files one after another.
+    OwnFiles,
+    /// Where each of a folder's files ends in `OwnFiles` (u32 each, little
+    /// endian); empty for a zip.
+    OwnFileEnds,
 }
 
 impl Slot {
-    pub const ALL: [Slot; 11] = [
+    pub const ALL: [Slot; 13] = [
         Slot::Values,
         Slot::Filters,
         Slot::Pixels,
@@ -64,6 +72,8 @@ impl Slot {
         Slot::TrainLabelsFile,
         Slot::TestImagesFile,
         Slot::TestLabelsFile,
+        Slot::OwnFiles,
+        Slot::OwnFileEnds,
     ];
 
     /// The slot's name on the wire.
@@ -80,6 +90,8 @@ impl Slot {
             Slot::TrainLabelsFile => "train_labels_file",
             Slot::TestImagesFile => "test_images_file",
             Slot::TestLabelsFile => "test_labels_file",
+            Slot::OwnFiles => "own_files",
+            Slot::OwnFileEnds => "own_file_ends",
         }
     }
 
@@ -121,6 +133,13 @@ pub enum Command {
     /// Use the four Fashion-MNIST files the user picked (slots
     /// `*_file`).
     UseFiles,
+    /// Use images of one's own instead of Fashion-MNIST (slots `own_files`
+    /// and `own_file_ends`): the worker decodes them with the browser's
+    /// decoders and reports `DataReady` with what it made of them, or
+    /// `DataFailed` keeping what it held.
+    UseOwnData {
+        source: OwnSource,
+    },
     Train {
         config: TrainConfig,
         /// Start from the weights the worker holds for this net (loaded
@@ -258,6 +277,9 @@ pub enum Report {
         from_cache: bool,
         #[serde(default)]
         all: bool,
+        /// Images of one's own: what they are (`None`: Fashion-MNIST).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        own: Option<OwnAbout>,
     },
     DataFailed {
         error: DataLoadError,
@@ -328,6 +350,10 @@ pub enum Report {
         filters: Option<FiltersShape>,
         /// Which weights: untrained, during a run, after one.
         weights: InsideWeights,
+        /// The picture's channels and size (slot `pixels`, channel after
+        /// channel).
+        #[serde(default = "fashion_format")]
+        format: ImageFormat,
         /// The arithmetic behind the value asked for (`explain`), or why
         /// there is none; the same picture and weights as the rest.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -341,6 +367,9 @@ pub enum Report {
     TestImages {
         indices: Vec<usize>,
         labels: Vec<u8>,
+        /// Each image's channels and size.
+        #[serde(default = "fashion_format")]
+        format: ImageFormat,
     },
     /// The answer to `SaveWeights`. Slot `weights_file`.
     WeightsFile {
@@ -374,6 +403,10 @@ pub enum Report {
     },
 }
 
+fn fashion_format() -> ImageFormat {
+    ImageFormat::FASHION
+}
+
 impl Message for Command {
     fn slots(&self) -> &'static [Slot] {
         match self {
@@ -388,6 +421,7 @@ impl Message for Command {
                 ..
             } => &[Slot::Pixels],
             Command::LoadWeights { .. } => &[Slot::WeightsFile],
+            Command::UseOwnData { .. } => &[Slot::OwnFiles, Slot::OwnFileEnds],
             _ => &[],
         }
     }

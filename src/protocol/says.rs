@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Images;
+use crate::arch::NetIo;
 use crate::i18n::{Lang, Say};
 use crate::training::{FitError, TrainError};
 use crate::weights::WeightsError;
@@ -33,6 +34,12 @@ pub enum WorkerError {
         needs: Images,
     },
     NoBackend,
+    /// The net is built for other images or classes than the data held
+    /// (a link's net over images of one's own, or the other way round).
+    NetNotForData {
+        net: NetIo,
+        data: NetIo,
+    },
     /// The run does not fit the backend: why, and what would.
     DoesNotFit {
         problem: FitError,
@@ -70,6 +77,14 @@ impl Say for WorkerError {
             (TooFewImages { here, needs }, Lang::Zh) => format!(
                 "训练工作线程只有 {} 张训练图像和 {} 张测试图像；这次训练需要 {} 张和 {} 张",
                 here.train, here.test, needs.train, needs.test
+            ),
+            (NetNotForData { net, data }, Lang::En) => format!(
+                "the net takes {} channel(s) and has {} classes, but the data has {} channel(s) and {} classes",
+                net.in_channels, net.classes, data.in_channels, data.classes
+            ),
+            (NetNotForData { net, data }, Lang::Zh) => format!(
+                "网络接受 {} 个输入通道、输出 {} 个类别，而数据有 {} 个通道、{} 个类别",
+                net.in_channels, net.classes, data.in_channels, data.classes
             ),
             (NoBackend, Lang::En) => "no backend chosen yet".to_string(),
             (NoBackend, Lang::Zh) => "还没有选定后端".to_string(),
@@ -157,6 +172,12 @@ pub enum WeightsFailure {
         name: String,
         problem: TrainError,
     },
+    /// The file's net takes other images or classes than the data held.
+    NotForData {
+        name: String,
+        net: NetIo,
+        data: NetIo,
+    },
 }
 
 impl Say for WeightsFailure {
@@ -178,6 +199,14 @@ impl Say for WeightsFailure {
             (File { name, problem }, _) => format!("{name}: {}", problem.say(lang)),
             (Evaluate { name, problem }, Lang::En) => {
                 format!("{name}: evaluating it failed: {}", problem.say(lang))
+            }
+            (NotForData { name, net, data }, _) => {
+                let why = WorkerError::NetNotForData {
+                    net: *net,
+                    data: *data,
+                }
+                .say(lang);
+                lang.pick(format!("{name}: {why}"), format!("{name}：{why}"))
             }
             (Evaluate { name, problem }, Lang::Zh) => format!("{name}：评估失败：{}", problem.say(lang)),
         }
@@ -291,6 +320,13 @@ mod tests {
             WorkerError::CouldNotSend { detail: detail() },
             WorkerError::NoData,
             WorkerError::NoBackend,
+            WorkerError::NetNotForData {
+                net: NetIo::default(),
+                data: NetIo {
+                    in_channels: 3,
+                    classes: 3,
+                },
+            },
             WorkerError::NoWeightsToContinue,
             WorkerError::TooFewImages {
                 here: Images {
@@ -339,6 +375,17 @@ mod tests {
                 problem: TrainError::NoData,
             },
             &["a.safetensors"],
+        );
+        check_message(
+            &WeightsFailure::NotForData {
+                name: "b.safetensors".into(),
+                net: NetIo::default(),
+                data: NetIo {
+                    in_channels: 3,
+                    classes: 4,
+                },
+            },
+            &["b.safetensors", "10", "4"],
         );
     }
 

@@ -4,6 +4,10 @@
 //! through the channel in the browser.)
 
 use cnn_playground::arch::{Arch, NetConfig};
+use cnn_playground::data::ImageFormat;
+use cnn_playground::data::own::{
+    OwnAbout, OwnDataError, OwnSource, OwnSourceKind, SkipReason, Skipped, SplitOrigin,
+};
 use cnn_playground::device::{Adapter, Backend};
 use cnn_playground::protocol::ExplainAsk;
 use cnn_playground::protocol::{
@@ -33,9 +37,10 @@ fn command_kind(command: &Command) -> usize {
         Command::TestImages { .. } => 14,
         Command::SaveWeights => 15,
         Command::LoadWeights { .. } => 16,
+        Command::UseOwnData { .. } => 17,
     }
 }
-const COMMAND_KINDS: usize = 17;
+const COMMAND_KINDS: usize = 18;
 
 fn report_kind(report: &Report) -> usize {
     match report {
@@ -137,6 +142,17 @@ pub fn commands() -> Vec<Command> {
             test_limit: Some(500),
             batch_size: 256,
         },
+        Command::UseOwnData {
+            source: OwnSource {
+                name: "shapes".to_string(),
+                kind: OwnSourceKind::Folder,
+                paths: vec![
+                    "shapes/circle/001.png".to_string(),
+                    "shapes/notes.txt".to_string(),
+                ],
+                keep_colour: true,
+            },
+        },
     ];
     let mut kinds: Vec<usize> = commands.iter().map(command_kind).collect();
     kinds.dedup();
@@ -171,6 +187,40 @@ pub fn reports() -> Vec<Report> {
             test: 10_000,
             from_cache: true,
             all: true,
+            own: None,
+        },
+        Report::DataReady {
+            train: 144,
+            test: 36,
+            from_cache: false,
+            all: true,
+            own: Some(OwnAbout {
+                name: "shapes".to_string(),
+                classes: vec!["circle".to_string(), "square".to_string(), "triangle".to_string()],
+                format: ImageFormat {
+                    channels: 3,
+                    height: 32,
+                    width: 32,
+                },
+                counts: vec![(48, 12); 3],
+                split: SplitOrigin::Drawn {
+                    seed: 0,
+                    test_share: 0.2,
+                },
+                skipped: vec![Skipped {
+                    path: "shapes/notes.txt".to_string(),
+                    why: SkipReason::NotAnImage,
+                }],
+                skipped_count: 1,
+                hash: "0123456789abcdef".to_string(),
+            }),
+        },
+        Report::DataFailed {
+            error: DataLoadError::Own {
+                error: OwnDataError::OneClass {
+                    class: "circle".to_string(),
+                },
+            },
         },
         Report::DataFailed {
             error: DataLoadError::Download(DownloadError::Status {
@@ -280,6 +330,7 @@ pub fn reports() -> Vec<Report> {
                 at: Position::new(6, 0, 0),
                 shape: vec![1, 6, 28, 28],
             })),
+            format: ImageFormat::FASHION,
         },
         Report::InsideFailed {
             error: InsideError::NoSuchTestImage {
@@ -290,6 +341,11 @@ pub fn reports() -> Vec<Report> {
         Report::TestImages {
             indices: vec![0, 1],
             labels: vec![9, 2],
+            format: ImageFormat {
+                channels: 3,
+                height: 32,
+                width: 32,
+            },
         },
         Report::WeightsFile {
             file_name: "lenet-28px.safetensors".to_string(),

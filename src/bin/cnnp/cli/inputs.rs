@@ -57,7 +57,13 @@ pub fn data_line(data: &Splits) -> String {
     format!(
         "{}: {}; {}×{}×{}; {split}",
         data.name,
-        summary(images, data.classes.len(), &data.skipped, Lang::En),
+        summary(
+            images,
+            data.classes.len(),
+            &data.skipped,
+            data.skipped.len(),
+            Lang::En
+        ),
         format.channels,
         format.height,
         format.width
