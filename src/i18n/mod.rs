@@ -28,6 +28,7 @@ pub mod nets;
 pub mod own_data;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub mod page_inside;
+pub mod page_own;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub mod page_train;
 pub mod run;

@@ -7,6 +7,7 @@ use wasm_bindgen::{Clamped, JsCast};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
+use crate::data::ImageFormat;
 use crate::i18n::page_inside::{PageStep, PictureProblem};
 use crate::picture::{self, Picture};
 
@@ -21,6 +22,18 @@ const READ_SIDE: f64 = 256.0;
 /// Grey levels as RGBA.
 pub fn grey_rgba(pixels: &[u8]) -> Vec<u8> {
     pixels.iter().flat_map(|&v| [v, v, v, 255]).collect()
+}
+
+/// An image's levels as the data holds them (channel after channel: one
+/// grey, or red, green and blue) as RGBA.
+pub fn levels_rgba(format: ImageFormat, levels: &[u8]) -> Vec<u8> {
+    let plane = format.height * format.width;
+    match format.channels {
+        3 if levels.len() == 3 * plane => (0..plane)
+            .flat_map(|p| [levels[p], levels[plane + p], levels[2 * plane + p], 255])
+            .collect(),
+        _ => grey_rgba(&levels[..plane.min(levels.len())]),
+    }
 }
 
 /// Values on a diverging scale shared by a whole view, as CNN Explainer

@@ -31,7 +31,7 @@ pub fn NetEditor(hidden: Vec<String>) -> impl IntoView {
         let arch = settings.arch.get();
         settings
             .net()
-            .is_ok_and(|net| net != NetConfig::default_for(arch))
+            .is_ok_and(|net| net != NetConfig::default_for(arch).with_io(net.io()))
     });
     let json = move || {
         settings

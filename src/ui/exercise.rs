@@ -40,7 +40,8 @@ enum Comparison {
 fn book_config(variant: &TrainConfig) -> TrainConfig {
     let arch = variant.net.arch();
     let mut book = variant.clone();
-    book.net = NetConfig::default_for(arch);
+    // The book's net for the data held: its channels and classes.
+    book.net = NetConfig::default_for(arch).with_io(variant.net.io());
     if book.shape_table(1).is_err() {
         book.resize = arch.book_settings().resize;
     }

@@ -7,8 +7,10 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::data::own::OwnAbout;
 use crate::device::BackendLabel;
 use crate::i18n::page_inside::{HistoryText, RunSettings, Started, StorageRefused};
+use crate::i18n::page_own::RunData;
 use crate::i18n::{Catalogue, Lang, Say};
 use crate::training::{EpochReport, TrainConfig};
 use crate::ui::lang::{lang, say, tr};
@@ -33,6 +35,10 @@ pub struct RunRecord {
     /// How it ended: `RUNNING`, "finished", "stopped …", "failed: …".
     pub ending: String,
     pub seconds: f64,
+    /// The images of one's own it trained on (`None`: Fashion-MNIST): what
+    /// they were, not the images.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<OwnAbout>,
 }
 
 /// The backend a run used: as recorded now, or (a run recorded by an
@@ -205,13 +211,13 @@ fn upsert(runs: &mut Vec<RunRecord>, record: RunRecord) {
 /// The runs as CSV: one line per epoch.
 pub fn to_csv(runs: &[RunRecord]) -> String {
     let mut csv = String::from(
-        "run,name,net,resize,batch,lr,optimizer,backend,epoch,loss,train_acc,test_acc,examples_per_s,seconds\n",
+        "run,name,net,resize,batch,lr,optimizer,backend,epoch,loss,train_acc,test_acc,examples_per_s,seconds,data\n",
     );
     let quote = |text: &str| format!("\"{}\"", text.replace('"', "\"\""));
     for run in runs {
         for e in &run.epochs {
             csv += &format!(
-                "{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
                 run.id,
                 quote(&run.name),
                 run.config.net.arch().id(),
@@ -225,7 +231,11 @@ pub fn to_csv(runs: &[RunRecord]) -> String {
                 e.train_acc,
                 e.test_acc,
                 e.examples_per_s,
-                e.seconds
+                e.seconds,
+                quote(&run.data.as_ref().map_or_else(
+                    || "fashion-mnist".to_string(),
+                    |data| format!("{} {}", data.name, data.hash)
+                ))
             );
         }
     }
@@ -320,7 +330,10 @@ pub fn RunHistory() -> impl IntoView {
                             value=record.name.clone()
                             on:change=rename
                         /></td>
-                        <td>{say(record.config.net.title())}</td>
+                        <td>
+                            {say(record.config.net.title())}
+                            {record.data.clone().map(|data| view! { <span class="run-data">{say(RunData(data))}</span> })}
+                        </td>
                         <td class="muted wraps">{settings_text}</td>
                         <td>{say(record.backend.clone())}</td>
                         <td class="num">{move || lang.get().count(epochs)}</td>

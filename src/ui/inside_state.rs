@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 
+use crate::data::ImageFormat;
 use crate::i18n::page_inside::PictureSource;
 use crate::picture::PictureNote;
 use crate::protocol::{FiltersShape, InsideError, InsideWeights, PictureRef, PredictionsWhen, Report};
@@ -23,8 +24,9 @@ pub struct InsideAnswer {
     pub values: Vec<f32>,
     pub probabilities: Vec<f32>,
     pub filters: Option<(FiltersShape, Vec<f32>)>,
-    /// The picture's 28×28 grey levels.
+    /// The picture's levels (28×28 grey for Fashion-MNIST), of `format`.
     pub pixels: Vec<u8>,
+    pub format: ImageFormat,
     pub weights: InsideWeights,
     /// How the row computes the value asked for, when one was.
     pub explained: Option<Result<Box<Explanation>, ExplainError>>,
@@ -64,6 +66,9 @@ impl Predictions {
     }
 }
 
+/// A test image the gallery shows: its label, its format and its levels.
+pub type TestImage = (u8, ImageFormat, Vec<u8>);
+
 /// The user's own picture, made into a Fashion-MNIST image.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OwnPicture {
@@ -90,8 +95,8 @@ pub struct Inside {
     /// Why the last picture or answer failed.
     pub problem: RwSignal<Option<InsideError>>,
     pub predictions: RwSignal<Option<Predictions>>,
-    /// Test images fetched so far: index → (label, 28×28 grey levels).
-    pub images: RwSignal<BTreeMap<usize, (u8, Vec<u8>)>>,
+    /// Test images fetched so far, by index.
+    pub images: RwSignal<BTreeMap<usize, TestImage>>,
     pub mistakes_only: RwSignal<bool>,
     /// The confusion-matrix cell clicked: (true class, predicted class).
     pub cell: RwSignal<Option<(usize, usize)>>,
@@ -140,6 +145,7 @@ impl Inside {
                 probabilities,
                 filters,
                 weights,
+                format,
                 explained,
             } => {
                 self.problem.set(None);
@@ -152,17 +158,23 @@ impl Inside {
                     probabilities: probabilities.clone(),
                     filters: filters.map(|shape| (shape, envelope.floats(Slot::Filters))),
                     pixels: envelope.bytes(Slot::Pixels),
+                    format: *format,
                     weights: weights.clone(),
                     explained: explained.clone(),
                     residual_maps: envelope.floats(Slot::ResidualMaps),
                 }));
             }
             Report::InsideFailed { error } => self.problem.set(Some(error.clone())),
-            Report::TestImages { indices, labels } => {
+            Report::TestImages {
+                indices,
+                labels,
+                format,
+            } => {
                 let pixels = envelope.bytes(Slot::Pixels);
+                let each = pixels.chunks_exact(format.len().max(1));
                 self.images.update(|images| {
-                    for ((index, label), image) in indices.iter().zip(labels).zip(pixels.chunks_exact(784)) {
-                        images.insert(*index, (*label, image.to_vec()));
+                    for ((index, label), image) in indices.iter().zip(labels).zip(each) {
+                        images.insert(*index, (*label, *format, image.to_vec()));
                     }
                 });
             }

@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 
+use crate::data::own::{OwnAbout, OwnDataError};
 use crate::i18n::run::{DataReady, RunLost, WebGpuFailed, WeightsNote, WeightsProblem};
 use crate::i18n::{Lang, Say};
 use crate::protocol::{AppCopy, DataLoadError, Offline, Report, WorkerError};
@@ -121,6 +122,10 @@ pub struct Run {
     pub download: RwSignal<Option<(String, u64, Option<u64>)>>,
     pub data_ready: RwSignal<Option<DataReady>>,
     pub data_error: RwSignal<Option<DataLoadError>>,
+    /// The images of one's own the worker holds (`None`: Fashion-MNIST).
+    pub own_data: RwSignal<Option<OwnAbout>>,
+    /// Why the images of one's own last picked cannot be used.
+    pub own_problem: RwSignal<Option<OwnDataError>>,
     /// Without a connection: the images this browser keeps.
     pub offline: RwSignal<Option<Offline>>,
     /// The app's copy here: a newer build is ready.
@@ -189,6 +194,8 @@ impl Run {
             download: RwSignal::new(None),
             data_ready: RwSignal::new(None),
             data_error: RwSignal::new(None),
+            own_data: RwSignal::new(None),
+            own_problem: RwSignal::new(None),
             offline: RwSignal::new(None),
             app_copy: RwSignal::new(None),
             progress: RwSignal::new((0, 0, 0)),

@@ -26,6 +26,11 @@ pub fn estimate(run: Run, config: Option<TrainConfig>) -> Option<Estimate> {
         .test_limit
         .unwrap_or(TEST_EXAMPLES.max)
         .min(TEST_EXAMPLES.max);
+    // Images of one's own are fewer than the limits allow.
+    let (train, test) = match run.own_data.get() {
+        Some(about) => (train.min(about.train_images()), test.min(about.test_images())),
+        None => (train, test),
+    };
     let phase = run.phase.get();
     if matches!(phase, Phase::Training | Phase::Paused | Phase::Evaluating) {
         let per_example = 1.0 / run.examples_per_s.get().filter(|x| *x > 0.0)?;

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::arch::{Arch, NetConfig, edit};
+use crate::arch::{Arch, NetConfig, NetIo, edit};
 use crate::bounds::{Bounds, Number};
 use crate::i18n::page_train::{FieldProblem, FormField};
 use crate::i18n::{Lang, Say};
@@ -31,6 +31,9 @@ pub struct Settings {
     pub backend: RwSignal<BackendChoice>,
     /// Measure each layer's gradient at every step (the gradient view).
     pub grad_norms: RwSignal<bool>,
+    /// The data's channels and classes, which every net takes
+    /// (Fashion-MNIST's, or those of the images of one's own held).
+    pub io: RwSignal<NetIo>,
 }
 
 pub use crate::training::{BATCH, EPOCHS, LR, RESIZE, TEST_EXAMPLES, TRAIN_EXAMPLES};
@@ -56,6 +59,7 @@ impl Settings {
             test_limit: RwSignal::new(TEST_EXAMPLES.max.to_string()),
             backend: RwSignal::new(BackendChoice::Auto),
             grad_norms: RwSignal::new(false),
+            io: RwSignal::new(NetIo::default()),
         };
         settings.reset_to_book(arch);
         settings
@@ -175,13 +179,13 @@ impl Settings {
         self.test_limit.set(limit(preset.test_limit, TEST_EXAMPLES));
     }
 
-    /// The net as described by the settings.
+    /// The net as described by the settings, for the data held.
     pub fn net(&self) -> Result<NetConfig, edit::EditError> {
         let mut net = NetConfig::default_for(self.arch.get());
         for (key, text) in self.edits.get() {
             net = edit::set(&net, key, &text)?;
         }
-        Ok(net)
+        Ok(net.with_io(self.io.get()))
     }
 
     /// The shape table at batch 1, or why there is none.
@@ -251,8 +255,9 @@ impl Setup {
     /// hyper-parameters.
     pub fn matches(self, config: &TrainConfig) -> bool {
         let preset = self.config(config.net.arch());
+        let preset_net = preset.net.clone().with_io(config.net.io());
         let all = |limit: Option<usize>, bounds: Bounds<usize>| limit.unwrap_or(bounds.max).min(bounds.max);
-        config.net == preset.net
+        config.net == preset_net
             && config.resize == preset.resize
             && config.batch_size == preset.batch_size
             && config.epochs == preset.epochs

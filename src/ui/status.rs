@@ -133,6 +133,7 @@ pub fn EpochLines() -> impl IntoView {
                     let title = move || memory.map(|m| EpochMemory { wasm_bytes: m.wasm_bytes, device_bytes: m.device_bytes }.say(lang.get()));
                     view! {
                         <li
+                            data-loss=r.loss.to_string()
                             data-worker-memory=memory.map(|m| m.wasm_bytes.to_string())
                             data-device-memory=memory.and_then(|m| m.device_bytes).map(|b| b.to_string())
                             title=title

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::i18n::Say;
+use crate::i18n::page_own::TrainOn;
 use crate::i18n::page_train::{EpochDone, FieldProblem, FormField, TrainText};
 use crate::training::OptimizerKind;
 use crate::ui::ClientHandle;
@@ -14,6 +15,7 @@ use crate::ui::copy::CopyButton;
 use crate::ui::field::Field;
 use crate::ui::gradients::GradientFlow;
 use crate::ui::lang::{lang, tr};
+use crate::ui::own_data::OwnData;
 use crate::ui::run::{Phase, Run};
 use crate::ui::setups::{QuickOffer, Setups, estimate};
 use crate::ui::state::Settings;
@@ -100,7 +102,10 @@ pub fn TrainPanel(hidden: Vec<String>) -> impl IntoView {
     };
     view! {
         <section class="train panel" id="training" aria-label=tr(TrainText::TrainingSection)>
-            <h2>{tr(TrainText::TrainHeading)}</h2>
+            <h2>{move || match run.own_data.get() {
+                Some(about) => TrainOn { data: about.name }.say(lang.get()),
+                None => TrainText::TrainHeading.say(lang.get()),
+            }}</h2>
             <Setups config=config />
             <form class="train-form" on:submit=|ev| ev.prevent_default()>
                 {show_lr.then(|| view! { <Field label=tr(FormField::LearningRate) name="lr" value=settings.lr error=lr_error disabled=running inputmode="decimal" /> })}
@@ -186,7 +191,7 @@ pub fn TrainPanel(hidden: Vec<String>) -> impl IntoView {
             <Status />
             <EpochAnnouncer />
             <WeightsBar config=config />
-            {show_files.then(|| view! { <DataFiles /> })}
+            {show_files.then(|| view! { <DataFiles /> <OwnData /> })}
             <Chart points=run.points history=run.history epochs=chart_epochs />
             <GradientFlow />
             <EpochLines />

@@ -17,6 +17,8 @@ use std::rc::Rc;
 use js_sys::ArrayBuffer;
 use leptos::prelude::*;
 
+use crate::arch::NetIo;
+use crate::data::own::{OwnAbout, OwnSource};
 use crate::i18n::run::WeightsNote;
 use crate::training::TrainConfig;
 use crate::ui::history::History;
@@ -58,9 +60,51 @@ struct DataSource {
     /// What the load that failed asked for: Retry asks it again.
     failed: Option<Images>,
     /// Files picked from disk, kept to hand a new worker again.
-    picked: Option<Vec<ArrayBuffer>>,
+    picked: Option<Picked>,
     /// They were handed to this worker.
     picked_sent: bool,
+    /// Images of one's own handed to the worker and not yet read: they
+    /// become `picked` once it says it holds them (a failure leaves what
+    /// was there).
+    trying: Option<OwnFiles>,
+}
+
+/// Data a user picked from disk, instead of the served Fashion-MNIST.
+#[derive(Clone)]
+enum Picked {
+    /// Fashion-MNIST's four files (in the order of `web::fetch::FILES`).
+    Fashion(Vec<ArrayBuffer>),
+    Own(OwnFiles),
+}
+
+/// Images of one's own as read from disk (`ui::own_files`), to hand the
+/// worker.
+#[derive(Clone)]
+pub struct OwnFiles {
+    pub source: OwnSource,
+    /// `Slot::OwnFiles` and `Slot::OwnFileEnds`.
+    pub files: ArrayBuffer,
+    pub ends: ArrayBuffer,
+}
+
+impl OwnFiles {
+    /// `UseOwnData` with copies of the bytes (the page keeps its own).
+    fn command(&self) -> Envelope<Command> {
+        Envelope::new(Command::UseOwnData {
+            source: self.source.clone(),
+        })
+        .with(Slot::OwnFiles, self.files.slice(0))
+        .with(Slot::OwnFileEnds, self.ends.slice(0))
+    }
+}
+
+impl Picked {
+    fn command(&self) -> Envelope<Command> {
+        match self {
+            Picked::Fashion(buffers) => files_command(buffers),
+            Picked::Own(own) => own.command(),
+        }
+    }
 }
 
 #[derive(Default)]
@@ -161,8 +205,8 @@ impl Client {
         let ask = {
             let mut data = self.shared.data.borrow_mut();
             match &data.picked {
-                Some(buffers) if !data.picked_sent => {
-                    let command = files_command(buffers);
+                Some(picked) if !data.picked_sent => {
+                    let command = picked.command();
                     data.picked_sent = true;
                     Some(command)
                 }
@@ -211,10 +255,85 @@ impl Client {
         self.run.data_error.set(None);
         {
             let mut data = self.shared.data.borrow_mut();
-            data.picked = Some(buffers);
+            data.picked = Some(Picked::Fashion(buffers));
             data.picked_sent = false;
         }
         self.need_data(Images::ALL);
+    }
+
+    /// Hands the worker images of one's own; they replace the data held
+    /// once it has read them (`DataReady` with `own`), and a failure
+    /// (`DataFailed`) leaves the data held before.
+    pub fn use_own(&self, own: OwnFiles) {
+        self.run.data_error.set(None);
+        self.run.own_problem.set(None);
+        let command = own.command();
+        self.shared.data.borrow_mut().trying = Some(own);
+        // Nothing trains or looks inside on the old data meanwhile.
+        {
+            let mut outbox = self.shared.outbox.borrow_mut();
+            outbox.readiness.data = Images::default();
+            outbox.readiness.all_data = false;
+        }
+        self.shared.outbox.borrow_mut().push(command);
+        self.flush();
+    }
+
+    /// Back to the served Fashion-MNIST from images of one's own.
+    pub fn use_fashion(&self) {
+        self.run.own_problem.set(None);
+        {
+            let mut data = self.shared.data.borrow_mut();
+            data.picked = None;
+            data.picked_sent = false;
+            data.trying = None;
+            data.asked = Images::default();
+        }
+        {
+            let mut outbox = self.shared.outbox.borrow_mut();
+            outbox.readiness.data = Images::default();
+            outbox.readiness.all_data = false;
+        }
+        // The page is on Fashion-MNIST from now: its classes and the nets
+        // for it show while its images load.
+        self.data_is(None);
+        let images = self
+            .settings
+            .train_config()
+            .map_or(Images::ALL, |config| Images::of_run(&config));
+        self.need_data(images);
+    }
+
+    /// The worker read the images of one's own handed to it (`Some`), or
+    /// says it holds Fashion-MNIST (`None`): the page takes that data's
+    /// channels, classes and class names.
+    fn data_is(&self, own: Option<&OwnAbout>) {
+        {
+            let mut data = self.shared.data.borrow_mut();
+            if own.is_some()
+                && let Some(tried) = data.trying.take()
+            {
+                data.picked = Some(Picked::Own(tried));
+                data.picked_sent = true;
+            }
+        }
+        let changed = self
+            .run
+            .own_data
+            .with_untracked(|held| held.as_ref().map(|a| &a.hash) != own.map(|a| &a.hash));
+        if !changed {
+            return;
+        }
+        crate::i18n::classes::use_class_names(own.map(|about| about.classes.clone()));
+        self.settings.io.set(own.map_or(NetIo::default(), OwnAbout::io));
+        self.run.own_data.set(own.cloned());
+        // Test images, predictions and weights are of the other data.
+        self.inside.images.set(Default::default());
+        self.inside.predictions.set(None);
+        self.inside.answer.set(None);
+        self.inside.cell.set(None);
+        self.run.can_continue.set(false);
+        *self.shared.prepared.borrow_mut() = None;
     }
 
     /// Asks what the net makes of a picture (`Command::LookInside`; `own`:

@@ -28,6 +28,7 @@ impl Need {
             Command::ChooseBackend { .. }
             | Command::LoadData { .. }
             | Command::UseFiles
+            | Command::UseOwnData { .. }
             | Command::Trace
             | Command::Pause
             | Command::Resume
@@ -92,7 +93,10 @@ fn latest_only(a: &Command, b: &Command) -> bool {
     matches!(
         (a, b),
         (ChooseBackend { .. }, ChooseBackend { .. })
-            | (LoadData { .. } | UseFiles, LoadData { .. } | UseFiles)
+            | (
+                LoadData { .. } | UseFiles | UseOwnData { .. },
+                LoadData { .. } | UseFiles | UseOwnData { .. }
+            )
             | (Prepare { .. }, Prepare { .. })
             | (Train { .. }, Train { .. })
             | (LookInside { .. }, LookInside { .. })

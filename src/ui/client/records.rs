@@ -63,6 +63,7 @@ impl Client {
             points: vec![],
             ending: RUNNING.to_string(),
             seconds: 0.0,
+            data: self.run.own_data.get_untracked(),
         };
         self.shared.records.borrow_mut().recording = Some(record.clone());
         self.history.record(record);

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use super::Client;
 use crate::i18n::run::{Loaded, WeightsNote, WeightsProblem, WorkerLoss};
 use crate::i18n::{Lang, Say};
-use crate::protocol::{Command, Images, Report};
+use crate::protocol::{Command, DataLoadError, Images, Report};
 use crate::training::Event;
 use crate::web::channel::{Envelope, Slot};
 use crate::web::webgpu::Backend;
@@ -29,7 +29,14 @@ impl Client {
                 self.send(Command::ChooseBackend { choice });
             }
             Report::Backend { backend } => self.backend_chosen(backend.clone()),
-            Report::DataReady { train, test, all, .. } => {
+            Report::DataReady {
+                train,
+                test,
+                all,
+                own,
+                ..
+            } => {
+                self.data_is(own.as_ref());
                 self.run.on_report(report, None);
                 {
                     let mut outbox = self.shared.outbox.borrow_mut();
@@ -40,6 +47,18 @@ impl Client {
                     outbox.readiness.all_data = *all;
                 }
                 self.inside.data_loaded.set(true);
+                self.flush();
+            }
+            Report::DataFailed {
+                error: DataLoadError::Own { error },
+            } => {
+                // The worker keeps what it held (and says so next); the
+                // page keeps what it had picked.
+                self.shared.data.borrow_mut().trying = None;
+                self.run.own_problem.set(Some(error.clone()));
+                if self.shared.outbox.borrow_mut().drop_run() {
+                    self.run.not_started();
+                }
                 self.flush();
             }
             Report::DataFailed { .. } => {

@@ -2,11 +2,10 @@
 
 use leptos::prelude::*;
 
-use crate::data::SIDE;
 use crate::i18n::classes::class_name;
 use crate::i18n::page_inside::{ClassLine, InsideText, TestImage, WeightsLine};
 use crate::i18n::{Catalogue, Lang, Say};
-use crate::ui::canvas::{Bitmap, grey_rgba};
+use crate::ui::canvas::{Bitmap, levels_rgba};
 use crate::ui::inside_state::{Inside, InsideAnswer};
 use crate::ui::lang::{lang, say, tr};
 use crate::web::protocol::PictureRef;
@@ -77,9 +76,9 @@ fn chosen_view(answer: &InsideAnswer, inside: Inside) -> impl IntoView + use<> {
         <div class="chosen-body">
             <figure class="chosen-image">
                 <Bitmap
-                    width=SIDE
-                    height=SIDE
-                    rgba=grey_rgba(&answer.pixels)
+                    width=answer.format.width
+                    height=answer.format.height
+                    rgba=levels_rgba(answer.format, &answer.pixels)
                     css_width=112
                     title=Signal::derive(move || sees().to_string())
                 />

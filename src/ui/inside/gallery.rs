@@ -4,12 +4,11 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::GALLERY;
-use crate::data::SIDE;
 use crate::i18n::classes::class_name;
 use crate::i18n::page_inside::{GalleryFilter, GalleryHeading, InsideText, TestImage, ThumbLabel};
 use crate::i18n::{Catalogue, Say};
 use crate::ui::ClientHandle;
-use crate::ui::canvas::{Bitmap, grey_rgba};
+use crate::ui::canvas::{Bitmap, levels_rgba};
 use crate::ui::inside_state::Inside;
 use crate::ui::lang::{lang, say, tr};
 use crate::web::protocol::PictureRef;
@@ -169,7 +168,7 @@ pub fn Gallery() -> impl IntoView {
                     // The picture looked at, and the one a Tab lands on.
                     let chosen = move || inside.picture.get() == PictureRef::Test { index };
                     let tabindex = move || if tab_stop() == Some(index) { "0" } else { "-1" };
-                    let (label, pixels) = match image {
+                    let (label, format, pixels) = match image {
                         Some(image) => image,
                         None => return view! {
                             <div class="thumb waiting" role="option" data-index=index aria-selected="false"
@@ -198,7 +197,7 @@ pub fn Gallery() -> impl IntoView {
                             data-index=index
                             on:click=pick
                         >
-                            <Bitmap width=SIDE height=SIDE rgba=grey_rgba(&pixels) css_width=56 title=Signal::derive(say(TestImage(index))) />
+                            <Bitmap width=format.width height=format.height rgba=levels_rgba(format, &pixels) css_width=56 title=Signal::derive(say(TestImage(index))) />
                             <span class="caption">
                                 // A mistake is marked, not only coloured.
                                 {wrong.then(|| view! { <span class="mistake-mark" aria-hidden="true">"✗ "</span> })}

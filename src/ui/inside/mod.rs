@@ -12,7 +12,7 @@ mod chosen;
 mod explain_view;
 mod gallery;
 mod layer_view;
-mod own_picture;
+pub(crate) mod own_picture;
 
 use leptos::prelude::*;
 

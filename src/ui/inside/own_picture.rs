@@ -73,7 +73,16 @@ const PAD: u32 = 168;
 /// strokes as Fashion-MNIST's objects are; each finished stroke is
 /// classified.
 #[component]
-fn DrawingPad(on_picture: Callback<Result<Picture, PictureProblem>>) -> impl IntoView {
+pub fn DrawingPad(
+    on_picture: Callback<Result<Picture, PictureProblem>>,
+    /// The canvas's class, and the clear button's name: one pad per view.
+    #[prop(default = "drawing")]
+    canvas_class: &'static str,
+    #[prop(default = "clear-drawing")] clear_name: &'static str,
+    /// Cleared each time this changes.
+    #[prop(optional)]
+    cleared: Option<Signal<usize>>,
+) -> impl IntoView {
     let node = NodeRef::<Canvas>::new();
     let drawing = StoredValue::new(false);
     let context = move || {
@@ -92,6 +101,9 @@ fn DrawingPad(on_picture: Callback<Result<Picture, PictureProblem>>) -> impl Int
         }
     };
     Effect::new(move |_| {
+        if let Some(cleared) = cleared {
+            cleared.track();
+        }
         if node.get().is_some() {
             clear();
         }
@@ -133,7 +145,7 @@ fn DrawingPad(on_picture: Callback<Result<Picture, PictureProblem>>) -> impl Int
         <div class="pad">
             <canvas
                 node_ref=node
-                class="drawing"
+                class=canvas_class
                 // Drawn with a pointer only: it says so, and that the file
                 // picker beside it is the way without one.
                 role="img"
@@ -146,7 +158,7 @@ fn DrawingPad(on_picture: Callback<Result<Picture, PictureProblem>>) -> impl Int
                 on:pointerup=up
                 on:pointercancel=up
             ></canvas>
-            <button name="clear-drawing" on:click=move |_| clear()>{tr(InsideText::Clear)}</button>
+            <button name=clear_name on:click=move |_| clear()>{tr(InsideText::Clear)}</button>
         </div>
     }
 }

@@ -8,7 +8,7 @@ use burn::tensor::{Device, Tensor};
 
 use super::Worker;
 use crate::arch::NetConfig;
-use crate::data::{Dataset, Resize, SIDE};
+use crate::data::{Dataset, ImageFormat, Resize, SIDE};
 use crate::model::Net;
 use crate::protocol::{
     Command, ExplainAsk, FiltersShape, InsideError, InsideWeights, PictureRef, PredictionsWhen, Report,
@@ -103,11 +103,22 @@ pub(super) fn failed(error: InsideError) {
     post_report(Report::InsideFailed { error });
 }
 
-/// The request's picture as 28×28 grey levels, and its label when it is a
-/// test image.
-fn picture(request: &InsideRequest, test: Option<&Dataset>) -> Result<(Vec<u8>, Option<u8>), InsideError> {
+/// The request's picture as levels of `format` (a test image's own; one's
+/// own 28×28 grey picture in every channel the net takes), and its label
+/// when it is a test image.
+fn picture(
+    request: &InsideRequest,
+    test: Option<&Dataset>,
+) -> Result<(Vec<u8>, ImageFormat, Option<u8>), InsideError> {
     match (request.picture, &request.own) {
-        (PictureRef::Own, Some(pixels)) if pixels.len() == SIDE * SIDE => Ok((pixels.clone(), None)),
+        (PictureRef::Own, Some(pixels)) if pixels.len() == SIDE * SIDE => {
+            let channels = request.net.in_channels();
+            let format = ImageFormat {
+                channels,
+                ..ImageFormat::FASHION
+            };
+            Ok((pixels.repeat(channels), format, None))
+        }
         (PictureRef::Own, _) => Err(InsideError::OwnPictureMalformed { side: SIDE }),
         (PictureRef::Test { index }, _) => match test {
             None => Err(InsideError::NoData),
@@ -115,7 +126,7 @@ fn picture(request: &InsideRequest, test: Option<&Dataset>) -> Result<(Vec<u8>, 
                 index,
                 count: test.len(),
             }),
-            Some(test) => Ok((test.image(index).to_vec(), Some(test.label(index)))),
+            Some(test) => Ok((test.image(index).to_vec(), test.format(), Some(test.label(index)))),
         },
     }
 }
@@ -129,11 +140,12 @@ pub(super) async fn answer(
     device: &Device,
     backend: &str,
 ) {
-    let (pixels, label) = match picture(request, test) {
+    let (pixels, format, label) = match picture(request, test) {
         Ok(picture) => picture,
         Err(error) => return failed(error),
     };
-    let one = Dataset::new(pixels.clone(), vec![label.unwrap_or(0)]).expect("one 28×28 image");
+    let one = Dataset::of_format(format, pixels.clone(), vec![label.unwrap_or(0)])
+        .expect("one image of its format");
     let batch = one.batch(&[0], &Resize::to(request.resize));
     let image = training::image_tensor(&batch, device);
     let (explained, residual_maps) = match request.explain {
@@ -157,6 +169,7 @@ pub(super) async fn answer(
                     in_channels: f.in_channels,
                 }),
                 weights,
+                format,
                 explained,
             };
             post_report(
@@ -214,7 +227,7 @@ pub(super) fn test_images(worker: &Worker, indices: &[usize]) {
     };
     let test = &data.1;
     let found: Vec<usize> = indices.iter().copied().filter(|&i| i < test.len()).collect();
-    let mut pixels = Vec::with_capacity(found.len() * SIDE * SIDE);
+    let mut pixels = Vec::with_capacity(found.len() * test.format().len());
     for &i in &found {
         pixels.extend_from_slice(test.image(i));
     }
@@ -222,6 +235,7 @@ pub(super) fn test_images(worker: &Worker, indices: &[usize]) {
     let report = Report::TestImages {
         indices: found,
         labels,
+        format: test.format(),
     };
     post_report(Envelope::new(report).with_bytes(Slot::Pixels, &pixels));
 }

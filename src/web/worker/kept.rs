@@ -175,6 +175,14 @@ async fn load_file(
         _ => None,
     };
     let config = file_net.as_ref().unwrap_or(config);
+    let data_io = super::setup::data_io(worker);
+    if config.net.io() != data_io {
+        return Err(WeightsFailure::NotForData {
+            name: name.to_string(),
+            net: config.net.io(),
+            data: data_io,
+        });
+    }
     let autodiff = device.clone().inner().autodiff();
     let (model, about) =
         weights::from_bytes(bytes, &config.net, config.resize, &autodiff).map_err(in_file)?;

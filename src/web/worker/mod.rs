@@ -3,12 +3,13 @@
 //! arrive while a run awaits between steps.
 //!
 //! Its rooms: `setup` (the backend and the data), `runs` (training,
-//! preparing, benchmarks), `inside` (what the net makes of a picture),
+//! preparing, benchmarks), `own_data` (images of one's own), `inside` (what the net makes of a picture),
 //! `kept` (the model kept between runs: saved, loaded, trained on). What
 //! it says crosses to the page through `web::channel`.
 
 mod inside;
 mod kept;
+mod own_data;
 mod runs;
 mod setup;
 
@@ -124,6 +125,7 @@ fn receive(worker: Rc<Worker>, command: Envelope<Command>) {
         Command::ChooseBackend { choice } => spawn(setup::choose(worker, choice)),
         Command::LoadData { data_url, images } => setup::load(worker, data_url, images),
         Command::UseFiles => setup::use_files(&worker, &command),
+        Command::UseOwnData { .. } => own_data::use_own(worker, command),
         Command::Train { config, from_weights } => runs::exclusive(worker, move |worker| async move {
             runs::train(&worker, &config, from_weights).await
         }),

@@ -7,7 +7,9 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use super::Worker;
+use crate::arch::NetIo;
 use crate::data::Dataset;
+use crate::data::own::OwnAbout;
 use crate::protocol::{Command, DataLoadError, Images, Report, WorkerError};
 use crate::training::TrainConfig;
 use crate::web::channel::{Envelope, post_report};
@@ -42,6 +44,8 @@ pub(super) struct DataState {
     loading: Cell<bool>,
     /// What was asked while a load ran: the most of it, loaded next.
     next: RefCell<Option<Asked>>,
+    /// The images held are one's own (`UseOwnData`): what they are.
+    pub(super) own: RefCell<Option<OwnAbout>>,
 }
 
 /// A `LoadData`: where, and how many images (`None`: all).
@@ -96,18 +100,26 @@ fn held_images(worker: &Worker) -> Images {
     })
 }
 
-fn ready(worker: &Worker, from_cache: bool) {
+/// Says what the worker holds (and, for images of one's own, what they
+/// are).
+pub(super) fn ready(worker: &Worker, from_cache: bool) {
     let held = held_images(worker);
     post_report(Report::DataReady {
         train: held.train,
         test: held.test,
         from_cache,
         all: worker.data_state.all.get(),
+        own: worker.data_state.own.borrow().clone(),
     });
 }
 
 async fn load_once(worker: &Rc<Worker>, asked: Asked) {
     let state = &worker.data_state;
+    if state.own.borrow_mut().take().is_some() {
+        // Back to Fashion-MNIST: images of one's own are no part of it.
+        *worker.data.borrow_mut() = None;
+        state.all.set(false);
+    }
     let wanted = asked.images.unwrap_or(Images::ALL);
     if worker.data().is_some() && (state.all.get() || held_images(worker).covers(wanted)) {
         return ready(worker, true);
@@ -156,7 +168,7 @@ fn empty() -> Dataset {
     Dataset::new(vec![], vec![]).expect("no images, no labels")
 }
 
-fn install(worker: &Worker, sets: (Dataset, Dataset), all: bool) {
+pub(super) fn install(worker: &Worker, sets: (Dataset, Dataset), all: bool) {
     worker.data_state.all.set(all);
     *worker.data.borrow_mut() = Some(Rc::new(sets));
 }
@@ -193,6 +205,7 @@ pub(super) fn use_files(worker: &Worker, command: &Envelope<Command>) {
     match fetch::decode(&files) {
         Ok((train, test)) => {
             *worker.data_state.held.borrow_mut() = None;
+            *worker.data_state.own.borrow_mut() = None;
             install(worker, (train, test), true);
             ready(worker, false);
         }
@@ -207,7 +220,24 @@ pub(super) fn use_files(worker: &Worker, command: &Envelope<Command>) {
 /// A run starts on all the images it needs or not at all: from the shards,
 /// the worker may hold fewer than it asks for (the page waits for them; a
 /// client that did not is told).
+/// The channels and classes of the data held.
+pub(super) fn data_io(worker: &Worker) -> NetIo {
+    worker
+        .data_state
+        .own
+        .borrow()
+        .as_ref()
+        .map_or(NetIo::default(), OwnAbout::io)
+}
+
 pub(super) fn enough_for(worker: &Worker, config: &TrainConfig) -> Result<(), WorkerError> {
+    let data = data_io(worker);
+    if config.net.io() != data {
+        return Err(WorkerError::NetNotForData {
+            net: config.net.io(),
+            data,
+        });
+    }
     let needs = Images::of_run(config);
     let here = held_images(worker);
     match worker.data_state.all.get() || here.covers(needs) {
