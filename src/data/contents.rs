@@ -4,6 +4,7 @@
 //! folder is read the same way in each: the page reads from disk only the
 //! files named here, and the worker pairs their bytes with the same list.
 
+use super::archive;
 use super::folder::{self, FolderPlan};
 use super::own::{self, OwnDataError, Splits};
 
@@ -71,6 +72,15 @@ impl Contents {
             Contents::Images(plan) => plan.images.iter().map(|image| image.path.as_str()).collect(),
         }
     }
+}
+
+/// A zip of class folders: its plan, and each planned image's bytes
+/// unpacked (all of them together at most `limit`).
+pub fn zip_images(zip: &[u8], limit: u64) -> Result<(FolderPlan, Vec<Vec<u8>>), OwnDataError> {
+    let plan = folder::plan(&archive::names(zip)?)?;
+    let wanted: Vec<String> = plan.images.iter().map(|image| image.path.clone()).collect();
+    let bytes = archive::unpack(zip, &wanted, limit)?;
+    Ok((plan, bytes))
 }
 
 /// An IDX set from its files' bytes (`bytes` in `Contents::wanted`'s

@@ -6,7 +6,6 @@
 use std::io::Cursor;
 use std::path::Path;
 
-use super::archive;
 use super::contents::{self, Contents};
 use super::folder::{self, Assembly, Decoded, FolderPlan};
 use super::own::{OwnDataError, SkipReason, Splits};
@@ -101,9 +100,7 @@ fn images(
 /// A zip of a folder of class folders.
 pub fn read_zip(path: &Path, assembly: Assembly) -> Result<Splits, OwnDataError> {
     let bytes = read(path)?;
-    let plan = folder::plan(&archive::names(&bytes)?)?;
-    let wanted: Vec<String> = plan.images.iter().map(|image| image.path.clone()).collect();
-    let files = archive::unpack(&bytes, &wanted, UNPACKED_LIMIT)?;
+    let (plan, files) = contents::zip_images(&bytes, UNPACKED_LIMIT)?;
     images(&name_of(path), plan, files, assembly)
 }
 

@@ -16,8 +16,9 @@ use crate::ui::lang::{lang, tr};
 use crate::ui::own_files::{self, PathedFile};
 use crate::ui::run::Run;
 
-/// What is being read from disk.
-enum Picked {
+/// What is being read from disk (the client's `Picked` is what it
+/// keeps once read).
+enum FromDisk {
     Folder(Vec<PathedFile>),
     Zip(web_sys::File),
 }
@@ -29,7 +30,7 @@ pub fn OwnData() -> impl IntoView {
     let running = Signal::derive(move || run.busy());
     let keep_colour = RwSignal::new(true);
     let reading = RwSignal::new(false);
-    let use_picked = move |picked: Picked| {
+    let use_picked = move |picked: FromDisk| {
         if run.busy_untracked() {
             return;
         }
@@ -38,8 +39,8 @@ pub fn OwnData() -> impl IntoView {
         let colour = keep_colour.get_untracked();
         leptos::task::spawn_local(async move {
             let read = match picked {
-                Picked::Folder(files) => own_files::read_folder(files, colour).await,
-                Picked::Zip(file) => own_files::read_zip(&file, colour).await,
+                FromDisk::Folder(files) => own_files::read_folder(files, colour).await,
+                FromDisk::Zip(file) => own_files::read_zip(&file, colour).await,
             };
             match read {
                 Ok(own) => client.with_value(|client| client.use_own(own)),
@@ -61,7 +62,7 @@ pub fn OwnData() -> impl IntoView {
         let Some(list) = input.files() else { return };
         let files = own_files::picked_folder(&list);
         input.set_value("");
-        use_picked(Picked::Folder(files));
+        use_picked(FromDisk::Folder(files));
     };
     let on_zip = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = ev.target().expect("an input").unchecked_into();
@@ -69,7 +70,7 @@ pub fn OwnData() -> impl IntoView {
             return;
         };
         input.set_value("");
-        use_picked(Picked::Zip(file));
+        use_picked(FromDisk::Zip(file));
     };
     let on_drop = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();
@@ -95,13 +96,13 @@ pub fn OwnData() -> impl IntoView {
         match (entry, directory) {
             (Some(entry), true) => leptos::task::spawn_local(async move {
                 match own_files::dropped_folder(entry).await {
-                    Ok(files) => use_picked(Picked::Folder(files)),
+                    Ok(files) => use_picked(FromDisk::Folder(files)),
                     Err(error) => run.own_problem.set(Some(error)),
                 }
             }),
             _ => {
                 if let Some(file) = transfer.files().and_then(|files| files.get(0)) {
-                    use_picked(Picked::Zip(file));
+                    use_picked(FromDisk::Zip(file));
                 }
             }
         }
@@ -134,7 +135,7 @@ pub fn OwnData() -> impl IntoView {
                     {tr(OwnText::KeepColour)}
                 </label>
             </div>
-            <DrawClasses on_files=Callback::new(move |files| use_picked(Picked::Folder(files))) running />
+            <DrawClasses on_files=Callback::new(move |files| use_picked(FromDisk::Folder(files))) running />
             {move || running.get().then(|| view! { <p class="own-busy">{tr(OwnText::Busy)}</p> })}
             <p class="own-reading" role="status">{move || reading.get().then(tr(OwnText::Reading))}</p>
             {move || run.own_problem.get().map(|problem| view! { <OwnProblem problem /> })}
@@ -170,7 +171,11 @@ fn OwnSummary(about: OwnAbout) -> impl IntoView {
                 about.skipped_count,
                 lang,
             );
-            format!("{first}. {}", OwnLine(about.clone()).say(lang))
+            format!(
+                "{first}{}{}",
+                lang.pick(". ", "。"),
+                OwnLine(about.clone()).say(lang)
+            )
         }
     };
     let rows = about

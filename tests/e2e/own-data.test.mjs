@@ -81,10 +81,12 @@ test("own images: a zip trains LeNet as cnnp does on the folder, a bad zip keeps
     .catch(async (e) => assert.fail(`${e.message}: the page says ${await p.page.textContent(".own-problem")}`));
   await waitForSummary(p, new RegExp(native.data.hash));
   assert.match(await summary(p), /180 images in 3 classes; 1 file skipped/);
+  // The same images read again: the panel's "Reading…" ends too.
+  await p.page.waitForFunction(() => document.querySelector(".own-reading")?.textContent === "");
 
   // In Chinese, the same summary.
   await p.switchLanguage("zh");
-  assert.match(await summary(p), /3 个类别，共 180 张图像；跳过 1 个文件/);
+  assert.match(await summary(p), /^3 个类别，共 180 张图像；跳过 1 个文件：shapes\/blue-triangle\/notes\.txt。shapes：3 × 32 × 32（彩色）/);
   await p.switchLanguage("en");
 
   // Back to Fashion-MNIST: ten classes of grey images again, at once.

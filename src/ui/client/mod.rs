@@ -270,11 +270,7 @@ impl Client {
         let command = own.command();
         self.shared.data.borrow_mut().trying = Some(own);
         // Nothing trains or looks inside on the old data meanwhile.
-        {
-            let mut outbox = self.shared.outbox.borrow_mut();
-            outbox.readiness.data = Images::default();
-            outbox.readiness.all_data = false;
-        }
+        self.shared.outbox.borrow_mut().readiness.forget_data();
         self.shared.outbox.borrow_mut().push(command);
         self.flush();
     }
@@ -289,11 +285,7 @@ impl Client {
             data.trying = None;
             data.asked = Images::default();
         }
-        {
-            let mut outbox = self.shared.outbox.borrow_mut();
-            outbox.readiness.data = Images::default();
-            outbox.readiness.all_data = false;
-        }
+        self.shared.outbox.borrow_mut().readiness.forget_data();
         // The page is on Fashion-MNIST from now: its classes and the nets
         // for it show while its images load.
         self.data_is(None);
@@ -322,6 +314,10 @@ impl Client {
             .own_data
             .with_untracked(|held| held.as_ref().map(|a| &a.hash) != own.map(|a| &a.hash));
         if !changed {
+            // The same images read again: the panel's reading ends.
+            if own.is_some() {
+                self.run.own_data.set(own.cloned());
+            }
             return;
         }
         crate::i18n::classes::use_class_names(own.map(|about| about.classes.clone()));

@@ -80,6 +80,13 @@ impl Readiness {
         self.all_data || self.data.covers(images)
     }
 
+    /// It holds nothing the page may use until it says again: other data
+    /// is on its way.
+    pub fn forget_data(&mut self) {
+        self.data = Images::default();
+        self.all_data = false;
+    }
+
     /// Whether it holds any data at all.
     pub fn has_data(&self) -> bool {
         self.all_data || self.data != Images::default()

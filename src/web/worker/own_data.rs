@@ -16,7 +16,6 @@ use web_sys::{
 
 use super::Worker;
 use super::setup::{install, ready};
-use crate::data::archive;
 use crate::data::contents::{self, Contents};
 use crate::data::folder::{self, Assembly, Decoded};
 use crate::data::own::{OwnDataError, OwnSource, OwnSourceKind, SkipReason, Splits};
@@ -88,12 +87,7 @@ fn split(name: &str, files: Vec<u8>, ends: &[usize], count: usize) -> Result<Vec
 
 async fn read(source: &OwnSource, files: Vec<u8>, ends: &[usize]) -> Result<Splits, OwnDataError> {
     let (plan, bytes) = match source.kind {
-        OwnSourceKind::Zip => {
-            let plan = folder::plan(&archive::names(&files)?)?;
-            let wanted: Vec<String> = plan.images.iter().map(|image| image.path.clone()).collect();
-            let bytes = archive::unpack(&files, &wanted, UNPACKED_LIMIT)?;
-            (plan, bytes)
-        }
+        OwnSourceKind::Zip => contents::zip_images(&files, UNPACKED_LIMIT)?,
         OwnSourceKind::Folder => {
             let contents = contents::contents(&source.paths, &source.name)?;
             let count = contents.wanted(&source.paths).len();
