@@ -3,7 +3,11 @@
 //! options. Parsing never fails: what it cannot use it names in notices,
 //! and the book's defaults stand for it.
 
+mod data;
+
 use serde::{Deserialize, Serialize};
+
+pub use data::AskedData;
 
 use crate::arch::edit::{self, EditError};
 use crate::arch::{Arch, NetConfig};
@@ -61,6 +65,9 @@ pub struct Link {
     pub weights: Option<String>,
     /// `lang=en|zh`: the reader's language (else the browser's).
     pub lang: Option<Lang>,
+    /// `data=…&classes=…`: the run was on images of one's own, which the
+    /// link names and does not carry; `None`: Fashion-MNIST.
+    pub data: Option<AskedData>,
     /// One per parameter that was ignored, naming it and why.
     pub notices: Vec<Notice>,
 }
@@ -106,6 +113,16 @@ pub enum Wanted {
     Lang,
     /// Controls that can be hidden, not these.
     Hideable { unknown: Vec<String> },
+    /// A name of at most 100 characters.
+    DataName,
+    /// 2 to `limit` class names, comma-separated.
+    ClassNames { limit: usize },
+    /// `1` (grey) or `3` (colour).
+    Channels,
+    /// 16 hexadecimal digits.
+    Hash,
+    /// `data=` and `classes=` together.
+    WithData,
 }
 
 /// Decodes `%xx` and `+` of a query component; a stray `%` stays as it is.
@@ -184,10 +201,11 @@ impl Link {
     pub fn parse(query: &str) -> Link {
         let mut link = Link::default();
         let mut edits = None;
+        let mut data = data::DataParameters::default();
         let query = query.strip_prefix('?').unwrap_or(query);
         for pair in query.split('&').filter(|pair| !pair.is_empty()) {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let (key, value) = (decode(key), decode(value));
+            let (key, raw) = pair.split_once('=').unwrap_or((pair, ""));
+            let (key, value) = (decode(key), decode(raw));
             let value = value.trim();
             let result: Result<(), Wanted> = match key.as_str() {
                 "arch" => Arch::from_id(value)
@@ -223,6 +241,10 @@ impl Link {
                 "lang" => Lang::from_tag(value)
                     .map(|lang| link.lang = Some(lang))
                     .ok_or(Wanted::Lang),
+                "data" => data::name(value).map(|name| data.name = Some(name)),
+                "classes" => data::class_names(raw, decode).map(|names| data.classes = Some(names)),
+                "channels" => data::channels(value).map(|n| data.channels = Some(n)),
+                "hash" => data::hash(value).map(|hash| data.hash = Some(hash)),
                 "hide" => {
                     let mut unknown = vec![];
                     for control in value.split(',').map(str::trim).filter(|c| !c.is_empty()) {
@@ -248,6 +270,15 @@ impl Link {
                     expected,
                 });
             }
+        }
+        let (asked, alone) = data.asked();
+        link.data = asked;
+        for key in alone {
+            link.notices.push(Notice::Ignored {
+                key: key.to_string(),
+                value: String::new(),
+                expected: Wanted::WithData,
+            });
         }
         if link.ratio.is_some() && link.arch.is_some_and(|arch| arch != Arch::Vgg) {
             link.notices.push(Notice::RatioNotVgg);
@@ -345,6 +376,11 @@ impl Link {
         }
         if let Some(weights) = &self.weights {
             put("weights", encode(weights));
+        }
+        if let Some(data) = &self.data {
+            for (key, value) in data.pairs() {
+                put(key, value);
+            }
         }
         if let Some(lang) = self.lang {
             put("lang", lang.id().to_string());

@@ -285,3 +285,82 @@ fn a_weights_path_on_this_site_is_kept_and_others_are_refused() {
         );
     }
 }
+
+#[test]
+fn a_link_names_data_of_ones_own_and_never_carries_it() {
+    let query =
+        "?arch=lenet&data=my%20shapes&classes=circle,square,tri%2Cangle&channels=3&hash=7D8554BE87F1AD5C";
+    let link = Link::parse(query);
+    assert!(link.notices.is_empty(), "{:?}", link.notices);
+    let data = link.data.clone().expect("the link names its data");
+    assert_eq!(data.name, "my shapes");
+    assert_eq!(
+        data.classes,
+        ["circle", "square", "tri,angle"],
+        "a comma within a name stays"
+    );
+    assert_eq!((data.io().in_channels, data.io().classes), (3, 3));
+    assert_eq!(data.hash.as_deref(), Some("7d8554be87f1ad5c"));
+    // Back into a link, and read again the same.
+    let again = Link::parse(&link.to_query());
+    assert_eq!(again.data, link.data, "{}", link.to_query());
+    assert!(
+        link.to_query()
+            .contains("&data=my%20shapes&classes=circle,square,tri%2Cangle&channels=3&hash=7d8554be87f1ad5c")
+    );
+    // Grey when the link does not say; no hash when it does not know.
+    let grey = Link::parse("?data=digits&classes=0,1,2,3,4,5,6,7,8,9")
+        .data
+        .unwrap();
+    assert_eq!((grey.channels, grey.hash), (1, None));
+    // Fashion-MNIST: no data parameters at all.
+    assert_eq!(Link::parse("?arch=lenet").data, None);
+    assert!(!Link::parse("?arch=lenet").to_query().contains("data="));
+}
+
+#[test]
+fn bad_data_parameters_are_named_and_fashion_mnist_stands() {
+    let cases: [(&str, &str); 7] = [
+        (
+            "?data=x&classes=one",
+            "classes=one ignored: expected 2 to 100 class names",
+        ),
+        (
+            "?data=x&classes=a,,b",
+            "classes=a,,b ignored: expected 2 to 100 class names",
+        ),
+        (
+            "?data=x&classes=a,b&channels=2",
+            "channels=2 ignored: expected 1 (grey) or 3 (colour)",
+        ),
+        (
+            "?data=x&classes=a,b&hash=zz",
+            "hash=zz ignored: expected 16 hexadecimal digits",
+        ),
+        (
+            "?data=&classes=a,b",
+            "data= ignored: expected a name of 1 to 100 characters",
+        ),
+        ("?data=x", "data= ignored: expected data= and classes= together"),
+        (
+            "?classes=a,b",
+            "classes= ignored: expected data= and classes= together",
+        ),
+    ];
+    for (query, said) in cases {
+        let link = Link::parse(query);
+        let first = notices(&link).into_iter().next().unwrap_or_default();
+        assert!(first.starts_with(said), "{query}: {first}");
+    }
+    // A bad channels= leaves the data named, grey.
+    assert_eq!(
+        Link::parse("?data=x&classes=a,b&channels=2")
+            .data
+            .map(|d| d.channels),
+        Some(1)
+    );
+    // Bad names leave no data.
+    assert_eq!(Link::parse("?data=x&classes=one").data, None);
+    let many = (0..101).map(|n| n.to_string()).collect::<Vec<_>>().join(",");
+    assert_eq!(Link::parse(&format!("?data=x&classes={many}")).data, None);
+}

@@ -57,6 +57,18 @@ impl Say for Wanted {
                 HIDEABLE.join("、"),
                 unknown.join("、")
             ),
+            (Wanted::DataName, Lang::En) => "a name of 1 to 100 characters".to_string(),
+            (Wanted::DataName, Lang::Zh) => "1 到 100 个字符的名称".to_string(),
+            (Wanted::ClassNames { limit }, Lang::En) => {
+                format!("2 to {limit} class names, separated by commas")
+            }
+            (Wanted::ClassNames { limit }, Lang::Zh) => format!("2 到 {limit} 个类别名称，用逗号分隔"),
+            (Wanted::Channels, Lang::En) => "1 (grey) or 3 (colour)".to_string(),
+            (Wanted::Channels, Lang::Zh) => "1（灰度）或 3（彩色）".to_string(),
+            (Wanted::Hash, Lang::En) => "16 hexadecimal digits".to_string(),
+            (Wanted::Hash, Lang::Zh) => "16 位十六进制数字".to_string(),
+            (Wanted::WithData, Lang::En) => "data= and classes= together".to_string(),
+            (Wanted::WithData, Lang::Zh) => "data= 与 classes= 同时给出".to_string(),
         }
     }
 }

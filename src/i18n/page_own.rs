@@ -5,6 +5,8 @@
 
 use crate::data::own::{OwnAbout, SplitOrigin};
 use crate::i18n::{Lang, Say};
+use crate::link::AskedData;
+use crate::picture::PictureError;
 
 crate::catalogue! {
     /// Images of one's own: static strings.
@@ -33,6 +35,11 @@ crate::catalogue! {
         RemoveClass => "Remove", "删除";
         AddClass => "Add a class", "添加类别";
         UseDrawings => "Train on these drawings", "用这些图训练";
+        CameraStart => "Use the camera", "使用摄像头";
+        CameraStop => "Turn the camera off", "关闭摄像头";
+        AddFromCamera => "Add from the camera", "从摄像头加入";
+        CameraHint => "Each “Add from the camera” takes the camera's picture of that moment, made grey and 28 × 28 as the drawings are.",
+            "每次点击“从摄像头加入”都会拍下摄像头当时的画面，并像画的图一样转成 28 × 28 的灰度图。";
         Busy => "Stop the run first: a run trains on the data it started with.", "请先停止训练：一次训练只使用它开始时的数据。";
     }
 }
@@ -54,6 +61,8 @@ pub enum DrawnProblem {
     },
     /// The browser would not make a file of a drawing: its words.
     Page { detail: String },
+    /// The camera gave no picture.
+    Camera(CameraProblem),
 }
 
 impl Say for DrawnProblem {
@@ -88,6 +97,47 @@ impl Say for DrawnProblem {
             }
             (Page { detail }, Lang::En) => format!("the browser could not keep a drawing: {detail}"),
             (Page { detail }, Lang::Zh) => format!("浏览器无法保存一张图：{detail}"),
+            (Camera(problem), lang) => problem.say(lang),
+        }
+    }
+}
+
+/// Why the camera gives no picture.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CameraProblem {
+    /// No camera, or a page the browser gives none (not https or localhost).
+    NoCamera,
+    /// The reader (or the browser's settings) said no.
+    Refused,
+    /// Another program holds it, or it would not start.
+    InUse,
+    /// On, but no frame has come yet.
+    NotReady,
+    /// The page could not show or read the video.
+    NoVideo,
+    /// The frame could not be made a picture.
+    Picture(PictureError),
+    /// The browser's own words.
+    Browser { detail: String },
+}
+
+impl Say for CameraProblem {
+    fn say(&self, lang: Lang) -> String {
+        use CameraProblem::*;
+        match (self, lang) {
+            (NoCamera, Lang::En) => "this browser gives the page no camera (a camera needs one, and a secure page: https or localhost); draw the examples instead".to_string(),
+            (NoCamera, Lang::Zh) => "浏览器没有给本页提供摄像头（需要有摄像头，并且页面是安全的：https 或 localhost）；可以改为画出样例".to_string(),
+            (Refused, Lang::En) => "the camera was not allowed: allow it in the browser (beside the address) to take pictures, or draw the examples".to_string(),
+            (Refused, Lang::Zh) => "摄像头未获允许：在浏览器中（地址栏旁）允许后即可拍照，或者改为画出样例".to_string(),
+            (InUse, Lang::En) => "the camera could not start: another program may be using it".to_string(),
+            (InUse, Lang::Zh) => "摄像头无法启动：可能有其他程序正在使用它".to_string(),
+            (NotReady, Lang::En) => "the camera has no picture yet; try again in a moment".to_string(),
+            (NotReady, Lang::Zh) => "摄像头还没有画面；请稍后再试".to_string(),
+            (NoVideo, Lang::En) => "the page could not show the camera".to_string(),
+            (NoVideo, Lang::Zh) => "页面无法显示摄像头画面".to_string(),
+            (Picture(error), lang) => error.say(lang),
+            (Browser { detail }, Lang::En) => format!("the browser could not use the camera: {detail}"),
+            (Browser { detail }, Lang::Zh) => format!("浏览器无法使用摄像头：{detail}"),
         }
     }
 }
@@ -108,8 +158,10 @@ impl Say for OwnLine {
         };
         let percent = |share: f64| (share * 100.0).round() as usize;
         let split = match (about.split, lang) {
-            (SplitOrigin::Given, Lang::En) => "the split its train/ and test/ give".to_string(),
-            (SplitOrigin::Given, Lang::Zh) => "按它的 train/ 和 test/ 划分".to_string(),
+            (SplitOrigin::Given, Lang::En) => {
+                "the split the data brings (its own training and test sets)".to_string()
+            }
+            (SplitOrigin::Given, Lang::Zh) => "按数据自带的训练集和测试集划分".to_string(),
             (SplitOrigin::Drawn { seed, test_share }, Lang::En) => format!(
                 "split {}/{} per class, drawn with seed {seed}",
                 100 - percent(test_share),
@@ -144,6 +196,56 @@ impl Say for UsingOwn {
         match lang {
             Lang::En => format!("Training on {name} ({classes} classes), not Fashion-MNIST"),
             Lang::Zh => format!("正在使用 {name}（{classes} 个类别）训练，而不是 Fashion-MNIST"),
+        }
+    }
+}
+
+/// What the page says of the images of one's own its link named.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AskedLine {
+    /// Not picked yet: what they are, and that the link cannot bring them.
+    Pick(AskedData),
+    /// The images picked are others than the link's (their content hash).
+    Differ { asked: AskedData, held: String },
+}
+
+/// At most this many class names in a line; the rest are counted.
+const NAMES_SHOWN: usize = 10;
+
+impl Say for AskedLine {
+    fn say(&self, lang: Lang) -> String {
+        match self {
+            AskedLine::Pick(asked) => {
+                let count = asked.classes.len();
+                let mut names = asked.classes[..count.min(NAMES_SHOWN)].join(lang.pick(", ", "、"));
+                if count > NAMES_SHOWN {
+                    names.push_str(lang.pick(", …", "……"));
+                }
+                let name = &asked.name;
+                match (lang, asked.channels == 3) {
+                    (Lang::En, colour) => format!(
+                        "This link was made with images of one's own: “{name}”, {count} classes ({names}), in {}. \
+                         A link never carries images (they stay in the browser that read them): pick the same \
+                         folder or zip to train on them, or go back to Fashion-MNIST.",
+                        if colour { "colour" } else { "grey" }
+                    ),
+                    (Lang::Zh, colour) => format!(
+                        "这个链接是用自己的图像制作的：“{name}”，{count} 个类别（{names}），{}。\
+                         链接从不包含图像（图像只留在读取它们的浏览器中）：请选择同一个文件夹或 zip 文件来训练，或者改回 Fashion-MNIST。",
+                        if colour { "彩色" } else { "灰度" }
+                    ),
+                }
+            }
+            AskedLine::Differ { asked, held } => {
+                let link = asked.hash.as_deref().unwrap_or("?");
+                lang.pick(
+                    format!(
+                        "These are not the images the link was made with: their content hash is {held}, \
+                         the link's {link}. Training uses the images picked."
+                    ),
+                    format!("这些不是制作链接时所用的图像：它们的内容哈希是 {held}，链接中的是 {link}。训练将使用所选的图像。"),
+                )
+            }
         }
     }
 }
@@ -218,5 +320,28 @@ mod tests {
             "on shapes: 2 classes, 96 + 24 images (0123456789abcdef)"
         );
         crate::i18n::check_catalogue(<OwnText as crate::i18n::Catalogue>::ALL);
+    }
+
+    #[test]
+    fn a_links_data_is_asked_for_by_name_classes_and_colour() {
+        let asked = AskedData {
+            name: "shapes".into(),
+            classes: (0..12).map(|n| format!("c{n}")).collect(),
+            channels: 3,
+            hash: Some("0123456789abcdef".into()),
+        };
+        let en = AskedLine::Pick(asked.clone()).say(Lang::En);
+        assert!(
+            en.starts_with("This link was made with images of one's own: “shapes”, 12 classes (c0, c1,"),
+            "{en}"
+        );
+        assert!(en.contains("c9, …), in colour."), "{en}");
+        let zh = AskedLine::Pick(asked.clone()).say(Lang::Zh);
+        assert!(zh.contains("12 个类别（c0、c1、") && zh.contains("彩色"), "{zh}");
+        let differ = AskedLine::Differ {
+            asked,
+            held: "fedcba9876543210".into(),
+        };
+        crate::i18n::check_message(&differ, &["fedcba9876543210", "0123456789abcdef"]);
     }
 }

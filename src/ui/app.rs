@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::arch::Arch;
 use crate::i18n::page_train::TrainText;
-use crate::link::Link;
+use crate::link::{AskedData, Link};
 use crate::ui::ClientHandle;
 use crate::ui::client::Client;
 use crate::ui::header::{EmbedBar, Footer, Header, Notices};
@@ -44,7 +44,10 @@ pub fn App(link: Link) -> impl IntoView {
     let embed = link.embed;
     let hide = link.hide.clone();
     let notices = link.notices.clone();
-    crate::ui::url::keep_url_in_step(settings, link.clone(), reader);
+    if let Some(asked) = link.data.clone() {
+        ask_for_data(settings, run, asked);
+    }
+    crate::ui::url::keep_url_in_step(settings, link.clone(), reader, run);
     if embed {
         crate::ui::url::report_height_to_parent();
     }
@@ -54,7 +57,8 @@ pub fn App(link: Link) -> impl IntoView {
             load_weights_from(client, run, &path, run_config).await;
         });
     }
-    if link.autostart {
+    // A run on images the link only names waits for them.
+    if link.autostart && link.data.is_none() {
         // A small subset, unless the link says how many.
         if link.train.is_none() {
             settings.train_limit.set("2000".to_string());
@@ -85,6 +89,14 @@ pub fn App(link: Link) -> impl IntoView {
             {(!embed).then(|| view! { <Footer /> })}
         </div>
     }
+}
+
+/// The link names images of one's own: the net takes their channels and
+/// classes, the views their class names, and the panel asks for them.
+fn ask_for_data(settings: Settings, run: Run, asked: AskedData) {
+    settings.io.set(asked.io());
+    crate::i18n::classes::use_class_names(Some(asked.classes.clone()));
+    run.asked_data.set(Some(asked));
 }
 
 fn apply_link(settings: &Settings, link: &Link) {

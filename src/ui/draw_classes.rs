@@ -10,6 +10,7 @@ use crate::data::SIDE;
 use crate::i18n::Say;
 use crate::i18n::page_own::{DrawnProblem, OwnText};
 use crate::picture::png_grey;
+use crate::ui::camera::Camera;
 use crate::ui::canvas::{Bitmap, grey_rgba};
 use crate::ui::inside::own_picture::DrawingPad;
 use crate::ui::lang::{lang, tr};
@@ -108,6 +109,23 @@ pub fn DrawClasses(on_files: Callback<Vec<PathedFile>>, running: Signal<bool>) -
         }
         None => problem.set(Some(DrawnProblem::DrawFirst)),
     };
+    let camera = Camera::off();
+    let from_camera = move |class: DrawnClass| match camera.grab() {
+        Ok(levels) => {
+            class.drawings.update(|drawings| drawings.push(levels));
+            problem.set(None);
+        }
+        Err(e) => problem.set(Some(DrawnProblem::Camera(e))),
+    };
+    let toggle_camera = move |_| match camera.on.get_untracked() {
+        true => camera.stop(),
+        false => leptos::task::spawn_local(async move {
+            match camera.start().await {
+                Ok(()) => problem.set(None),
+                Err(e) => problem.set(Some(DrawnProblem::Camera(e))),
+            }
+        }),
+    };
     let add_class = move |_| {
         let number = classes.with_untracked(Vec::len) + 1;
         if number <= MAX_DRAWN_CLASSES {
@@ -163,6 +181,9 @@ pub fn DrawClasses(on_files: Callback<Vec<PathedFile>>, running: Signal<bool>) -
                         <span class="drawn-count">{move || class.drawings.with(Vec::len)}</span>
                         <span class="muted">{tr(OwnText::Drawings)}</span>
                         <button name="add-drawing" on:click=move |_| add_to(class)>{tr(OwnText::AddDrawing)}</button>
+                        <button name="add-camera" on:click=move |_| from_camera(class) hidden=move || !camera.on.get()>
+                            {tr(OwnText::AddFromCamera)}
+                        </button>
                         <button name="remove-class" on:click=remove disabled={count <= MIN_DRAWN_CLASSES}>{tr(OwnText::RemoveClass)}</button>
                         <span class="drawn-thumbs">{thumbs}</span>
                     </li>
@@ -174,7 +195,20 @@ pub fn DrawClasses(on_files: Callback<Vec<PathedFile>>, running: Signal<bool>) -
         <div class="draw-classes">
             <strong>{tr(OwnText::DrawTitle)}</strong>
             <p class="hint">{tr(OwnText::DrawHint)}</p>
-            <DrawingPad on_picture canvas_class="class-drawing" clear_name="clear-class-drawing" cleared=Signal::from(cleared) />
+            <div class="draw-sources">
+                <DrawingPad on_picture canvas_class="class-drawing" clear_name="clear-class-drawing" cleared=Signal::from(cleared) />
+                <div class="camera">
+                    <video node_ref=camera.video muted=true playsinline=true autoplay=true width="168" height="168"
+                        hidden=move || !camera.on.get()></video>
+                    <button name="camera" aria-pressed=move || camera.on.get().to_string() on:click=toggle_camera>
+                        {move || match camera.on.get() {
+                            true => tr(OwnText::CameraStop).into_any(),
+                            false => tr(OwnText::CameraStart).into_any(),
+                        }}
+                    </button>
+                    {move || camera.on.get().then(|| view! { <p class="hint">{tr(OwnText::CameraHint)}</p> })}
+                </div>
+            </div>
             <ol class="drawn-classes">{rows}</ol>
             <button name="add-class" on:click=add_class disabled=move || { classes.with(Vec::len) >= MAX_DRAWN_CLASSES }>
                 {tr(OwnText::AddClass)}

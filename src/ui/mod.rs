@@ -2,6 +2,7 @@
 //! tensors: training runs in a worker (`crate::web::worker`).
 
 pub mod app;
+pub mod camera;
 pub mod canvas;
 pub mod chart;
 pub mod client;

@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 use crate::data::own::{OwnAbout, OwnDataError};
 use crate::i18n::Say;
 use crate::i18n::own_data::summary;
-use crate::i18n::page_own::{OwnLine, OwnText};
+use crate::i18n::page_own::{AskedLine, OwnLine, OwnText};
 use crate::ui::ClientHandle;
 use crate::ui::draw_classes::DrawClasses;
 use crate::ui::lang::{lang, tr};
@@ -116,9 +116,11 @@ pub fn OwnData() -> impl IntoView {
         }
     });
     view! {
-        <details class="own-data" open=move || run.own_data.with(Option::is_some)>
+        <details class="own-data" open=move || run.own_data.with(Option::is_some) || run.asked_data.with(Option::is_some)>
             <summary>{tr(OwnText::Summary)}</summary>
             <p>{tr(OwnText::Intro)}</p>
+            // A link's request comes first: it is what the reader came for.
+            <AskedByLink />
             <div class="own-pick" on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=on_drop>
                 <label class="button" class:disabled=move || running.get()>
                     {tr(OwnText::PickFolder)}
@@ -142,9 +144,34 @@ pub fn OwnData() -> impl IntoView {
             {move || run.own_data.get().map(|about| view! {
                 <OwnSummary about />
                 <p class="own-link-note">{tr(OwnText::NotInLink)}</p>
+            })}
+            {move || (run.own_data.with(Option::is_some) || run.asked_data.with(Option::is_some)).then(|| view! {
                 <button name="use-fashion" on:click=back disabled=move || running.get()>{tr(OwnText::BackToFashion)}</button>
             })}
         </details>
+    }
+}
+
+/// What the page's link said of the images of one's own it was made
+/// with: until they are picked, a request for them; once picked, whether
+/// they are the same images (their content hash).
+#[component]
+fn AskedByLink() -> impl IntoView {
+    let run = expect_context::<Run>();
+    let lang = lang();
+    move || {
+        let asked = run.asked_data.get()?;
+        let line = match run.own_data.get() {
+            None => AskedLine::Pick(asked),
+            Some(own) => match asked.hash.as_ref() {
+                Some(hash) if *hash != own.hash => AskedLine::Differ {
+                    asked,
+                    held: own.hash,
+                },
+                _ => return None,
+            },
+        };
+        Some(view! { <p class="own-asked" role="status">{move || line.say(lang.get())}</p> })
     }
 }
 

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use crate::data::own::{OwnAbout, OwnDataError};
 use crate::i18n::run::{DataReady, RunLost, WebGpuFailed, WeightsNote, WeightsProblem};
 use crate::i18n::{Lang, Say};
+use crate::link::AskedData;
 use crate::protocol::{AppCopy, DataLoadError, Offline, Report, WorkerError};
 use crate::training::{Calibration, Ending, EpochReport, Event, LayerLabel, TrainConfig};
 use crate::web::webgpu::Backend;
@@ -124,6 +125,9 @@ pub struct Run {
     pub data_error: RwSignal<Option<DataLoadError>>,
     /// The images of one's own the worker holds (`None`: Fashion-MNIST).
     pub own_data: RwSignal<Option<OwnAbout>>,
+    /// The images of one's own the page's link named (they are never in
+    /// it), until the reader goes back to Fashion-MNIST.
+    pub asked_data: RwSignal<Option<AskedData>>,
     /// Why the images of one's own last picked cannot be used.
     pub own_problem: RwSignal<Option<OwnDataError>>,
     /// Without a connection: the images this browser keeps.
@@ -196,6 +200,7 @@ impl Run {
             data_error: RwSignal::new(None),
             own_data: RwSignal::new(None),
             own_problem: RwSignal::new(None),
+            asked_data: RwSignal::new(None),
             offline: RwSignal::new(None),
             app_copy: RwSignal::new(None),
             progress: RwSignal::new((0, 0, 0)),

@@ -5,15 +5,17 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
 use crate::i18n::page_train::FormField;
-use crate::link::Link;
+use crate::link::{AskedData, Link};
 use crate::ui::lang::Reader;
+use crate::ui::run::Run;
 use crate::ui::state::parse;
 use crate::ui::state::{BATCH, EPOCHS, LR, RESIZE, Settings, Setup, TEST_EXAMPLES, TRAIN_EXAMPLES};
 
 /// The link for the current settings; embed options are kept from `base`.
 /// It names the reader's language when the link did, or when it is not the
-/// one the browser asks for.
-pub fn current_link(settings: &Settings, base: &Link, reader: Reader) -> Link {
+/// one the browser asks for, and the images of one's own (`data`) the run
+/// is on, never carrying them.
+pub fn current_link(settings: &Settings, base: &Link, reader: Reader, data: Option<AskedData>) -> Link {
     let lang = reader.lang.get();
     // The quick setting, changed or not, is the shorter base for the query.
     let quick = settings
@@ -42,15 +44,21 @@ pub fn current_link(settings: &Settings, base: &Link, reader: Reader) -> Link {
         autostart: base.autostart,
         weights: base.weights.clone(),
         lang: (base.lang.is_some() || lang != reader.browser).then_some(lang),
+        data,
         notices: vec![],
     }
 }
 
-/// Rewrites the query string whenever a setting changes (no reload, no new
-/// history entry per keystroke).
-pub fn keep_url_in_step(settings: Settings, base: Link, reader: Reader) {
+/// Rewrites the query string whenever a setting or the data changes (no
+/// reload, no new history entry per keystroke). The data is the images of
+/// one's own held, else those the link asked for and not yet picked.
+pub fn keep_url_in_step(settings: Settings, base: Link, reader: Reader, run: Run) {
     Effect::new(move |_| {
-        let query = current_link(&settings, &base, reader).to_query();
+        let data = run
+            .own_data
+            .with(|own| own.as_ref().map(AskedData::from))
+            .or_else(|| run.asked_data.get());
+        let query = current_link(&settings, &base, reader, data).to_query();
         let Some(window) = web_sys::window() else { return };
         let Ok(history) = window.history() else { return };
         let path = window.location().pathname().unwrap_or_default();

@@ -278,6 +278,12 @@ impl Client {
     /// Back to the served Fashion-MNIST from images of one's own.
     pub fn use_fashion(&self) {
         self.run.own_problem.set(None);
+        // The images a link named are not wanted any more either.
+        if self.run.asked_data.get_untracked().is_some() {
+            self.run.asked_data.set(None);
+            crate::i18n::classes::use_class_names(None);
+            self.settings.io.set(NetIo::default());
+        }
         {
             let mut data = self.shared.data.borrow_mut();
             data.picked = None;
