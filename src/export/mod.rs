@@ -109,6 +109,22 @@ mod tests {
     }
 
     #[test]
+    fn a_net_for_other_data_is_refused_not_written_for_fashion_mnist() {
+        let mut config = TrainConfig::book(Arch::LeNet);
+        config.net = config.net.with_io(crate::arch::NetIo {
+            in_channels: 3,
+            classes: 5,
+        });
+        let error = python_script(&config, &DataChoice::default()).expect_err("Fashion-MNIST only");
+        assert!(
+            error
+                .to_string()
+                .contains("Fashion-MNIST only (1 channel, 10 classes), not 3 channel(s) and 5 classes"),
+            "{error}"
+        );
+    }
+
+    #[test]
     fn every_net_exports_the_books_shape_with_its_settings_as_defaults() {
         for arch in Arch::ALL {
             let config = TrainConfig::book(arch);

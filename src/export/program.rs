@@ -58,6 +58,13 @@ impl Program {
         if !problems.is_empty() {
             return Err(Error(problems.iter().map(ToString::to_string).collect()));
         }
+        if config.net.io() != crate::arch::NetIo::default() {
+            let io = config.net.io();
+            return Err(Error(vec![format!(
+                "the export reads Fashion-MNIST only (1 channel, 10 classes), not {} channel(s) and {} classes",
+                io.in_channels, io.classes
+            )]));
+        }
         let table = config.shape_table(1).map_err(|e| Error(vec![e.to_string()]))?;
         let net = net_code(&config.net, &table);
         let arch = config.net.arch();

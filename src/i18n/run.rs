@@ -223,6 +223,8 @@ pub enum WeightsProblem {
     DownloadFailed { detail: String },
     /// The form's settings do not describe a net to export.
     ExportNeedsSettings,
+    /// The PyTorch export reads Fashion-MNIST only; the net is for other data.
+    ExportFashionOnly { channels: usize, classes: usize },
 }
 
 impl Say for WeightsProblem {
@@ -246,6 +248,13 @@ impl Say for WeightsProblem {
                 "fix the settings first: the export is the net and run they describe".to_string()
             }
             (ExportNeedsSettings, Lang::Zh) => "请先修正设置：导出的是设置所描述的网络和训练".to_string(),
+            (ExportFashionOnly { channels, classes }, Lang::En) => format!(
+                "the PyTorch export reads Fashion-MNIST only (1 channel, 10 classes); it cannot yet write this net \
+                 for your images ({channels} channel(s), {classes} classes): go back to Fashion-MNIST to export"
+            ),
+            (ExportFashionOnly { channels, classes }, Lang::Zh) => format!(
+                "PyTorch 导出目前只读取 Fashion-MNIST（1 个通道、10 个类别），还不能为你的图像（{channels} 个通道、{classes} 个类别）写出这个网络：改回 Fashion-MNIST 后即可导出"
+            ),
         }
     }
 }

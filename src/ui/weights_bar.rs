@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::arch::Arch;
+use crate::arch::{Arch, NetIo};
 use crate::export::{self, DataChoice, Format};
 use crate::i18n::Say;
 use crate::i18n::page_train::{BookWeights, PickedFiles, TrainText};
@@ -47,6 +47,14 @@ pub async fn load_weights_from(
 /// writes it), offered as a download the way saved weights are.
 fn export_run(run: Run, config: Result<TrainConfig, Vec<FormProblem>>, format: Format) {
     run.weights_problem.set(None);
+    if let Ok(io) = config.as_ref().map(|config| config.net.io())
+        && io != NetIo::default()
+    {
+        return run.weights_problem.set(Some(WeightsProblem::ExportFashionOnly {
+            channels: io.in_channels,
+            classes: io.classes,
+        }));
+    }
     let exported = config.ok().and_then(|config| {
         Some((
             export::file_name(&config, format),

@@ -93,7 +93,9 @@ impl PageHost<'_> {
         if control.save_waiting.replace(false) {
             let (epoch, step, steps) = self.progress;
             let state = WeightsState::During { epoch, step, steps };
-            super::kept::post_weights(model, &About::of_run(self.config, self.results.clone(), state)).await;
+            let about = About::of_run(self.config, self.results.clone(), state)
+                .with_class_names(&super::setup::own_class_names(self.worker));
+            super::kept::post_weights(model, &about).await;
         }
         if control.paused.get() && self.progress.1 > 0 && !control.stop.get() {
             // The gallery shows what the weights of the pause predict.
@@ -355,7 +357,8 @@ async fn finished(
         InsideWeights::Trained { epochs } => WeightsState::Trained { epochs },
         _ => WeightsState::StoppedBeforeFirstEpoch,
     };
-    let about = About::of_run(config, results, state);
+    let about =
+        About::of_run(config, results, state).with_class_names(&super::setup::own_class_names(worker));
     worker.kept.keep(outcome.model, about, weights);
 }
 

@@ -217,9 +217,17 @@ pub(super) fn use_files(worker: &Worker, command: &Envelope<Command>) {
     }
 }
 
-/// A run starts on all the images it needs or not at all: from the shards,
-/// the worker may hold fewer than it asks for (the page waits for them; a
-/// client that did not is told).
+/// The class names of the images of one's own held (none for
+/// Fashion-MNIST's): a weights file of a net trained on them names them.
+pub(super) fn own_class_names(worker: &Worker) -> Vec<String> {
+    worker
+        .data_state
+        .own
+        .borrow()
+        .as_ref()
+        .map_or(vec![], |own| own.classes.clone())
+}
+
 /// The channels and classes of the data held.
 pub(super) fn data_io(worker: &Worker) -> NetIo {
     worker
