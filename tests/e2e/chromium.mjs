@@ -15,6 +15,10 @@ export function chromiumLaunchOptions() {
       "--disable-sync",
       "--disable-quic",
       "--no-first-run",
+      // A camera for the drawn classes' test: a moving test pattern,
+      // allowed without a prompt.
+      "--use-fake-device-for-media-stream",
+      "--use-fake-ui-for-media-stream",
     ],
   };
 }

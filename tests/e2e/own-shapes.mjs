@@ -127,3 +127,49 @@ export function writeShapes(root) {
   writeFileSync(join(root, "one-class.zip"), zip(files.filter(([path]) => path.includes(CLASSES[1]))));
   return { folder, zip: join(root, "shapes.zip"), oneClass: join(root, "one-class.zip") };
 }
+
+/** An IDX file (big-endian): images `[n, side, side]` (magic 2051) or labels `[n]` (2049). */
+function idx(magic, dims, bytes) {
+  const head = Buffer.alloc(4 + 4 * dims.length);
+  head.writeUInt32BE(magic, 0);
+  dims.forEach((d, k) => head.writeUInt32BE(d, 4 + 4 * k));
+  return Buffer.concat([head, bytes]);
+}
+
+/** Letter `c` of 26, example `i`: a bright block at the letter's place on a 28×28 grid (a 6×5 layout, shifted a pixel or two). */
+function letter(c, i) {
+  const next = random(0x51ed270b ^ (c * 997 + i + 1));
+  const image = Buffer.alloc(28 * 28);
+  const [x0, y0] = [1 + (c % 6) * 4 + next(2), 1 + Math.floor(c / 6) * 5 + next(2)];
+  for (let y = 0; y < 28; y++) for (let x = 0; x < 28; x++) image[y * 28 + x] = next(30);
+  for (let y = y0; y < y0 + 4; y++) for (let x = x0; x < x0 + 4; x++) image[y * 28 + x] = 200 + next(56);
+  return image;
+}
+
+export const LETTERS = [..."abcdefghijklmnopqrstuvwxyz"];
+
+/** A synthetic 26-class set in EMNIST letters' files (IDX, not gzipped), `train` and `test` examples a class, with classes.txt. */
+export function writeLetters(root, train = 12, test = 4) {
+  const folder = join(root, "letters");
+  rmSync(folder, { recursive: true, force: true });
+  mkdirSync(folder, { recursive: true });
+  const set = (per, offset) => {
+    const images = [];
+    const labels = [];
+    for (let i = 0; i < per; i++) {
+      for (let c = 0; c < LETTERS.length; c++) {
+        images.push(letter(c, offset + i));
+        labels.push(c);
+      }
+    }
+    return [idx(2051, [labels.length, 28, 28], Buffer.concat(images)), idx(2049, [labels.length], Buffer.from(labels))];
+  };
+  const [trainImages, trainLabels] = set(train, 0);
+  const [testImages, testLabels] = set(test, 1000);
+  writeFileSync(join(folder, "emnist-letters-train-images-idx3-ubyte"), trainImages);
+  writeFileSync(join(folder, "emnist-letters-train-labels-idx1-ubyte"), trainLabels);
+  writeFileSync(join(folder, "emnist-letters-test-images-idx3-ubyte"), testImages);
+  writeFileSync(join(folder, "emnist-letters-test-labels-idx1-ubyte"), testLabels);
+  writeFileSync(join(folder, "classes.txt"), LETTERS.join("\n") + "\n");
+  return { folder };
+}
