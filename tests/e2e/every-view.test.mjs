@@ -8,7 +8,9 @@
 // and the book's training line excepted), no Chinese in English.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { DESKTOP, servedPlayground } from "./playground.mjs";
+import { join } from "node:path";
+import { ARTIFACTS, DESKTOP, servedPlayground } from "./playground.mjs";
+import { CLASSES_ZH, writeShapes } from "./own-shapes.mjs";
 import { axe, axeSummary, notInLanguage } from "./reader.mjs";
 
 const site = servedPlayground();
@@ -87,6 +89,18 @@ for (const lang of ["en", "zh"]) {
     await page.locator("details.as-json > summary").click();
     await check(page, lang, "the editor", failures);
     await playground.screenshot(`every-view-${lang}.png`);
+
+    // Your own images: a zip read (its classes, split and hash), the
+    // drawn classes with the camera on.
+    // A Chinese reader's folders have Chinese names (their names are shown as they are).
+    const names = lang === "zh" ? { name: "形状", classes: CLASSES_ZH } : {};
+    const shapes = writeShapes(join(ARTIFACTS, `every-view-${lang}`), names);
+    await page.click(".own-data summary");
+    await page.setInputFiles('input[name="own-zip"]', shapes.zip);
+    await page.waitForSelector(".own-summary", { timeout: 60_000 });
+    await page.click('button[name="camera"]');
+    await page.waitForFunction(() => document.querySelector(".camera video")?.videoWidth > 0, null, { timeout: 30_000 });
+    await check(page, lang, "your own images", failures);
     await playground.close();
 
     // The course page, its two playgrounds in the reader's language.

@@ -113,19 +113,25 @@ function filesUnder(dir, base) {
     });
 }
 
-/** Writes `shapes/` (the folder), `shapes.zip` and `one-class.zip` under `root`. */
-export function writeShapes(root) {
-  const folder = join(root, "shapes");
+/** The shapes' class names as a Chinese reader names the folders. */
+export const CLASSES_ZH = ["蓝色三角形", "绿色正方形", "红色圆形"];
+
+/**
+ * Writes `shapes/` (the folder), `shapes.zip` and `one-class.zip` under
+ * `root`; `name` and `classes` name the folder and its class folders.
+ */
+export function writeShapes(root, { name = "shapes", classes = CLASSES } = {}) {
+  const folder = join(root, name);
   rmSync(folder, { recursive: true, force: true });
-  CLASSES.forEach((name, c) => {
+  classes.forEach((name, c) => {
     mkdirSync(join(folder, name), { recursive: true });
     for (let i = 0; i < PER_CLASS; i++) writeFileSync(join(folder, name, `${String(i).padStart(3, "0")}.png`), shape(c, i));
   });
-  writeFileSync(join(folder, CLASSES[0], "notes.txt"), "drawn by a test");
+  writeFileSync(join(folder, classes[0], "notes.txt"), "drawn by a test");
   const files = filesUnder(folder, root);
-  writeFileSync(join(root, "shapes.zip"), zip(files));
-  writeFileSync(join(root, "one-class.zip"), zip(files.filter(([path]) => path.includes(CLASSES[1]))));
-  return { folder, zip: join(root, "shapes.zip"), oneClass: join(root, "one-class.zip") };
+  writeFileSync(join(root, `${name}.zip`), zip(files));
+  writeFileSync(join(root, "one-class.zip"), zip(files.filter(([path]) => path.includes(classes[1]))));
+  return { folder, zip: join(root, `${name}.zip`), oneClass: join(root, "one-class.zip") };
 }
 
 /** An IDX file (big-endian): images `[n, side, side]` (magic 2051) or labels `[n]` (2049). */

@@ -1,7 +1,8 @@
-// Images of one's own, every way in: every net's quick setting on a zip
-// (ResNet learning the shapes); a 26-class IDX set with its class names,
-// whose weights file carries them and loads back; a zip dropped; a link
-// that names its data and asks for it; the camera as a drawn class's source.
+// Images of one's own, every way in: every net's quick setting on a zip,
+// on IDX files and on classes from the camera (ResNet learning the
+// shapes); a 26-class IDX set with its class names, whose weights file
+// carries them and loads back; a zip dropped; a link that names its data
+// and asks for it; the camera, and a camera refused.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -21,30 +22,40 @@ async function waitForSummary(page, pattern) {
 
 const accuracy = (line) => Number(/test acc ([\d.]+)/.exec(line)[1]);
 
-test("every net's quick setting trains on a zip of one's own; ResNet learns the shapes", async () => {
-  const shapes = writeShapes(ROOT);
-  const p = await site.open("?arch=lenet&backend=cpu");
+const NETS = ["lenet", "bn-lenet", "alexnet", "vgg", "nin", "googlenet", "resnet", "densenet"];
+
+/** Each net's quick setting, one epoch on the data held: its table takes the data's channels and gives its classes, and the confusion matrix names them. */
+async function everyNetTrains(p, source, { channels, classes }) {
   const { page } = p;
-  await p.waitForBackend("CPU");
-  await page.click(".own-data summary");
-  await page.setInputFiles('input[name="own-zip"]', shapes.zip);
-  await waitForSummary(page, /180 images in 3 classes/);
-  for (const arch of ["lenet", "bn-lenet", "alexnet", "vgg", "nin", "googlenet", "resnet", "densenet"]) {
+  for (const arch of NETS) {
     await p.pickNet(arch);
     await p.waitForNet(arch);
     // LeNet's and BN-LeNet's quick setting is the book's (no button).
     if (await page.locator('button[name="quick-setup"]').count()) await page.click('button[name="quick-setup"]');
     await p.setField("epochs", "1");
     const side = await p.field("resize");
-    assert.equal((await p.shapes()).at(-1), "[1, 3]", `${arch}: three classes out`);
-    assert.equal(await page.textContent("table.layers tfoot td.shape"), `input [1, 3, ${side}, ${side}]`, `${arch}: colour in`);
+    assert.equal((await p.shapes()).at(-1), `[1, ${classes.length}]`, `${arch} on ${source}: its classes out`);
+    assert.equal(await page.textContent("table.layers tfoot td.shape"), `input [1, ${channels}, ${side}, ${side}]`, `${arch} on ${source}: its channels in`);
     await p.trainToTheEnd(240_000);
     const line = await p.bookLine();
-    console.log(`${arch} quick, 1 epoch on the shapes: ${line}`);
-    assert.match(line, /^loss \d+\.\d+, train acc [\d.]+, test acc [\d.]+, [\d.]+ examples\/sec on CPU$/, arch);
+    console.log(`${arch} quick, 1 epoch on ${source}: ${line}`);
+    assert.match(line, /^loss \d+\.\d+, train acc [\d.]+, test acc [\d.]+, [\d.]+ examples\/sec on CPU$/, `${arch} on ${source}`);
     const predicted = await page.$$eval(".confusion th.predicted", (cells) => cells.map((c) => c.textContent));
-    assert.deepEqual(predicted, CLASSES, `${arch}: the confusion matrix names the classes`);
+    assert.deepEqual(predicted, classes, `${arch} on ${source}: the confusion matrix names the classes`);
   }
+}
+
+test("every net's quick setting trains on each source: a zip, IDX files, classes from the camera; ResNet learns the shapes", async () => {
+  const shapes = writeShapes(ROOT);
+  const letters = writeLetters(ROOT);
+  const p = await site.open("?arch=lenet&backend=cpu");
+  const { page } = p;
+  await p.waitForBackend("CPU");
+  await page.click(".own-data summary");
+
+  await page.setInputFiles('input[name="own-zip"]', shapes.zip);
+  await waitForSummary(page, /180 images in 3 classes/);
+  await everyNetTrains(p, "the shapes zip", { channels: 3, classes: CLASSES });
   // ResNet, quick setting, a short run with a smaller batch: well above chance (1/3).
   await p.setField("batch", "16");
   await p.setField("epochs", "6");
@@ -52,6 +63,19 @@ test("every net's quick setting trains on a zip of one's own; ResNet learns the 
   const line = await p.bookLine();
   console.log(`ResNet quick, batch 16, 6 epochs: ${line}`);
   assert.ok(accuracy(line) >= 0.7, `ResNet learns the shapes: ${line}`);
+
+  await page.setInputFiles('input[name="own-folder"]', letters.folder);
+  await waitForSummary(page, /416 images in 26 classes/);
+  await everyNetTrains(p, "the letters' IDX files", { channels: 1, classes: LETTERS });
+
+  await page.click('button[name="camera"]');
+  await page.waitForFunction(() => document.querySelector(".camera video")?.videoWidth > 0, null, { timeout: 30_000 });
+  for (const k of [0, 1]) {
+    for (let i = 0; i < 5; i++) await page.click(`.drawn-class[data-class="${k}"] button[name="add-camera"]`);
+  }
+  await page.click('button[name="use-drawings"]');
+  await waitForSummary(page, /10 images in 2 classes/);
+  await everyNetTrains(p, "two classes from the camera", { channels: 1, classes: ["class 1", "class 2"] });
   await p.close();
 });
 

@@ -18,6 +18,8 @@ const NOT_PROSE = new Set([
   "Fashion", "Zalando", "Burn", "Leptos", "Rust", "Adam", "safetensors", "cnnp", "config",
   // The export: PyTorch's launcher, the notebook format and the files' extensions.
   "Jupyter", "torchrun", "py", "ipynb",
+  // Images of one's own: torchvision's ImageFolder layout, the zip format.
+  "torchvision", "zip",
   // Formulas the explanation writes as the book does (ReLU as max(x, 0)).
   "max",
   // A graphics adapter's own name, as the browser gives it.
@@ -42,7 +44,9 @@ function withoutCode(text) {
   return text
     .replace(/(epoch \d+: )?loss [\d.]+, train acc [\d.]+, test acc [\d.]+, [\d.]+ examples\/sec on [^\n,;（）()]+/g, " ")
     .replace(/\bhttps?:\/\/\S+/g, " ")
-    .replace(/[\w./-]+\.(gz|png|jpe?g|json|csv|safetensors|js|wasm|html)\b/g, " ")
+    .replace(/[\w./-]+\.(gz|png|jpe?g|json|csv|safetensors|js|wasm|html|txt)\b/g, " ")
+    // Folder names as a path writes them (root/, train/, test/).
+    .replace(/\b\w+\//g, " ")
     .replace(/--[a-z-]+/g, " ");
 }
 
