@@ -7,7 +7,7 @@ mod data;
 
 use serde::{Deserialize, Serialize};
 
-pub use data::AskedData;
+pub use data::{AskedBy, AskedData, DataRequest};
 
 use crate::arch::edit::{self, EditError};
 use crate::arch::{Arch, NetConfig};

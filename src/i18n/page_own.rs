@@ -5,7 +5,7 @@
 
 use crate::data::own::{OwnAbout, SplitOrigin};
 use crate::i18n::{Lang, Say};
-use crate::link::AskedData;
+use crate::link::{AskedBy, AskedData};
 use crate::picture::PictureError;
 
 crate::catalogue! {
@@ -200,13 +200,17 @@ impl Say for UsingOwn {
     }
 }
 
-/// What the page says of the images of one's own its link named.
+/// What the page says of the images of one's own a link or a run named.
 #[derive(Clone, Debug, PartialEq)]
 pub enum AskedLine {
-    /// Not picked yet: what they are, and that the link cannot bring them.
-    Pick(AskedData),
-    /// The images picked are others than the link's (their content hash).
-    Differ { asked: AskedData, held: String },
+    /// Not picked yet: what they are, and that a link cannot bring them.
+    Pick { by: AskedBy, asked: AskedData },
+    /// The images picked are others than those asked for (their content hash).
+    Differ {
+        by: AskedBy,
+        asked: AskedData,
+        held: String,
+    },
 }
 
 /// At most this many class names in a line; the rest are counted.
@@ -215,36 +219,57 @@ const NAMES_SHOWN: usize = 10;
 impl Say for AskedLine {
     fn say(&self, lang: Lang) -> String {
         match self {
-            AskedLine::Pick(asked) => {
+            AskedLine::Pick { by, asked } => {
                 let count = asked.classes.len();
                 let mut names = asked.classes[..count.min(NAMES_SHOWN)].join(lang.pick(", ", "、"));
                 if count > NAMES_SHOWN {
                     names.push_str(lang.pick(", …", "……"));
                 }
                 let name = &asked.name;
-                match (lang, asked.channels == 3) {
-                    (Lang::En, colour) => format!(
+                let colour = asked.channels == 3;
+                match (lang, by) {
+                    (Lang::En, AskedBy::Link) => format!(
                         "This link was made with images of one's own: “{name}”, {count} classes ({names}), in {}. \
                          A link never carries images (they stay in the browser that read them): pick the same \
                          folder or zip to train on them, or go back to Fashion-MNIST.",
                         if colour { "colour" } else { "grey" }
                     ),
-                    (Lang::Zh, colour) => format!(
+                    (Lang::Zh, AskedBy::Link) => format!(
                         "这个链接是用自己的图像制作的：“{name}”，{count} 个类别（{names}），{}。\
                          链接从不包含图像（图像只留在读取它们的浏览器中）：请选择同一个文件夹或 zip 文件来训练，或者改回 Fashion-MNIST。",
                         if colour { "彩色" } else { "灰度" }
                     ),
+                    (Lang::En, AskedBy::Run) => format!(
+                        "The run to run again trained on images of one's own: “{name}”, {count} classes ({names}), \
+                         in {}. Its settings are filled in: pick the same folder or zip to train on them again, or \
+                         go back to Fashion-MNIST.",
+                        if colour { "colour" } else { "grey" }
+                    ),
+                    (Lang::Zh, AskedBy::Run) => format!(
+                        "要再次运行的那次训练用的是自己的图像：“{name}”，{count} 个类别（{names}），{}。\
+                         它的设置已经填好：请选择同一个文件夹或 zip 文件再次训练，或者改回 Fashion-MNIST。",
+                        if colour { "彩色" } else { "灰度" }
+                    ),
                 }
             }
-            AskedLine::Differ { asked, held } => {
-                let link = asked.hash.as_deref().unwrap_or("?");
-                lang.pick(
-                    format!(
+            AskedLine::Differ { by, asked, held } => {
+                let theirs = asked.hash.as_deref().unwrap_or("?");
+                match (lang, by) {
+                    (Lang::En, AskedBy::Link) => format!(
                         "These are not the images the link was made with: their content hash is {held}, \
-                         the link's {link}. Training uses the images picked."
+                         the link's {theirs}. Training uses the images picked."
                     ),
-                    format!("这些不是制作链接时所用的图像：它们的内容哈希是 {held}，链接中的是 {link}。训练将使用所选的图像。"),
-                )
+                    (Lang::Zh, AskedBy::Link) => format!(
+                        "这些不是制作链接时所用的图像：它们的内容哈希是 {held}，链接中的是 {theirs}。训练将使用所选的图像。"
+                    ),
+                    (Lang::En, AskedBy::Run) => format!(
+                        "These are not the images the run trained on: their content hash is {held}, the run's \
+                         {theirs}. Training uses the images picked."
+                    ),
+                    (Lang::Zh, AskedBy::Run) => format!(
+                        "这些不是那次训练所用的图像：它们的内容哈希是 {held}，那次训练的是 {theirs}。训练将使用所选的图像。"
+                    ),
+                }
             }
         }
     }
@@ -330,18 +355,26 @@ mod tests {
             channels: 3,
             hash: Some("0123456789abcdef".into()),
         };
-        let en = AskedLine::Pick(asked.clone()).say(Lang::En);
+        let pick = |by| AskedLine::Pick {
+            by,
+            asked: asked.clone(),
+        };
+        let en = pick(AskedBy::Link).say(Lang::En);
         assert!(
             en.starts_with("This link was made with images of one's own: “shapes”, 12 classes (c0, c1,"),
             "{en}"
         );
         assert!(en.contains("c9, …), in colour."), "{en}");
-        let zh = AskedLine::Pick(asked.clone()).say(Lang::Zh);
+        let zh = pick(AskedBy::Link).say(Lang::Zh);
         assert!(zh.contains("12 个类别（c0、c1、") && zh.contains("彩色"), "{zh}");
-        let differ = AskedLine::Differ {
-            asked,
-            held: "fedcba9876543210".into(),
-        };
-        crate::i18n::check_message(&differ, &["fedcba9876543210", "0123456789abcdef"]);
+        crate::i18n::check_message(&pick(AskedBy::Run), &["shapes", "c9"]);
+        for by in [AskedBy::Link, AskedBy::Run] {
+            let differ = AskedLine::Differ {
+                by,
+                asked: asked.clone(),
+                held: "fedcba9876543210".into(),
+            };
+            crate::i18n::check_message(&differ, &["fedcba9876543210", "0123456789abcdef"]);
+        }
     }
 }

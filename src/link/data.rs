@@ -60,6 +60,24 @@ impl From<&OwnAbout> for AskedData {
     }
 }
 
+/// Who asks for images of one's own: the page's link, or a run of run
+/// history that trained on them ("Run again").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AskedBy {
+    Link,
+    Run,
+}
+
+/// Images of one's own the page asks the reader for.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataRequest {
+    pub by: AskedBy,
+    pub data: AskedData,
+    /// The content hash of the images of one's own held when it asked
+    /// (they are not an answer to it).
+    pub held_before: Option<String>,
+}
+
 /// What a link's data parameters said, each as read (decoded), before
 /// they are put together.
 #[derive(Default)]

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::arch::Arch;
 use crate::i18n::page_train::TrainText;
-use crate::link::{AskedData, Link};
+use crate::link::{AskedBy, DataRequest, Link};
 use crate::ui::ClientHandle;
 use crate::ui::client::Client;
 use crate::ui::header::{EmbedBar, Footer, Header, Notices};
@@ -44,8 +44,14 @@ pub fn App(link: Link) -> impl IntoView {
     let embed = link.embed;
     let hide = link.hide.clone();
     let notices = link.notices.clone();
-    if let Some(asked) = link.data.clone() {
-        ask_for_data(settings, run, asked);
+    if let Some(data) = link.data.clone() {
+        client.with_value(|client| {
+            client.ask_for_data(DataRequest {
+                by: AskedBy::Link,
+                data,
+                held_before: None,
+            })
+        });
     }
     crate::ui::url::keep_url_in_step(settings, link.clone(), reader, run);
     if embed {
@@ -89,14 +95,6 @@ pub fn App(link: Link) -> impl IntoView {
             {(!embed).then(|| view! { <Footer /> })}
         </div>
     }
-}
-
-/// The link names images of one's own: the net takes their channels and
-/// classes, the views their class names, and the panel asks for them.
-fn ask_for_data(settings: Settings, run: Run, asked: AskedData) {
-    settings.io.set(asked.io());
-    crate::i18n::classes::use_class_names(Some(asked.classes.clone()));
-    run.asked_data.set(Some(asked));
 }
 
 fn apply_link(settings: &Settings, link: &Link) {

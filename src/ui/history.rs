@@ -255,6 +255,7 @@ pub fn RunHistory() -> impl IntoView {
     let history = expect_context::<History>();
     let settings = expect_context::<Settings>();
     let run = expect_context::<Run>();
+    let client = expect_context::<crate::ui::ClientHandle>();
     let lang = lang();
     let export_json = move |_| {
         let runs = history.runs.get_untracked();
@@ -286,9 +287,12 @@ pub fn RunHistory() -> impl IntoView {
                 };
                 let rename = move |ev: leptos::ev::Event| history.rename(id, event_target_value(&ev));
                 let config = record.config.clone();
+                let data = record.data.clone();
                 let again = move |_| {
                     if !run.busy_untracked() {
                         settings.fill(&config);
+                        // And the run's data: Fashion-MNIST back, or its images asked for.
+                        client.with_value(|client| client.want_data_of(data.as_ref()));
                     }
                 };
                 let delete = move |_| history.delete(id);

@@ -10,6 +10,7 @@ use crate::data::own::{OwnAbout, OwnDataError};
 use crate::i18n::Say;
 use crate::i18n::own_data::summary;
 use crate::i18n::page_own::{AskedLine, OwnLine, OwnText};
+use crate::link::DataRequest;
 use crate::ui::ClientHandle;
 use crate::ui::draw_classes::DrawClasses;
 use crate::ui::lang::{lang, tr};
@@ -120,7 +121,7 @@ pub fn OwnData() -> impl IntoView {
             <summary>{tr(OwnText::Summary)}</summary>
             <p>{tr(OwnText::Intro)}</p>
             // A link's request comes first: it is what the reader came for.
-            <AskedByLink />
+            <AskedForData />
             <div class="own-pick" on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=on_drop>
                 <label class="button" class:disabled=move || running.get()>
                     {tr(OwnText::PickFolder)}
@@ -152,19 +153,29 @@ pub fn OwnData() -> impl IntoView {
     }
 }
 
-/// What the page's link said of the images of one's own it was made
-/// with: until they are picked, a request for them; once picked, whether
-/// they are the same images (their content hash).
+/// What the page's link, or a run to run again, said of the images of
+/// one's own it was made with: until they are picked, a request for them;
+/// once picked, whether they are the same images (their content hash).
 #[component]
-fn AskedByLink() -> impl IntoView {
+fn AskedForData() -> impl IntoView {
     let run = expect_context::<Run>();
     let lang = lang();
     move || {
-        let asked = run.asked_data.get()?;
-        let line = match run.own_data.get() {
-            None => AskedLine::Pick(asked),
+        let DataRequest {
+            by,
+            data: asked,
+            held_before,
+        } = run.asked_data.get()?;
+        // Images held before the request are no answer to it.
+        let answer = run
+            .own_data
+            .get()
+            .filter(|own| held_before.as_ref() != Some(&own.hash));
+        let line = match answer {
+            None => AskedLine::Pick { by, asked },
             Some(own) => match asked.hash.as_ref() {
                 Some(hash) if *hash != own.hash => AskedLine::Differ {
+                    by,
                     asked,
                     held: own.hash,
                 },

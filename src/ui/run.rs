@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use crate::data::own::{OwnAbout, OwnDataError};
 use crate::i18n::run::{DataReady, RunLost, WebGpuFailed, WeightsNote, WeightsProblem};
 use crate::i18n::{Lang, Say};
-use crate::link::AskedData;
+use crate::link::DataRequest;
 use crate::protocol::{AppCopy, DataLoadError, Offline, Report, WorkerError};
 use crate::training::{Calibration, Ending, EpochReport, Event, LayerLabel, TrainConfig};
 use crate::web::webgpu::Backend;
@@ -125,9 +125,10 @@ pub struct Run {
     pub data_error: RwSignal<Option<DataLoadError>>,
     /// The images of one's own the worker holds (`None`: Fashion-MNIST).
     pub own_data: RwSignal<Option<OwnAbout>>,
-    /// The images of one's own the page's link named (they are never in
-    /// it), until the reader goes back to Fashion-MNIST.
-    pub asked_data: RwSignal<Option<AskedData>>,
+    /// The images of one's own the page's link or a run to run again
+    /// named (they are never in a link), until the reader goes back to
+    /// Fashion-MNIST.
+    pub asked_data: RwSignal<Option<DataRequest>>,
     /// Why the images of one's own last picked cannot be used.
     pub own_problem: RwSignal<Option<OwnDataError>>,
     /// Without a connection: the images this browser keeps.

@@ -57,7 +57,7 @@ pub fn keep_url_in_step(settings: Settings, base: Link, reader: Reader, run: Run
         let data = run
             .own_data
             .with(|own| own.as_ref().map(AskedData::from))
-            .or_else(|| run.asked_data.get());
+            .or_else(|| run.asked_data.get().map(|request| request.data));
         let query = current_link(&settings, &base, reader, data).to_query();
         let Some(window) = web_sys::window() else { return };
         let Ok(history) = window.history() else { return };

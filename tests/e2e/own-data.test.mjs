@@ -2,7 +2,7 @@
 // table, the confusion matrix and the gallery with the data's classes, the
 // first epoch's loss as cnnp's on the same folder); a zip of one class
 // refused with the data kept; the folder picked gives the same data; back
-// to Fashion-MNIST.
+// to Fashion-MNIST; "Run again" of each run brings its data back.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -33,7 +33,7 @@ async function waitForSummary(p, pattern) {
   });
 }
 
-test("own images: a zip trains LeNet as cnnp does on the folder, a bad zip keeps them, the folder is the same data, back to Fashion-MNIST", async () => {
+test("own images: a zip trains LeNet as cnnp does on the folder, a bad zip keeps them, the folder is the same data, back to Fashion-MNIST, each run again on its data", async () => {
   const shapes = writeShapes(join(ARTIFACTS, "own-data"));
   const native = nativeFirstEpoch(shapes.folder);
 
@@ -100,5 +100,21 @@ test("own images: a zip trains LeNet as cnnp does on the folder, a bad zip keeps
   await p.trainToTheEnd();
   const fashion = await p.page.$$eval(".confusion th.predicted", (cells) => cells.map((c) => c.textContent));
   assert.equal(fashion[0], "t-shirt");
+
+  // "Run again" of the run on the shapes: its settings, and its images asked for.
+  await p.waitForRuns(2);
+  const again = (nth) => p.page.click(`table.runs tbody tr:nth-child(${nth}) button[name="run-again"]`);
+  await again(2);
+  await p.page.waitForSelector(".own-asked");
+  assert.match(await p.page.textContent(".own-asked"), /^The run to run again trained on images of one's own: “shapes”, 3 classes \(blue-triangle, green-square, red-circle\), in colour\./);
+  assert.equal((await p.shapes()).at(-1), "[1, 3]");
+  assert.equal(await p.field("epochs"), "8");
+  await p.page.setInputFiles('input[name="own-zip"]', shapes.zip);
+  await waitForSummary(p, new RegExp(native.data.hash));
+  await p.page.waitForFunction(() => !document.querySelector(".own-asked"));
+  // "Run again" of the run on Fashion-MNIST: back to it at once.
+  await again(1);
+  await p.page.waitForFunction(() => !document.querySelector(".own-summary"));
+  assert.equal((await p.shapes()).at(-1), "[1, 10]");
   await p.close();
 });

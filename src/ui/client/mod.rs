@@ -20,6 +20,7 @@ use leptos::prelude::*;
 use crate::arch::NetIo;
 use crate::data::own::{OwnAbout, OwnSource};
 use crate::i18n::run::WeightsNote;
+use crate::link::{AskedBy, AskedData, DataRequest};
 use crate::training::TrainConfig;
 use crate::ui::history::History;
 use crate::ui::inside_state::Inside;
@@ -273,6 +274,34 @@ impl Client {
         self.shared.outbox.borrow_mut().readiness.forget_data();
         self.shared.outbox.borrow_mut().push(command);
         self.flush();
+    }
+
+    /// Asks the reader for images of one's own (a link's, a run's): the
+    /// net takes their channels and classes and the views their names
+    /// meanwhile, and the own-data panel asks for them.
+    pub fn ask_for_data(&self, request: DataRequest) {
+        self.settings.io.set(request.data.io());
+        crate::i18n::classes::use_class_names(Some(request.data.classes.clone()));
+        self.run.asked_data.set(Some(request));
+    }
+
+    /// "Run again" of a run on `data` (`None`: Fashion-MNIST): back to
+    /// Fashion-MNIST at once, or the run's images of one's own asked for,
+    /// unless the page holds them.
+    pub fn want_data_of(&self, data: Option<&OwnAbout>) {
+        let held = self
+            .run
+            .own_data
+            .with_untracked(|own| own.as_ref().map(|about| about.hash.clone()));
+        match data {
+            None if held.is_some() => self.use_fashion(),
+            Some(about) if held.as_ref() != Some(&about.hash) => self.ask_for_data(DataRequest {
+                by: AskedBy::Run,
+                data: AskedData::from(about),
+                held_before: held,
+            }),
+            _ => {}
+        }
     }
 
     /// Back to the served Fashion-MNIST from images of one's own.
