@@ -5,10 +5,11 @@
 // and asks for it; the camera, and a camera refused.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ARTIFACTS, servedPlayground } from "./playground.mjs";
-import { CLASSES, LETTERS, writeLetters, writeShapes } from "./own-shapes.mjs";
+import { CLASSES, LETTERS, png, writeLetters, writeShapes } from "./own-shapes.mjs";
+import { HAN } from "./reader.mjs";
 
 const site = servedPlayground();
 const ROOT = join(ARTIFACTS, "own-sources");
@@ -232,4 +233,66 @@ test("the camera gives a drawn class its pictures; a camera refused is said, in 
   assert.match(await refused.page.textContent(".drawn-problem"), /^the camera was not allowed/);
   assert.equal(await refused.page.getAttribute('button[name="camera"]', "aria-pressed"), "false");
   await refused.close();
+});
+
+test("bad images of one's own are each said, in the reader's language, and the data and run held stay", async () => {
+  const shapes = writeShapes(ROOT);
+  const letters = writeLetters(join(ROOT, "bad"));
+  const bad = join(ROOT, "bad");
+  // A zip cut short; a text file named .zip.
+  const zipBytes = readFileSync(shapes.zip);
+  writeFileSync(join(bad, "truncated.zip"), zipBytes.subarray(0, zipBytes.length >> 1));
+  writeFileSync(join(bad, "not-a.zip"), "these are notes, not a zip");
+  // IDX files whose counts disagree: fewer training labels than images.
+  const counts = join(bad, "counts");
+  mkdirSync(counts, { recursive: true });
+  for (const name of readdirSync(letters.folder)) copyFileSync(join(letters.folder, name), join(counts, name));
+  const labels = readFileSync(join(letters.folder, "emnist-letters-train-labels-idx1-ubyte"));
+  const fewer = Buffer.from(labels.subarray(0, labels.length - 10));
+  fewer.writeUInt32BE(labels.readUInt32BE(4) - 10, 4);
+  writeFileSync(join(counts, "emnist-letters-train-labels-idx1-ubyte"), fewer);
+  // A class list that names 25 of the 26 letters.
+  const unnamed = join(bad, "unnamed");
+  mkdirSync(unnamed, { recursive: true });
+  for (const name of readdirSync(letters.folder)) copyFileSync(join(letters.folder, name), join(unnamed, name));
+  writeFileSync(join(unnamed, "classes.txt"), LETTERS.slice(0, 25).join("\n") + "\n");
+  // 101 classes: one more than the page trains.
+  const many = join(bad, "many");
+  rmSync(many, { recursive: true, force: true });
+  const tiny = png(2, 2, Buffer.alloc(12, 200));
+  for (let c = 0; c < 101; c++) {
+    mkdirSync(join(many, `c${c}`), { recursive: true });
+    for (const i of [0, 1]) writeFileSync(join(many, `c${c}`, `${i}.png`), tiny);
+  }
+
+  const p = await site.open("?arch=lenet&train=100&epochs=1&batch=16&backend=cpu&lang=zh");
+  const { page } = p;
+  await p.waitForBackend("CPU");
+  await page.click(".own-data summary");
+  await page.setInputFiles('input[name="own-zip"]', shapes.zip);
+  const held = await waitForSummary(page, /180 张图像/);
+  await p.trainToTheEnd();
+  const line = await p.bookLine();
+  const cases = [
+    ["own-zip", join(bad, "truncated.zip"), /不是可读的 zip 文件/],
+    ["own-folder", counts, /标签|label/],
+    ["own-zip", join(bad, "not-a.zip"), /不是可读的 zip 文件/],
+    ["own-folder", unnamed, /25/],
+    ["own-folder", many, /101 个类别；最多支持 100 个/],
+  ];
+  let before = "";
+  for (const [input, path, said] of cases) {
+    await page.setInputFiles(`input[name="${input}"]`, path);
+    // Each problem is another's: its line changes.
+    await page.waitForFunction((before) => (document.querySelector(".own-problem")?.textContent ?? before) !== before, before, { timeout: 60_000 });
+    const problem = await page.textContent(".own-problem");
+    before = problem;
+    console.log(`${path.split("/").pop()}: ${problem}`);
+    assert.match(problem, HAN, `said in Chinese: ${problem}`);
+    assert.match(problem, said, path);
+    assert.equal(await page.textContent(".own-summary"), held, "the shapes stay");
+    assert.equal((await p.shapes()).at(-1), "[1, 3]");
+    assert.equal(await p.bookLine(), line, "the run stays");
+  }
+  await p.close();
 });
