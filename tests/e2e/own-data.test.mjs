@@ -109,6 +109,12 @@ test("own images: a zip trains LeNet as cnnp does on the folder, a bad zip keeps
   assert.match(await p.page.textContent(".own-asked"), /^The run to run again trained on images of one's own: “shapes”, 3 classes \(blue-triangle, green-square, red-circle\), in colour\./);
   assert.equal((await p.shapes()).at(-1), "[1, 3]");
   assert.equal(await p.field("epochs"), "8");
+  // Run again of the Fashion-MNIST run meanwhile: the request goes.
+  await again(1);
+  await p.page.waitForFunction(() => !document.querySelector(".own-asked"));
+  assert.equal((await p.shapes()).at(-1), "[1, 10]");
+  await again(2);
+  await p.page.waitForSelector(".own-asked");
   await p.page.setInputFiles('input[name="own-zip"]', shapes.zip);
   await waitForSummary(p, new RegExp(native.data.hash));
   await p.page.waitForFunction(() => !document.querySelector(".own-asked"));

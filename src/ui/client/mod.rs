@@ -294,7 +294,10 @@ impl Client {
             .own_data
             .with_untracked(|own| own.as_ref().map(|about| about.hash.clone()));
         match data {
-            None if held.is_some() => self.use_fashion(),
+            // Back to Fashion-MNIST from images held or asked for.
+            None if held.is_some() || self.run.asked_data.with_untracked(Option::is_some) => {
+                self.use_fashion()
+            }
             Some(about) if held.as_ref() != Some(&about.hash) => self.ask_for_data(DataRequest {
                 by: AskedBy::Run,
                 data: AskedData::from(about),
