@@ -14,6 +14,7 @@ mod notebook;
 mod program;
 mod python;
 
+use crate::arch::NetIo;
 use crate::training::TrainConfig;
 
 /// Where the exported code reads its images.
@@ -61,6 +62,14 @@ impl Format {
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[error("cannot export: {}", .0.join("; "))]
 pub struct ExportError(pub Vec<String>);
+
+/// The channels and classes of `config`'s net when they are not
+/// Fashion-MNIST's (1, 10): the export reads Fashion-MNIST only, so it
+/// refuses such a net rather than write a script for another.
+pub fn other_data(config: &TrainConfig) -> Option<NetIo> {
+    let io = config.net.io();
+    (io != NetIo::default()).then_some(io)
+}
 
 /// The run `config` as a self-contained PyTorch script: the net as the
 /// book writes it, its shape printout (`--shapes`), Fashion-MNIST from

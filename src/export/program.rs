@@ -58,8 +58,7 @@ impl Program {
         if !problems.is_empty() {
             return Err(Error(problems.iter().map(ToString::to_string).collect()));
         }
-        if config.net.io() != crate::arch::NetIo::default() {
-            let io = config.net.io();
+        if let Some(io) = super::other_data(config) {
             return Err(Error(vec![format!(
                 "the export reads Fashion-MNIST only (1 channel, 10 classes), not {} channel(s) and {} classes",
                 io.in_channels, io.classes

@@ -29,6 +29,10 @@ pub fn OwnData() -> impl IntoView {
     let client = expect_context::<ClientHandle>();
     let run = expect_context::<Run>();
     let running = Signal::derive(move || run.busy());
+    // Images of one's own held or asked for: the panel stays open, and
+    // offers the way back to Fashion-MNIST.
+    let off_fashion =
+        Signal::derive(move || run.own_data.with(Option::is_some) || run.asked_data.with(Option::is_some));
     let keep_colour = RwSignal::new(true);
     let reading = RwSignal::new(false);
     let use_picked = move |picked: FromDisk| {
@@ -117,7 +121,7 @@ pub fn OwnData() -> impl IntoView {
         }
     });
     view! {
-        <details class="own-data" open=move || run.own_data.with(Option::is_some) || run.asked_data.with(Option::is_some)>
+        <details class="own-data" open=off_fashion>
             <summary>{tr(OwnText::Summary)}</summary>
             <p>{tr(OwnText::Intro)}</p>
             // A link's request comes first: it is what the reader came for.
@@ -146,7 +150,7 @@ pub fn OwnData() -> impl IntoView {
                 <OwnSummary about />
                 <p class="own-link-note">{tr(OwnText::NotInLink)}</p>
             })}
-            {move || (run.own_data.with(Option::is_some) || run.asked_data.with(Option::is_some)).then(|| view! {
+            {move || off_fashion.get().then(|| view! {
                 <button name="use-fashion" on:click=back disabled=move || running.get()>{tr(OwnText::BackToFashion)}</button>
             })}
         </details>

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::arch::{Arch, NetIo};
+use crate::arch::Arch;
 use crate::export::{self, DataChoice, Format};
 use crate::i18n::Say;
 use crate::i18n::page_train::{BookWeights, PickedFiles, TrainText};
@@ -47,9 +47,7 @@ pub async fn load_weights_from(
 /// writes it), offered as a download the way saved weights are.
 fn export_run(run: Run, config: Result<TrainConfig, Vec<FormProblem>>, format: Format) {
     run.weights_problem.set(None);
-    if let Ok(io) = config.as_ref().map(|config| config.net.io())
-        && io != NetIo::default()
-    {
+    if let Some(io) = config.as_ref().ok().and_then(export::other_data) {
         return run.weights_problem.set(Some(WeightsProblem::ExportFashionOnly {
             channels: io.in_channels,
             classes: io.classes,

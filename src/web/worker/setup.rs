@@ -238,6 +238,9 @@ pub(super) fn data_io(worker: &Worker) -> NetIo {
         .map_or(NetIo::default(), OwnAbout::io)
 }
 
+/// A run starts on all the images it needs or not at all: from the shards,
+/// the worker may hold fewer than it asks for (the page waits for them; a
+/// client that did not is told).
 pub(super) fn enough_for(worker: &Worker, config: &TrainConfig) -> Result<(), WorkerError> {
     let data = data_io(worker);
     if config.net.io() != data {
